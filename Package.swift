@@ -1,0 +1,141 @@
+// swift-tools-version: 6.1
+// contact-sync: keeps a flow platform's contacts in sync with Kafka events.
+//
+// Modules, imports pointing one way:
+//   CRdKafka (module map over Debian's librdkafka-dev)
+//     → Kafka (the only code that touches CRdKafka)
+//   SyncCore (pure: events, mapping, decisions; no I/O)
+//     → PlatformClient (API v2 over HTTP)   PlatformSandbox (a faithful stand-in server)
+//       → SyncWorker (wires Kafka, core and client)
+//         → ContactSyncCLI (commands, configuration, observability) → contact-sync
+import PackageDescription
+
+let strict: [SwiftSetting] = [
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+]
+
+let package = Package(
+    name: "contact-sync",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "contact-sync", targets: ["contact-sync"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-configuration", from: "1.4.0", traits: ["JSON", "YAML"]),
+        .package(url: "https://github.com/apple/swift-metrics", from: "2.13.0"),
+        .package(url: "https://github.com/apple/swift-nio", from: "2.101.2"),
+        .package(url: "https://github.com/swift-server/swift-prometheus", from: "2.4.1"),
+        .package(url: "https://github.com/swift-server/swift-service-lifecycle", from: "2.13.0"),
+        .package(url: "https://github.com/swift-server/async-http-client", from: "1.37.0"),
+        .package(url: "https://github.com/hummingbird-project/hummingbird", from: "2.28.1"),
+        .package(url: "https://github.com/jpsim/Yams", from: "6.2.2"),
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CRdKafka",
+            pkgConfig: "rdkafka",
+            providers: [.apt(["librdkafka-dev"])]
+        ),
+        .target(
+            name: "Kafka",
+            dependencies: [
+                "CRdKafka",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SyncCore",
+            dependencies: [
+                .product(name: "Yams", package: "Yams"),
+            ],
+            resources: [.copy("Resources/iso_639-3.json")],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PlatformClient",
+            dependencies: [
+                "SyncCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "PlatformSandbox",
+            dependencies: [
+                "SyncCore",
+                .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SyncWorker",
+            dependencies: [
+                "Kafka",
+                "SyncCore",
+                "PlatformClient",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "ContactSyncCLI",
+            dependencies: [
+                "Kafka",
+                "SyncCore",
+                "PlatformClient",
+                "PlatformSandbox",
+                "SyncWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Configuration", package: "swift-configuration"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Hummingbird", package: "hummingbird"),
+            ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "contact-sync",
+            dependencies: ["ContactSyncCLI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "KafkaTests",
+            dependencies: ["Kafka"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SyncCoreTests",
+            dependencies: [
+                "SyncCore",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "PlatformTests",
+            dependencies: ["PlatformClient", "PlatformSandbox", "SyncCore"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SyncWorkerTests",
+            dependencies: ["SyncWorker", "Kafka", "SyncCore", "PlatformClient", "PlatformSandbox"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "ContactSyncCLITests",
+            dependencies: ["ContactSyncCLI"],
+            swiftSettings: strict
+        ),
+    ]
+)

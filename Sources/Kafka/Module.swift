@@ -1,0 +1,2 @@
+// Kafka: see Package.swift for where this module sits.
+enum KafkaModule {}

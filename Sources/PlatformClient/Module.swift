@@ -1,0 +1,2 @@
+// PlatformClient: see Package.swift for where this module sits.
+enum PlatformClientModule {}

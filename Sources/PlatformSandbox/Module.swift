@@ -1,0 +1,2 @@
+// PlatformSandbox: see Package.swift for where this module sits.
+enum PlatformSandboxModule {}

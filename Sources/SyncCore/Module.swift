@@ -1,0 +1,2 @@
+// SyncCore: see Package.swift for where this module sits.
+enum SyncCoreModule {}

@@ -1,0 +1,2 @@
+// SyncWorker: see Package.swift for where this module sits.
+enum SyncWorkerModule {}

@@ -1,0 +1,3 @@
+import ContactSyncCLI
+
+await ContactSyncCommand.main()
