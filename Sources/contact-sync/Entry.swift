@@ -1,0 +1,4 @@
+import ContactSyncCLI
+
+@main
+extension ContactSyncCommand {}

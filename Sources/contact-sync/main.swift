@@ -1,3 +1,0 @@
-import ContactSyncCLI
-
-await ContactSyncCommand.main()
