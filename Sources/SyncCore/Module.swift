@@ -1,2 +1,0 @@
-// SyncCore: see Package.swift for where this module sits.
-enum SyncCoreModule {}
