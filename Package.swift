@@ -70,6 +70,7 @@ let package = Package(
                 "SyncCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
             ],
             swiftSettings: strict
         ),
@@ -123,7 +124,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PlatformTests",
-            dependencies: ["PlatformClient", "PlatformSandbox", "SyncCore"],
+            dependencies: [
+                "PlatformClient", "PlatformSandbox", "SyncCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,90 @@
+public import ArgumentParser
+import Foundation
+import Logging
+import PlatformSandbox
+import ServiceLifecycle
+
+/// `contact-sync sandbox`: the platform stand-in as its own process, for demos, benchmarks and
+/// the official Python client's check. Prints its base URL, runs until SIGINT or SIGTERM.
+public struct SandboxCommand: AsyncParsableCommand {
+    public static let configuration = CommandConfiguration(
+        commandName: "sandbox",
+        abstract: "Runs a RapidPro-style API v2 sandbox (contacts, fields, groups) with optional faults.",
+        discussion: """
+        Prints its base URL (the API is under /api/v2/), then serves until SIGINT or SIGTERM.
+        GET /_sandbox/state and GET /_sandbox/stats (no token) show its contacts, fields and
+        groups and its per-endpoint call counts.
+
+        Example:
+          contact-sync sandbox --port 8000 --token dev-token --latency-ms 20 --fail-rate 0.05 --rate-per-s 10 --seed 7
+          curl -H 'Authorization: Token dev-token' http://127.0.0.1:8000/api/v2/contacts.json
+        """
+    )
+
+    @Option(help: "Interface to bind.")
+    var host = "127.0.0.1"
+
+    @Option(help: "Port to bind; 0 picks a free one (the printed URL tells which).")
+    var port = 0
+
+    @Option(help: "API token clients must send as 'Authorization: Token <token>'.")
+    var token: String
+
+    @Option(name: .customLong("latency-ms"), help: "Delay added to every API request, in milliseconds.")
+    var latencyMs = 0
+
+    @Option(name: .customLong("fail-rate"), help: "Fraction (0-1) of API requests answered with a 5xx.")
+    var failRate = 0.0
+
+    @Option(name: .customLong("rate-per-s"), help: "Write requests allowed per second; past it 429 with Retry-After.")
+    var ratePerSecond: Double?
+
+    @Flag(name: .customLong("throttle-reads"), help: "Count reads against --rate-per-s too.")
+    var throttleReads = false
+
+    @Option(help: "Seed of the fault draws, so a failure pattern repeats.")
+    var seed: UInt64 = 1
+
+    @Option(name: .customLong("page-size"), help: "Results per list page.")
+    var pageSize = 250
+
+    public init() {}
+
+    public func validate() throws {
+        guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535, got \(port).") }
+        guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1, got \(failRate).") }
+        guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative.") }
+        guard ratePerSecond.map({ $0 > 0 }) ?? true else { throw ValidationError("--rate-per-s must be positive.") }
+        guard pageSize > 0 else { throw ValidationError("--page-size must be positive.") }
+        guard !token.isEmpty else { throw ValidationError("--token must not be empty.") }
+    }
+
+    public func run() async throws {
+        var logger = Logger(label: "contact-sync.sandbox")
+        logger.logLevel = .notice
+        var options = SandboxOptions(
+            host: host, port: port, token: token, latencyMs: latencyMs, failRate: failRate,
+            ratePerSecond: ratePerSecond, seed: seed, pageSize: pageSize
+        )
+        options.chaos.throttleReads = throttleReads
+        let sandbox = try await Sandbox.start(options, logger: logger)
+        // Written unbuffered: scripts read the URL from a pipe while the sandbox keeps running.
+        FileHandle.standardOutput.write(Data("sandbox listening on \(sandbox.baseURL) (API: \(sandbox.baseURL)/api/v2/)\n".utf8))
+        let group = ServiceGroup(configuration: .init(
+            services: [SandboxService(sandbox: sandbox)],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        try await group.run()
+    }
+}
+
+/// Keeps the sandbox up until the service group asks for a graceful shutdown.
+private struct SandboxService: Service {
+    let sandbox: Sandbox
+
+    func run() async throws {
+        try? await gracefulShutdown()
+        await sandbox.shutdown()
+    }
+}

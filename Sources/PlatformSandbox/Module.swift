@@ -1,2 +1,0 @@
-// PlatformSandbox: see Package.swift for where this module sits.
-enum PlatformSandboxModule {}

@@ -1,0 +1,105 @@
+import Foundation
+
+/// One workspace's contacts, fields and groups: the sandbox's whole data model.
+///
+/// A value type kept behind a lock, so each request validates and applies its change in one
+/// step, as the platform does in one database transaction.
+struct Organisation: Sendable {
+    static let maxFields = 250
+    static let maxGroups = 250
+    static let maxItemsPerContact = 100
+    static let maxNameLength = 64
+
+    var contacts: [Int: ContactRecord] = [:]
+    var fields: [Int: FieldRecord] = [:]
+    var groups: [Int: GroupRecord] = [:]
+    /// Contact id by URN identity (`tel:+250788123123`): a URN belongs to one contact at most.
+    var contactByURN: [String: Int] = [:]
+    var clock = MicrosecondClock()
+    private var lastID = 0
+
+    mutating func nextID() -> Int {
+        lastID += 1
+        return lastID
+    }
+
+    static func newUUID() -> String { UUID().uuidString.lowercased() }
+
+    // MARK: Lookups
+
+    func contact(uuid: String) -> ContactRecord? {
+        contacts.values.first { $0.uuid == uuid.lowercased() }
+    }
+
+    func contact(urn: String) -> ContactRecord? {
+        contactByURN[urn].flatMap { contacts[$0] }
+    }
+
+    func field(key: String) -> FieldRecord? {
+        fields.values.first { $0.key == key }
+    }
+
+    func group(uuid: String) -> GroupRecord? {
+        groups.values.first { $0.uuid == uuid.lowercased() }
+    }
+
+    /// A group by name, compared case-insensitively as the platform does.
+    func group(name: String) -> GroupRecord? {
+        let wanted = name.lowercased()
+        return groups.values.first { $0.name.lowercased() == wanted }
+    }
+
+    func memberCount(ofGroup id: Int) -> Int {
+        contacts.values.reduce(0) { $0 + ($1.groupIDs.contains(id) ? 1 : 0) }
+    }
+
+    // MARK: Answers
+
+    func json(_ contact: ContactRecord) -> JSONValue {
+        let groupRefs: [JSONValue] = contact.groupIDs.compactMap { groups[$0] }.map {
+            ["uuid": .string($0.uuid), "name": .string($0.name)]
+        }
+        let fieldValues: [(String, JSONValue)] = fields.values.sorted { $0.id < $1.id }.map {
+            ($0.key, contact.fields[$0.key].json)
+        }
+        return [
+            "uuid": .string(contact.uuid),
+            "name": contact.name.json,
+            "status": "active",
+            "language": contact.language.json,
+            "urns": .array(contact.urns.map(JSONValue.string)),
+            "groups": .array(groupRefs),
+            "fields": .object(fieldValues),
+            "flow": nil,
+            "created_on": .string(MicrosecondClock.format(contact.createdOn)),
+            "modified_on": .string(MicrosecondClock.format(contact.modifiedOn)),
+            "last_seen_on": nil,
+        ]
+    }
+
+    /// Both spellings: `name`/`type` (current) and `label`/`value_type` (older servers).
+    func json(_ field: FieldRecord) -> JSONValue {
+        [
+            "key": .string(field.key),
+            "name": .string(field.label),
+            "type": .string(field.type.rawValue),
+            "featured": false,
+            "priority": 0,
+            "usages": ["campaign_events": 0, "flows": 0, "groups": 0],
+            "agent_access": "view",
+            "label": .string(field.label),
+            "value_type": .string(field.type.oldName),
+        ]
+    }
+
+    func json(_ group: GroupRecord) -> JSONValue {
+        [
+            "uuid": .string(group.uuid),
+            "name": .string(group.name),
+            "query": group.query.json,
+            "status": "ready",
+            "system": false,
+            "count": .number(Double(memberCount(ofGroup: group.id))),
+        ]
+    }
+}

@@ -1,0 +1,161 @@
+public import Logging
+import Hummingbird
+import ServiceLifecycle
+import Synchronization
+
+/// A running sandbox: a RapidPro-style API v2 server (contacts, fields, groups) in this process.
+///
+/// Tests, the demo and benchmarks start one on an ephemeral port, point a client at `baseURL`,
+/// inject faults with `setChaos`, and check the outcome with `state()` and `stats()`.
+/// Other processes read the same through `GET /_sandbox/state` and `GET /_sandbox/stats`.
+public final class Sandbox: Sendable {
+    /// `http://127.0.0.1:PORT` (no trailing slash); the API is under `/api/v2/`.
+    public let baseURL: String
+    /// The port actually bound (useful when the options asked for port 0).
+    public let port: Int
+
+    private let core: SandboxCore
+    private let services: ServiceGroup
+    private let server: Task<Void, any Error>
+
+    private init(baseURL: String, port: Int, core: SandboxCore, services: ServiceGroup, server: Task<Void, any Error>) {
+        self.baseURL = baseURL
+        self.port = port
+        self.core = core
+        self.services = services
+        self.server = server
+    }
+
+    /// Starts listening and returns once the port is bound.
+    /// - Throws: when the address cannot be bound (e.g. the port is taken).
+    public static func start(_ options: SandboxOptions, logger: Logger) async throws -> Sandbox {
+        let core = SandboxCore(options: options)
+        let bound = BoundPort()
+        let app = Application(
+            responder: SandboxResponder(core: core),
+            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "contact-sync-sandbox"),
+            onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? options.port)) },
+            logger: logger
+        )
+        // The application runs as a service so `shutdown` can end it gracefully (idle
+        // keep-alive connections closed, in-flight requests answered) instead of cancelling it.
+        let services = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
+        let server = Task {
+            do {
+                try await services.run()
+                bound.resolve(.failure(SandboxStartError(host: options.host, port: options.port, reason: "the server stopped before listening")))
+            } catch {
+                bound.resolve(.failure(SandboxStartError(host: options.host, port: options.port, reason: "\(error)")))
+                throw error
+            }
+        }
+        let port: Int
+        do {
+            port = try await bound.value()
+        } catch {
+            server.cancel()
+            throw error
+        }
+        core.setAddress(host: options.host, port: port)
+        logger.info("sandbox listening", metadata: ["url": "\(core.baseURL)"])
+        return Sandbox(baseURL: core.baseURL, port: port, core: core, services: services, server: server)
+    }
+
+    /// Calls answered so far, per endpoint, method and status.
+    public func stats() -> SandboxStats { core.stats.withLock { $0.snapshot } }
+
+    /// The workspace as it is now.
+    public func state() -> SandboxState { core.state() }
+
+    /// The faults in force now.
+    public func chaos() -> SandboxChaos { core.chaos.withLock { $0.settings } }
+
+    /// Changes the faults for the requests that follow (e.g. 100 % failures, then none).
+    public func setChaos(_ chaos: SandboxChaos) { core.chaos.withLock { $0.update(chaos) } }
+
+    /// Adds a group the API cannot create: a query-based (smart) one, or one in use by
+    /// campaigns, flows or triggers (`usedBy`, e.g. `"campaigns"`), which cannot be deleted.
+    @discardableResult
+    public func seedGroup(name: String, query: String? = nil, usedBy: String? = nil) throws -> SandboxState.Group {
+        let group = try core.endpoints.organisation.withLock { org throws(APIError) in
+            try org.addGroup(name: name, query: query, usedBy: usedBy)
+        }
+        return SandboxState.Group(uuid: group.uuid, name: group.name, query: group.query, count: 0)
+    }
+
+    /// Stops listening, lets requests in flight finish, and waits for the server to end.
+    public func shutdown() async {
+        await services.triggerGracefulShutdown()
+        _ = await server.result
+    }
+}
+
+/// Why a sandbox could not start.
+public struct SandboxStartError: Error, CustomStringConvertible {
+    public let host: String
+    public let port: Int
+    public let reason: String
+    public var description: String {
+        "The sandbox could not listen on \(host):\(port): \(reason). Pick another port, or 0 for a free one."
+    }
+}
+
+/// What every request handler shares: the workspace, the fault engine, the tally.
+final class SandboxCore: Sendable {
+    let token: String
+    let pageSize: Int
+    let endpoints = Endpoints()
+    let chaos: Mutex<ChaosEngine>
+    let stats = Mutex(StatsCounter())
+    private let address = Mutex("127.0.0.1:0")
+
+    init(options: SandboxOptions) {
+        token = options.token
+        pageSize = max(1, options.pageSize)
+        chaos = Mutex(ChaosEngine(settings: options.chaos, seed: options.seed))
+    }
+
+    func setAddress(host: String, port: Int) {
+        let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        address.withLock { $0 = "\(shownHost.contains(":") ? "[\(shownHost)]" : shownHost):\(port)" }
+    }
+
+    func hostAndPort() -> String { address.withLock { $0 } }
+
+    var baseURL: String { "http://" + hostAndPort() }
+
+    func state() -> SandboxState { endpoints.organisation.withLock { $0.snapshot } }
+}
+
+/// The port the server bound, handed from its `onServerRunning` callback to `start`.
+private final class BoundPort: Sendable {
+    private enum Phase {
+        case waiting([CheckedContinuation<Int, any Error>])
+        case done(Result<Int, any Error>)
+    }
+
+    private let phase = Mutex(Phase.waiting([]))
+
+    func resolve(_ result: Result<Int, any Error>) {
+        let waiters: [CheckedContinuation<Int, any Error>] = phase.withLock { phase in
+            guard case let .waiting(waiters) = phase else { return [] }
+            phase = .done(result)
+            return waiters
+        }
+        for waiter in waiters { waiter.resume(with: result) }
+    }
+
+    func value() async throws -> Int {
+        try await withCheckedThrowingContinuation { continuation in
+            let ready: Result<Int, any Error>? = phase.withLock { phase in
+                switch phase {
+                case let .waiting(waiters):
+                    phase = .waiting(waiters + [continuation])
+                    return nil
+                case let .done(result): return result
+                }
+            }
+            if let ready { continuation.resume(with: ready) }
+        }
+    }
+}

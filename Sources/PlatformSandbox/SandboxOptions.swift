@@ -1,0 +1,65 @@
+/// How to start a sandbox: where it listens, the token it accepts, and its chaos.
+public struct SandboxOptions: Sendable {
+    /// Interface to bind; `127.0.0.1` keeps the sandbox off the network.
+    public var host: String
+    /// Port to bind; `0` picks a free one (read the real one from `Sandbox.baseURL`).
+    public var port: Int
+    /// The API token clients must send as `Authorization: Token <token>`.
+    public var token: String
+    /// Faults and limits applied to API requests; can be changed later with `Sandbox.setChaos`.
+    public var chaos: SandboxChaos
+    /// Seed of the fault draws, so a failure pattern repeats from run to run.
+    public var seed: UInt64
+    /// Results per list page (the platform's default is 250); small pages exercise `next` links.
+    public var pageSize: Int
+
+    public init(
+        host: String = "127.0.0.1",
+        port: Int = 0,
+        token: String,
+        latencyMs: Int = 0,
+        failRate: Double = 0,
+        ratePerSecond: Double? = nil,
+        seed: UInt64 = 1,
+        pageSize: Int = 250
+    ) {
+        self.host = host
+        self.port = port
+        self.token = token
+        self.chaos = SandboxChaos(latencyMs: latencyMs, failRate: failRate, ratePerSecond: ratePerSecond)
+        self.seed = seed
+        self.pageSize = pageSize
+    }
+}
+
+/// Faults the sandbox injects into API requests, for tests of retries, outages and demos.
+public struct SandboxChaos: Sendable, Equatable, Codable {
+    /// Delay added before answering each API request, in milliseconds.
+    public var latencyMs: Int
+    /// Fraction (0...1) of API requests answered with a 5xx instead, drawn from the seeded sequence.
+    public var failRate: Double
+    /// Request budget per second (a token bucket holding at most one second's worth, at least 1);
+    /// past it the answer is `429` with `Retry-After`. `nil`: no limit.
+    public var ratePerSecond: Double?
+    /// Whether reads count against `ratePerSecond` too; by default only writes do, as on the platform.
+    public var throttleReads: Bool
+    /// Answer every API request `401 {"detail": "Invalid token."}`, as after a token is revoked.
+    public var rejectAllTokens: Bool
+
+    public init(
+        latencyMs: Int = 0,
+        failRate: Double = 0,
+        ratePerSecond: Double? = nil,
+        throttleReads: Bool = false,
+        rejectAllTokens: Bool = false
+    ) {
+        self.latencyMs = latencyMs
+        self.failRate = failRate
+        self.ratePerSecond = ratePerSecond
+        self.throttleReads = throttleReads
+        self.rejectAllTokens = rejectAllTokens
+    }
+
+    /// No faults at all.
+    public static let none = SandboxChaos()
+}

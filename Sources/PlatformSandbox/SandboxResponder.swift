@@ -1,0 +1,121 @@
+import Foundation
+import Hummingbird
+import Synchronization
+
+/// Answers every HTTP request: the `/_sandbox/` read-outs, then for the API, in order, the
+/// latency, the 5xx draw, authentication, the throttle and the endpoint; counts each answer.
+struct SandboxResponder: HTTPResponder {
+    typealias Context = BasicRequestContext
+
+    let core: SandboxCore
+
+    func respond(to request: Request, context: Context) async throws -> Response {
+        let path = request.uri.path
+        if path.hasPrefix("/_sandbox/") { return readOut(path: path, method: request.method) }
+
+        let endpoint = Self.endpointName(path)
+        let answer: Response
+        do {
+            answer = try await answerAPI(request, endpoint: endpoint)
+        } catch let error as APIError {
+            answer = Self.response(error)
+        }
+        core.stats.withLock {
+            $0.record(endpoint: endpoint ?? "other", method: request.method.rawValue, status: answer.status.code)
+        }
+        return answer
+    }
+
+    private func answerAPI(_ request: Request, endpoint: String?) async throws -> Response {
+        guard let endpoint else { throw APIError.notFound }
+        let chaos = core.chaos.withLock { $0.settings }
+        if chaos.latencyMs > 0 { try await Task.sleep(for: .milliseconds(chaos.latencyMs)) }
+        if case let .serverError(status) = core.chaos.withLock({ $0.drawFailure() }) {
+            throw APIError.detail(.init(code: status), "Sandbox fault injection: simulated server error \(status).")
+        }
+        try authenticate(request.headers[.authorization], rejectAll: chaos.rejectAllTokens)
+        if case let .throttled(seconds) = core.chaos.withLock({ $0.takeToken(isWrite: request.method != .get) }) {
+            var error = APIError.detail(.tooManyRequests, "Request was throttled. Expected available in \(seconds) seconds.")
+            error.headers = [("Retry-After", String(seconds))]
+            throw error
+        }
+        let bytes = try await request.body.collect(upTo: 8 << 20)
+        let body: JSONValue
+        if bytes.readableBytes == 0 {
+            body = [:]
+        } else if let parsed = JSONValue.parse(Array(bytes.readableBytesView)) {
+            body = parsed
+        } else {
+            throw APIError.detail(.badRequest, "JSON parse error - the request body is not valid JSON.")
+        }
+        let query = QueryParameters(request.uri.query)
+        let origin = "http://" + (request.head.authority ?? core.hostAndPort())
+        let apiRequest = APIRequest(
+            method: request.method, endpoint: endpoint, query: query, body: body,
+            pagination: Pagination(origin: origin, path: request.uri.path, query: query, pageSize: core.pageSize)
+        )
+        let answer = try core.endpoints.answer(apiRequest)
+        return Self.response(status: answer.status, body: answer.body)
+    }
+
+    /// Django REST framework's token check: no `Token` header → "not provided", a wrong one → "Invalid".
+    private func authenticate(_ header: String?, rejectAll: Bool) throws(APIError) {
+        let parts = (header ?? "").split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.first?.lowercased() == "token" else {
+            throw Self.unauthorized("Authentication credentials were not provided.")
+        }
+        guard parts.count == 2 else { throw Self.unauthorized("Invalid token header. No credentials provided.") }
+        if rejectAll || String(parts[1]) != core.token { throw Self.unauthorized("Invalid token.") }
+    }
+
+    private static func unauthorized(_ message: String) -> APIError {
+        var error = APIError.detail(.unauthorized, message)
+        error.headers = [("WWW-Authenticate", "Token")]
+        return error
+    }
+
+    /// `contacts.json` for `/api/v2/contacts.json` or `/api/v2/contacts`; `nil` for unknown paths.
+    static func endpointName(_ path: String) -> String? {
+        guard path.hasPrefix("/api/v2/") else { return nil }
+        var name = String(path.dropFirst("/api/v2/".count))
+        if name.hasSuffix("/") { name.removeLast() }
+        if !name.hasSuffix(".json") { name += ".json" }
+        return Endpoints.names.contains(name) ? name : nil
+    }
+
+    private func readOut(path: String, method: HTTPRequest.Method) -> Response {
+        guard method == .get else { return Self.response(APIError.detail(.methodNotAllowed, "Read-outs are GET only.")) }
+        switch path {
+        case "/_sandbox/state": return Self.response(status: .ok, encoding: core.state())
+        case "/_sandbox/stats": return Self.response(status: .ok, encoding: core.stats.withLock { $0.snapshot })
+        default: return Self.response(APIError.notFound)
+        }
+    }
+
+    // MARK: Responses
+
+    static func response(_ error: APIError) -> Response {
+        var response = response(status: error.status, body: error.body)
+        for header in error.headers {
+            if let name = HTTPFields.Element.Name(header.name) { response.headers[name] = header.value }
+        }
+        return response
+    }
+
+    static func response(status: HTTPResponse.Status, body: JSONValue?) -> Response {
+        guard let body else { return Response(status: status) }
+        return Response(
+            status: status,
+            headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: body.serialized()))
+        )
+    }
+
+    static func response(status: HTTPResponse.Status, encoding value: some Encodable) -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let text = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
+        return Response(status: status, headers: [.contentType: "application/json"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+    }
+}

@@ -1,0 +1,63 @@
+/// How many API calls the sandbox answered, per endpoint, method and status.
+///
+/// Tests assert through it ("the second call was served from cache", "the 5xx was retried"),
+/// and the demo prints it as its summary.
+public struct SandboxStats: Sendable, Equatable, Codable {
+    /// One endpoint + method + status combination and how often it was answered.
+    public struct Calls: Sendable, Hashable, Codable {
+        /// `contacts.json`, `fields.json`, `groups.json`, or `other` for unknown paths.
+        public var endpoint: String
+        public var method: String
+        public var status: Int
+        public var count: Int
+    }
+
+    /// Every API request answered, whatever its status.
+    public var total: Int
+    /// Sorted by endpoint, method, status.
+    public var calls: [Calls]
+
+    public init(total: Int = 0, calls: [Calls] = []) {
+        self.total = total
+        self.calls = calls
+    }
+
+    /// Calls matching every filter given (`nil` matches any).
+    public func count(endpoint: String? = nil, method: String? = nil, status: Int? = nil) -> Int {
+        calls.filter {
+            (endpoint == nil || $0.endpoint == endpoint) && (method == nil || $0.method == method)
+                && (status == nil || $0.status == status)
+        }.reduce(0) { $0 + $1.count }
+    }
+
+    /// Calls whose status is in `statuses` (e.g. `500...599`).
+    public func count(endpoint: String? = nil, method: String? = nil, statuses: ClosedRange<Int>) -> Int {
+        calls.filter {
+            (endpoint == nil || $0.endpoint == endpoint) && (method == nil || $0.method == method)
+                && statuses.contains($0.status)
+        }.reduce(0) { $0 + $1.count }
+    }
+}
+
+/// The mutable tally behind `SandboxStats`.
+struct StatsCounter: Sendable {
+    private struct Key: Hashable {
+        let endpoint: String
+        let method: String
+        let status: Int
+    }
+
+    private var counts: [Key: Int] = [:]
+    private var total = 0
+
+    mutating func record(endpoint: String, method: String, status: Int) {
+        counts[Key(endpoint: endpoint, method: method, status: status), default: 0] += 1
+        total += 1
+    }
+
+    var snapshot: SandboxStats {
+        let calls = counts.map { SandboxStats.Calls(endpoint: $0.endpoint, method: $0.method, status: $0.status, count: $1) }
+            .sorted { ($0.endpoint, $0.method, $0.status) < ($1.endpoint, $1.method, $1.status) }
+        return SandboxStats(total: total, calls: calls)
+    }
+}
