@@ -12,7 +12,7 @@ enum FieldValue {
         switch type {
         case .text, .state, .district, .ward: return raw
         case .number: return normaliseNumber(text)
-        case .datetime: return ISODateTime.parse(text).map(ISODateTime.formatUTCOffset)
+        case .datetime: return (ISODateTime.parse(text) ?? ISODateTime.parseDate(text)).map(ISODateTime.formatUTCOffset)
         }
     }
 
@@ -70,6 +70,12 @@ enum ISODateTime {
               calendar.component(.day, from: date) == day else { return nil }
         let seconds = Int64(date.timeIntervalSince1970) - Int64(offsetSeconds)
         return seconds * 1_000_000 + micros
+    }
+
+    /// A plain date (`2020-01-31`) as midnight in the workspace's zone (UTC), as the platform
+    /// reads dates written in the workspace's date format.
+    static func parseDate(_ text: String) -> Int64? {
+        parse(text + "T00:00:00Z")
     }
 
     /// `2020-01-31T12:27:39.071299+00:00`: the organisation's time zone (UTC in the sandbox),

@@ -1,3 +1,4 @@
+import Foundation
 import SyncCore
 
 /// What a `POST contacts.json` body asks to change; `nil` members stay as they are.
@@ -6,7 +7,7 @@ struct ContactChanges {
     var language: String??
     var urns: [String]?
     var groupIDs: [Int]?
-    /// New values by key; a `nil` value clears the field.
+    /// New values (as sent) by key; a `nil` value clears the field.
     var fields: [String: String?]?
 }
 
@@ -48,7 +49,9 @@ extension Organisation {
         switch body["name"] {
         case nil: break
         case .null?: changes.name = .some(nil)
-        case let .string(name)?:
+        case let .string(sent)?:
+            // Surrounding whitespace is dropped, as Django REST framework's CharField does.
+            let name = sent.trimmingCharacters(in: .whitespacesAndNewlines)
             if name.count > Self.maxNameLength {
                 errors.add("name", "Ensure this field has no more than \(Self.maxNameLength) characters.")
             } else {
@@ -152,11 +155,12 @@ extension Organisation {
             guard let field = field(key: key) else {
                 return .failure(MemberError("Invalid contact field key: \(key)"))
             }
+            // The text is kept as sent (empty clears); its typed form is derived when shown.
             switch raw {
             case .null: values[key] = .some(nil)
-            case let .string(text): values[key] = .some(FieldValue.normalise(text, as: field.type))
-            case let .number(number): values[key] = .some(FieldValue.normalise(JSONValue.format(number), as: field.type))
-            default: return .failure(MemberError("Invalid value for contact field key: \(key)"))
+            case let .string(text): values[key] = .some(text.allSatisfy(\.isWhitespace) ? nil : text)
+            case let .number(number): values[key] = .some(JSONValue.format(number))
+            default: return .failure(MemberError("Invalid value for contact field key: \(field.key)"))
             }
         }
         return .success(values)
@@ -188,12 +192,12 @@ extension Organisation {
         )
         contacts[contact.id] = contact
         if let urn { contactByURN[urn] = contact.id }
-        return apply(changes, toContact: contact.id)
+        return apply(changes, toContact: contact.id, at: now)
     }
 
     /// Applies validated `changes` to contact `id`; members not given stay as they are.
     @discardableResult
-    mutating func apply(_ changes: ContactChanges, toContact id: Int) -> ContactRecord {
+    mutating func apply(_ changes: ContactChanges, toContact id: Int, at time: Int64? = nil) -> ContactRecord {
         var contact = contacts[id]!
         if let name = changes.name { contact.name = name }
         if let language = changes.language { contact.language = language }
@@ -204,7 +208,7 @@ extension Organisation {
         }
         if let groupIDs = changes.groupIDs { contact.groupIDs = groupIDs }
         for (key, value) in changes.fields ?? [:] { contact.fields[key] = value }
-        contact.modifiedOn = clock.next()
+        contact.modifiedOn = time ?? clock.next()
         contacts[id] = contact
         return contact
     }

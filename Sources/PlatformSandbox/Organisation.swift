@@ -53,6 +53,11 @@ struct Organisation: Sendable {
         contacts.values.reduce(0) { $0 + ($1.groupIDs.contains(id) ? 1 : 0) }
     }
 
+    /// A contact's value for `field` as the API shows it: typed, `nil` when unset or unparsable.
+    func value(of field: FieldRecord, for contact: ContactRecord) -> String? {
+        contact.fields[field.key].flatMap { FieldValue.normalise($0, as: field.type) }
+    }
+
     // MARK: Answers
 
     func json(_ contact: ContactRecord) -> JSONValue {
@@ -60,7 +65,7 @@ struct Organisation: Sendable {
             ["uuid": .string($0.uuid), "name": .string($0.name)]
         }
         let fieldValues: [(String, JSONValue)] = fields.values.sorted { $0.id < $1.id }.map {
-            ($0.key, contact.fields[$0.key].json)
+            ($0.key, value(of: $0, for: contact).json)
         }
         return [
             "uuid": .string(contact.uuid),

@@ -41,7 +41,9 @@ struct ContactRecord: Sendable {
     var language: String?
     var urns: [String]
     var groupIDs: [Int]
-    /// Values by field key; a missing key is an empty value.
+    /// Values as sent, by field key; a missing key is an empty value. What the API shows is
+    /// derived per the field's current type (`Organisation.value(of:for:)`), so a retyped field
+    /// re-reads the same text, as on the platform.
     var fields: [String: String]
     let createdOn: Int64
     var modifiedOn: Int64

@@ -63,3 +63,25 @@ public struct SandboxChaos: Sendable, Equatable, Codable {
     /// No faults at all.
     public static let none = SandboxChaos()
 }
+
+extension SandboxChaos {
+    /// Some chaos settings to change, as `POST /_sandbox/chaos` takes them; absent ones stay.
+    struct Patch: Decodable {
+        var latencyMs: Int?
+        var failRate: Double?
+        /// `0` or less removes the limit.
+        var ratePerSecond: Double?
+        var throttleReads: Bool?
+        var rejectAllTokens: Bool?
+
+        func applied(to current: SandboxChaos) -> SandboxChaos {
+            var new = current
+            if let latencyMs { new.latencyMs = max(0, latencyMs) }
+            if let failRate { new.failRate = min(1, max(0, failRate)) }
+            if let ratePerSecond { new.ratePerSecond = ratePerSecond > 0 ? ratePerSecond : nil }
+            if let throttleReads { new.throttleReads = throttleReads }
+            if let rejectAllTokens { new.rejectAllTokens = rejectAllTokens }
+            return new
+        }
+    }
+}

@@ -11,7 +11,7 @@ struct SandboxResponder: HTTPResponder {
 
     func respond(to request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
-        if path.hasPrefix("/_sandbox/") { return readOut(path: path, method: request.method) }
+        if path.hasPrefix("/_sandbox/") { return await control(request, path: path) }
 
         let endpoint = Self.endpointName(path)
         let answer: Response
@@ -83,11 +83,22 @@ struct SandboxResponder: HTTPResponder {
         return Endpoints.names.contains(name) ? name : nil
     }
 
-    private func readOut(path: String, method: HTTPRequest.Method) -> Response {
-        guard method == .get else { return Self.response(APIError.detail(.methodNotAllowed, "Read-outs are GET only.")) }
-        switch path {
-        case "/_sandbox/state": return Self.response(status: .ok, encoding: core.state())
-        case "/_sandbox/stats": return Self.response(status: .ok, encoding: core.stats.withLock { $0.snapshot })
+    /// Read-outs and the chaos switch for other processes; never authenticated, faulted or counted.
+    private func control(_ request: Request, path: String) async -> Response {
+        switch (path, request.method) {
+        case ("/_sandbox/state", .get): return Self.response(status: .ok, encoding: core.state())
+        case ("/_sandbox/stats", .get): return Self.response(status: .ok, encoding: core.stats.withLock { $0.snapshot })
+        case ("/_sandbox/chaos", .get): return Self.response(status: .ok, encoding: core.chaos.withLock { $0.settings })
+        case ("/_sandbox/chaos", .post):
+            let bytes = (try? await request.body.collect(upTo: 1 << 16)).map { Array($0.readableBytesView) } ?? []
+            guard let patch = try? JSONDecoder().decode(SandboxChaos.Patch.self, from: Data(bytes)) else {
+                return Self.response(APIError.detail(.badRequest, "Expected a JSON object with any of latencyMs, failRate, ratePerSecond (0 = none), throttleReads, rejectAllTokens."))
+            }
+            let settings = core.chaos.withLock { engine in
+                engine.update(patch.applied(to: engine.settings))
+                return engine.settings
+            }
+            return Self.response(status: .ok, encoding: settings)
         default: return Self.response(APIError.notFound)
         }
     }

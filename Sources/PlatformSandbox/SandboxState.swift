@@ -46,12 +46,22 @@ public struct SandboxState: Sendable, Equatable, Codable {
 }
 
 extension Organisation {
+    /// The set values of a contact's fields as the API shows them, by key.
+    func fieldValues(of contact: ContactRecord) -> [String: String] {
+        var values: [String: String] = [:]
+        for field in fields.values {
+            if let value = value(of: field, for: contact) { values[field.key] = value }
+        }
+        return values
+    }
+
     var snapshot: SandboxState {
         SandboxState(
             contacts: contacts(matching: ContactFilter()).map { contact in
                 SandboxState.Contact(
                     uuid: contact.uuid, name: contact.name, language: contact.language, urns: contact.urns,
-                    groups: contact.groupIDs.compactMap { groups[$0]?.name }, fields: contact.fields,
+                    groups: contact.groupIDs.compactMap { groups[$0]?.name },
+                    fields: fieldValues(of: contact),
                     createdOn: MicrosecondClock.format(contact.createdOn),
                     modifiedOn: MicrosecondClock.format(contact.modifiedOn)
                 )

@@ -154,4 +154,39 @@ import Testing
             #expect(garbage["detail"]?.stringValue?.hasPrefix("JSON parse error") == true)
         }
     }
+
+    @Test func retypingAFieldRereadsTheTextAsSent() async throws {
+        try await SandboxHarness.with { h in
+            _ = try await h.post("/api/v2/fields.json", ["name": "Score", "type": "text"], expecting: 201)
+            let contact = try await h.post(path, ["fields": ["score": "12.50"]], expecting: 201)
+            #expect(contact["fields"] == ["score": "12.50"])
+            _ = try await h.post("/api/v2/fields.json?key=score", ["name": "Score", "type": "number"], expecting: 200)
+            #expect(h.sandbox.state().contacts.first?.fields == ["score": "12.5"])
+            _ = try await h.post("/api/v2/fields.json?key=score", ["name": "Score", "type": "datetime"], expecting: 200)
+            #expect(h.sandbox.state().contacts.first?.fields == [:])
+            _ = try await h.post("/api/v2/fields.json?key=score", ["name": "Score", "type": "text"], expecting: 200)
+            #expect(h.sandbox.state().contacts.first?.fields == ["score": "12.50"])
+        }
+    }
+
+    @Test func plainDatesAreMidnightInTheWorkspaceZone() async throws {
+        try await SandboxHarness.with { h in
+            _ = try await h.post("/api/v2/fields.json", ["name": "Birthday", "type": "datetime"], expecting: 201)
+            let contact = try await h.post(path, ["fields": ["birthday": "1990-02-28"]], expecting: 201)
+            #expect(contact["fields"] == ["birthday": "1990-02-28T00:00:00+00:00"])
+            let impossible = try await h.post(path, ["fields": ["birthday": "1990-02-30"]], expecting: 201)
+            #expect(impossible["fields"] == ["birthday": nil])
+        }
+    }
+
+    @Test func namesAreTrimmedAndTimestampsSetOnCreate() async throws {
+        try await SandboxHarness.with { h in
+            let contact = try await h.post(path, ["name": "  Ben  "], expecting: 201)
+            #expect(contact["name"] == "Ben")
+            #expect(contact["created_on"] == contact["modified_on"])
+            let blank = try await h.post("\(path)?uuid=\(contact["uuid"]!.stringValue!)", ["name": "   "], expecting: 200)
+            #expect(blank["name"] == .null)
+            #expect(blank["modified_on"] != contact["modified_on"])
+        }
+    }
 }
