@@ -11,13 +11,16 @@ public struct SandboxCommand: AsyncParsableCommand {
         commandName: "sandbox",
         abstract: "Runs a RapidPro-style API v2 sandbox (contacts, fields, groups) with optional faults.",
         discussion: """
-        Prints its base URL (the API is under /api/v2/), then serves until SIGINT or SIGTERM.
-        GET /_sandbox/state and GET /_sandbox/stats (no token) show its contacts, fields and
-        groups and its per-endpoint call counts.
+        Prints its base URL (the API is under /api/v2/), then serves until SIGINT or SIGTERM. \
+        Without a token: GET /_sandbox/state and /_sandbox/stats show its contacts, fields, \
+        groups and per-endpoint call counts; GET or POST /_sandbox/chaos reads or changes the \
+        faults while it runs (latencyMs, failRate, ratePerSecond, throttleReads, rejectAllTokens).
 
-        Example:
-          contact-sync sandbox --port 8000 --token dev-token --latency-ms 20 --fail-rate 0.05 --rate-per-s 10 --seed 7
-          curl -H 'Authorization: Token dev-token' http://127.0.0.1:8000/api/v2/contacts.json
+        Examples:
+          contact-sync sandbox --port 8000 --token dev-token
+          contact-sync sandbox --token t --fail-rate 0.05 --rate-per-s 10 --seed 7
+          curl -H 'Authorization: Token dev-token' localhost:8000/api/v2/contacts.json
+          curl -d '{"failRate": 1}' localhost:8000/_sandbox/chaos
         """
     )
 
@@ -27,8 +30,16 @@ public struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Port to bind; 0 picks a free one (the printed URL tells which).")
     var port = 0
 
-    @Option(help: "API token clients must send as 'Authorization: Token <token>'.")
-    var token: String
+    @Option(help: "API token clients must send as 'Authorization: Token <token>' (default: $\(Self.tokenVariable)).")
+    var token: String?
+
+    /// Where the token comes from when `--token` is not given, keeping it out of `ps` listings.
+    static let tokenVariable = "CONTACT_SYNC_SANDBOX_TOKEN"
+
+    /// The token to accept: `--token`, else the environment variable.
+    var resolvedToken: String? {
+        (token ?? ProcessInfo.processInfo.environment[Self.tokenVariable]).flatMap { $0.isEmpty ? nil : $0 }
+    }
 
     @Option(name: .customLong("latency-ms"), help: "Delay added to every API request, in milliseconds.")
     var latencyMs = 0
@@ -56,14 +67,16 @@ public struct SandboxCommand: AsyncParsableCommand {
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative.") }
         guard ratePerSecond.map({ $0 > 0 }) ?? true else { throw ValidationError("--rate-per-s must be positive.") }
         guard pageSize > 0 else { throw ValidationError("--page-size must be positive.") }
-        guard !token.isEmpty else { throw ValidationError("--token must not be empty.") }
+        guard resolvedToken != nil else {
+            throw ValidationError("Give the API token with --token or in $\(Self.tokenVariable) (it must not be empty).")
+        }
     }
 
     public func run() async throws {
         var logger = Logger(label: "contact-sync.sandbox")
         logger.logLevel = .notice
         var options = SandboxOptions(
-            host: host, port: port, token: token, latencyMs: latencyMs, failRate: failRate,
+            host: host, port: port, token: resolvedToken ?? "", latencyMs: latencyMs, failRate: failRate,
             ratePerSecond: ratePerSecond, seed: seed, pageSize: pageSize
         )
         options.chaos.throttleReads = throttleReads

@@ -191,6 +191,7 @@ extension Organisation {
             groupIDs: [], fields: [:], createdOn: now, modifiedOn: now
         )
         contacts[contact.id] = contact
+        contactByUUID[contact.uuid] = contact.id
         if let urn { contactByURN[urn] = contact.id }
         return apply(changes, toContact: contact.id, at: now)
     }
@@ -206,7 +207,11 @@ extension Organisation {
             for new in urns { contactByURN[new] = id }
             contact.urns = urns
         }
-        if let groupIDs = changes.groupIDs { contact.groupIDs = groupIDs }
+        if let groupIDs = changes.groupIDs {
+            for old in contact.groupIDs { memberCounts[old, default: 0] -= 1 }
+            for new in groupIDs { memberCounts[new, default: 0] += 1 }
+            contact.groupIDs = groupIDs
+        }
         for (key, value) in changes.fields ?? [:] { contact.fields[key] = value }
         contact.modifiedOn = time ?? clock.next()
         contacts[id] = contact
@@ -216,6 +221,8 @@ extension Organisation {
     mutating func deleteContact(id: Int) {
         guard let contact = contacts.removeValue(forKey: id) else { return }
         for urn in contact.urns { contactByURN[urn] = nil }
+        for group in contact.groupIDs { memberCounts[group, default: 0] -= 1 }
+        contactByUUID[contact.uuid] = nil
     }
 }
 

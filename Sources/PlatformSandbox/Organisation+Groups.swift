@@ -36,6 +36,7 @@ extension Organisation {
             throw APIError.detail(.badRequest, "Group is being used by \(usedBy) which must be archived first.")
         }
         groups[group.id] = nil
+        memberCounts[group.id] = nil
         for (id, contact) in contacts where contact.groupIDs.contains(group.id) {
             contacts[id]?.groupIDs.removeAll { $0 == group.id }
         }

@@ -12,7 +12,7 @@ import Testing
         let sandbox = try #require(command as? SandboxCommand)
         #expect(sandbox.host == "0.0.0.0")
         #expect(sandbox.port == 8000)
-        #expect(sandbox.token == "t")
+        #expect(sandbox.resolvedToken == "t")
         #expect(sandbox.latencyMs == 20)
         #expect(sandbox.failRate == 0.25)
         #expect(sandbox.ratePerSecond == 5)
@@ -32,13 +32,13 @@ import Testing
     @Test func refusesNonsense() {
         for arguments in [
             ["--token", "t", "--fail-rate", "1.5"], ["--token", "t", "--port", "70000"],
-            ["--token", "t", "--rate-per-s", "0"], ["--token", ""], [],
+            ["--token", "t", "--rate-per-s", "0"], ["--token", ""],
         ] {
             #expect(throws: (any Error).self, "arguments \(arguments)") { try SandboxCommand.parse(arguments) }
         }
     }
 
     @Test func helpShowsAnExample() {
-        #expect(SandboxCommand.helpMessage().contains("contact-sync sandbox --port 8000 --token"))
+        #expect(SandboxCommand.helpMessage().contains("contact-sync sandbox --port 8000 --token dev-token"))
     }
 }
