@@ -23,9 +23,14 @@ struct ContactFilter {
 extension Organisation {
     /// Contacts matching `filter`, most recently modified first (the platform's order).
     func contacts(matching filter: ContactFilter) -> [ContactRecord] {
-        var found = Array(contacts.values)
-        if let uuid = filter.uuid { found = found.filter { $0.uuid == uuid.lowercased() } }
-        if let urn = filter.urn { found = found.filter { $0.urns.contains(urn) } }
+        // A UUID or URN names one contact at most: start from the index, not from everyone.
+        var found: [ContactRecord]
+        switch (filter.uuid, filter.urn) {
+        case let (uuid?, urn?): found = contact(uuid: uuid).map { [$0] }?.filter { $0.urns.contains(urn) } ?? []
+        case let (uuid?, nil): found = contact(uuid: uuid).map { [$0] } ?? []
+        case let (nil, urn?): found = contact(urn: urn).map { [$0] } ?? []
+        case (nil, nil): found = Array(contacts.values)
+        }
         if let wanted = filter.group {
             let groupID = (group(uuid: wanted) ?? group(name: wanted))?.id
             found = found.filter { contact in groupID.map { contact.groupIDs.contains($0) } ?? false }

@@ -31,7 +31,7 @@ struct SandboxResponder: HTTPResponder {
         let chaos = core.chaos.withLock { $0.settings }
         if chaos.latencyMs > 0 { try await Task.sleep(for: .milliseconds(chaos.latencyMs)) }
         if case let .serverError(status) = core.chaos.withLock({ $0.drawFailure() }) {
-            throw APIError.detail(.init(code: status), "Sandbox fault injection: simulated server error \(status).")
+            return Self.injectedFault(status: status)
         }
         try authenticate(request.headers[.authorization], rejectAll: chaos.rejectAllTokens)
         if case let .throttled(seconds) = core.chaos.withLock({ $0.takeToken(isWrite: request.method != .get) }) {
@@ -104,6 +104,21 @@ struct SandboxResponder: HTTPResponder {
     }
 
     // MARK: Responses
+
+    /// An injected 5xx as real deployments answer one: the proxy's or Django's HTML page
+    /// (500, 502, 504), or JSON for 503; clients must cope with both.
+    static func injectedFault(status: Int) -> Response {
+        let responseStatus = HTTPResponse.Status(code: status)
+        if status == 503 {
+            return response(status: responseStatus, body: ["detail": "Service temporarily unavailable, try again later."])
+        }
+        let title = "\(status) \(status == 502 ? "Bad Gateway" : "Gateway Time-out")"
+        let page = status == 500
+            ? "<h1>Server Error (500)</h1>"
+            : "<html><head><title>\(title)</title></head><body><center><h1>\(title)</h1></center><hr><center>nginx</center></body></html>"
+        return Response(status: responseStatus, headers: [.contentType: "text/html"],
+                        body: ResponseBody(byteBuffer: ByteBuffer(string: page + "\n")))
+    }
 
     static func response(_ error: APIError) -> Response {
         var response = response(status: error.status, body: error.body)
