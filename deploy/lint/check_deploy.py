@@ -11,6 +11,8 @@
 - Kubernetes: kustomization resources exist; KEDA watches the group and topics the ConfigMap
   gives the worker; maxReplicaCount is not above the partition count; the grace period is above
   the drain deadline; probes and the Service use the container's named port.
+- Compose: kafka-init creates every topic the worker needs; the worker's platform URL and
+  token are the sandbox's; Prometheus scrapes the worker's port.
 
 Usage: check_deploy.py REPO_ROOT DASHBOARD_RULES_OUT
 """
@@ -225,6 +227,35 @@ def check_kubernetes(root: Path, report: Report) -> None:
         report.fail("deploy/k8s/deployment.yaml", "prometheus.io/port does not match CONTACT_SYNC_HTTP_PORT")
 
 
+def check_compose(root: Path, report: Report) -> None:
+    """The laptop stack wires up: topics exist, the worker reaches the sandbox with its token,
+    Prometheus scrapes the worker's port."""
+    rel = "deploy/compose.yaml"
+    services = yaml.safe_load((root / rel).read_text())["services"]
+    env = services["worker"]["environment"]
+    init = " ".join(services["kafka-init"]["command"])
+    group = env["CONTACT_SYNC_KAFKA_GROUP_ID"]
+    needed = [t.strip() for t in env["CONTACT_SYNC_TOPICS"].split(",")]
+    needed += [env["CONTACT_SYNC_DLQ_TOPIC"], f"{group}.versions"]
+    for topic in needed:
+        if not re.search(rf"(?<![\w.-]){re.escape(topic)}(?![\w.-])", init):
+            report.fail(rel, f"kafka-init does not create topic {topic}, which the worker needs")
+    sandbox = services["sandbox"]["command"]
+    port = sandbox[sandbox.index("--port") + 1]
+    if env["CONTACT_SYNC_PLATFORM_URL"] != f"http://sandbox:{port}":
+        report.fail(rel, f"the worker's CONTACT_SYNC_PLATFORM_URL {env['CONTACT_SYNC_PLATFORM_URL']} "
+                    f"is not the sandbox (http://sandbox:{port})")
+    token = (root / "deploy" / "dev-platform-token").read_text().strip()
+    if services["sandbox"]["environment"]["CONTACT_SYNC_SANDBOX_TOKEN"] != token:
+        report.fail(rel, "the sandbox's token differs from deploy/dev-platform-token (the worker's)")
+    scrape = yaml.safe_load((root / "deploy/prometheus/prometheus.yml").read_text())
+    targets = [t for job in scrape["scrape_configs"] for c in job.get("static_configs", [])
+               for t in c["targets"]]
+    if f"worker:{env['CONTACT_SYNC_HTTP_PORT']}" not in targets:
+        report.fail("deploy/prometheus/prometheus.yml", f"does not scrape worker:"
+                    f"{env['CONTACT_SYNC_HTTP_PORT']} (the worker's CONTACT_SYNC_HTTP_PORT)")
+
+
 def main() -> int:
     root, rules_out = Path(sys.argv[1]), Path(sys.argv[2])
     report = Report()
@@ -237,6 +268,7 @@ def main() -> int:
         usages.append(("docs/operations.md", ops.read_text()))
     check_metric_names(root, usages, report)
     check_kubernetes(root, report)
+    check_compose(root, report)
     for problem in report.problems:
         print(f"lint-deploy: {problem}", file=sys.stderr)
     return 1 if report.problems else 0
