@@ -1,2 +1,0 @@
-// PlatformClient: see Package.swift for where this module sits.
-enum PlatformClientModule {}

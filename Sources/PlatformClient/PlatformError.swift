@@ -1,0 +1,102 @@
+/// What went wrong talking to the platform, typed so the engine can decide: retry, pause or
+/// dead-letter. Bodies are kept (truncated) because the platform's answer is what a person
+/// needs to fix a rejected event.
+public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
+    /// 400: the platform refused the data. Permanent for this event.
+    case validation(status: Int, body: String)
+    /// 404 where something had to exist.
+    case notFound(body: String)
+    /// 401/403: the token is missing, wrong or lacks rights. Not the event's fault.
+    case unauthorized(status: Int, detail: String)
+    /// 429: over the platform's rate budget; wait at least `retryAfter` when given.
+    case throttled(retryAfter: Duration?, body: String)
+    /// 5xx.
+    case server(status: Int, body: String)
+    /// No answer within the request timeout.
+    case timeout
+    /// No connection (refused, reset, DNS, TLS).
+    case unreachable(String)
+    /// Any other status, or an answer that could not be read.
+    case unexpected(status: Int, body: String)
+
+    /// Whether trying again later may succeed (429, 5xx, timeouts, connection failures).
+    public var isTransient: Bool {
+        switch self {
+        case .throttled, .server, .timeout, .unreachable: true
+        case .validation, .notFound, .unauthorized, .unexpected: false
+        }
+    }
+
+    /// How long the platform asked us to wait, when it said.
+    public var retryAfter: Duration? {
+        if case .throttled(let after, _) = self { return after }
+        return nil
+    }
+
+    /// The HTTP status, when there was an answer.
+    public var status: Int? {
+        switch self {
+        case .validation(let status, _), .unauthorized(let status, _), .server(let status, _), .unexpected(let status, _): status
+        case .notFound: 404
+        case .throttled: 429
+        case .timeout, .unreachable: nil
+        }
+    }
+
+    /// The platform's answer body, when there was one.
+    public var body: String? {
+        switch self {
+        case .validation(_, let body), .notFound(let body), .throttled(_, let body), .server(_, let body), .unexpected(_, let body): body
+        case .unauthorized(_, let detail): detail
+        case .timeout, .unreachable: nil
+        }
+    }
+
+    /// A 400 saying one of the URNs is held by another contact: a data conflict, not a bug.
+    public var isURNTakenByAnotherContact: Bool {
+        if case .validation(_, let body) = self { return body.contains("URN belongs to another contact") }
+        return false
+    }
+
+    /// A 400 saying the name or label exists already (another instance created it first).
+    public var isNotUnique: Bool {
+        if case .validation(_, let body) = self { return body.contains("Must be unique") || body.contains("already exists") }
+        return false
+    }
+
+    /// A short stable name for metrics and dead-letter headers.
+    public var kind: String {
+        switch self {
+        case .validation: "validation"
+        case .notFound: "not_found"
+        case .unauthorized: "unauthorized"
+        case .throttled: "throttled"
+        case .server: "server_error"
+        case .timeout: "timeout"
+        case .unreachable: "unreachable"
+        case .unexpected: "unexpected"
+        }
+    }
+
+    public var description: String {
+        switch self {
+        case .validation(let status, let body): "platform refused the data (\(status)): \(Self.clip(body))"
+        case .notFound(let body): "platform answered 404 Not Found: \(Self.clip(body))"
+        case .unauthorized(let status, let detail):
+            "platform refused the API token (\(status)): \(Self.clip(detail)); check platform.token / CONTACT_SYNC_PLATFORM_TOKEN"
+        case .throttled(let after, _): "platform throttled the request (429)\(after.map { ", retry after \($0)" } ?? "")"
+        case .server(let status, let body): "platform failed (\(status)): \(Self.clip(body))"
+        case .timeout: "platform did not answer within the request timeout"
+        case .unreachable(let reason): "platform unreachable: \(reason)"
+        case .unexpected(let status, let body): "platform gave an unexpected answer (\(status)): \(Self.clip(body))"
+        }
+    }
+
+    /// Bodies can be whole HTML error pages; keep descriptions to one readable line.
+    static func clip(_ text: String, limit: Int = 300) -> String {
+        let oneLine = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        return oneLine.count <= limit ? oneLine : String(oneLine.prefix(limit)) + "…"
+    }
+}
+
+import Foundation
