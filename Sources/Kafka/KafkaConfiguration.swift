@@ -1,0 +1,35 @@
+import CRdKafka
+
+/// librdkafka properties by their own dotted names (`bootstrap.servers`, `security.protocol`,
+/// `sasl.password`, …), passed through unchanged so SASL, SSL and tuning need no code here.
+public typealias KafkaProperties = [String: String]
+
+enum KafkaConfiguration {
+    /// Property names whose values never appear in a description or a log line.
+    static let secretNames: Set<String> = ["sasl.password", "ssl.key.password", "ssl.keystore.password",
+                                          "sasl.oauthbearer.client.secret", "ssl.key.pem", "ssl_key"]
+
+    /// `properties` with secret values replaced, for logs and error messages.
+    static func redacted(_ properties: KafkaProperties) -> [String: String] {
+        properties.reduce(into: [:]) { result, entry in
+            result[entry.key] = secretNames.contains(entry.key) ? "<redacted>" : entry.value
+        }
+    }
+
+    /// A new `rd_kafka_conf_t` holding `properties`; an unknown property or a bad value throws
+    /// naming the property and librdkafka's reason.
+    static func make(_ properties: KafkaProperties, context: String) throws(KafkaError) -> OpaquePointer {
+        let conf = rd_kafka_conf_new()!
+        var errstr = [CChar](repeating: 0, count: 512)
+        for (name, value) in properties.sorted(by: { $0.key < $1.key }) {
+            let result = rd_kafka_conf_set(conf, name, value, &errstr, errstr.count)
+            if result != RD_KAFKA_CONF_OK {
+                rd_kafka_conf_destroy(conf)
+                let shown = secretNames.contains(name) ? "<redacted>" : value
+                let reason = errstr.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
+                throw KafkaError(configuration: "kafka.\(name) = \"\(shown)\" is refused by librdkafka: \(reason)", context: context)
+            }
+        }
+        return conf
+    }
+}

@@ -1,0 +1,192 @@
+import CRdKafka
+import Foundation
+public import Logging
+
+/// A consumer in a group (`subscribe`) or reading chosen partitions (`assign`).
+///
+/// Nothing is marked done behind the caller's back: `enable.auto.offset.store` is forced off,
+/// so only offsets given to `storeOffsets` are ever committed (by `commit`, or by librdkafka's
+/// auto-commit when the caller leaves it on).
+public final class KafkaConsumer: @unchecked Sendable {
+    let handle: KafkaHandle
+    let logger: Logger
+    /// librdkafka's consumer calls (poll, close) and the rebalance callback run here, on one
+    /// thread outside Swift's cooperative pool: the callback may block it while async work ends.
+    private let queue = DispatchQueue(label: "kafka-consumer-poll")
+    private let closed = ManagedAtomicFlag()
+    private var topicNames: [OpaquePointer: String] = [:]   // touched only on `queue`
+
+    public init(properties: KafkaProperties, rebalanceHandler: (any RebalanceHandler)? = nil, logger: Logger) throws(KafkaError) {
+        var properties = properties
+        properties["enable.auto.offset.store"] = "false"
+        self.logger = logger
+        handle = try KafkaHandle(type: RD_KAFKA_CONSUMER, properties: properties, logger: logger) { conf in
+            rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, _ in
+                KafkaConsumer.rebalance(rk: rk!, err: err, partitions: partitions)
+            }
+        }
+        handle.context.rebalanceHandler = rebalanceHandler
+        rd_kafka_poll_set_consumer(handle.rk)
+    }
+
+    /// Joins the group and follows `topics`.
+    public func subscribe(topics: [String]) throws(KafkaError) {
+        let list = PartitionList.make(topics.map { TopicPartition($0, RD_KAFKA_PARTITION_UA) })
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_subscribe(handle.rk, list)
+        if err.isError { throw KafkaError(err, context: "subscribe to \(topics.joined(separator: ", "))") }
+    }
+
+    /// Reads exactly these partitions from these offsets (`TopicPartitionOffset.beginning`,
+    /// `.end` or a real offset), without a group rebalance.
+    public func assign(_ partitions: [TopicPartitionOffset]) throws(KafkaError) {
+        let list = PartitionList.make(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_assign(handle.rk, list)
+        if err.isError { throw KafkaError(err, context: "assign \(partitions)") }
+    }
+
+    /// Up to `maxRecords` records, waiting at most `timeout` for the first one. Rebalance
+    /// callbacks run inside this call. Errors the client recovers from by itself (a broker
+    /// going away) are logged, not thrown.
+    public func poll(maxRecords: Int = 500, timeout: Duration = .milliseconds(100)) async throws -> [KafkaRecord] {
+        try await withCheckedThrowingContinuation { continuation in
+            queue.async {
+                continuation.resume(with: Result { try self.pollNow(maxRecords: maxRecords, timeoutMs: Int32(timeout.milliseconds)) })
+            }
+        }
+    }
+
+    private func pollNow(maxRecords: Int, timeoutMs: Int32) throws(KafkaError) -> [KafkaRecord] {
+        guard !closed.value else { throw KafkaError(RD_KAFKA_RESP_ERR__DESTROY, context: "poll a closed consumer") }
+        var records: [KafkaRecord] = []
+        var wait = timeoutMs
+        while records.count < maxRecords, let message = rd_kafka_consumer_poll(handle.rk, wait) {
+            defer { rd_kafka_message_destroy(message) }
+            wait = 0
+            let err = message.pointee.err
+            if err == RD_KAFKA_RESP_ERR__PARTITION_EOF { continue }
+            if err.isError {
+                let detail = message.pointee.payload.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: message.pointee.len), as: UTF8.self) }
+                logger.warning("kafka consume error", metadata: ["error": "\(KafkaError(err, context: "consume", message: detail))"])
+                continue
+            }
+            records.append(KafkaRecord(message: message, topic: topicName(message.pointee.rkt)))
+        }
+        return records
+    }
+
+    private func topicName(_ rkt: OpaquePointer?) -> String {
+        guard let rkt else { return "" }
+        if let name = topicNames[rkt] { return name }
+        let name = String(cString: rd_kafka_topic_name(rkt))
+        topicNames[rkt] = name
+        return name
+    }
+
+    /// Marks records done: each offset is the NEXT one to read (last done + 1).
+    public func storeOffsets(_ offsets: [TopicPartitionOffset]) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let list = PartitionList.make(offsets)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_offsets_store(handle.rk, list)
+        if err.isError { throw KafkaError(err, context: "store offsets \(offsets)") }
+        if let error = PartitionList.firstError(list, context: "store offset of") { throw error }
+    }
+
+    /// Commits the stored offsets and waits for the broker's answer. Nothing new to commit is
+    /// not an error.
+    public func commit() throws(KafkaError) {
+        let err = rd_kafka_commit(handle.rk, nil, 0)
+        if err.isError && err != RD_KAFKA_RESP_ERR__NO_OFFSET { throw KafkaError(err, context: "commit offsets") }
+    }
+
+    /// Commits exactly these offsets (each the NEXT one to read) and waits for the answer.
+    public func commit(_ offsets: [TopicPartitionOffset]) throws(KafkaError) {
+        guard !offsets.isEmpty else { return }
+        let list = PartitionList.make(offsets)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = rd_kafka_commit(handle.rk, list, 0)
+        if err.isError && err != RD_KAFKA_RESP_ERR__NO_OFFSET { throw KafkaError(err, context: "commit \(offsets)") }
+        if let error = PartitionList.firstError(list, context: "commit offset of") { throw error }
+    }
+
+    /// Stops fetching these partitions (backpressure); what was fetched already still arrives.
+    public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try pauseOrResume(partitions, pause: true)
+    }
+
+    public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
+        try pauseOrResume(partitions, pause: false)
+    }
+
+    private func pauseOrResume(_ partitions: [TopicPartition], pause: Bool) throws(KafkaError) {
+        guard !partitions.isEmpty else { return }
+        let list = PartitionList.make(partitions)
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        let err = pause ? rd_kafka_pause_partitions(handle.rk, list) : rd_kafka_resume_partitions(handle.rk, list)
+        if err.isError { throw KafkaError(err, context: pause ? "pause \(partitions)" : "resume \(partitions)") }
+    }
+
+    /// The partitions this member holds now.
+    public func assignment() throws(KafkaError) -> [TopicPartition] {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        let err = rd_kafka_assignment(handle.rk, &list)
+        defer { if let list { rd_kafka_topic_partition_list_destroy(list) } }
+        if err.isError { throw KafkaError(err, context: "read the assignment") }
+        return PartitionList.read(list).map(\.topicPartition)
+    }
+
+    /// The group's committed offsets for `partitions` (`TopicPartitionOffset.invalid` when none).
+    public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartitionOffset] {
+        let handle = self.handle
+        return try await offloaded {
+            let list = PartitionList.make(partitions)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let err = rd_kafka_committed(handle.rk, list, Int32(timeout.milliseconds))
+            if err.isError { throw KafkaError(err, context: "read committed offsets") }
+            return PartitionList.read(list)
+        }
+    }
+
+    /// Low and high watermark of a partition (the high one is the offset the next record gets).
+    public func watermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5)) async throws -> (low: Int64, high: Int64) {
+        let handle = self.handle
+        return try await offloaded { try handle.watermarks(partition, timeoutMs: Int32(timeout.milliseconds)) }
+    }
+
+    public func partitions(of topic: String, timeout: Duration = .seconds(5)) async throws -> [Int32] {
+        let handle = self.handle
+        return try await offloaded { try handle.partitions(of: topic, timeoutMs: Int32(timeout.milliseconds)) }
+    }
+
+    /// Offsets of the first records at or after each time (milliseconds since the epoch).
+    public func offsetsForTimes(_ times: [TopicPartitionOffset], timeout: Duration = .seconds(5)) async throws -> [TopicPartitionOffset] {
+        let handle = self.handle
+        return try await offloaded {
+            let list = PartitionList.make(times)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let err = rd_kafka_offsets_for_times(handle.rk, list, Int32(timeout.milliseconds))
+            if err.isError { throw KafkaError(err, context: "look up offsets for times") }
+            return PartitionList.read(list)
+        }
+    }
+
+    /// Leaves the group (running the revoke handler for what it holds) and releases the client.
+    public func close() async {
+        guard !closed.value else { return }
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                self.closed.set(true)
+                let err = rd_kafka_consumer_close(self.handle.rk)
+                if err.isError { self.logger.warning("kafka consumer close", metadata: ["error": "\(KafkaError(err, context: "leave the group"))"]) }
+                self.handle.destroy()
+                continuation.resume()
+            }
+        }
+    }
+
+    deinit {
+        if !closed.value { handle.destroy() }
+    }
+}

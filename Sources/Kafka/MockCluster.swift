@@ -1,0 +1,83 @@
+import CRdKafka
+public import Logging
+
+/// librdkafka's in-process mock Kafka cluster, listening on loopback TCP.
+///
+/// Real clients (this module's, kcat, confluent-kafka in another process) connect to
+/// `bootstrapServers` and speak the Kafka protocol to it. It does not implement CreateTopics:
+/// create topics here with `createTopic`.
+public final class MockCluster: @unchecked Sendable {
+    private let handle: KafkaHandle
+    private let cluster: OpaquePointer
+    /// `127.0.0.1:PORT,…`, one address per broker.
+    public let bootstrapServers: String
+    /// Broker ids are 1…`brokerCount`.
+    public let brokerCount: Int
+
+    public init(brokers: Int = 1, logger: Logger) throws(KafkaError) {
+        // The cluster runs on the threads of a client handle of its own.
+        handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, properties: [:], logger: logger)
+        guard let cluster = rd_kafka_mock_cluster_new(handle.rk, Int32(brokers)) else {
+            throw KafkaError(configuration: "rd_kafka_mock_cluster_new failed", context: "start the mock cluster")
+        }
+        self.cluster = cluster
+        brokerCount = brokers
+        bootstrapServers = String(cString: rd_kafka_mock_cluster_bootstraps(cluster))
+    }
+
+    /// Creates `name` with `partitions` partitions (an existing topic is left as it is).
+    public func createTopic(_ name: String, partitions: Int = 1, replicationFactor: Int = 1) throws(KafkaError) {
+        let err = rd_kafka_mock_topic_create(cluster, name, Int32(partitions), Int32(replicationFactor))
+        if err.isError { throw KafkaError(err, context: "create mock topic \(name)") }
+    }
+
+    /// Takes a broker down: its connections close and it refuses new ones until `setBrokerUp`.
+    public func setBrokerDown(_ broker: Int32) throws(KafkaError) {
+        let err = rd_kafka_mock_broker_set_down(cluster, broker)
+        if err.isError { throw KafkaError(err, context: "take mock broker \(broker) down") }
+    }
+
+    public func setBrokerUp(_ broker: Int32) throws(KafkaError) {
+        let err = rd_kafka_mock_broker_set_up(cluster, broker)
+        if err.isError { throw KafkaError(err, context: "bring mock broker \(broker) up") }
+    }
+
+    /// Every broker down (or up), for outage scenarios.
+    public func setAllBrokers(up: Bool) throws(KafkaError) {
+        for broker in 1...Int32(brokerCount) {
+            if up { try setBrokerUp(broker) } else { try setBrokerDown(broker) }
+        }
+    }
+
+    /// Makes the next requests of `apiKey` fail with `errors`, one per request, in order.
+    public func pushRequestErrors(apiKey: KafkaAPIKey, errors: [Int32]) {
+        var codes = errors.map { rd_kafka_resp_err_t(rawValue: $0) }
+        rd_kafka_mock_push_request_errors_array(cluster, apiKey.rawValue, codes.count, &codes)
+    }
+
+    /// Adds `milliseconds` of round-trip time to every request to `broker`.
+    public func setRoundTripTime(broker: Int32, milliseconds: Int) throws(KafkaError) {
+        let err = rd_kafka_mock_broker_set_rtt(cluster, broker, Int32(milliseconds))
+        if err.isError { throw KafkaError(err, context: "set RTT of mock broker \(broker)") }
+    }
+
+    deinit {
+        rd_kafka_mock_cluster_destroy(cluster)
+        handle.destroy()
+    }
+}
+
+/// Kafka protocol request types, for `MockCluster.pushRequestErrors`.
+public enum KafkaAPIKey: Int16, Sendable {
+    case produce = 0, fetch = 1, listOffsets = 2, metadata = 3, offsetCommit = 8, offsetFetch = 9,
+         findCoordinator = 10, joinGroup = 11, heartbeat = 12, leaveGroup = 13, syncGroup = 14
+}
+
+/// Kafka error codes used in tests and fault injection.
+public enum KafkaErrorCode {
+    public static let notLeaderForPartition: Int32 = RD_KAFKA_RESP_ERR_NOT_LEADER_FOR_PARTITION.rawValue
+    public static let requestTimedOut: Int32 = RD_KAFKA_RESP_ERR_REQUEST_TIMED_OUT.rawValue
+    public static let topicAuthorizationFailed: Int32 = RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED.rawValue
+    public static let messageTooLarge: Int32 = RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE.rawValue
+    public static let notCoordinator: Int32 = RD_KAFKA_RESP_ERR_NOT_COORDINATOR.rawValue
+}

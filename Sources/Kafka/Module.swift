@@ -1,2 +1,0 @@
-// Kafka: see Package.swift for where this module sits.
-enum KafkaModule {}
