@@ -1,0 +1,134 @@
+/// What one event (or several, merged) asks of one contact.
+public struct ContactChange: Sendable, Equatable {
+    public enum Action: Sendable, Equatable {
+        case upsert(ContactPatch)
+        case delete
+        /// A delete followed by an upsert, folded together: the contact is deleted and created
+        /// anew with only these members.
+        case recreate(ContactPatch)
+    }
+
+    /// Identifies the entity across events: the `ext:` URN's text (e.g. `ext:lead-42`).
+    public let entityKey: String
+    /// The contact's stable URN; every write is keyed by it.
+    public let extURN: URN
+    public var version: OrderingVersion
+    /// The last event folded into this change.
+    public var eventID: String
+    /// Every event folded into this change, oldest first.
+    public var eventIDs: [String]
+    public var traceparent: String?
+    public var action: Action
+
+    public init(extURN: URN, version: OrderingVersion, eventID: String, traceparent: String? = nil, action: Action) {
+        entityKey = extURN.description
+        self.extURN = extURN
+        self.version = version
+        self.eventID = eventID
+        eventIDs = [eventID]
+        self.traceparent = traceparent
+        self.action = action
+    }
+
+    public var isDelete: Bool { action == .delete }
+}
+
+/// Orders the events of one entity: the producer's `version`, or a time.
+///
+/// Only versions of the same kind compare: a `sequence` (event `version`, Debezium `lsn`)
+/// and a `timestamp` (`occurred_at`, `ts_ms`, in milliseconds) say nothing about each other,
+/// so `isOlder(than:)` answers `nil` and the change is applied.
+public struct OrderingVersion: Sendable, Hashable, Codable, CustomStringConvertible {
+    public enum Kind: String, Sendable, Hashable, Codable {
+        case sequence, timestamp
+    }
+
+    public let kind: Kind
+    public let value: Int64
+
+    public init(_ kind: Kind, _ value: Int64) {
+        self.kind = kind
+        self.value = value
+    }
+
+    public static func sequence(_ value: Int64) -> OrderingVersion { .init(.sequence, value) }
+    public static func timestamp(_ ms: Int64) -> OrderingVersion { .init(.timestamp, ms) }
+
+    /// `true` when strictly older than `other`, `nil` when the two cannot be compared.
+    public func isOlder(than other: OrderingVersion) -> Bool? {
+        kind == other.kind ? value < other.value : nil
+    }
+
+    public var description: String { "\(kind.rawValue):\(value)" }
+}
+
+/// Set a member, or clear it (`null` in the event).
+public enum Update<Value: Sendable & Equatable>: Sendable, Equatable {
+    case set(Value)
+    case clear
+}
+
+/// A typed contact field value.
+public enum FieldValue: Sendable, Equatable, Hashable {
+    case text(String)
+    /// The decimal text as the producer wrote it.
+    case number(String)
+    /// ISO 8601 with an offset, as the producer wrote it.
+    case datetime(String)
+
+    public var text: String {
+        switch self {
+        case .text(let t), .number(let t), .datetime(let t): t
+        }
+    }
+
+    /// The field type the platform needs for this value (when the field must be created).
+    public var typeName: String {
+        switch self {
+        case .text: "text"
+        case .number: "number"
+        case .datetime: "datetime"
+        }
+    }
+}
+
+/// A partial contact: `nil` members are left as they are on the platform.
+public struct ContactPatch: Sendable, Equatable {
+    public var name: Update<String>?
+    public var language: Update<String>?
+    public var phone: Update<URN>?
+    public var whatsapp: Update<URN>?
+    public var email: Update<URN>?
+    /// Group names; `.clear` removes the contact from every group.
+    public var groups: Update<[String]>?
+    /// Field values by label (or key); `.clear` empties a field.
+    public var fields: [String: Update<FieldValue>]
+
+    public init(name: Update<String>? = nil, language: Update<String>? = nil, phone: Update<URN>? = nil,
+                whatsapp: Update<URN>? = nil, email: Update<URN>? = nil, groups: Update<[String]>? = nil,
+                fields: [String: Update<FieldValue>] = [:]) {
+        self.name = name
+        self.language = language
+        self.phone = phone
+        self.whatsapp = whatsapp
+        self.email = email
+        self.groups = groups
+        self.fields = fields
+    }
+
+    /// Whether the change touches URNs other than the `ext:` one (those need a `?uuid=` write).
+    public var touchesURNs: Bool { phone != nil || whatsapp != nil || email != nil }
+
+    /// `other` applied on top of this patch: members `other` holds win.
+    public func overlaid(with other: ContactPatch) -> ContactPatch {
+        var merged = self
+        if let v = other.name { merged.name = v }
+        if let v = other.language { merged.language = v }
+        if let v = other.phone { merged.phone = v }
+        if let v = other.whatsapp { merged.whatsapp = v }
+        if let v = other.email { merged.email = v }
+        if let v = other.groups { merged.groups = v }
+        merged.fields.merge(other.fields) { $1 }
+        return merged
+    }
+}

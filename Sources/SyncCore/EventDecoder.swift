@@ -1,0 +1,58 @@
+/// Turns a record into a contact change, a skip or a rejection, as its topic's rule says.
+/// Pure: no I/O, safe to call from any task.
+public struct EventDecoder: Sendable {
+    public let configuration: DecoderConfiguration
+
+    public init(configuration: DecoderConfiguration) {
+        self.configuration = configuration
+    }
+
+    public func decode(_ record: InboundRecord) -> DecodeOutcome {
+        guard let rule = configuration.rule(for: record.topic) else {
+            return .reject(Rejection(.unmappedTopic, "topic \(record.topic) has no rule in the mapping and unlisted topics are refused"))
+        }
+        guard let bytes = record.value else {
+            // Debezium follows a delete with a null-valued tombstone for compaction: nothing to do.
+            if rule.format == .debezium { return .skip(.tombstone) }
+            return .reject(Rejection(.malformedJSON, "the record value is null (a tombstone) on a \(rule.format.rawValue) topic"))
+        }
+        let document: JSON
+        do { document = try JSON.parse(bytes) } catch {
+            return .reject(Rejection(.malformedJSON, "the record value is not JSON: \(error)"))
+        }
+        do {
+            let change: ContactChange = switch rule.format {
+            case .canonical: try decodeCanonical(document, record: record, rule: rule)
+            case .debezium: try decodeDebezium(document, record: record, rule: rule)
+            case .mapped: try decodeMapped(document, record: record, rule: rule)
+            }
+            return .change(change)
+        } catch {
+            return .reject(error)
+        }
+    }
+
+    func extURN(prefix: String, id: String, place: String) throws(Rejection) -> URN {
+        let trimmed = id.trimmingSpaces()
+        guard !trimmed.isEmpty else { throw Rejection(.missingMember, "\(place) is empty; it becomes the contact's ext: URN") }
+        do { return try URN(scheme: "ext", path: prefix + trimmed) } catch {
+            throw Rejection(.invalidURN, "\(place): \(error)")
+        }
+    }
+
+    /// Fills a patch from a document through a mapping (Debezium rows and mapped events).
+    func patch(from document: JSON, mapping: Mapping, base: String) throws(Rejection) -> ContactPatch {
+        var builder = PatchBuilder(defaultCountryCode: configuration.defaultCountryCode)
+        func place(_ member: String, _ source: Mapping.Source) -> String { "\(base)\(member) (\(source.place))" }
+        if let s = mapping.name, let v = s.resolve(in: document) { try builder.name(v, at: place("name", s)) }
+        if let s = mapping.language, let v = s.resolve(in: document) { try builder.language(v, at: place("language", s)) }
+        if let s = mapping.phone, let v = s.resolve(in: document) { try builder.urn("tel", v, at: place("phone", s)) }
+        if let s = mapping.whatsapp, let v = s.resolve(in: document) { try builder.urn("whatsapp", v, at: place("whatsapp", s)) }
+        if let s = mapping.email, let v = s.resolve(in: document) { try builder.urn("mailto", v, at: place("email", s)) }
+        if let s = mapping.groups, let v = s.resolve(in: document) { try builder.groups(v, at: place("groups", s)) }
+        for (label, source) in mapping.fields {
+            if let v = source.resolve(in: document) { try builder.field(label, v, at: place("fields.\(label)", source)) }
+        }
+        return builder.patch
+    }
+}

@@ -1,0 +1,123 @@
+/// Turns member values found in an event into a validated `ContactPatch`, with the platform's
+/// rules, so bad data is refused before any call. Each value comes with the place it was read
+/// from (e.g. `data.phone (JSON pointer /data/phone)`), which every rejection names.
+struct PatchBuilder {
+    let defaultCountryCode: String?
+    var patch = ContactPatch()
+
+    static let maxName = 64
+    static let maxItems = 100
+
+    mutating func name(_ value: JSON, at place: String) throws(Rejection) {
+        if value.isNull { patch.name = .clear; return }
+        guard let text = value.scalarText else { throw Rejection(.invalidName, "\(place) must be a string, got \(value.kind)") }
+        let trimmed = text.trimmingSpaces()
+        guard trimmed.count <= Self.maxName else {
+            throw Rejection(.invalidName, "\(place) has \(trimmed.count) characters; the platform allows at most \(Self.maxName)")
+        }
+        patch.name = trimmed.isEmpty ? .clear : .set(trimmed)
+    }
+
+    mutating func language(_ value: JSON, at place: String) throws(Rejection) {
+        if value.isNull { patch.language = .clear; return }
+        guard let code = value.string, Language.isValid(code) else {
+            throw Rejection(.invalidLanguage, "\(place) = \(value.preview) is not an ISO 639-3 code (three lower-case letters, e.g. \"por\")")
+        }
+        patch.language = .set(code)
+    }
+
+    mutating func urn(_ scheme: String, _ value: JSON, at place: String) throws(Rejection) {
+        let update: Update<URN>
+        if value.isNull {
+            update = .clear
+        } else {
+            guard let text = value.scalarText, !text.trimmingSpaces().isEmpty else {
+                throw Rejection(.invalidURN, "\(place) must be a non-empty string, got \(value.preview)")
+            }
+            // Accept both "+5582…" and "tel:+5582…" from producers.
+            let path = text.hasPrefix("\(scheme):") ? String(text.dropFirst(scheme.count + 1)) : text
+            do { update = .set(try URN(scheme: scheme, path: path, defaultCountryCode: defaultCountryCode)) } catch {
+                throw Rejection(.invalidURN, "\(place): \(error)")
+            }
+        }
+        switch scheme {
+        case "tel": patch.phone = update
+        case "whatsapp": patch.whatsapp = update
+        default: patch.email = update
+        }
+    }
+
+    mutating func groups(_ value: JSON, at place: String) throws(Rejection) {
+        if value.isNull { patch.groups = .clear; return }
+        guard case .array(let items) = value else { throw Rejection(.invalidGroup, "\(place) must be a list of group names, got \(value.kind)") }
+        guard items.count <= Self.maxItems else { throw Rejection(.tooMany, "\(place) names \(items.count) groups; at most \(Self.maxItems)") }
+        var names: [String] = []
+        for (index, item) in items.enumerated() {
+            guard let name = item.string, !name.isEmpty, name.count <= 64, name.trimmingSpaces() == name else {
+                throw Rejection(.invalidGroup, "item \(index) of \(place) = \(item.preview) is not a group name (1 to 64 characters, no surrounding spaces)")
+            }
+            if !names.contains(where: { $0.lowercased() == name.lowercased() }) { names.append(name) }
+        }
+        patch.groups = .set(names)
+    }
+
+    mutating func fields(_ value: JSON, at place: String) throws(Rejection) {
+        guard case .object(let members) = value else { throw Rejection(.invalidFieldValue, "\(place) must be an object of field values, got \(value.kind)") }
+        for (label, item) in members { try field(label, item, at: "\(place).\(label)") }
+    }
+
+    mutating func field(_ label: String, _ value: JSON, at place: String) throws(Rejection) {
+        if let problem = FieldKey.problem(withLabel: label), !isExistingKey(label) {
+            throw Rejection(.invalidFieldLabel, "\(place): field label \"\(label)\" is refused: \(problem)")
+        }
+        guard patch.fields.count < Self.maxItems || patch.fields[label] != nil else {
+            throw Rejection(.tooMany, "\(place): more than \(Self.maxItems) fields in one event")
+        }
+        switch value {
+        case .null: patch.fields[label] = .clear
+        case .number(let digits): patch.fields[label] = .set(.number(digits))
+        case .bool(let flag): patch.fields[label] = .set(.text(flag ? "true" : "false"))
+        case .string(let text):
+            if text.isEmpty { patch.fields[label] = .clear }
+            else if Timestamp.looksLikeDateTime(text) {
+                guard Timestamp.milliseconds(fromISO8601: text) != nil else {
+                    throw Rejection(.invalidFieldValue, "\(place) = \"\(text)\" looks like a datetime but is not ISO 8601 with an offset")
+                }
+                patch.fields[label] = .set(.datetime(text))
+            } else {
+                guard text.count <= 640 else { throw Rejection(.invalidFieldValue, "\(place) is longer than 640 characters") }
+                patch.fields[label] = .set(.text(text))
+            }
+        case .array, .object: throw Rejection(.invalidFieldValue, "\(place) must be text, a number, a datetime or null, got \(value.kind)")
+        }
+    }
+
+    /// Keys such as `lead_status` are valid field references even where a label rule differs.
+    private func isExistingKey(_ label: String) -> Bool {
+        FieldKey.key(forLabel: label) == label && !FieldKey.reserved.contains(label) && label.first?.isLetter == true
+    }
+
+    var isEmpty: Bool { patch == ContactPatch() }
+}
+
+extension JSON {
+    var kind: String {
+        switch self {
+        case .null: "null"
+        case .bool: "a boolean"
+        case .number: "a number"
+        case .string: "a string"
+        case .array: "a list"
+        case .object: "an object"
+        }
+    }
+
+    /// A short rendering for messages (values may be personal data: kept short).
+    var preview: String {
+        switch self {
+        case .string(let s): "\"\(s.count > 40 ? String(s.prefix(40)) + "…" : s)\""
+        case .number(let n): n
+        default: kind
+        }
+    }
+}
