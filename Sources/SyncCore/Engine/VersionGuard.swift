@@ -1,0 +1,69 @@
+/// What was last applied to an entity: a redelivered or replayed older event must neither roll
+/// the contact back nor bring a deleted one back.
+public struct AppliedVersion: Sendable, Equatable, Codable {
+    public var version: OrderingVersion
+    public var eventID: String
+    public var deleted: Bool
+    /// The platform's UUID of the contact, so most writes are one `?uuid=` call.
+    public var contactUUID: String?
+
+    public init(version: OrderingVersion, eventID: String, deleted: Bool, contactUUID: String?) {
+        self.version = version
+        self.eventID = eventID
+        self.deleted = deleted
+        self.contactUUID = contactUUID
+    }
+
+    /// Compact JSON for the compacted versions topic (the record key is the entity key).
+    public func encoded() -> [UInt8] {
+        var text = #"{"k":"\#(version.kind.rawValue)","v":\#(version.value),"id":"#
+        text += jsonString(eventID)
+        text += #","d":\#(deleted)"#
+        if let contactUUID { text += #","u":"# + jsonString(contactUUID) }
+        text += "}"
+        return Array(text.utf8)
+    }
+
+    /// Reads a versions-topic value; `nil` for anything unreadable (it is then ignored).
+    public init?(decoding bytes: [UInt8]) {
+        guard let json = try? JSON.parse(bytes), let kindText = json["k"]?.string, let kind = OrderingVersion.Kind(rawValue: kindText),
+              case .number(let digits)? = json["v"], let value = Int64(digits), let id = json["id"]?.string,
+              case .bool(let deleted)? = json["d"] else { return nil }
+        self.init(version: OrderingVersion(kind, value), eventID: id, deleted: deleted, contactUUID: json["u"]?.string)
+    }
+}
+
+private func jsonString(_ text: String) -> String {
+    var out = "\""
+    for scalar in text.unicodeScalars {
+        switch scalar {
+        case "\"": out += "\\\""
+        case "\\": out += "\\\\"
+        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+        default: out.unicodeScalars.append(scalar)
+        }
+    }
+    return out + "\""
+}
+
+/// Decides whether a change still needs applying, given what was applied last.
+public enum VersionGuard {
+    public enum Decision: Sendable, Equatable {
+        case apply
+        /// The same event was applied already (an exact redelivery).
+        case duplicate
+        /// An older event than the one applied (a late, redelivered or replayed one).
+        case stale
+    }
+
+    /// Same event id → duplicate; strictly older version of the same kind → stale; otherwise
+    /// apply. An equal version with a different id applies (two events in one millisecond).
+    public static func decide(version: OrderingVersion, eventID: String, last: AppliedVersion?) -> Decision {
+        guard let last else { return .apply }
+        if last.eventID == eventID { return .duplicate }
+        if version.isOlder(than: last.version) == true { return .stale }
+        return .apply
+    }
+}
+
+import Foundation

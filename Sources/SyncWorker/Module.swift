@@ -1,2 +1,0 @@
-// SyncWorker: see Package.swift for where this module sits.
-enum SyncWorkerModule {}

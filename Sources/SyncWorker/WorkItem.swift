@@ -1,0 +1,23 @@
+import Kafka
+import SyncCore
+
+/// A consumed record on its way through the pipeline.
+struct WorkItem: Sendable {
+    let record: KafkaRecord
+    let change: ContactChange?
+
+    var partition: TopicPartition { record.topicPartition }
+    var offset: Int64 { record.offset }
+
+    var inbound: InboundRecord {
+        InboundRecord(topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value,
+                      headers: record.headers.map { .init(name: $0.name, value: $0.value) }, timestampMs: record.timestampMs)
+    }
+}
+
+extension KafkaRecord {
+    var inbound: InboundRecord {
+        InboundRecord(topic: topic, partition: partition, offset: offset, key: key, value: value,
+                      headers: headers.map { .init(name: $0.name, value: $0.value) }, timestampMs: timestampMs)
+    }
+}

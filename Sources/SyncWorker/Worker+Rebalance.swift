@@ -1,0 +1,64 @@
+import Kafka
+import Logging
+import Metrics
+import SyncCore
+
+/// Hands librdkafka's rebalance callbacks to the worker.
+struct RebalanceBridge: RebalanceHandler {
+    let worker: Worker
+
+    /// Load the version guard's state for the new partitions before their records arrive.
+    func partitionsAssigned(_ partitions: [TopicPartition]) async {
+        Counter(label: MetricNames.rebalances).increment()
+        worker.status.update { $0.assignedPartitions += partitions.count }
+        guard let writer = worker.parts.withLock({ $0?.writer }) else { return }
+        let loader = VersionLoader(properties: worker.configuration.kafka, topic: worker.configuration.versionsTopic, logger: worker.logger)
+        for versionsPartition in Set(partitions.map { writer.versionsPartition(for: $0.partition) }) {
+            do {
+                let versions = try await loader.load(partition: versionsPartition)
+                await worker.lanes.load(versions)
+            } catch {
+                worker.logger.error("could not load applied versions; the guard starts empty for these partitions",
+                                    metadata: ["partition": "\(versionsPartition)", "error": "\(error)"])
+            }
+        }
+    }
+
+    /// Finish (or, past the drain deadline, abandon) the work of the partitions leaving, and
+    /// commit what is done before librdkafka gives them up.
+    func partitionsRevoked(_ partitions: [TopicPartition]) async {
+        Counter(label: MetricNames.rebalances).increment()
+        let leaving = Set(partitions)
+        let deadline = ContinuousClock.now + worker.configuration.drainDeadline
+        while await worker.lanes.pending(in: leaving) > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if let consumer = worker.parts.withLock({ $0?.consumer }) {
+            await worker.commit(consumer, only: leaving)
+        }
+        await worker.lanes.forget(leaving)
+        worker.status.update { $0.assignedPartitions = max(0, $0.assignedPartitions - partitions.count) }
+    }
+}
+
+extension Worker {
+    /// The end of every partition of the topics now: `--until-caught-up` stops when the group's
+    /// committed offsets reach these.
+    func caughtUpTargets(_ consumer: KafkaConsumer) async throws -> [TopicPartition: Int64] {
+        var targets: [TopicPartition: Int64] = [:]
+        for topic in configuration.topics {
+            for partition in try await consumer.partitions(of: topic) {
+                let tp = TopicPartition(topic, partition)
+                let marks = try await consumer.watermarks(tp)
+                if marks.high > marks.low { targets[tp] = marks.high }
+            }
+        }
+        return targets
+    }
+
+    func isCaughtUp(_ consumer: KafkaConsumer, _ targets: [TopicPartition: Int64]) async throws -> Bool {
+        guard !targets.isEmpty else { return true }
+        let committed = try await consumer.committed(Array(targets.keys))
+        return committed.allSatisfy { $0.offset >= (targets[$0.topicPartition] ?? 0) }
+    }
+}

@@ -1,0 +1,158 @@
+import Kafka
+public import Logging
+import Foundation
+import Metrics
+public import PlatformClient
+public import ServiceLifecycle
+import SyncCore
+import Synchronization
+
+/// The contact-sync worker: consumes, decodes, applies through per-entity lanes, dead-letters
+/// what cannot be applied, and commits an offset only when every record before it is done.
+///
+/// A swift-service-lifecycle `Service`: `run` returns after a graceful shutdown (stop fetching,
+/// drain in-flight work up to the drain deadline, commit, leave the group, flush the producer),
+/// or, with `untilCaughtUp`, once everything that was in the topics at start is committed.
+public final class Worker: Service, Sendable {
+    public let configuration: WorkerConfiguration
+    public let status = WorkerStatus()
+    let logger: Logger
+    let client: PlatformClient
+    let handler: ContactHandler
+    let decoder: EventDecoder
+    let lanes: Lanes
+    let limiter: RateLimiter?
+    let consecutiveFailures = Mutex(0)
+    let stopping = Mutex(false)
+    let parts = Mutex<Parts?>(nil)
+
+    /// The Kafka clients, made in `run`.
+    struct Parts: Sendable {
+        let consumer: KafkaConsumer
+        let producer: KafkaProducer
+        let writer: DurableWriter
+    }
+
+    public init(configuration: WorkerConfiguration, platform: PlatformClient.Options, logger: Logger) {
+        self.configuration = configuration
+        self.logger = logger
+        let status = self.status
+        client = PlatformClient(options: platform, logger: logger, observer: { call in
+            status.update { $0.apiCalls += 1 }
+            let dims = [("endpoint", call.endpoint), ("method", call.method), ("status", call.status.map(String.init) ?? call.outcome)]
+            Counter(label: MetricNames.apiCalls, dimensions: dims).increment()
+            Timer(label: MetricNames.apiRequestSeconds, dimensions: dims, preferredDisplayUnit: .seconds)
+                .recordNanoseconds(call.duration.components.seconds * 1_000_000_000 + call.duration.components.attoseconds / 1_000_000_000)
+        })
+        let limiter = configuration.rateLimitPerSecond.map { RateLimiter(ratePerSecond: $0) }
+        self.limiter = limiter
+        handler = ContactHandler(client: client, registry: Registry(client: client), beforeCall: { try await limiter?.acquire() })
+        decoder = EventDecoder(configuration: configuration.decoder)
+        lanes = Lanes(maxInFlight: configuration.maxInFlight)
+    }
+
+    /// Asks a running worker to stop as a graceful shutdown would (tests, `--until-caught-up`).
+    public func stop() {
+        stopping.withLock { $0 = true }
+    }
+
+    var isStopping: Bool { stopping.withLock { $0 } }
+
+    public func run() async throws {
+        let config = configuration
+        let producer = try KafkaProducer(properties: config.kafka.merging(["linger.ms": "5"]) { current, _ in current }, logger: logger)
+        let versionsPartitions: [Int32]
+        do {
+            versionsPartitions = try await producer.partitions(of: config.versionsTopic)
+        } catch {
+            producer.close(timeout: .zero)
+            throw WorkerError("the versions topic \(config.versionsTopic) cannot be read (\(error)); create it compacted (cleanup.policy=compact) with as many partitions as the source topics")
+        }
+        guard !versionsPartitions.isEmpty else {
+            producer.close(timeout: .zero)
+            throw WorkerError("the versions topic \(config.versionsTopic) has no partitions; create it compacted with as many partitions as the source topics")
+        }
+        let writer = DurableWriter(producer: producer, deadLetterTopic: config.deadLetterTopic, versionsTopic: config.versionsTopic,
+                                   versionsPartitions: Int32(versionsPartitions.count), instanceID: config.instanceID, logger: logger, status: status)
+        var consumerProperties = config.kafka
+        consumerProperties["group.id"] = config.groupID
+        consumerProperties["enable.auto.commit"] = "false"
+        if consumerProperties["auto.offset.reset"] == nil { consumerProperties["auto.offset.reset"] = "earliest" }
+        if consumerProperties["partition.assignment.strategy"] == nil { consumerProperties["partition.assignment.strategy"] = "range,roundrobin" }
+        let consumer = try KafkaConsumer(properties: consumerProperties, rebalanceHandler: RebalanceBridge(worker: self), logger: logger)
+        parts.withLock { $0 = Parts(consumer: consumer, producer: producer, writer: writer) }
+        await lanes.setRunner { [self] key, batch in await self.process(key, batch) }
+        try consumer.subscribe(topics: config.topics)
+        let targets = config.untilCaughtUp ? try await caughtUpTargets(consumer) : [:]
+        logger.info("worker started", metadata: ["group": "\(config.groupID)", "topics": "\(config.topics)", "instance": "\(config.instanceID)"])
+
+        try await withGracefulShutdownHandler {
+            try await pollLoop(consumer: consumer, targets: targets)
+        } onGracefulShutdown: {
+            self.stop()
+        }
+        await shutdown(consumer: consumer, producer: producer)
+    }
+
+    private func pollLoop(consumer: KafkaConsumer, targets: [TopicPartition: Int64]) async throws {
+        var lastCommit = ContinuousClock.now
+        var paused = false
+        let highWater = configuration.maxInFlight * 20
+        while !isStopping && !Task.isCancelled {
+            let load = await lanes.load
+            let platformDown = !status.snapshot.platformAvailable
+            let shouldPause = load > highWater || platformDown
+            if shouldPause != paused, let assignment = try? consumer.assignment() {
+                // Backpressure and outages pause fetching; nothing is buffered without bound.
+                if shouldPause { try? consumer.pause(assignment) } else { try? consumer.resume(assignment) }
+                paused = shouldPause
+                status.update { $0.paused = shouldPause }
+                Gauge(label: MetricNames.paused).record(shouldPause ? 1 : 0)
+            }
+            let records = try await consumer.poll(maxRecords: shouldPause ? 0 : 500, timeout: .milliseconds(shouldPause ? 50 : 100))
+            for record in records { await admit(record) }
+            if ContinuousClock.now - lastCommit >= configuration.commitInterval {
+                await commit(consumer)
+                lastCommit = .now
+                if configuration.untilCaughtUp, try await isCaughtUp(consumer, targets) {
+                    status.update { $0.caughtUp = true }
+                    logger.info("caught up: everything present at start is committed")
+                    return
+                }
+            }
+        }
+    }
+
+    /// Stop fetching, drain in-flight work up to the deadline, commit, leave, flush.
+    private func shutdown(consumer: KafkaConsumer, producer: KafkaProducer) async {
+        let deadline = ContinuousClock.now + configuration.drainDeadline
+        while await lanes.load > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(20))
+        }
+        await commit(consumer)
+        await consumer.close()
+        producer.close()
+        let abandoned = await lanes.load
+        logger.info("worker stopped", metadata: ["abandoned": "\(abandoned)"])
+    }
+
+    func commit(_ consumer: KafkaConsumer, only: Set<TopicPartition>? = nil) async {
+        let offsets = await lanes.committable(only)
+        guard !offsets.isEmpty else { return }
+        do {
+            try consumer.commit(offsets)
+            await lanes.didCommit(offsets)
+            status.update { $0.commits += 1 }
+            Counter(label: MetricNames.commits).increment()
+            Gauge(label: MetricNames.lastCommit).record(Date().timeIntervalSince1970)
+        } catch {
+            // A commit lost to a rebalance is made again by the partition's next owner.
+            logger.warning("commit failed", metadata: ["error": "\(error)", "offsets": "\(offsets)"])
+        }
+    }
+}
+
+struct WorkerError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
+}

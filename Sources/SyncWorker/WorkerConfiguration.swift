@@ -1,0 +1,48 @@
+public import Kafka
+public import SyncCore
+
+/// Everything the worker needs, already validated (the CLI builds it from file, env and flags).
+public struct WorkerConfiguration: Sendable {
+    /// librdkafka properties for every client (`bootstrap.servers`, SASL/SSL, tuning).
+    public var kafka: KafkaProperties
+    public var groupID: String
+    public var topics: [String]
+    public var deadLetterTopic: String
+    /// Compacted topic holding the last applied version per entity (default `<group>.versions`).
+    public var versionsTopic: String
+    public var decoder: DecoderConfiguration
+    /// Platform calls in flight at once, across all keys.
+    public var maxInFlight: Int
+    /// Client-side cap on platform requests per second (`nil`: none).
+    public var rateLimitPerSecond: Double?
+    public var retry: RetryPolicy
+    public var commitInterval: Duration
+    /// How long shutdown and revocation wait for in-flight work before giving it up.
+    public var drainDeadline: Duration
+    /// Consecutive transient failures after which the platform counts as down.
+    public var outageThreshold: Int
+    /// Stop once every partition assigned at start is committed up to its end at that time.
+    public var untilCaughtUp: Bool
+    /// Identifies this instance in dead-letter headers and logs.
+    public var instanceID: String
+
+    public init(kafka: KafkaProperties, groupID: String, topics: [String], deadLetterTopic: String, versionsTopic: String? = nil,
+                decoder: DecoderConfiguration = DecoderConfiguration(), maxInFlight: Int = 64, rateLimitPerSecond: Double? = nil,
+                retry: RetryPolicy = RetryPolicy(), commitInterval: Duration = .seconds(1), drainDeadline: Duration = .seconds(30),
+                outageThreshold: Int = 10, untilCaughtUp: Bool = false, instanceID: String) {
+        self.kafka = kafka
+        self.groupID = groupID
+        self.topics = topics
+        self.deadLetterTopic = deadLetterTopic
+        self.versionsTopic = versionsTopic ?? "\(groupID).versions"
+        self.decoder = decoder
+        self.maxInFlight = maxInFlight
+        self.rateLimitPerSecond = rateLimitPerSecond
+        self.retry = retry
+        self.commitInterval = commitInterval
+        self.drainDeadline = drainDeadline
+        self.outageThreshold = outageThreshold
+        self.untilCaughtUp = untilCaughtUp
+        self.instanceID = instanceID
+    }
+}

@@ -1,0 +1,41 @@
+import Synchronization
+
+/// Counts and health the worker keeps for readiness, the demo's summary and tests.
+public struct WorkerSnapshot: Sendable, Equatable {
+    public var recordsIn = 0
+    public var created = 0
+    public var updated = 0
+    public var deleted = 0
+    public var skippedTombstone = 0
+    public var skippedDuplicate = 0
+    public var skippedStale = 0
+    public var deadLettered: [String: Int] = [:]
+    public var apiCalls = 0
+    public var retries = 0
+    public var commits = 0
+    public var coalesced = 0
+    public var assignedPartitions = 0
+    public var platformAvailable = true
+    public var deadLetterHealthy = true
+    public var paused = false
+    public var caughtUp = false
+
+    public var deadLetteredTotal: Int { deadLettered.values.reduce(0, +) }
+    public var skipped: Int { skippedTombstone + skippedDuplicate + skippedStale }
+    public var applied: Int { created + updated + deleted }
+
+    /// Why the worker is not ready, or `nil` when it is.
+    public var notReadyReason: String? {
+        if !platformAvailable { return "platform unavailable (outage or refused API token)" }
+        if !deadLetterHealthy { return "dead-letter topic not writable" }
+        return nil
+    }
+}
+
+/// Thread-safe holder of the snapshot, shared by the worker's tasks and the HTTP endpoints.
+public final class WorkerStatus: Sendable {
+    private let state = Mutex(WorkerSnapshot())
+    public init() {}
+    public var snapshot: WorkerSnapshot { state.withLock { $0 } }
+    func update(_ change: (inout WorkerSnapshot) -> Void) { state.withLock { change(&$0) } }
+}
