@@ -10,6 +10,11 @@ public struct APIToken: Sendable, Hashable, CustomStringConvertible, CustomDebug
     public var description: String { "<redacted>" }
     public var debugDescription: String { "APIToken(<redacted>)" }
     public var isEmpty: Bool { value.isEmpty }
+
+    /// `text` with every occurrence of the token replaced, for log handlers.
+    public func redacted(in text: String) -> String {
+        value.count >= 4 ? text.replacingOccurrences(of: value, with: "<redacted>") : text
+    }
 }
 
 import Foundation

@@ -1,5 +1,5 @@
-import Kafka
-import SyncCore
+public import Kafka
+public import SyncCore
 
 /// A consumed record on its way through the pipeline.
 struct WorkItem: Sendable {
@@ -16,7 +16,8 @@ struct WorkItem: Sendable {
 }
 
 extension KafkaRecord {
-    var inbound: InboundRecord {
+    /// The record as the decoder (and the dead-letter tools) see it.
+    public var inbound: InboundRecord {
         InboundRecord(topic: topic, partition: partition, offset: offset, key: key, value: value,
                       headers: headers.map { .init(name: $0.name, value: $0.value) }, timestampMs: timestampMs)
     }

@@ -64,7 +64,15 @@ public struct DeadLetterInfo: Sendable, Equatable {
 
     static let ownNames: Set<String> = ["contactsync.reason", "contactsync.attempts", "contactsync.first_failure_at",
                                         "contactsync.last_failure_at", "contactsync.platform_status", "contactsync.platform_body",
-                                        "contactsync.instance_id", "contactsync.event_id"]
+                                        "contactsync.instance_id", "contactsync.event_id", "contactsync.replay_count"]
+
+    /// Names a replay adds; `dlq replay` strips dead-letter names and sets these anew.
+    public static let replayNames: Set<String> = ["contactsync.replayed_from", "contactsync.replay_count", "contactsync.replayed_at"]
+
+    /// Whether a header was added by the dead-letter path (and is dropped when replaying).
+    public static func isDeadLetterHeader(_ name: String) -> Bool {
+        name.hasPrefix("__connect.errors.") || ownNames.contains(name) || replayNames.contains(name)
+    }
 
     /// Reads dead-letter headers back (for `dlq inspect` and `dlq replay`); `nil` when the
     /// record has no dead-letter headers at all.

@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import Logging
+import Metrics
+import Prometheus
+
+/// Options every command that reads the configuration shares.
+struct CommonOptions: ParsableArguments {
+    @Option(help: "YAML configuration file (also $CONTACT_SYNC_CONFIG). See docs/configuration.md.")
+    var config: String?
+
+    @Option(name: .customLong("set"), help: ArgumentHelp("Set a configuration key, e.g. --set max_in_flight=128 (repeatable).", valueName: "key=value"))
+    var settings: [String] = []
+
+    @Option(name: .customLong("kafka-property"), help: ArgumentHelp("Pass a librdkafka property, e.g. --kafka-property security.protocol=SASL_SSL (repeatable).", valueName: "name=value"))
+    var kafkaProperties: [String] = []
+
+    @Option(name: .customLong("bootstrap-servers"), help: "Kafka brokers (kafka.bootstrap_servers).")
+    var bootstrapServers: String?
+
+    @Option(name: .customLong("group-id"), help: "Consumer group (kafka.group_id).")
+    var groupID: String?
+
+    @Option(help: "Comma-separated topics to consume (topics).")
+    var topics: String?
+
+    @Option(name: .customLong("platform-url"), help: "The platform's base URL (platform.url).")
+    var platformURL: String?
+
+    @Flag(name: .customLong("log-pii"), help: "Log phone numbers and emails unmasked.")
+    var logPII = false
+
+    /// Flags as configuration keys, for the loader's highest-precedence layer.
+    func flagValues() throws -> [String: String] {
+        var values: [String: String] = [:]
+        for pair in settings {
+            guard let eq = pair.firstIndex(of: "="), SettingKey.named(String(pair[..<eq])) != nil else {
+                throw ValidationError("--set \(pair): expected key=value with a key from docs/configuration.md")
+            }
+            values[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+        }
+        for pair in kafkaProperties {
+            guard let eq = pair.firstIndex(of: "=") else { throw ValidationError("--kafka-property \(pair): expected name=value") }
+            values["kafka." + pair[..<eq]] = String(pair[pair.index(after: eq)...])
+        }
+        if let bootstrapServers { values["kafka.bootstrap_servers"] = bootstrapServers }
+        if let groupID { values["kafka.group_id"] = groupID }
+        if let topics { values["topics"] = topics }
+        if let platformURL { values["platform.url"] = platformURL }
+        if logPII { values["log.pii"] = "true" }
+        return values
+    }
+
+    func loadSettings() async throws -> Settings {
+        try await SettingsLoader(flags: try flagValues(), configFile: config).load()
+    }
+}
+
+/// Process-wide logging and metrics, set up once by the command that runs.
+enum Bootstrap {
+    static let registry = PrometheusCollectorRegistry()
+
+    static func logging(_ settings: Settings) {
+        let token = settings.platformToken
+        let secrets = settings.kafkaProperties.filter { $0.key.contains("password") || $0.key.contains("secret") }.map(\.value)
+        LoggingSystem.bootstrap { label in
+            LineLogHandler(label: label, format: LineLogHandler.format(named: settings.logFormat), level: settings.logLevel,
+                           pii: settings.logPII, secrets: secrets, redact: { token?.redacted(in: $0) ?? $0 })
+        }
+    }
+
+    static func metrics() {
+        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+    }
+}

@@ -1,0 +1,108 @@
+import ArgumentParser
+import Foundation
+import Kafka
+import Logging
+import SyncCore
+import SyncWorker
+
+/// `contact-sync dlq inspect`: what was dead-lettered and why, without committing anything.
+struct DLQInspectCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "inspect",
+        abstract: "Lists dead-lettered records (time, key, reason, message, source) and counts them by reason.",
+        discussion: """
+        Reads without a consumer group commit: safe to run any time.
+
+        Examples:
+          contact-sync dlq inspect --config config.yaml
+          contact-sync dlq inspect --config config.yaml --reason invalid_urn --since 2026-11-24T00:00:00Z
+          contact-sync dlq inspect --config config.yaml --json | jq .reason
+        """
+    )
+
+    @OptionGroup var common: CommonOptions
+    @OptionGroup var filters: DLQFilterOptions
+
+    @Flag(help: "One JSON object per record, for scripts.")
+    var json = false
+
+    @Flag(name: .customLong("show-value"), help: "Print each record's value (phone numbers and emails masked unless --log-pii).")
+    var showValue = false
+
+    func run() async throws {
+        let settings = try await loadOrExit(common)
+        let topic = filters.topic ?? settings.dlqTopic
+        let filter = try filters.filter()
+        var logger = Logger(label: "dlq")
+        logger.logLevel = .error
+        var properties = settings.kafka
+        properties["group.id"] = "\(settings.groupID).dlq-inspect"
+        let consumer = try KafkaConsumer(properties: properties, logger: logger)
+        let reader = DeadLetterReader(consumer: consumer, topic: topic)
+        var counts: [String: Int] = [:]
+        var shown = 0
+        if !json { print("TIME                 KEY              REASON               ATT  SOURCE                   MESSAGE") }
+        try await reader.read(try await reader.ranges()) { record in
+            let info = DeadLetterInfo(headers: record.inbound.headers)
+            guard filter.matches(record, info) else { return true }
+            shown += 1
+            counts[info?.reason ?? "unknown", default: 0] += 1
+            let key = record.key.map { String(decoding: $0, as: UTF8.self) } ?? "-"
+            let message = mask(info?.message ?? "")
+            if json {
+                var object: [String: Any] = ["dlq_partition": record.partition, "dlq_offset": record.offset, "key": key,
+                                             "reason": info?.reason ?? "unknown", "message": message, "attempts": info?.attempts ?? 0,
+                                             "source_topic": info?.sourceTopic ?? "", "source_partition": info?.sourcePartition ?? -1,
+                                             "source_offset": info?.sourceOffset ?? -1, "timestamp_ms": record.timestampMs ?? 0,
+                                             "replay_count": info?.replayCount ?? 0]
+                if showValue { object["value"] = mask(record.value.map { String(decoding: $0, as: UTF8.self) } ?? "") }
+                if let status = info?.platformStatus { object["platform_status"] = status }
+                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+                print(String(decoding: data, as: UTF8.self))
+            } else {
+                let time = record.timestampMs.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0) / 1000)) } ?? "-"
+                let source = info.map { "\($0.sourceTopic)[\($0.sourcePartition)]@\($0.sourceOffset)" } ?? "-"
+                print("\(time.padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(key.prefix(16)).padding(toLength: 16, withPad: " ", startingAt: 0)) "
+                      + "\((info?.reason ?? "unknown").padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(info?.attempts ?? 0).padding(toLength: 4, withPad: " ", startingAt: 0)) "
+                      + "\(source.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(message.split(separator: "\n").first ?? "").prefix(100))")
+                if showValue { print("    value: \(mask(record.value.map { String(decoding: $0, as: UTF8.self) } ?? "null"))") }
+            }
+            return true
+        }
+        await consumer.close()
+        if !json {
+            print("\n\(shown) records" + (counts.isEmpty ? "" : " by reason:"))
+            for (reason, count) in counts.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
+                print("  \(reason.padding(toLength: 24, withPad: " ", startingAt: 0)) \(count)")
+            }
+        }
+    }
+
+    func mask(_ text: String) -> String { common.logPII ? text : PIIMasker.mask(text) }
+}
+
+/// Filters and the topic, shared by inspect and replay.
+struct DLQFilterOptions: ParsableArguments {
+    @Option(help: "The dead-letter topic (default: dlq_topic from the configuration).")
+    var topic: String?
+
+    @Option(help: "Only records with this reason code (e.g. invalid_urn, retries_exhausted).")
+    var reason: String?
+
+    @Option(help: "Only records with this key (entity id).")
+    var key: String?
+
+    @Option(name: .customLong("source-topic"), help: "Only records that came from this topic.")
+    var sourceTopic: String?
+
+    @Option(help: "Only records dead-lettered at or after this time (RFC 3339).")
+    var since: String?
+
+    @Option(help: "Only records dead-lettered at or before this time (RFC 3339).")
+    var until: String?
+
+    func filter() throws -> DeadLetterFilter {
+        DeadLetterFilter(reason: reason, key: key, sourceTopic: sourceTopic,
+                         sinceMs: try DeadLetterFilter.time(since, option: "--since"), untilMs: try DeadLetterFilter.time(until, option: "--until"))
+    }
+}

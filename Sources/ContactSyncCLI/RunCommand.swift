@@ -1,0 +1,68 @@
+import ArgumentParser
+import Foundation
+import Hummingbird
+import Logging
+import ServiceLifecycle
+import SyncWorker
+
+/// `contact-sync run`: the worker, with /healthz, /readyz and /metrics.
+struct RunCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "run",
+        abstract: "Runs the worker: consume, apply to the platform, dead-letter, commit.",
+        discussion: """
+        Stops gracefully on SIGTERM or SIGINT: stops fetching, drains in-flight work (drain_deadline_seconds), \
+        commits, leaves the group and flushes the producer.
+
+        Examples:
+          contact-sync run --config config.yaml
+          CONTACT_SYNC_TOPICS=customers,leads CONTACT_SYNC_PLATFORM_URL=https://flows.example.com \\
+            CONTACT_SYNC_PLATFORM_TOKEN_FILE=/run/secrets/token contact-sync run
+          contact-sync run --config config.yaml --until-caught-up     # backfills, replays, CI
+        """
+    )
+
+    @OptionGroup var common: CommonOptions
+
+    @Flag(name: .customLong("until-caught-up"), help: "Exit 0 once everything in the topics at start is applied and committed.")
+    var untilCaughtUp = false
+
+    func run() async throws {
+        let settings = try await loadOrExit(common)
+        Bootstrap.logging(settings)
+        Bootstrap.metrics()
+        let logger = Logger(label: "contact-sync")
+        guard !settings.topics.isEmpty else {
+            throw ConfigError(key: "topics", source: "not set (flag --topics, env CONTACT_SYNC_TOPICS or file)", value: nil, expected: "comma-separated topic names")
+        }
+        let worker = Worker(configuration: settings.workerConfiguration(untilCaughtUp: untilCaughtUp), platform: try settings.platformOptions(), logger: logger)
+        let http = ObservabilityServer.application(host: settings.httpHost, port: settings.httpPort, status: worker.status,
+                                                   registry: Bootstrap.registry, logger: logger)
+        let group = ServiceGroup(configuration: .init(
+            services: [
+                .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
+                .init(service: http),
+            ],
+            gracefulShutdownSignals: [.sigterm, .sigint],
+            logger: logger
+        ))
+        logger.info("starting", metadata: ["settings": "\(settings)"])
+        try await group.run()
+    }
+}
+
+/// Loads the settings, turning a configuration problem into its one-line message and exit 2.
+func loadOrExit(_ common: CommonOptions) async throws -> Settings {
+    do {
+        return try await common.loadSettings()
+    } catch let error as ConfigError {
+        FileHandle.standardError.write(Data("\(error)\n".utf8))
+        throw ExitCode(2)
+    } catch let error as SyncCoreMappingError {
+        FileHandle.standardError.write(Data("config error: mapping file \(error)\n".utf8))
+        throw ExitCode(2)
+    }
+}
+
+import SyncCore
+typealias SyncCoreMappingError = MappingFileError

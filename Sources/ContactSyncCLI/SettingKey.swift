@@ -1,0 +1,61 @@
+/// Every configuration key: its name, default, what it expects and what it does. The loader,
+/// `docs/configuration.md` and the tests all read this one table.
+public struct SettingKey: Sendable {
+    public let name: String
+    public let defaultValue: String?
+    public let expected: String
+    public let summary: String
+    public let example: String
+    public let isSecret: Bool
+
+    /// `kafka.bootstrap_servers` → `CONTACT_SYNC_KAFKA_BOOTSTRAP_SERVERS`.
+    public var environmentName: String {
+        "CONTACT_SYNC_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
+    }
+
+    /// `kafka.bootstrap_servers` → `--kafka-bootstrap-servers`.
+    public var flagName: String {
+        "--" + name.replacingOccurrences(of: ".", with: "-").replacingOccurrences(of: "_", with: "-")
+    }
+
+    init(_ name: String, _ defaultValue: String?, _ expected: String, _ summary: String, example: String, secret: Bool = false) {
+        self.name = name
+        self.defaultValue = defaultValue
+        self.expected = expected
+        self.summary = summary
+        self.example = example
+        isSecret = secret
+    }
+
+    public static let all: [SettingKey] = [
+        .init("kafka.bootstrap_servers", "localhost:9092", "host:port[,host:port…]", "Kafka brokers (librdkafka `bootstrap.servers`).", example: "kafka-1:9092,kafka-2:9092"),
+        .init("kafka.group_id", "contact-sync", "a consumer group id", "The consumer group every instance joins.", example: "contact-sync-prod"),
+        .init("topics", nil, "comma-separated topic names", "Topics to consume (required for `run`).", example: "customers,leads"),
+        .init("dlq_topic", "contact-sync.dlq", "a topic name", "Dead-letter topic: records that cannot be applied, with the reason in headers.", example: "contacts.dlq"),
+        .init("versions_topic", nil, "a topic name", "Compacted topic of applied versions (the replay guard). Default `<group>.versions`.", example: "contact-sync-prod.versions"),
+        .init("platform.url", nil, "an http(s) URL", "The flow platform's base URL (`/api/v2/` is added).", example: "https://flows.weni.ai"),
+        .init("platform.token", nil, "the API token", "API token (prefer `platform.token_file`). Never logged.", example: "(from a secret)", secret: true),
+        .init("platform.token_file", nil, "a readable file path", "File holding the API token, e.g. a mounted Kubernetes Secret.", example: "/var/run/secrets/contact-sync/token"),
+        .init("platform.field_spelling", "name_type", "name_type or label_value_type", "How fields are created: current `name`/`type` or older `label`/`value_type`.", example: "label_value_type"),
+        .init("platform.request_timeout_seconds", "10", "a number of seconds from 0.1 to 300", "Timeout of one platform request.", example: "5"),
+        .init("max_in_flight", "64", "a whole number from 1 to 10000", "Platform calls in flight at once (sized for a 20–100 ms platform).", example: "128"),
+        .init("rate_limit_per_second", nil, "a number above 0", "Client-side cap on platform requests per second (unset: no cap).", example: "40"),
+        .init("retry.max_attempts", "8", "a whole number from 1 to 1000", "Attempts per event before it is dead-lettered (transient failures).", example: "12"),
+        .init("retry.max_elapsed_seconds", "300", "a number of seconds from 1 to 86400", "Time budget per event for retries.", example: "600"),
+        .init("retry.base_ms", "100", "milliseconds from 1 to 60000", "First back-off step (full jitter, doubling).", example: "200"),
+        .init("retry.cap_ms", "30000", "milliseconds from 1 to 600000", "Largest back-off step.", example: "10000"),
+        .init("commit_interval_ms", "1000", "milliseconds from 10 to 60000", "How often finished offsets are committed.", example: "500"),
+        .init("drain_deadline_seconds", "30", "seconds from 0 to 3600", "How long shutdown and revocation wait for in-flight work.", example: "20"),
+        .init("outage_threshold", "10", "a whole number from 2 to 10000", "Consecutive transient failures after which the platform counts as down (consumption pauses).", example: "20"),
+        .init("mapping_file", nil, "a readable YAML file", "How topics map to contact changes (see examples/mappings.yaml). Unset: canonical envelope everywhere.", example: "/etc/contact-sync/mappings.yaml"),
+        .init("default_country_code", nil, "digits, e.g. 55", "Country code for `tel:` numbers without one (overrides the mapping file's).", example: "55"),
+        .init("http.host", "0.0.0.0", "an address", "Where /healthz, /readyz and /metrics listen.", example: "127.0.0.1"),
+        .init("http.port", "9090", "a port from 0 to 65535 (0: any free port)", "Port of /healthz, /readyz and /metrics.", example: "8081"),
+        .init("log.format", "auto", "auto, json or text", "Log lines: JSON (default when stderr is not a terminal) or text.", example: "json"),
+        .init("log.level", "info", "trace, debug, info, notice, warning, error or critical", "Lowest level logged.", example: "debug"),
+        .init("log.pii", "false", "true or false", "Log phone numbers and emails unmasked (`--log-pii`).", example: "false"),
+        .init("instance_id", nil, "any text", "This instance's name in logs and dead-letter headers. Default: the host name.", example: "contact-sync-7d9f-x2"),
+    ]
+
+    public static func named(_ name: String) -> SettingKey? { all.first { $0.name == name } }
+}
