@@ -140,7 +140,15 @@ let package = Package(
         ),
         .testTarget(
             name: "ContactSyncCLITests",
-            dependencies: ["ContactSyncCLI"],
+            dependencies: [
+                "ContactSyncCLI", "SyncWorker",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Metrics", package: "swift-metrics"),
+                .product(name: "Prometheus", package: "swift-prometheus"),
+                .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
     ]

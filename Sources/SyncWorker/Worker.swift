@@ -86,6 +86,13 @@ public final class Worker: Service, Sendable {
         let targets = config.untilCaughtUp ? try await caughtUpTargets(consumer) : [:]
         logger.info("worker started", metadata: ["group": "\(config.groupID)", "topics": "\(config.topics)", "instance": "\(config.instanceID)"])
 
+        let lagReporter = Task { [self] in
+            while !isStopping {
+                try await Task.sleep(for: .seconds(10))
+                await reportLag(consumer)
+            }
+        }
+        defer { lagReporter.cancel() }
         try await withGracefulShutdownHandler {
             try await pollLoop(consumer: consumer, targets: targets)
         } onGracefulShutdown: {
@@ -134,6 +141,17 @@ public final class Worker: Service, Sendable {
         producer.close()
         let abandoned = await lanes.load
         logger.info("worker stopped", metadata: ["abandoned": "\(abandoned)"])
+    }
+
+    /// `contactsync_consumer_lag` per assigned partition: high watermark minus committed offset.
+    func reportLag(_ consumer: KafkaConsumer) async {
+        guard let assignment = try? consumer.assignment(), !assignment.isEmpty,
+              let committed = try? await consumer.committed(assignment) else { return }
+        for offset in committed {
+            guard let marks = try? await consumer.watermarks(offset.topicPartition, timeout: .seconds(2)) else { continue }
+            let lag = max(0, marks.high - max(offset.offset, marks.low))
+            Gauge(label: MetricNames.consumerLag, dimensions: [("topic", offset.topic), ("partition", String(offset.partition))]).record(lag)
+        }
     }
 
     func commit(_ consumer: KafkaConsumer, only: Set<TopicPartition>? = nil) async {
