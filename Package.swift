@@ -141,7 +141,7 @@ let package = Package(
         .testTarget(
             name: "ContactSyncCLITests",
             dependencies: [
-                "ContactSyncCLI", "SyncWorker",
+                "ContactSyncCLI", "SyncWorker", "Kafka", "SyncCore", "PlatformClient", "PlatformSandbox",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),

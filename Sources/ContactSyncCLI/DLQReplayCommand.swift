@@ -90,7 +90,7 @@ struct DeadLetterReplay {
         let reader = DeadLetterReader(consumer: consumer, topic: topic)
         // Resume where the replay group stopped.
         let partitions = try await consumer.partitions(of: topic)
-        let committed = try await consumer.committed(partitions.map { TopicPartition(topic, $0) })
+        let committed = try await consumer.committed(partitions.map { TopicPartition(topic, $0) }, timeout: .seconds(30))
         let starts = Dictionary(uniqueKeysWithValues: committed.filter { $0.offset >= 0 && !dryRun }.map { ($0.partition, $0.offset) })
         let ranges = try await reader.ranges(startOffsets: starts)
         let total = ranges.reduce(0) { $0 + Int($1.end - $1.start) }

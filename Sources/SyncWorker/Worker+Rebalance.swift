@@ -56,9 +56,10 @@ extension Worker {
         return targets
     }
 
-    func isCaughtUp(_ consumer: KafkaConsumer, _ targets: [TopicPartition: Int64]) async throws -> Bool {
+    /// A failed look-up (the coordinator moving, a broker down) just means "not yet".
+    func isCaughtUp(_ consumer: KafkaConsumer, _ targets: [TopicPartition: Int64]) async -> Bool {
         guard !targets.isEmpty else { return true }
-        let committed = try await consumer.committed(Array(targets.keys))
+        guard let committed = try? await consumer.committed(Array(targets.keys)) else { return false }
         return committed.allSatisfy { $0.offset >= (targets[$0.topicPartition] ?? 0) }
     }
 }

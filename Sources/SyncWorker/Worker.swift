@@ -121,7 +121,7 @@ public final class Worker: Service, Sendable {
             if ContinuousClock.now - lastCommit >= configuration.commitInterval {
                 await commit(consumer)
                 lastCommit = .now
-                if configuration.untilCaughtUp, try await isCaughtUp(consumer, targets) {
+                if configuration.untilCaughtUp, await isCaughtUp(consumer, targets) {
                     status.update { $0.caughtUp = true }
                     logger.info("caught up: everything present at start is committed")
                     return
