@@ -37,6 +37,7 @@ struct DevBrokerCommand: AsyncParsableCommand {
             print("topic \(name) (\(partitions) partitions)")
         }
         print("bootstrap servers: \(cluster.bootstrapServers)")
+        fflush(nil)   // scripts read this line while we run
         await waitForTerminationSignal()
         withExtendedLifetime(cluster) {}
     }

@@ -52,6 +52,7 @@ public struct SettingsLoader: Sendable {
         let reader = Reader(layers: layers)
         var settings = Settings()
         settings.bootstrapServers = try reader.string("kafka.bootstrap_servers")
+        guard !settings.bootstrapServers.isEmpty else { throw reader.error("kafka.bootstrap_servers", value: "") }
         settings.groupID = try reader.string("kafka.group_id")
         settings.topics = try reader.list("topics")
         settings.dlqTopic = try reader.string("dlq_topic")

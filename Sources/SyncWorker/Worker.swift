@@ -59,6 +59,16 @@ public final class Worker: Service, Sendable {
     var isStopping: Bool { stopping.withLock { $0 } }
 
     public func run() async throws {
+        do {
+            try await runPipeline()
+        } catch {
+            try? await client.shutdown()
+            throw error
+        }
+        try? await client.shutdown()
+    }
+
+    private func runPipeline() async throws {
         let config = configuration
         let producer = try KafkaProducer(properties: config.kafka.merging(["linger.ms": "5"]) { current, _ in current }, logger: logger)
         let versionsPartitions: [Int32]
@@ -66,7 +76,7 @@ public final class Worker: Service, Sendable {
             versionsPartitions = try await producer.partitions(of: config.versionsTopic)
         } catch {
             producer.close(timeout: .zero)
-            throw WorkerError("the versions topic \(config.versionsTopic) cannot be read (\(error)); create it compacted (cleanup.policy=compact) with as many partitions as the source topics")
+            throw WorkerError("cannot read the metadata of the versions topic \(config.versionsTopic) (\(error)): check that the brokers (\(config.kafka["bootstrap.servers"] ?? "-")) are reachable and that the topic exists, compacted (cleanup.policy=compact), with as many partitions as the source topics")
         }
         guard !versionsPartitions.isEmpty else {
             producer.close(timeout: .zero)
