@@ -1,0 +1,110 @@
+import Kafka
+import PlatformSandbox
+import SyncCore
+import Testing
+@testable import SyncWorker
+
+/// Outages and rebalances: nothing is lost, nothing good is dead-lettered.
+@Suite(.serialized) struct WorkerFailureTests {
+    func events(_ count: Int, prefix: String, versions: Int = 1) -> [(key: String, json: String?)] {
+        var events: [(key: String, json: String?)] = []
+        for v in 1...versions {
+            for n in 0..<count {
+                events.append(event("customer.updated", id: "\(prefix)\(n)-v\(v)", entity: "\(prefix)\(n)", version: v, data: #""name": "\#(prefix)\#(n) v\#(v)""#))
+            }
+        }
+        return events
+    }
+
+    func waitUntil(_ deadline: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
+        let end = ContinuousClock.now + deadline
+        while try await !condition() {
+            guard ContinuousClock.now < end else { Issue.record("condition not met within \(deadline)"); return }
+            try await Task.sleep(for: .milliseconds(50))
+        }
+    }
+
+    @Test func aBrokerOutageMidRunLosesNothing() async throws {
+        let h = try await WorkerHarness(partitions: 2, chaos: SandboxChaos(latencyMs: 10))
+        try await h.produce(events(60, prefix: "out"))
+        let worker = h.worker(try h.configuration(group: "g-outage"))
+        let run = Task { try await worker.run() }
+        try await waitUntil { worker.status.snapshot.applied >= 5 }
+        try h.cluster.setBrokerDown(1)
+        try await Task.sleep(for: .seconds(4))   // the outage itself, not a wait for a result
+        try h.cluster.setBrokerUp(1)
+        let stopper = Task { try await Task.sleep(for: .seconds(90)); worker.stop() }
+        try await run.value
+        stopper.cancel()
+        let snapshot = worker.status.snapshot
+        #expect(snapshot.caughtUp)
+        #expect(snapshot.deadLetteredTotal == 0)
+        #expect(h.sandbox.state().contacts.count == 60)
+        await h.shutdown()
+    }
+
+    @Test func aPlatformOutagePausesInsteadOfDeadLettering() async throws {
+        let h = try await WorkerHarness(partitions: 1, chaos: SandboxChaos(failRate: 1))
+        try await h.produce(events(30, prefix: "down"))
+        var configuration = try h.configuration(group: "g-down")
+        configuration.retry = RetryPolicy(maxAttempts: 3, base: .milliseconds(5), cap: .milliseconds(20))
+        configuration.outageThreshold = 5
+        let worker = h.worker(configuration)
+        let run = Task { try await worker.run() }
+        try await waitUntil { !worker.status.snapshot.platformAvailable }
+        #expect(worker.status.snapshot.notReadyReason?.contains("platform unavailable") == true)
+        h.sandbox.setChaos(.none)
+        let stopper = Task { try await Task.sleep(for: .seconds(90)); worker.stop() }
+        try await run.value
+        stopper.cancel()
+        let snapshot = worker.status.snapshot
+        #expect(snapshot.platformAvailable)
+        #expect(snapshot.caughtUp)
+        // A small budget, yet nothing dead-lettered: an outage does not spend it.
+        #expect(snapshot.deadLetteredTotal <= 3, "at most the calls made before the outage was recognised")
+        #expect(h.sandbox.state().contacts.count + snapshot.deadLetteredTotal == 30)
+        await h.shutdown()
+    }
+
+    @Test func aRefusedTokenNeverDeadLetters() async throws {
+        let h = try await WorkerHarness(partitions: 1, chaos: SandboxChaos(rejectAllTokens: true))
+        try await h.produce(events(10, prefix: "tok"))
+        let worker = h.worker(try h.configuration(group: "g-token"))
+        let run = Task { try await worker.run() }
+        try await waitUntil { !worker.status.snapshot.platformAvailable }
+        h.sandbox.setChaos(.none)   // the token is rotated
+        let stopper = Task { try await Task.sleep(for: .seconds(90)); worker.stop() }
+        try await run.value
+        stopper.cancel()
+        #expect(worker.status.snapshot.deadLetteredTotal == 0)
+        #expect(h.sandbox.state().contacts.count == 10)
+        await h.shutdown()
+    }
+
+    @Test func aRebalanceBetweenTwoInstancesLosesNothing() async throws {
+        let h = try await WorkerHarness(partitions: 4, chaos: SandboxChaos(latencyMs: 40))
+        try await h.produce(events(400, prefix: "rb"))
+        func configuration() throws -> WorkerConfiguration {
+            var configuration = try h.configuration(group: "g-rb", untilCaughtUp: false)
+            configuration.maxInFlight = 2   // slow enough that the second member joins mid-run
+            return configuration
+        }
+        let a = h.worker(try configuration())
+        let runA = Task { try await a.run() }
+        try await waitUntil { a.status.snapshot.applied >= 10 }
+        let b = h.worker(try configuration())
+        let runB = Task { try await b.run() }
+        try await waitUntil(.seconds(120)) { h.sandbox.state().contacts.count == 400 }
+        try await waitUntil { a.status.snapshot.recordsIn + b.status.snapshot.recordsIn >= 400 }
+        #expect(b.status.snapshot.recordsIn > 0, "the second instance took partitions")
+        a.stop()
+        b.stop()
+        try await runA.value
+        try await runB.value
+        let contacts = h.sandbox.state().contacts
+        #expect(contacts.count == 400, "no duplicate contacts")
+        #expect(Set(contacts.compactMap { $0.urns.first }).count == 400)
+        #expect(a.status.snapshot.deadLetteredTotal + b.status.snapshot.deadLetteredTotal == 0)
+        await h.shutdown()
+    }
+}
