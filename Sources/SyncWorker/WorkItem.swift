@@ -8,11 +8,6 @@ struct WorkItem: Sendable {
 
     var partition: TopicPartition { record.topicPartition }
     var offset: Int64 { record.offset }
-
-    var inbound: InboundRecord {
-        InboundRecord(topic: record.topic, partition: record.partition, offset: record.offset, key: record.key, value: record.value,
-                      headers: record.headers.map { .init(name: $0.name, value: $0.value) }, timestampMs: record.timestampMs)
-    }
 }
 
 extension KafkaRecord {

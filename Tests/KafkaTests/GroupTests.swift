@@ -44,6 +44,11 @@ import Testing
             }
         }
         #expect(seen.count == 400, "lost \(400 - seen.count) records")
+        // The group may still be settling (a rebalance in progress): keep both members polling.
+        let settle = ContinuousClock.now + .seconds(30)
+        while await logA.owned.count + logB.owned.count < 4, ContinuousClock.now < settle {
+            for consumer in [a, b] { _ = try await consumer.poll(maxRecords: 1, timeout: .milliseconds(100)) }
+        }
         #expect(await logA.events.first == "assigned 4")
         let ownedA = await logA.owned
         let ownedB = await logB.owned
