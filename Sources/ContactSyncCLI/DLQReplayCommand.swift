@@ -122,7 +122,14 @@ struct DeadLetterReplay {
             }
             // Committed only once the copy is confirmed: an interrupted replay resumes here.
             if !dryRun { try consumer.commit([TopicPartitionOffset(topic, record.partition, record.offset + 1)]) }
-            if seen % 100 == 0 || seen == total { progress("progress: \(seen)/\(total) read, \(summary.sent) \(dryRun ? "selected" : "sent")") }
+            if isatty(1) == 1 {
+                // A progress bar on a terminal, redrawn in place.
+                let width = 30
+                let done = total == 0 ? width : width * seen / total
+                FileHandle.standardOutput.write(Data("\r[\(String(repeating: "#", count: done))\(String(repeating: ".", count: width - done))] \(seen)/\(total) read, \(summary.sent) \(dryRun ? "selected" : "sent")\(seen == total ? "\n" : "")".utf8))
+            } else if seen % 100 == 0 || seen == total {
+                progress("progress: \(seen)/\(total) read, \(summary.sent) \(dryRun ? "selected" : "sent")")
+            }
             if let limit, summary.sent >= limit { return false }
             return true
         }
