@@ -20,6 +20,7 @@ let package = Package(
     platforms: [.macOS(.v15)],
     products: [
         .executable(name: "contact-sync", targets: ["contact-sync"]),
+        .executable(name: "contact-sync-bench", targets: ["contact-sync-bench"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-log", from: "1.16.2"),
@@ -105,6 +106,15 @@ let package = Package(
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
                 .product(name: "Hummingbird", package: "hummingbird"),
             ],
+            swiftSettings: strict
+        ),
+        .executableTarget(
+            name: "contact-sync-bench",
+            dependencies: [
+                "CRdKafka", "Kafka", "SyncCore", "SyncWorker", "PlatformClient", "PlatformSandbox",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            path: "Sources/ContactSyncBench",
             swiftSettings: strict
         ),
         .executableTarget(

@@ -1,0 +1,90 @@
+import Foundation
+import Kafka
+import Logging
+import PlatformClient
+import PlatformSandbox
+import SyncCore
+import SyncWorker
+
+/// The real worker against the sandbox over HTTP and the mock cluster over TCP.
+enum EndToEndBench {
+    struct Outcome {
+        let events: Int
+        let applyTime: Duration
+        let contactCalls: Int
+        let throttled: Int
+    }
+
+    static func run(logger: Logger) async throws -> [Bench.Row] {
+        let maxInFlight = 64
+        let latencyMs = 20
+        let steady = try await measure(events: (0..<3000).map { ("cus_\($0)", 1) }, latencyMs: latencyMs, maxInFlight: maxInFlight,
+                                       ratePerSecond: nil, limiterRate: nil, logger: logger)
+        let bound = Double(maxInFlight) / (Double(latencyMs) / 1000)
+        let achieved = rate(steady.events, steady.applyTime)
+        let burst = try await measure(events: (0..<500).map { ("cus_\($0 / 10)", $0 % 10 + 1) }, latencyMs: latencyMs, maxInFlight: maxInFlight,
+                                      ratePerSecond: nil, limiterRate: nil, logger: logger)
+        let cap = 50.0
+        let capped = try await measure(events: (0..<400).map { ("cus_\($0)", 1) }, latencyMs: 5, maxInFlight: maxInFlight,
+                                       ratePerSecond: cap, limiterRate: cap, logger: logger)
+        let cappedRate = rate(capped.contactCalls, capped.applyTime)
+        let steadyCalls = Double(steady.contactCalls) / Double(steady.events)
+        let burstCalls = Double(burst.contactCalls) / Double(burst.events)
+        return [
+            .init(name: "end to end, sandbox at \(latencyMs) ms, max_in_flight \(maxInFlight)", figure: "\(formatted(achieved)) events/s (\(Int(achieved / bound * 100)) % of bound)",
+                  target: "≥ 90 % of max_in_flight / latency", beside: "bound \(formatted(bound))/s; naive baseline not measured", met: achieved >= 0.9 * bound),
+            .init(name: "rate cap at R = \(Int(cap)) req/s (sandbox limits at R too)", figure: "\(formatted(cappedRate)) req/s (\(Int(cappedRate / cap * 100)) % of R), \(capped.throttled) × 429",
+                  target: "≥ 95 % of R, 0 × 429", beside: "\(capped.contactCalls) calls", met: cappedRate >= 0.95 * cap && capped.throttled == 0),
+            .init(name: "API calls per event, steady (distinct keys)", figure: formatted(steadyCalls), target: "≤ 1.0", beside: "\(steady.contactCalls) calls / \(steady.events) events", met: steadyCalls <= 1.0),
+            .init(name: "API calls per event, bursty (10 updates per key)", figure: formatted(burstCalls), target: "≤ 0.3", beside: "\(burst.contactCalls) calls / \(burst.events) events", met: burstCalls <= 0.3),
+        ]
+    }
+
+    static func measure(events: [(key: String, version: Int)], latencyMs: Int, maxInFlight: Int, ratePerSecond: Double?,
+                        limiterRate: Double?, logger: Logger) async throws -> Outcome {
+        let cluster = try MockCluster(brokers: 1, logger: logger)
+        let group = "bench-\(UUID().uuidString.prefix(8))"
+        for (topic, partitions) in [("customers", 6), ("\(group).dlq", 1), ("\(group).versions", 6)] { try cluster.createTopic(topic, partitions: partitions) }
+        var options = SandboxOptions(token: "bench")
+        options.chaos = SandboxChaos(latencyMs: latencyMs, ratePerSecond: ratePerSecond)
+        let sandbox = try await Sandbox.start(options, logger: logger)
+        let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers, "linger.ms": "5"], logger: logger)
+        // Keyed, so one key's events stay on one partition; version rounds keep each key's order.
+        for version in Set(events.map(\.version)).sorted() {
+            try await withThrowingTaskGroup(of: Void.self) { group in
+                for (n, event) in events.enumerated() where event.version == version {
+                    let json = #"{"id": "e\#(n)", "type": "customer.updated", "occurred_at": "2026-11-24T10:00:00Z", "version": \#(event.version), "data": {"id": "\#(event.key)", "name": "N\#(n)"}}"#
+                    group.addTask { _ = try await producer.send(topic: "customers", key: Array(event.key.utf8), value: Array(json.utf8)) }
+                }
+                try await group.waitForAll()
+            }
+        }
+        producer.close()
+        let configuration = WorkerConfiguration(kafka: ["bootstrap.servers": cluster.bootstrapServers], groupID: group, topics: ["customers"],
+                                                deadLetterTopic: "\(group).dlq", maxInFlight: maxInFlight, rateLimitPerSecond: limiterRate,
+                                                commitInterval: .milliseconds(200), untilCaughtUp: true, instanceID: "bench")
+        let worker = Worker(configuration: configuration, platform: .init(baseURL: sandbox.baseURL, token: APIToken("bench"), maxConnections: maxInFlight), logger: logger)
+        let run = Task { try await worker.run() }
+        // The clock starts at the first applied change: group join time is not the pipeline's.
+        while worker.status.snapshot.applied == 0 && worker.status.snapshot.recordsIn == 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let started = ContinuousClock.now
+        // It ends at the last platform call (the caught-up check itself runs on the commit interval).
+        var finished = started
+        var lastCalls = 0
+        while !worker.status.snapshot.caughtUp {
+            let calls = sandbox.stats().count(endpoint: "contacts.json")
+            if calls != lastCalls {
+                lastCalls = calls
+                finished = ContinuousClock.now
+            }
+            if ContinuousClock.now - started > .seconds(120) { worker.stop(); break }
+            try await Task.sleep(for: .milliseconds(5))
+        }
+        try await run.value
+        let stats = sandbox.stats()
+        await sandbox.shutdown()
+        withExtendedLifetime(cluster) {}
+        return Outcome(events: events.count, applyTime: finished - started, contactCalls: stats.count(endpoint: "contacts.json"),
+                       throttled: stats.count(status: 429))
+    }
+}
