@@ -15,20 +15,38 @@ struct Bench {
         let met: Bool?
     }
 
+    /// One measured area; `contact-sync-bench NAME…` runs only the named ones (for profiling one).
+    struct Section: Sendable {
+        let name: String
+        let run: @Sendable (Logger) async throws -> [Row]
+    }
+
+    static let sections: [Section] = [
+        Section(name: "pipeline") { _ in PipelineBench.run() },
+        Section(name: "kafka") { try await KafkaBench.run(logger: $0) },
+        Section(name: "e2e") { try await EndToEndBench.run(logger: $0) },
+        Section(name: "memory") { _ in [MemoryBench.row()] },
+    ]
+
     static func main() async throws {
         var quiet = Logger(label: "bench")
         quiet.logLevel = .critical
+        let wanted = Set(CommandLine.arguments.dropFirst())
+        if let unknown = wanted.first(where: { name in !sections.contains { $0.name == name } }) {
+            print("contact-sync-bench: no section named '\(unknown)'; sections: \(sections.map(\.name).joined(separator: ", "))")
+            exit(64)
+        }
+        let chosen = wanted.isEmpty ? sections : sections.filter { wanted.contains($0.name) }
         var rows: [Row] = []
-        print("contact-sync-bench: measuring (about a minute)…")
-        rows += PipelineBench.run()
-        print("  pipeline: done")
-        rows += try await KafkaBench.run(logger: quiet)
-        print("  kafka: done")
-        rows += try await EndToEndBench.run(logger: quiet)
-        print("  end to end: done")
-        rows.append(MemoryBench.row())
+        print("contact-sync-bench: measuring \(chosen.map(\.name).joined(separator: ", ")) (a few minutes for all)…")
+        for section in chosen {
+            rows += try await section.run(quiet)
+            print("  \(section.name): done")
+        }
         let table = render(rows)
         print(table)
+        // Only a full run stands for the project's figures.
+        guard wanted.isEmpty else { return }
         let machine = machineDescription()
         let doc = """
         # Benchmarks
@@ -38,10 +56,6 @@ struct Bench {
 
         \(table)
 
-        Not measured yet: the naive Python baseline (a confluent-kafka consumer calling the API with `requests`
-        one event at a time) and the peak RSS over a 1M-event backlog; the RSS row is this process's peak after
-        the runs above (it holds the 200,000 prepared sample records). Separately, `contact-sync run
-        --until-caught-up` over a 20,000-event backlog peaked at 59 MB RSS (`/usr/bin/time -v`, debug build).
         The end-to-end row runs the sandbox in the same process on the same cores as the worker.
         """
         let url = URL(fileURLWithPath: "docs/benchmarks.md")
