@@ -118,6 +118,12 @@ let package = Package(
             swiftSettings: strict
         ),
         .executableTarget(
+            name: "contact-sync-chaos",
+            dependencies: ["Kafka", "PlatformSandbox", "SyncCore", .product(name: "Logging", package: "swift-log")],
+            path: "Sources/ContactSyncChaos",
+            swiftSettings: strict
+        ),
+        .executableTarget(
             name: "contact-sync",
             dependencies: ["ContactSyncCLI"],
             swiftSettings: strict

@@ -55,6 +55,19 @@ public final class MockCluster: @unchecked Sendable {
         rd_kafka_mock_push_request_errors_array(cluster, apiKey.rawValue, codes.count, &codes)
     }
 
+    /// Moves a partition's leadership to `broker`, so one topic can be cut off by taking its
+    /// leader down while the others stay reachable.
+    public func setPartitionLeader(_ topic: String, partition: Int32, broker: Int32) throws(KafkaError) {
+        let err = rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker)
+        if err.isError { throw KafkaError(err, context: "move leader of mock \(topic)[\(partition)] to broker \(broker)") }
+    }
+
+    /// Pins the coordinator of a consumer group (`type` "group") or transaction to `broker`.
+    public func setCoordinator(group: String, broker: Int32) throws(KafkaError) {
+        let err = rd_kafka_mock_coordinator_set(cluster, "group", group, broker)
+        if err.isError { throw KafkaError(err, context: "pin coordinator of group \(group) to broker \(broker)") }
+    }
+
     /// Adds `milliseconds` of round-trip time to every request to `broker`.
     public func setRoundTripTime(broker: Int32, milliseconds: Int) throws(KafkaError) {
         let err = rd_kafka_mock_broker_set_rtt(cluster, broker, Int32(milliseconds))
