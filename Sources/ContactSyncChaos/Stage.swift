@@ -74,8 +74,18 @@ final class Stage: @unchecked Sendable {
             // A killed member's partitions wait for its session to expire: keep that short.
             "CONTACT_SYNC_KAFKA_SESSION_TIMEOUT_MS": "6000", "CONTACT_SYNC_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
         ].merging(extra) { $1 }
-        process.standardOutput = FileHandle.nullDevice
-        process.standardError = FileHandle.nullDevice
+        // CHAOS_WORKER_LOG=path keeps the workers' logs (info level) for a failing scenario.
+        if let path = ProcessInfo.processInfo.environment["CHAOS_WORKER_LOG"] {
+            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            let log = FileHandle(forWritingAtPath: path)
+            log?.seekToEndOfFile()
+            process.environment?["CONTACT_SYNC_LOG_LEVEL"] = "info"
+            process.standardOutput = log
+            process.standardError = log
+        } else {
+            process.standardOutput = FileHandle.nullDevice
+            process.standardError = FileHandle.nullDevice
+        }
         try process.run()
         return process
     }

@@ -22,6 +22,10 @@ extension KafkaConsumer {
             } else {
                 _ = rd_kafka_assign(rk, partitions)
             }
+            // librdkafka keeps a partition's pause from an earlier assignment: a partition
+            // paused, revoked and assigned again would never fetch. A new assignment starts
+            // unpaused, as in the Java client; whoever paused pauses again if it still must.
+            _ = rd_kafka_resume_partitions(rk, partitions)
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
             logger?.info("partitions revoked", metadata: ["partitions": "\(list)", "protocol": "\(cooperative ? "cooperative" : "eager")"])
             if let handler { runBlocking { await handler.partitionsRevoked(list) } }

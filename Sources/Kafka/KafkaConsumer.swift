@@ -112,6 +112,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Stops fetching these partitions (backpressure); what was fetched already still arrives.
+    /// A pause lasts while the partition stays assigned: after a rebalance it fetches again.
     public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
         try pauseOrResume(partitions, pause: true)
     }

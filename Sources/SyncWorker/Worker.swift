@@ -113,20 +113,33 @@ public final class Worker: Service, Sendable {
 
     private func pollLoop(consumer: KafkaConsumer, targets: [TopicPartition: Int64]) async throws {
         var lastCommit = ContinuousClock.now
-        var paused = false
+        var paused: Set<TopicPartition>? = nil
         let highWater = configuration.maxInFlight * 20
         while !isStopping && !Task.isCancelled {
             let load = await lanes.load
             let platformDown = !status.snapshot.platformAvailable
             let shouldPause = load > highWater || platformDown
-            if shouldPause != paused, let assignment = try? consumer.assignment() {
+            if let assignment = try? Set(consumer.assignment()) {
                 // Backpressure and outages pause fetching; nothing is buffered without bound.
-                if shouldPause { try? consumer.pause(assignment) } else { try? consumer.resume(assignment) }
-                paused = shouldPause
-                status.update { $0.paused = shouldPause }
-                Gauge(label: MetricNames.paused).record(shouldPause ? 1 : 0)
+                // Partitions assigned while paused start paused too (a new assignment is unpaused).
+                let wasPaused = paused != nil
+                if shouldPause, paused != assignment {
+                    try? consumer.pause(Array(assignment))
+                    paused = assignment
+                } else if !shouldPause, wasPaused {
+                    try? consumer.resume(Array(assignment))
+                    paused = nil
+                }
+                if wasPaused != shouldPause {
+                    status.update { $0.paused = shouldPause }
+                    Gauge(label: MetricNames.paused).record(shouldPause ? 1 : 0)
+                }
             }
-            let records = try await consumer.poll(maxRecords: shouldPause ? 0 : 500, timeout: .milliseconds(shouldPause ? 50 : 100))
+            // Polling goes on while paused (paused partitions return nothing): rebalances are
+            // served and the member stays within max.poll.interval.ms during a long outage.
+            // Never more than the room left below the high-water mark: that bounds memory.
+            let room = max(1, min(500, highWater - load))
+            let records = try await consumer.poll(maxRecords: shouldPause ? 1 : room, timeout: .milliseconds(shouldPause ? 50 : 100))
             for record in records { await admit(record) }
             if ContinuousClock.now - lastCommit >= configuration.commitInterval {
                 await commit(consumer)

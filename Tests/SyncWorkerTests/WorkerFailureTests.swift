@@ -66,6 +66,36 @@ import Testing
         await h.shutdown()
     }
 
+    /// A paused member still polls: a second instance joining during a platform outage gets
+    /// its partitions now, not after max.poll.interval.ms; nothing is lost either way.
+    @Test func aRebalanceDuringAnOutageIsServed() async throws {
+        let h = try await WorkerHarness(partitions: 4, chaos: SandboxChaos(failRate: 1))
+        try await h.produce(events(40, prefix: "po"))
+        func configuration() throws -> WorkerConfiguration {
+            var configuration = try h.configuration(group: "g-paused", untilCaughtUp: false)
+            configuration.outageThreshold = 3
+            configuration.drainDeadline = .seconds(2)
+            return configuration
+        }
+        let a = h.worker(try configuration())
+        let runA = Task { try await a.run() }
+        try await waitUntil { a.status.snapshot.paused }
+        let b = h.worker(try configuration())
+        let runB = Task { try await b.run() }
+        try await waitUntil(.seconds(30)) { b.status.snapshot.assignedPartitions > 0 }
+        #expect(b.status.snapshot.assignedPartitions > 0, "the paused member gave partitions up")
+        #expect(a.status.snapshot.assignedPartitions + b.status.snapshot.assignedPartitions == 4)
+        h.sandbox.setChaos(.none)
+        try await waitUntil(.seconds(60)) { h.sandbox.state().contacts.count == 40 }
+        a.stop()
+        b.stop()
+        try await runA.value
+        try await runB.value
+        #expect(h.sandbox.state().contacts.count == 40)
+        #expect(a.status.snapshot.deadLetteredTotal + b.status.snapshot.deadLetteredTotal == 0)
+        await h.shutdown()
+    }
+
     @Test func aRefusedTokenNeverDeadLetters() async throws {
         let h = try await WorkerHarness(partitions: 1, chaos: SandboxChaos(rejectAllTokens: true))
         try await h.produce(events(10, prefix: "tok"))
