@@ -4,18 +4,22 @@ import SyncCore
 /// Per-entity lanes and per-partition offsets: the pipeline's bookkeeping, one actor so every
 /// decision sees one consistent state.
 ///
-/// Records of one key run strictly in order; different keys run concurrently up to
-/// `maxInFlight`. Records that queue behind a running call of their key are handed out
-/// together, and the worker folds them into one change (one API call for the burst).
+/// Records of one key run strictly in order; different keys run concurrently, with at most
+/// `maxInFlight` platform calls at once. Records that queue behind a running call of their key
+/// are handed out together, and the worker folds them into one change (one API call for the
+/// burst). A lane gives its call slot back as soon as its platform call ends, so making the
+/// version durable afterwards does not hold a slot (Little's law: slots / call latency).
 actor Lanes {
     private struct Lane {
         var running = false
+        var holdsSlot = false
         var queue: [WorkItem] = []
     }
 
     private let maxInFlight: Int
     private var lanes: [String: Lane] = [:]
     private var ready: [String] = []                 // keys with queued work, waiting for a slot
+    private var readyHead = 0                        // ready[..<readyHead] were handed out
     private(set) var inFlight = 0
     private(set) var queued = 0
     private var trackers: [TopicPartition: OffsetTracker] = [:]
@@ -66,7 +70,8 @@ actor Lanes {
             lanes[key]?.queue = kept
             if kept.isEmpty && !lane.running { lanes[key] = nil }
         }
-        ready.removeAll { lanes[$0]?.queue.isEmpty ?? true }
+        ready = ready[readyHead...].filter { !(lanes[$0]?.queue.isEmpty ?? true) }
+        readyHead = 0
     }
 
     // MARK: version guard state
@@ -93,9 +98,17 @@ actor Lanes {
         startReady()
     }
 
-    /// A lane's call ended: its next batch (if any) waits for a slot like any other.
-    func complete(_ key: String) {
+    /// A lane's platform call ended: its slot goes to the next waiting lane.
+    func releaseSlot(_ key: String) {
+        guard lanes[key]?.holdsSlot == true else { return }
+        lanes[key]?.holdsSlot = false
         inFlight -= 1
+        startReady()
+    }
+
+    /// A lane's batch is done: its next batch (if any) waits for a slot like any other.
+    func complete(_ key: String) {
+        releaseSlot(key)
         lanes[key]?.running = false
         if let lane = lanes[key] {
             if lane.queue.isEmpty { lanes[key] = nil } else { ready.append(key) }
@@ -104,17 +117,24 @@ actor Lanes {
     }
 
     private func startReady() {
-        while inFlight < maxInFlight, !ready.isEmpty {
-            let key = ready.removeFirst()
+        while inFlight < maxInFlight, readyHead < ready.count {
+            let key = ready[readyHead]
+            readyHead += 1
             guard var lane = lanes[key], !lane.running, !lane.queue.isEmpty else { continue }
             let batch = lane.queue
             lane.queue = []
             lane.running = true
+            lane.holdsSlot = true
             lanes[key] = lane
             queued -= batch.count
             inFlight += 1
             let runner = self.runner
             Task { await runner?(key, batch) }
+        }
+        // Drop the handed-out prefix now and then, not on every call (removeFirst is O(n)).
+        if readyHead > 1024 && readyHead * 2 > ready.count {
+            ready.removeFirst(readyHead)
+            readyHead = 0
         }
     }
 

@@ -43,9 +43,15 @@ extension Worker {
         }
     }
 
-    /// One lane's batch: drop what the version guard says is done already, fold the rest into
-    /// one change, apply it (with retries), make its version durable, then mark every record done.
+    /// One lane's batch, then the lane is free for its next one.
     func process(_ key: String, _ batch: [WorkItem]) async {
+        await processBatch(key, batch)
+        await lanes.complete(key)
+    }
+
+    /// Drop what the version guard says is done already, fold the rest into one change, apply
+    /// it (with retries), make its version durable, then mark every record done.
+    private func processBatch(_ key: String, _ batch: [WorkItem]) async {
         Gauge(label: MetricNames.inFlight).record(await lanes.inFlight)
         var running = await lanes.lastApplied(key)
         var kept: [WorkItem] = []
@@ -64,13 +70,14 @@ extension Worker {
                 await finish(item.record, outcome: "skipped")
             }
         }
-        defer { Task { await lanes.complete(key) } }
         guard !kept.isEmpty else { return }
         if kept.count > 1 { status.update { $0.coalesced += kept.count - 1 } }
         let merged = ContactChange.merge(kept.map { $0.change! })
         if let known = await lanes.lastApplied(key), !known.deleted { handler.remember(key, uuid: known.contactUUID) }
 
-        switch await applyWithRetries(merged) {
+        let outcome = await applyWithRetries(merged)
+        await lanes.releaseSlot(key)
+        switch outcome {
         case .applied(let result):
             let uuid: String? = switch result {
             case .created(let uuid), .updated(let uuid): uuid
