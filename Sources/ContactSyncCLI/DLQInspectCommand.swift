@@ -38,7 +38,7 @@ struct DLQInspectCommand: AsyncParsableCommand {
         var properties = settings.kafka
         properties["group.id"] = "\(settings.groupID).dlq-inspect"
         let consumer = try KafkaConsumer(properties: properties, logger: logger)
-        let reader = DeadLetterReader(consumer: consumer, topic: topic)
+        let reader = TopicReader(consumer: consumer, topic: topic)
         var counts: [String: Int] = [:]
         var shown = 0
         if !json { print("TIME                 KEY              REASON               ATT  SOURCE                   MESSAGE") }

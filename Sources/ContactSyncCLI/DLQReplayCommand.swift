@@ -87,7 +87,7 @@ struct DeadLetterReplay {
         properties["enable.auto.commit"] = "false"
         let consumer = try KafkaConsumer(properties: properties, logger: logger)
         let producer = dryRun ? nil : try KafkaProducer(properties: kafka, logger: logger)
-        let reader = DeadLetterReader(consumer: consumer, topic: topic)
+        let reader = TopicReader(consumer: consumer, topic: topic)
         // Resume where the replay group stopped.
         let partitions = try await consumer.partitions(of: topic)
         let committed = try await consumer.committed(partitions.map { TopicPartition(topic, $0) }, timeout: .seconds(30))

@@ -76,7 +76,7 @@ final class Stage: @unchecked Sendable {
         ].merging(extra) { $1 }
         // CHAOS_WORKER_LOG=path keeps the workers' logs (info level) for a failing scenario.
         if let path = ProcessInfo.processInfo.environment["CHAOS_WORKER_LOG"] {
-            if !FileManager.default.fileExists(atPath: path) { FileManager.default.createFile(atPath: path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
             let log = FileHandle(forWritingAtPath: path)
             log?.seekToEndOfFile()
             process.environment?["CONTACT_SYNC_LOG_LEVEL"] = "info"
@@ -106,14 +106,7 @@ final class Stage: @unchecked Sendable {
     /// Every record in the dead-letter topic, with its reason header.
     func deadLetters() async throws -> [KafkaRecord] {
         let reader = try KafkaConsumer(properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": "chaos-reader-\(UUID())"], logger: logger)
-        let marks = try await reader.watermarks(TopicPartition(dlq, 0))
-        guard marks.high > 0 else { await reader.close(); return [] }
-        try reader.assign([TopicPartitionOffset(dlq, 0, TopicPartitionOffset.beginning)])
-        var records: [KafkaRecord] = []
-        let end = ContinuousClock.now + .seconds(30)
-        while records.count < Int(marks.high), ContinuousClock.now < end {
-            records += try await reader.poll(maxRecords: 1000, timeout: .milliseconds(200))
-        }
+        let records = try await TopicReader(consumer: reader, topic: dlq).readAll()
         await reader.close()
         return records
     }

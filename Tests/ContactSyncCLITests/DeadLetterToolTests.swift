@@ -38,7 +38,7 @@ import Testing
 
         func read(_ topic: String) async throws -> [KafkaRecord] {
             let consumer = try KafkaConsumer(properties: kafka.merging(["group.id": "reader-\(UUID())"]) { $1 }, logger: logger)
-            let reader = DeadLetterReader(consumer: consumer, topic: topic)
+            let reader = TopicReader(consumer: consumer, topic: topic)
             var records: [KafkaRecord] = []
             try await reader.read(try await reader.ranges()) { records.append($0); return true }
             await consumer.close()

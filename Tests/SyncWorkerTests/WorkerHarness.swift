@@ -66,14 +66,7 @@ final class WorkerHarness: @unchecked Sendable {
 
     func deadLetters() async throws -> [KafkaRecord] {
         let reader = try KafkaConsumer(properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": "dlq-reader-\(UUID())"], logger: logger)
-        let marks = try await reader.watermarks(TopicPartition(dlq, 0))
-        guard marks.high > 0 else { await reader.close(); return [] }
-        try reader.assign([TopicPartitionOffset(dlq, 0, TopicPartitionOffset.beginning)])
-        var records: [KafkaRecord] = []
-        let end = ContinuousClock.now + .seconds(20)
-        while records.count < Int(marks.high), ContinuousClock.now < end {
-            records += try await reader.poll(maxRecords: 1000, timeout: .milliseconds(200))
-        }
+        let records = try await TopicReader(consumer: reader, topic: dlq).readAll()
         await reader.close()
         return records
     }
