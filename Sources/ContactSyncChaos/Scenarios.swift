@@ -38,10 +38,7 @@ enum Scenarios {
             process.waitUntilExit()
         }
         let caughtUp = try await stage.waitForExit(try stage.startWorker())
-        var verdict = try await judge("kill -9 ×\(kills), restart each", stage, traffic, caughtUp: caughtUp)
-        verdict.note = ["\(midWork) of \(kills) killed mid-work", verdict.note].filter { !$0.isEmpty }.joined(separator: "; ")
-        await stage.shutdown()
-        return verdict
+        return try await finish("kill -9 ×\(kills), restart each", stage, traffic, caughtUp: caughtUp, note: "\(midWork) of \(kills) killed mid-work")
     }
 
     /// Every broker of the cluster goes down once the worker is busy, and comes back later.
@@ -57,10 +54,7 @@ enum Scenarios {
         try await Task.sleep(for: outage)
         try stage.cluster.setAllBrokers(up: true)
         let caughtUp = try await stage.waitForExit(process)
-        var verdict = try await judge("all brokers down \(outage.components.seconds) s mid-run", stage, traffic, caughtUp: caughtUp)
-        verdict.note = ["\(before) contacts written before the outage", verdict.note].filter { !$0.isEmpty }.joined(separator: "; ")
-        await stage.shutdown()
-        return verdict
+        return try await finish("all brokers down \(outage.components.seconds) s mid-run", stage, traffic, caughtUp: caughtUp, note: "\(before) contacts written before the outage")
     }
 
     /// 30 % of requests fail with a 5xx throughout, and every other second writes are limited
@@ -84,11 +78,7 @@ enum Scenarios {
         let caughtUp = try await stage.waitForExit(process)
         storms.cancel()
         let stats = stage.sandbox.stats()
-        var verdict = try await judge("platform 30% 5xx + 429 storms", stage, traffic, caughtUp: caughtUp)
-        verdict.note = ["\(stats.count(statuses: 500...599)) × 5xx, \(stats.count(status: 429)) × 429", verdict.note]
-            .filter { !$0.isEmpty }.joined(separator: "; ")
-        await stage.shutdown()
-        return verdict
+        return try await finish("platform 30% 5xx + 429 storms", stage, traffic, caughtUp: caughtUp, note: "\(stats.count(statuses: 500...599)) × 5xx, \(stats.count(status: 429)) × 429")
     }
 
     /// Bad records arrive while the dead-letter topic's only broker is down: the dead letters
@@ -97,10 +87,7 @@ enum Scenarios {
     static func deadLetterUnwritable(short: Bool) async throws -> Verdict {
         let stage = try await Stage(name: "dlq", chaos: SandboxChaos(latencyMs: 5))
         try stage.isolateDeadLetterTopic(on: 3)
-        var traffic = Traffic.good(entities: 200, versions: 2)
-        var generator = SystemRandomNumberGenerator()
-        traffic.mix(BadInputs.generate(short ? 20 : 100, goodKeys: Array(traffic.finals.keys), using: &generator), using: &generator)
-        if let wrong = BadInputs.misclassified(traffic.records.filter(\.isBad)).first { throw ChaosError.generator(wrong) }
+        let traffic = try withBadInputs(short ? 20 : 100, in: Traffic.good(entities: 200, versions: 2))
         try await stage.produce(traffic.records)
         let unwritable: Duration = short ? .seconds(5) : .seconds(20)
         try stage.cluster.setBrokerDown(3)
@@ -109,28 +96,33 @@ enum Scenarios {
         let heldBack = stage.sandbox.state().contacts.count
         try stage.cluster.setBrokerUp(3)
         let caughtUp = try await stage.waitForExit(process)
-        var verdict = try await judge("dead-letter topic unwritable \(unwritable.components.seconds) s", stage, traffic, caughtUp: caughtUp)
-        verdict.note = ["\(heldBack) contacts written meanwhile", verdict.note].filter { !$0.isEmpty }.joined(separator: "; ")
-        await stage.shutdown()
-        return verdict
+        return try await finish("dead-letter topic unwritable \(unwritable.components.seconds) s", stage, traffic, caughtUp: caughtUp, note: "\(heldBack) contacts written meanwhile")
     }
 
     /// 1,000 bad records of every kind, mixed at random into good traffic.
     static func fuzzedInputs(short: Bool) async throws -> Verdict {
         let stage = try await Stage(name: "fuzz", chaos: SandboxChaos(latencyMs: 2))
-        var traffic = Traffic.good(entities: 300, versions: 2)
-        var generator = SystemRandomNumberGenerator()
-        traffic.mix(BadInputs.generate(short ? 200 : 1000, goodKeys: Array(traffic.finals.keys), using: &generator), using: &generator)
-        if let wrong = BadInputs.misclassified(traffic.records.filter(\.isBad)).first { throw ChaosError.generator(wrong) }
+        let traffic = try withBadInputs(short ? 200 : 1000, in: Traffic.good(entities: 300, versions: 2))
         try await stage.produce(traffic.records)
         let caughtUp = try await stage.waitForExit(try stage.startWorker())
-        let verdict = try await judge("\(traffic.badCount) fuzzed bad inputs in good traffic", stage, traffic, caughtUp: caughtUp)
-        await stage.shutdown()
-        return verdict
+        return try await finish("\(traffic.badCount) fuzzed bad inputs in good traffic", stage, traffic, caughtUp: caughtUp)
     }
 
-    static func judge(_ name: String, _ stage: Stage, _ traffic: Traffic, caughtUp: Bool) async throws -> Verdict {
-        Verdict.judge(name, traffic: traffic, state: stage.sandbox.state(), deadLetters: try await stage.deadLetters(), caughtUp: caughtUp)
+    /// Good traffic with `count` bad records mixed in; the decoder must refuse each one.
+    static func withBadInputs(_ count: Int, in good: Traffic) throws -> Traffic {
+        var traffic = good
+        var generator = SystemRandomNumberGenerator()
+        traffic.mix(BadInputs.generate(count, goodKeys: Array(traffic.finals.keys), using: &generator), using: &generator)
+        if let wrong = BadInputs.misclassified(traffic.records.filter(\.isBad)).first { throw ChaosError.generator(wrong) }
+        return traffic
+    }
+
+    /// Judges the end state, adds what the scenario observed, and tears the stage down.
+    static func finish(_ name: String, _ stage: Stage, _ traffic: Traffic, caughtUp: Bool, note: String = "") async throws -> Verdict {
+        var verdict = Verdict.judge(name, traffic: traffic, state: stage.sandbox.state(), deadLetters: try await stage.deadLetters(), caughtUp: caughtUp)
+        verdict.note = [note, verdict.note].filter { !$0.isEmpty }.joined(separator: "; ")
+        await stage.shutdown()
+        return verdict
     }
 
     static func waitUntil(_ deadline: Duration = .seconds(60), _ condition: () -> Bool) async throws {
