@@ -41,19 +41,12 @@ final class Stage: @unchecked Sendable {
         try cluster.setCoordinator(group: group, broker: 1)
     }
 
-    /// Sends records in order, each awaited: one key's events keep their order.
+    /// Sends the records in order, as one batch: the idempotent producer keeps each
+    /// partition's order, so one key's events arrive as they were sent.
     func produce(_ records: [Traffic.Record]) async throws {
         let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers, "linger.ms": "2"], logger: logger)
         defer { producer.close() }
-        // Windows of concurrent sends are safe here: records of one key never share a window.
-        for window in Traffic.orderedWindows(records) {
-            try await withThrowingTaskGroup(of: Void.self) { tasks in
-                for record in window {
-                    tasks.addTask { _ = try await producer.send(topic: self.topic, key: Array(record.key.utf8), value: record.value) }
-                }
-                try await tasks.waitForAll()
-            }
-        }
+        try await producer.send(records.map { OutgoingRecord(topic: topic, key: Array($0.key.utf8), value: $0.value) })
     }
 
     /// The worker binary sits next to this one (`swift build` puts products side by side).

@@ -54,20 +54,4 @@ struct Traffic {
     }
 
     var badCount: Int { records.filter(\.isBad).count }
-
-    /// Splits the records into windows that can be sent concurrently: a new window starts
-    /// whenever a key repeats, so one key's records are never in flight together.
-    static func orderedWindows(_ records: [Record], size: Int = 500) -> [[Record]] {
-        var windows: [[Record]] = [[]]
-        var keys: Set<String> = []
-        for record in records {
-            if keys.contains(record.key) || windows[windows.count - 1].count == size {
-                windows.append([])
-                keys.removeAll(keepingCapacity: true)
-            }
-            keys.insert(record.key)
-            windows[windows.count - 1].append(record)
-        }
-        return windows
-    }
 }

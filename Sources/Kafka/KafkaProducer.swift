@@ -26,7 +26,7 @@ public final class KafkaProducer: @unchecked Sendable {
         handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, properties: properties, logger: logger) { conf in
             rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
                 guard let message, let opaque = message.pointee._private else { return }
-                let delivery = Unmanaged<PendingDelivery>.fromOpaque(opaque).takeRetainedValue()
+                let delivery = Unmanaged<DeliveryTarget>.fromOpaque(opaque).takeRetainedValue()
                 let m = message.pointee
                 if m.err.isError {
                     delivery.finish(.failure(KafkaError(m.err, context: "deliver a record to \(delivery.topic)")))
@@ -56,11 +56,33 @@ public final class KafkaProducer: @unchecked Sendable {
                      headers: [KafkaHeader] = []) async throws -> DeliveryReport {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DeliveryReport, any Error>) in
             let delivery = PendingDelivery(topic: topic, continuation: continuation)
-            let opaque = Unmanaged.passRetained(delivery).toOpaque()
+            let opaque = Unmanaged<DeliveryTarget>.passRetained(delivery).toOpaque()
             if let error = enqueue(topic: topic, partition: partition ?? RD_KAFKA_PARTITION_UA, key: key, value: value,
                                    headers: headers, opaque: opaque) {
-                Unmanaged<PendingDelivery>.fromOpaque(opaque).release()
+                Unmanaged<DeliveryTarget>.fromOpaque(opaque).release()
                 continuation.resume(throwing: error)
+            }
+        }
+    }
+
+    /// Sends records in order and waits until the broker acknowledged every one: one wait
+    /// for the lot, so bulk copies (replays, loads) cost little more than librdkafka itself.
+    /// - Returns: the reports, in the order of `records`.
+    /// - Throws: the first `KafkaError` (the other records may or may not have been delivered).
+    @discardableResult
+    public func send(_ records: [OutgoingRecord]) async throws -> [DeliveryReport] {
+        guard !records.isEmpty else { return [] }
+        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[DeliveryReport], any Error>) in
+            let batch = PendingBatch(count: records.count, continuation: continuation)
+            for (index, record) in records.enumerated() {
+                let slot = PendingBatch.Slot(batch: batch, index: index, topic: record.topic)
+                let opaque = Unmanaged<DeliveryTarget>.passRetained(slot).toOpaque()
+                if let error = enqueue(topic: record.topic, partition: record.partition ?? RD_KAFKA_PARTITION_UA, key: record.key,
+                                       value: record.value, headers: record.headers, opaque: opaque) {
+                    Unmanaged<DeliveryTarget>.fromOpaque(opaque).release()
+                    batch.fail(remainingFrom: index, error)
+                    return
+                }
             }
         }
     }
@@ -68,7 +90,8 @@ public final class KafkaProducer: @unchecked Sendable {
     private func enqueue(topic: String, partition: Int32, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader],
                          opaque: UnsafeMutableRawPointer) -> KafkaError? {
         while true {
-            let hdrs = rd_kafka_headers_new(headers.count)!
+            // No header list at all for the common case of none: one allocation less per record.
+            let hdrs: OpaquePointer? = headers.isEmpty ? nil : rd_kafka_headers_new(headers.count)
             for header in headers {
                 if let value = header.value {
                     _ = value.withUnsafeBytes { rd_kafka_header_add(hdrs, header.name, -1, $0.baseAddress, $0.count) }
@@ -79,20 +102,26 @@ public final class KafkaProducer: @unchecked Sendable {
             let error: OpaquePointer? = topic.withCString { topicName in
                 withOptionalBytes(key) { keyPtr, keyLen in
                     withOptionalBytes(value) { valuePtr, valueLen in
-                        var vus = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 7)
-                        vus[0].vtype = RD_KAFKA_VTYPE_TOPIC; vus[0].u.cstr = topicName
-                        vus[1].vtype = RD_KAFKA_VTYPE_PARTITION; vus[1].u.i32 = partition
-                        vus[2].vtype = RD_KAFKA_VTYPE_KEY; vus[2].u.mem = .init(ptr: keyPtr, size: keyLen)
-                        vus[3].vtype = RD_KAFKA_VTYPE_VALUE; vus[3].u.mem = .init(ptr: valuePtr, size: valueLen)
-                        vus[4].vtype = RD_KAFKA_VTYPE_MSGFLAGS; vus[4].u.i = RD_KAFKA_MSG_F_COPY
-                        vus[5].vtype = RD_KAFKA_VTYPE_OPAQUE; vus[5].u.ptr = opaque
-                        vus[6].vtype = RD_KAFKA_VTYPE_HEADERS; vus[6].u.headers = hdrs
-                        return rd_kafka_produceva(handle.rk, vus, vus.count)
+                        withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 7) { vus in
+                            vus.initialize(repeating: rd_kafka_vu_t())
+                            vus[0].vtype = RD_KAFKA_VTYPE_TOPIC; vus[0].u.cstr = topicName
+                            vus[1].vtype = RD_KAFKA_VTYPE_PARTITION; vus[1].u.i32 = partition
+                            vus[2].vtype = RD_KAFKA_VTYPE_KEY; vus[2].u.mem = .init(ptr: keyPtr, size: keyLen)
+                            vus[3].vtype = RD_KAFKA_VTYPE_VALUE; vus[3].u.mem = .init(ptr: valuePtr, size: valueLen)
+                            vus[4].vtype = RD_KAFKA_VTYPE_MSGFLAGS; vus[4].u.i = RD_KAFKA_MSG_F_COPY
+                            vus[5].vtype = RD_KAFKA_VTYPE_OPAQUE; vus[5].u.ptr = opaque
+                            var count = 6
+                            if let hdrs {
+                                vus[6].vtype = RD_KAFKA_VTYPE_HEADERS; vus[6].u.headers = hdrs
+                                count = 7
+                            }
+                            return rd_kafka_produceva(handle.rk, vus.baseAddress, count)
+                        }
                     }
                 }
             }
             guard let error else { return nil }   // librdkafka owns the headers now
-            rd_kafka_headers_destroy(hdrs)
+            if let hdrs { rd_kafka_headers_destroy(hdrs) }
             if rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR__QUEUE_FULL {
                 // The local queue is full (brokers slow or down): wait for room, don't drop.
                 rd_kafka_error_destroy(error)
@@ -131,15 +160,39 @@ public final class KafkaProducer: @unchecked Sendable {
     deinit { close(timeout: .zero) }
 }
 
-/// A record on its way, holding the caller's continuation until librdkafka reports.
-final class PendingDelivery: @unchecked Sendable {
+/// One record for `KafkaProducer.send(_:)`; `partition` `nil` lets the partitioner choose by key.
+public struct OutgoingRecord: Sendable {
+    public var topic: String
+    public var partition: Int32?
+    public var key: [UInt8]?
+    public var value: [UInt8]?
+    public var headers: [KafkaHeader]
+
+    public init(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader] = []) {
+        self.topic = topic
+        self.partition = partition
+        self.key = key
+        self.value = value
+        self.headers = headers
+    }
+}
+
+/// What a delivery report is handed to: one awaiting caller, or one record of a batch. A class
+/// (not a protocol) so the delivery callback gets it back from the opaque pointer without a cast.
+class DeliveryTarget: @unchecked Sendable {
     let topic: String
+    init(topic: String) { self.topic = topic }
+    func finish(_ result: Result<DeliveryReport, KafkaError>) { fatalError("subclasses say what a report does") }
+}
+
+/// A record on its way, holding the caller's continuation until librdkafka reports.
+final class PendingDelivery: DeliveryTarget, @unchecked Sendable {
     private let continuation: CheckedContinuation<DeliveryReport, any Error>
     init(topic: String, continuation: CheckedContinuation<DeliveryReport, any Error>) {
-        self.topic = topic
         self.continuation = continuation
+        super.init(topic: topic)
     }
-    func finish(_ result: Result<DeliveryReport, KafkaError>) {
+    override func finish(_ result: Result<DeliveryReport, KafkaError>) {
         continuation.resume(with: result.mapError { $0 as any Error })
     }
 }

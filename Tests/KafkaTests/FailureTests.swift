@@ -22,6 +22,20 @@ import Testing
         fresh.close()
     }
 
+    @Test func aBatchWithAnUndeliverableRecordThrows() async throws {
+        let kafka = try KafkaFixture()
+        try kafka.cluster.createTopic("batch-fail", partitions: 1)
+        let producer = try kafka.producer(["message.timeout.ms": "1500"])
+        try await producer.send(topic: "batch-fail", key: nil, value: Array("warm".utf8))
+        try kafka.cluster.setAllBrokers(up: false)
+        let error = await #expect(throws: KafkaError.self) {
+            try await producer.send((0..<10).map { OutgoingRecord(topic: "batch-fail", key: nil, value: Array("r\($0)".utf8)) })
+        }
+        #expect(error?.isTimeout == true, "\(String(describing: error))")
+        try kafka.cluster.setAllBrokers(up: true)
+        producer.close()
+    }
+
     @Test func aBrokerDownIsAWaitNotACrashAndNothingIsLost() async throws {
         let kafka = try KafkaFixture(brokers: 1)
         try kafka.cluster.createTopic("outage", partitions: 2)

@@ -29,6 +29,26 @@ import Testing
         await consumer.close()
     }
 
+    @Test func aBatchSendReportsEveryRecordInOrder() async throws {
+        let kafka = try KafkaFixture()
+        try kafka.cluster.createTopic("batch", partitions: 1)
+        let producer = try kafka.producer()
+        let records = (0..<500).map { OutgoingRecord(topic: "batch", key: Array("k\($0)".utf8), value: Array("v\($0)".utf8),
+                                                     headers: $0 % 2 == 0 ? [KafkaHeader("n", "\($0)")] : []) }
+        let reports = try await producer.send(records)
+        #expect(reports.map(\.offset) == Array(0..<500), "one report per record, in the order given")
+        #expect(try await producer.send([]).isEmpty)
+        producer.close()
+
+        let consumer = try kafka.consumer(group: "batch-group")
+        try consumer.subscribe(topics: ["batch"])
+        let read = try await pollUntil(consumer) { $0.count >= 500 }
+        #expect(read.map { text($0.value) } == (0..<500).map { "v\($0)" })
+        #expect(read[42].header("n") == "42")
+        #expect(read[43].headers.isEmpty)
+        await consumer.close()
+    }
+
     @Test func committedOffsetsSurviveANewMember() async throws {
         let kafka = try KafkaFixture()
         try kafka.cluster.createTopic("commits", partitions: 1)
