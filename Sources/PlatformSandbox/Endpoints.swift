@@ -54,22 +54,28 @@ final class Endpoints: Sendable {
 
     private func writeContact(_ request: APIRequest) throws(APIError) -> APIAnswer {
         let (uuid, urn) = try Self.contactReference(request.query, required: false)
+        // Each write is its own statement: in `org.json(org.apply(…))` the receiver is copied
+        // before the mutation, which then copies every contact (O(n) per request).
         return try organisation.withLock { org throws(APIError) in
             if let uuid {
                 guard let contact = org.contact(uuid: uuid) else { throw APIError.notFound }
                 let changes = try org.validateContact(request.body, contactID: contact.id, urnInURL: false)
-                return APIAnswer(status: .ok, body: org.json(org.apply(changes, toContact: contact.id)))
+                let updated = org.apply(changes, toContact: contact.id)
+                return APIAnswer(status: .ok, body: org.json(updated))
             }
             if let urn {
                 let existing = org.contact(urn: urn)
                 let changes = try org.validateContact(request.body, contactID: existing?.id, urnInURL: true)
                 if let existing {
-                    return APIAnswer(status: .ok, body: org.json(org.apply(changes, toContact: existing.id)))
+                    let updated = org.apply(changes, toContact: existing.id)
+                    return APIAnswer(status: .ok, body: org.json(updated))
                 }
-                return APIAnswer(status: .created, body: org.json(org.createContact(changes, urn: urn)))
+                let created = org.createContact(changes, urn: urn)
+                return APIAnswer(status: .created, body: org.json(created))
             }
             let changes = try org.validateContact(request.body, contactID: nil, urnInURL: false)
-            return APIAnswer(status: .created, body: org.json(org.createContact(changes)))
+            let created = org.createContact(changes)
+            return APIAnswer(status: .created, body: org.json(created))
         }
     }
 

@@ -29,7 +29,8 @@ struct SandboxResponder: HTTPResponder {
     private func answerAPI(_ request: Request, endpoint: String?) async throws -> Response {
         guard let endpoint else { throw APIError.notFound }
         let chaos = core.chaos.withLock { $0.settings }
-        if chaos.latencyMs > 0 { try await Task.sleep(for: .milliseconds(chaos.latencyMs)) }
+        // No tolerance: by default a timer may fire up to 10 % late, and the latency is a promise.
+        if chaos.latencyMs > 0 { try await Task.sleep(for: .milliseconds(chaos.latencyMs), tolerance: .zero) }
         if case let .serverError(status) = core.chaos.withLock({ $0.drawFailure() }) {
             return Self.injectedFault(status: status)
         }
