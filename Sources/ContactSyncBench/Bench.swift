@@ -25,7 +25,7 @@ struct Bench {
         Section(name: "pipeline") { _ in PipelineBench.run() },
         Section(name: "kafka") { try await KafkaBench.run(logger: $0) },
         Section(name: "e2e") { try await EndToEndBench.run(logger: $0) },
-        Section(name: "memory") { _ in [MemoryBench.row()] },
+        Section(name: "memory") { try await MemoryBench.run(logger: $0) },
     ]
 
     static func main() async throws {
@@ -51,12 +51,17 @@ struct Bench {
         let doc = """
         # Benchmarks
 
-        Produced by `swift run -c release contact-sync-bench` on \(machine), \(ISO8601DateFormatter().string(from: Date())).
+        Produced by `scripts/bench` (release builds of `contact-sync-bench` and `contact-sync`) on \(machine), \(ISO8601DateFormatter().string(from: Date())).
         Every figure comes from one run: compare the ratios beside them, not absolute numbers across machines.
 
         \(table)
 
-        The end-to-end row runs the sandbox in the same process on the same cores as the worker.
+        The end-to-end row runs the sandbox in the same process on the same cores as the worker. Its naive
+        baseline is `scripts/naive-baseline.py` (confluent-kafka consumer, one `requests` call per event, a
+        synchronous commit after each) against its own mock cluster and a sandbox at the same latency, in the
+        same run; its figure counts only after the sandbox was checked to hold every contact. The memory row
+        runs the release `contact-sync run --until-caught-up` as a child process over a backlog produced
+        beforehand (sandbox latency 0) and reads its peak RSS from `wait4` when it exits.
         """
         let url = URL(fileURLWithPath: "docs/benchmarks.md")
         try? doc.write(to: url, atomically: true, encoding: .utf8)
@@ -79,8 +84,12 @@ struct Bench {
 }
 
 func rate(_ count: Int, _ duration: Duration) -> Double {
+    Double(count) / seconds(duration)
+}
+
+func seconds(_ duration: Duration) -> Double {
     let (s, atto) = duration.components
-    return Double(count) / (Double(s) + Double(atto) / 1e18)
+    return Double(s) + Double(atto) / 1e18
 }
 
 func formatted(_ value: Double) -> String {
