@@ -61,7 +61,7 @@ struct Bench {
         synchronous commit after each) against its own mock cluster and a sandbox at the same latency, in the
         same run; its figure counts only after the sandbox was checked to hold every contact. The memory row
         runs the release `contact-sync run --until-caught-up` as a child process over a backlog produced
-        beforehand (sandbox latency 0) and reads its peak RSS from `wait4` when it exits.
+        beforehand (sandbox latency 0) and reads its peak RSS (VmHWM) until it exits.
         """
         let url = URL(fileURLWithPath: "docs/benchmarks.md")
         try? doc.write(to: url, atomically: true, encoding: .utf8)

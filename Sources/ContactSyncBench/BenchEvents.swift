@@ -1,3 +1,4 @@
+import CRdKafka
 import Kafka
 import Logging
 
@@ -27,24 +28,25 @@ enum BenchEvents {
         }
     }
 
-    /// Produces `versions` events for each of `keys` entities (`cus_0`…), each key's events
-    /// sent one after another (each awaiting its delivery, so they land in version order),
-    /// `window` keys at a time.
-    static func produceBacklog(keys: Int, versions: Int, window: Int = 1_000, topic: String, bootstrapServers: String,
-                               logger: Logger) async throws {
-        let producer = try KafkaProducer(properties: ["bootstrap.servers": bootstrapServers, "linger.ms": "5"], logger: logger)
-        defer { producer.close() }
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for k in 0..<keys {
-                if k >= window { try await group.next() }
-                group.addTask {
-                    let key = "cus_\(k)"
-                    for version in 1...versions {
-                        _ = try await producer.send(topic: topic, key: Array(key.utf8), value: canonical(id: "\(key)-\(version)", key: key, version: version))
-                    }
-                }
+    /// Produces `versions` events for each of `keys` entities (`cus_0`…) through plain
+    /// librdkafka calls from one thread, key after key: each key's events lie together on its
+    /// partition, in version order (the idempotent producer keeps the order it was given).
+    static func produceBacklog(keys: Int, versions: Int, topic: String, bootstrapServers: String) throws {
+        var err = [CChar](repeating: 0, count: 256)
+        let conf = KafkaBench.conf(bootstrapServers, ["linger.ms": "5", "enable.idempotence": "true"])
+        guard let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &err, err.count) else {
+            throw BenchError("cannot make a producer for the backlog: \(err.withUnsafeBufferPointer { String(cString: $0.baseAddress!) })")
+        }
+        defer { rd_kafka_destroy(rk) }
+        for k in 0..<keys {
+            let key = "cus_\(k)"
+            for version in 1...versions {
+                KafkaBench.rawProduce(rk, topic: topic, key: Array(key.utf8), value: canonical(id: "\(key)-\(version)", key: key, version: version))
             }
-            try await group.waitForAll()
+        }
+        let flushed = rd_kafka_flush(rk, 120_000)
+        guard flushed == RD_KAFKA_RESP_ERR_NO_ERROR else {
+            throw BenchError("the backlog was not delivered within 2 minutes (\(String(cString: rd_kafka_err2str(flushed))))")
         }
     }
 }

@@ -3,9 +3,10 @@ import Foundation
 import Glibc
 #endif
 
-/// A child process the bench runs and waits for with `wait4`, which reports that one child's
-/// peak RSS (Foundation's `Process` reaps its children itself, so their usage would be lost,
-/// and `RUSAGE_CHILDREN` mixes every child's).
+/// A child process the bench runs, with its peak RSS: the kernel's high-water mark of its own
+/// memory (`VmHWM` in /proc/PID/status), read every 50 ms until it exits. Not `ru_maxrss` from
+/// `wait4`/`RUSAGE_CHILDREN`: posix_spawn starts the child on the parent's memory (vfork), and
+/// the kernel carries that high-water mark, the bench's own, over the exec.
 enum ChildProcess {
     struct Exit {
         /// The exit code, or 128 + the signal that ended it.
@@ -31,13 +32,23 @@ enum ChildProcess {
             try await Task.sleep(for: timeout)
             kill(pid, SIGKILL)
         }
-        let (status, usage) = await reap(pid)
+        let sampler = Task {
+            var peakKB = 0
+            while !Task.isCancelled {
+                peakKB = max(peakKB, highWaterKB(pid))
+                try? await Task.sleep(for: .milliseconds(50))
+            }
+            return peakKB
+        }
+        let status = await reap(pid)
         killer.cancel()
+        sampler.cancel()
+        let peakKB = await sampler.value
         let wallTime = ContinuousClock.now - started
         let stdout = (try? String(contentsOfFile: out.path + ".out", encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOfFile: out.path + ".err", encoding: .utf8)) ?? ""
         let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + status & 0x7f
-        return Exit(status: code, peakRSSBytes: usage.ru_maxrss * 1024, wallTime: wallTime, stdout: stdout,
+        return Exit(status: code, peakRSSBytes: peakKB * 1024, wallTime: wallTime, stdout: stdout,
                     stderrTail: stderr.split(separator: "\n").suffix(5).joined(separator: " / "))
     }
 
@@ -61,15 +72,21 @@ enum ChildProcess {
     }
 
     /// Waits for `pid` on a thread of its own, not one of the few of Swift's cooperative pool.
-    private static func reap(_ pid: pid_t) async -> (Int32, rusage) {
+    private static func reap(_ pid: pid_t) async -> Int32 {
         await withCheckedContinuation { continuation in
             Thread.detachNewThread {
                 var status: Int32 = 0
-                var usage = rusage()
-                while wait4(pid, &status, 0, &usage) == -1 && errno == EINTR {}
-                continuation.resume(returning: (status, usage))
+                while waitpid(pid, &status, 0) == -1 && errno == EINTR {}
+                continuation.resume(returning: status)
             }
         }
+    }
+
+    /// `VmHWM` of a running process in kB (0 once it has exited).
+    private static func highWaterKB(_ pid: pid_t) -> Int {
+        let status = (try? String(contentsOfFile: "/proc/\(pid)/status", encoding: .utf8)) ?? ""
+        return status.split(separator: "\n").first { $0.hasPrefix("VmHWM:") }
+            .flatMap { Int($0.split(separator: " ").dropFirst().first ?? "") } ?? 0
     }
 }
 

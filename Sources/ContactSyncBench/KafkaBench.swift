@@ -95,25 +95,7 @@ enum KafkaBench {
         let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf(bootstrap, ["linger.ms": "5", "enable.idempotence": "true", "acks": "all"]), &err, err.count)!
         defer { rd_kafka_destroy(rk) }
         func produce(_ i: Int) {
-            let key = Array("k\(i % 1000)".utf8)
-            while true {
-                let error: OpaquePointer? = topic.withCString { name in
-                    key.withUnsafeBytes { k in
-                        payload.withUnsafeBytes { v in
-                            var vus = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 4)
-                            vus[0].vtype = RD_KAFKA_VTYPE_TOPIC; vus[0].u.cstr = name
-                            vus[1].vtype = RD_KAFKA_VTYPE_KEY; vus[1].u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: k.baseAddress), size: k.count)
-                            vus[2].vtype = RD_KAFKA_VTYPE_VALUE; vus[2].u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: v.baseAddress), size: v.count)
-                            vus[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS; vus[3].u.i = RD_KAFKA_MSG_F_COPY
-                            return rd_kafka_produceva(rk, vus, vus.count)
-                        }
-                    }
-                }
-                guard let error else { break }
-                rd_kafka_error_destroy(error)
-                rd_kafka_poll(rk, 10)
-            }
-            rd_kafka_poll(rk, 0)
+            rawProduce(rk, topic: topic, key: Array("k\(i % 1000)".utf8), value: payload)
         }
         produce(0)
         _ = rd_kafka_flush(rk, 60_000)
@@ -121,6 +103,28 @@ enum KafkaBench {
         for i in 0..<count { produce(i) }
         _ = rd_kafka_flush(rk, 60_000)
         return ContinuousClock.now - start
+    }
+
+    /// Queues one record (copied), waiting for room when librdkafka's queue is full.
+    static func rawProduce(_ rk: OpaquePointer, topic: String, key: [UInt8], value: [UInt8]) {
+        while true {
+            let error: OpaquePointer? = topic.withCString { name in
+                key.withUnsafeBytes { k in
+                    value.withUnsafeBytes { v in
+                        var vus = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 4)
+                        vus[0].vtype = RD_KAFKA_VTYPE_TOPIC; vus[0].u.cstr = name
+                        vus[1].vtype = RD_KAFKA_VTYPE_KEY; vus[1].u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: k.baseAddress), size: k.count)
+                        vus[2].vtype = RD_KAFKA_VTYPE_VALUE; vus[2].u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: v.baseAddress), size: v.count)
+                        vus[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS; vus[3].u.i = RD_KAFKA_MSG_F_COPY
+                        return rd_kafka_produceva(rk, vus, vus.count)
+                    }
+                }
+            }
+            guard let error else { break }
+            rd_kafka_error_destroy(error)
+            rd_kafka_poll(rk, 10)
+        }
+        rd_kafka_poll(rk, 0)
     }
 
     static func rawConsumeLoop(_ bootstrap: String, topic: String) {

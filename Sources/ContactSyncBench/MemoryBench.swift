@@ -4,7 +4,7 @@ import Logging
 import PlatformSandbox
 
 /// The real worker binary (`contact-sync run --until-caught-up`, built next to this bench)
-/// working through a 1M-event backlog: its peak RSS, from `wait4` once it exits.
+/// working through a 1M-event backlog: its peak RSS (VmHWM, see `ChildProcess`).
 enum MemoryBench {
     static let keys = 20_000
     static let versions = 50
@@ -21,8 +21,8 @@ enum MemoryBench {
         let cluster = try MockCluster(brokers: 1, logger: logger)
         let group = "bench-memory"
         for (topic, count) in [("customers", partitions), ("\(group).dlq", 1), ("\(group).versions", partitions)] { try cluster.createTopic(topic, partitions: count) }
-        let produced = try await ContinuousClock().measure {
-            try await BenchEvents.produceBacklog(keys: keys, versions: versions, topic: "customers", bootstrapServers: cluster.bootstrapServers, logger: logger)
+        let produced = try ContinuousClock().measure {
+            try BenchEvents.produceBacklog(keys: keys, versions: versions, topic: "customers", bootstrapServers: cluster.bootstrapServers)
         }
         print("    produced \(keys * versions) events in \(produced)")
         let retained = try await retainedRecords(cluster.bootstrapServers, logger: logger)
