@@ -84,12 +84,7 @@ public final class Worker: Service, Sendable {
         }
         let writer = DurableWriter(producer: producer, deadLetterTopic: config.deadLetterTopic, versionsTopic: config.versionsTopic,
                                    versionsPartitions: Int32(versionsPartitions.count), instanceID: config.instanceID, logger: logger, status: status)
-        var consumerProperties = config.kafka
-        consumerProperties["group.id"] = config.groupID
-        consumerProperties["enable.auto.commit"] = "false"
-        if consumerProperties["auto.offset.reset"] == nil { consumerProperties["auto.offset.reset"] = "earliest" }
-        if consumerProperties["partition.assignment.strategy"] == nil { consumerProperties["partition.assignment.strategy"] = "range,roundrobin" }
-        let consumer = try KafkaConsumer(properties: consumerProperties, rebalanceHandler: RebalanceBridge(worker: self), logger: logger)
+        let consumer = try KafkaConsumer(properties: config.consumerProperties, rebalanceHandler: RebalanceBridge(worker: self), logger: logger)
         parts.withLock { $0 = Parts(consumer: consumer, producer: producer, writer: writer) }
         await lanes.setRunner { [self] key, batch in await self.process(key, batch) }
         try consumer.subscribe(topics: config.topics)
