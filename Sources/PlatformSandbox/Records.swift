@@ -61,15 +61,34 @@ struct MicrosecondClock: Sendable {
     }
 
     /// `2015-11-11T13:05:57.457742Z`, the platform's format (always six fraction digits).
+    /// Plain integer arithmetic: Calendar and String(format:) cost more than the rest of a request.
     static func format(_ micros: Int64) -> String {
-        let seconds = micros.quotientAndRemainder(dividingBy: 1_000_000)
-        let date = Date(timeIntervalSince1970: TimeInterval(seconds.quotient))
-        var calendar = Calendar(identifier: .gregorian)
-        calendar.timeZone = TimeZone(identifier: "UTC")!
-        let parts = calendar.dateComponents([.year, .month, .day, .hour, .minute, .second], from: date)
-        let fraction = String(seconds.remainder)
-        return String(format: "%04d-%02d-%02dT%02d:%02d:%02d.", parts.year!, parts.month!, parts.day!,
-                      parts.hour!, parts.minute!, parts.second!)
-            + String(repeating: "0", count: 6 - fraction.count) + fraction + "Z"
+        let (seconds, fraction) = micros.quotientAndRemainder(dividingBy: 1_000_000)
+        let (days, secondOfDay) = Int(seconds).quotientAndRemainder(dividingBy: 86_400)
+        let (year, month, day) = civil(daysSince1970: days)
+        var text = ""
+        text.reserveCapacity(27)
+        func append(_ value: Int, digits: Int) {
+            let raw = String(value)
+            text += String(repeating: "0", count: max(0, digits - raw.count)) + raw
+        }
+        append(year, digits: 4); text += "-"; append(month, digits: 2); text += "-"; append(day, digits: 2); text += "T"
+        append(secondOfDay / 3600, digits: 2); text += ":"; append(secondOfDay / 60 % 60, digits: 2); text += ":"
+        append(secondOfDay % 60, digits: 2); text += "."; append(Int(fraction), digits: 6); text += "Z"
+        return text
+    }
+
+    /// The proleptic Gregorian date of a day count since 1970-01-01 (Howard Hinnant's
+    /// civil_from_days), for the sandbox's own timestamps, which are never before 1970.
+    static func civil(daysSince1970: Int) -> (year: Int, month: Int, day: Int) {
+        let z = daysSince1970 + 719_468
+        let era = z / 146_097
+        let doe = z - era * 146_097
+        let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365
+        let doy = doe - (365 * yoe + yoe / 4 - yoe / 100)
+        let mp = (5 * doy + 2) / 153
+        let day = doy - (153 * mp + 2) / 5 + 1
+        let month = mp < 10 ? mp + 3 : mp - 9
+        return (yoe + era * 400 + (month <= 2 ? 1 : 0), month, day)
     }
 }
