@@ -30,7 +30,7 @@ public struct InboundRecord: Sendable {
     }
 
     public func header(_ name: String) -> String? {
-        headers.last { $0.name.lowercased() == name }?.value.map { String(decoding: $0, as: UTF8.self) }
+        headers.last { $0.name.lowercasedEquals(name) }?.value.map { String(decoding: $0, as: UTF8.self) }
     }
 }
 

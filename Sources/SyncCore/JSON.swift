@@ -174,15 +174,19 @@ private struct JSONParser {
     mutating func string() throws(JSONParseError) -> String {
         index += 1
         let start = index
-        // Fast path: no escapes, valid UTF-8 checked by String(validating:).
+        // Fast path: no escapes. ASCII text needs no UTF-8 validation (the usual case, and
+        // String(validating:) costs far more than the scan); anything else is validated.
+        var allBytes: UInt8 = 0
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
+                if allBytes < 0x80 { return String(decoding: slice, as: UTF8.self) }
                 guard let text = String(validating: slice, as: UTF8.self) else { throw error("invalid UTF-8 in a string") }
                 return text
             }
+            allBytes |= byte
             if byte == UInt8(ascii: "\\") { break }
             if byte < 0x20 { throw error("control character in a string") }
             index += 1

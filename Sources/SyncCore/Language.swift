@@ -10,7 +10,31 @@ public enum Language {
 
     /// Whether `code` is an ISO 639-3 code, exactly as the platform checks it (lower case).
     public static func isValid(_ code: String) -> Bool {
-        code.utf8.count == 3 && codes.contains(code)
+        guard let index = letterIndex(code) else { return false }
+        return table[index]
+    }
+
+    /// Every code is three letters a-z (checked when loading): a table of 26³ flags answers
+    /// for every event without hashing a string.
+    private static let table: [Bool] = {
+        var table = [Bool](repeating: false, count: 26 * 26 * 26)
+        for code in codes {
+            guard let index = letterIndex(code) else { preconditionFailure("iso_639-3.json holds \"\(code)\", not three letters a-z") }
+            table[index] = true
+        }
+        return table
+    }()
+
+    /// The position of a three-letter lower-case code in `table`, `nil` for anything else.
+    private static func letterIndex(_ code: String) -> Int? {
+        let bytes = code.utf8
+        guard bytes.count == 3 else { return nil }
+        var index = 0
+        for byte in bytes {
+            guard (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) else { return nil }
+            index = index * 26 + Int(byte - UInt8(ascii: "a"))
+        }
+        return index
     }
 
     private struct Table: Decodable {

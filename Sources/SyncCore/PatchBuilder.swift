@@ -12,7 +12,7 @@ struct PatchBuilder {
         if value.isNull { patch.name = .clear; return }
         guard let text = value.scalarText else { throw Rejection(.invalidName, "\(place) must be a string, got \(value.kind)") }
         let trimmed = text.trimmingSpaces()
-        guard trimmed.count <= Self.maxName else {
+        guard trimmed.hasAtMost(Self.maxName) else {
             throw Rejection(.invalidName, "\(place) has \(trimmed.count) characters; the platform allows at most \(Self.maxName)")
         }
         patch.name = trimmed.isEmpty ? .clear : .set(trimmed)
@@ -35,7 +35,7 @@ struct PatchBuilder {
                 throw Rejection(.invalidURN, "\(place) must be a non-empty string, got \(value.preview)")
             }
             // Accept both "+5582…" and "tel:+5582…" from producers.
-            let path = text.hasPrefix("\(scheme):") ? String(text.dropFirst(scheme.count + 1)) : text
+            let path = Self.droppingScheme(scheme, from: text)
             do { update = .set(try URN(scheme: scheme, path: path, defaultCountryCode: defaultCountryCode)) } catch {
                 throw Rejection(.invalidURN, "\(place): \(error)")
             }
@@ -53,16 +53,17 @@ struct PatchBuilder {
         guard items.count <= Self.maxItems else { throw Rejection(.tooMany, "\(place) names \(items.count) groups; at most \(Self.maxItems)") }
         var names: [String] = []
         for (index, item) in items.enumerated() {
-            guard let name = item.string, !name.isEmpty, name.count <= 64, name.trimmingSpaces() == name else {
+            guard let name = item.string, !name.isEmpty, name.hasAtMost(64), name.trimmingSpaces() == name else {
                 throw Rejection(.invalidGroup, "item \(index) of \(place) = \(item.preview) is not a group name (1 to 64 characters, no surrounding spaces)")
             }
-            if !names.contains(where: { $0.lowercased() == name.lowercased() }) { names.append(name) }
+            if !names.contains(where: { $0.equalsIgnoringCase(name) }) { names.append(name) }
         }
         patch.groups = .set(names)
     }
 
     mutating func fields(_ value: JSON, at place: String) throws(Rejection) {
         guard case .object(let members) = value else { throw Rejection(.invalidFieldValue, "\(place) must be an object of field values, got \(value.kind)") }
+        patch.fields.reserveCapacity(patch.fields.count + members.count)
         for (label, item) in members { try field(label, item, at: "\(place).\(label)") }
     }
 
@@ -85,11 +86,24 @@ struct PatchBuilder {
                 }
                 patch.fields[label] = .set(.datetime(text))
             } else {
-                guard text.count <= 640 else { throw Rejection(.invalidFieldValue, "\(place) is longer than 640 characters") }
+                guard text.hasAtMost(640) else { throw Rejection(.invalidFieldValue, "\(place) is longer than 640 characters") }
                 patch.fields[label] = .set(.text(text))
             }
         case .array, .object: throw Rejection(.invalidFieldValue, "\(place) must be text, a number, a datetime or null, got \(value.kind)")
         }
+    }
+
+    /// `text` without a leading `scheme:` (as `text.hasPrefix("\(scheme):")` sees it).
+    static func droppingScheme(_ scheme: String, from text: String) -> String {
+        guard text.isASCII, scheme.isASCII else {
+            return text.hasPrefix("\(scheme):") ? String(text.dropFirst(scheme.count + 1)) : text
+        }
+        // ASCII: the scheme's letters and the ':' are one Character each, so bytes decide.
+        let bytes = text.utf8
+        guard bytes.starts(with: scheme.utf8) else { return text }
+        let colon = bytes.index(bytes.startIndex, offsetBy: scheme.utf8.count)
+        guard colon != bytes.endIndex, bytes[colon] == UInt8(ascii: ":") else { return text }
+        return String(text[bytes.index(after: colon)...])
     }
 
     /// Keys such as `lead_status` are valid field references even where a label rule differs.

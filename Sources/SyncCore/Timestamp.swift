@@ -4,7 +4,12 @@ import Foundation
 public enum Timestamp {
     /// Milliseconds since the epoch, when `text` is a date-time with an offset (`Z` or `±hh:mm`).
     public static func milliseconds(fromISO8601 text: String) -> Int64? {
-        let utf8 = Array(text.utf8)
+        // Read the bytes in place (native strings are contiguous): no copy per event.
+        var text = text
+        return text.withUTF8(milliseconds(iso8601Bytes:))
+    }
+
+    static func milliseconds(iso8601Bytes utf8: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard utf8.count >= 20, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-"),
               utf8[10] == UInt8(ascii: "T") || utf8[10] == UInt8(ascii: " "),
               utf8[13] == UInt8(ascii: ":"), utf8[16] == UInt8(ascii: ":") else { return nil }
@@ -57,9 +62,9 @@ public enum Timestamp {
     static func looksLikeDateTime(_ text: String) -> Bool {
         let utf8 = text.utf8
         guard utf8.count >= 16 else { return false }
-        let b = Array(utf8.prefix(11))
-        return (48...57).contains(b[0]) && (48...57).contains(b[3]) && b[4] == UInt8(ascii: "-") && b[7] == UInt8(ascii: "-")
-            && (b[10] == UInt8(ascii: "T"))
+        func byte(_ offset: Int) -> UInt8 { utf8[utf8.index(utf8.startIndex, offsetBy: offset)] }
+        return byte(0).isASCIIDigit && byte(3).isASCIIDigit && byte(4) == UInt8(ascii: "-") && byte(7) == UInt8(ascii: "-")
+            && byte(10) == UInt8(ascii: "T")
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

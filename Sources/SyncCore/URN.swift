@@ -21,27 +21,47 @@ public struct URN: Hashable, Sendable, CustomStringConvertible {
     public init(parsing text: String, defaultCountryCode: String? = nil) throws(URNError) {
         guard let colon = text.firstIndex(of: ":") else { throw URNError(text, "has no scheme (expected scheme:path)") }
         let scheme = text[..<colon].lowercased()
-        let rawPath = text[text.index(after: colon)...].trimmingSpaces()
+        let rawPath = String(text[text.index(after: colon)...].trimmingSpaces())
         guard Self.knownSchemes.contains(scheme) else { throw URNError(text, "has an unknown scheme \"\(scheme)\"") }
-        guard !rawPath.isEmpty else { throw URNError(text, "has an empty path") }
-        guard rawPath.utf8.count <= 255 else { throw URNError(text, "is longer than 255 characters") }
-        self.scheme = scheme
-        switch scheme {
-        case "tel": path = try Self.normaliseTel(rawPath, defaultCountryCode: defaultCountryCode, original: text)
-        case "whatsapp": path = try Self.normaliseWhatsApp(rawPath, original: text)
-        case "mailto": path = try Self.normaliseEmail(rawPath, original: text)
-        default: path = rawPath
-        }
+        try self.init(knownScheme: scheme, rawPath: rawPath, defaultCountryCode: defaultCountryCode) { text }
     }
 
     /// Builds a URN from a scheme and a raw path (e.g. a phone number from an event).
     public init(scheme: String, path: String, defaultCountryCode: String? = nil) throws(URNError) {
-        try self.init(parsing: "\(scheme):\(path)", defaultCountryCode: defaultCountryCode)
+        // Every event's URNs come through here. With a known (lower-case) scheme and a path whose
+        // first byte is ASCII (so no combining mark can join the ':'), "scheme:path" parses
+        // into exactly this scheme and path: skip building and re-splitting that text.
+        guard Self.knownSchemes.contains(scheme), path.utf8.first.map({ $0 < 0x80 }) ?? true else {
+            try self.init(parsing: "\(scheme):\(path)", defaultCountryCode: defaultCountryCode)
+            return
+        }
+        try self.init(knownScheme: scheme, rawPath: path.trimmingSpaces(), defaultCountryCode: defaultCountryCode) { "\(scheme):\(path)" }
+    }
+
+    /// Validates and normalises `rawPath` (already trimmed) for `scheme`; `original` names the
+    /// URN as the producer wrote it, for the error.
+    private init(knownScheme scheme: String, rawPath: String, defaultCountryCode: String?, original: () -> String) throws(URNError) {
+        guard !rawPath.isEmpty else { throw URNError(original(), "has an empty path") }
+        guard rawPath.utf8.count <= 255 else { throw URNError(original(), "is longer than 255 characters") }
+        self.scheme = scheme
+        do {
+            switch scheme {
+            case "tel": path = try Self.normaliseTel(rawPath, defaultCountryCode: defaultCountryCode)
+            case "whatsapp": path = try Self.normaliseWhatsApp(rawPath)
+            case "mailto": path = try Self.normaliseEmail(rawPath)
+            default: path = rawPath
+            }
+        } catch {
+            throw URNError(original(), error.problem)
+        }
     }
 
     static let phoneSeparators: Set<Character> = [" ", "-", "(", ")", ".", "/"]
 
-    static func normaliseTel(_ raw: String, defaultCountryCode: String?, original: String) throws(URNError) -> String {
+    static func normaliseTel(_ raw: String, defaultCountryCode: String?) throws(URNProblem) -> String {
+        if raw.isASCII, defaultCountryCode?.utf8.allSatisfy(\.isASCIIDigit) ?? true {
+            return try asciiTel(raw, defaultCountryCode: defaultCountryCode)
+        }
         var digits = raw.filter { !phoneSeparators.contains($0) }
         var international = false
         if digits.hasPrefix("+") {
@@ -51,36 +71,40 @@ public struct URN: Hashable, Sendable, CustomStringConvertible {
             international = true
             digits.removeFirst(2)
         }
-        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit) else {
-            throw URNError(original, "is not a phone number (digits, spaces, dashes and an optional leading +)")
-        }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit) else { throw .notAPhoneNumber }
         if !international, let code = defaultCountryCode {
             digits = code + String(digits.drop { $0 == "0" })
         }
-        guard (4...15).contains(digits.count) else {
-            throw URNError(original, "has \(digits.count) digits; E.164 numbers have 4 to 15")
-        }
+        guard (4...15).contains(digits.count) else { throw .digitCount(digits.count) }
         return "+" + digits
     }
 
-    static func normaliseWhatsApp(_ raw: String, original: String) throws(URNError) -> String {
+    static func normaliseWhatsApp(_ raw: String) throws(URNProblem) -> String {
+        if raw.isASCII { return try asciiWhatsApp(raw) }
         var digits = raw.filter { !phoneSeparators.contains($0) }
         if digits.hasPrefix("+") { digits.removeFirst() }
-        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), digits.count <= 15 else {
-            throw URNError(original, "is not a WhatsApp number (digits only, at most 15)")
-        }
+        guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), digits.count <= 15 else { throw .notAWhatsAppNumber }
         return digits
     }
 
-    static func normaliseEmail(_ raw: String, original: String) throws(URNError) -> String {
+    static func normaliseEmail(_ raw: String) throws(URNProblem) -> String {
+        if raw.isASCII { return try asciiEmail(raw) }
         let email = raw.lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-              !parts[1].hasSuffix("."), !email.contains(where: \.isWhitespace) else {
-            throw URNError(original, "is not an email address")
-        }
+              !parts[1].hasSuffix("."), !email.contains(where: \.isWhitespace) else { throw .notAnEmailAddress }
         return email
     }
+}
+
+/// What is wrong with a URN's path; `URN`'s initialisers wrap it into a `URNError`.
+struct URNProblem: Error {
+    let problem: String
+
+    static let notAPhoneNumber = URNProblem(problem: "is not a phone number (digits, spaces, dashes and an optional leading +)")
+    static let notAWhatsAppNumber = URNProblem(problem: "is not a WhatsApp number (digits only, at most 15)")
+    static let notAnEmailAddress = URNProblem(problem: "is not an email address")
+    static func digitCount(_ count: Int) -> URNProblem { URNProblem(problem: "has \(count) digits; E.164 numbers have 4 to 15") }
 }
 
 /// Why a URN was refused, worded like the platform's `Invalid URN: …` answers.
@@ -96,10 +120,4 @@ public struct URNError: Error, Hashable, Sendable, CustomStringConvertible {
 
 extension Character {
     var isASCIIDigit: Bool { isASCII && isNumber }
-}
-
-extension StringProtocol {
-    func trimmingSpaces() -> String {
-        String(drop(while: \.isWhitespace).reversed().drop(while: \.isWhitespace).reversed())
-    }
 }
