@@ -65,6 +65,10 @@ extension Substring {
     /// `nil` when a non-ASCII byte sits at an edge: the Character walk decides.
     private func asciiTrimmed() -> Substring? {
         let bytes = utf8
+        // The usual case: ASCII, not whitespace, at both ends: nothing to trim.
+        if let first = bytes.first, let last = bytes.last, first < 0x80, last < 0x80, !first.isASCIIWhitespace, !last.isASCIIWhitespace {
+            return self
+        }
         // Only ASCII whitespace: nothing is left either way.
         guard let start = bytes.firstIndex(where: { !$0.isASCIIWhitespace }) else { return self[endIndex...] }
         let end = bytes.lastIndex { !$0.isASCIIWhitespace }!

@@ -67,12 +67,14 @@ struct PatchBuilder {
         for (label, item) in members { try field(label, item, at: "\(place).\(label)") }
     }
 
-    mutating func field(_ label: String, _ value: JSON, at place: String) throws(Rejection) {
+    /// - Parameter place: where the value was found, for a rejection: built only then (every
+    ///   field of every event comes through here).
+    mutating func field(_ label: String, _ value: JSON, at place: @autoclosure () -> String) throws(Rejection) {
         if let problem = FieldKey.problem(withLabel: label), !isExistingKey(label) {
-            throw Rejection(.invalidFieldLabel, "\(place): field label \"\(label)\" is refused: \(problem)")
+            throw Rejection(.invalidFieldLabel, "\(place()): field label \"\(label)\" is refused: \(problem)")
         }
         guard patch.fields.count < Self.maxItems || patch.fields[label] != nil else {
-            throw Rejection(.tooMany, "\(place): more than \(Self.maxItems) fields in one event")
+            throw Rejection(.tooMany, "\(place()): more than \(Self.maxItems) fields in one event")
         }
         switch value {
         case .null: patch.fields[label] = .clear
@@ -82,14 +84,14 @@ struct PatchBuilder {
             if text.isEmpty { patch.fields[label] = .clear }
             else if Timestamp.looksLikeDateTime(text) {
                 guard Timestamp.milliseconds(fromISO8601: text) != nil else {
-                    throw Rejection(.invalidFieldValue, "\(place) = \"\(text)\" looks like a datetime but is not ISO 8601 with an offset")
+                    throw Rejection(.invalidFieldValue, "\(place()) = \"\(text)\" looks like a datetime but is not ISO 8601 with an offset")
                 }
                 patch.fields[label] = .set(.datetime(text))
             } else {
-                guard text.hasAtMost(640) else { throw Rejection(.invalidFieldValue, "\(place) is longer than 640 characters") }
+                guard text.hasAtMost(640) else { throw Rejection(.invalidFieldValue, "\(place()) is longer than 640 characters") }
                 patch.fields[label] = .set(.text(text))
             }
-        case .array, .object: throw Rejection(.invalidFieldValue, "\(place) must be text, a number, a datetime or null, got \(value.kind)")
+        case .array, .object: throw Rejection(.invalidFieldValue, "\(place()) must be text, a number, a datetime or null, got \(value.kind)")
         }
     }
 

@@ -15,6 +15,11 @@ public struct URN: Hashable, Sendable, CustomStringConvertible {
         "instagram", "slack", "webchat", "teams",
     ]
 
+    /// `knownSchemes.contains(scheme)`, with the schemes of nearly every event compared first.
+    static func isKnown(_ scheme: String) -> Bool {
+        scheme == "tel" || scheme == "whatsapp" || scheme == "mailto" || scheme == "ext" || knownSchemes.contains(scheme)
+    }
+
     /// Parses and normalises `text`.
     /// - Parameter defaultCountryCode: digits prefixed to `tel:` numbers written without an
     ///   international prefix (e.g. `"55"`); `nil` treats such numbers as already international.
@@ -31,7 +36,7 @@ public struct URN: Hashable, Sendable, CustomStringConvertible {
         // Every event's URNs come through here. With a known (lower-case) scheme and a path whose
         // first byte is ASCII (so no combining mark can join the ':'), "scheme:path" parses
         // into exactly this scheme and path: skip building and re-splitting that text.
-        guard Self.knownSchemes.contains(scheme), path.utf8.first.map({ $0 < 0x80 }) ?? true else {
+        guard Self.isKnown(scheme), path.utf8.first.map({ $0 < 0x80 }) ?? true else {
             try self.init(parsing: "\(scheme):\(path)", defaultCountryCode: defaultCountryCode)
             return
         }
