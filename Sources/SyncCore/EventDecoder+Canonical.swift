@@ -50,7 +50,12 @@ extension EventDecoder {
                              "lead.updated", "lead.status_changed", "lead.deleted"]
 
     static func eventType(_ type: String) -> (family: String, verb: String)? {
-        guard knownTypes.contains(type), let dot = type.firstIndex(of: ".") else { return nil }
-        return (String(type[..<dot]), String(type[type.index(after: dot)...]))
+        typeParts[type]
     }
+
+    /// Every known type split once, so each event costs one lookup.
+    private static let typeParts: [String: (family: String, verb: String)] = Dictionary(uniqueKeysWithValues: knownTypes.map { type in
+        let dot = type.firstIndex(of: ".")!
+        return (type, (String(type[..<dot]), String(type[type.index(after: dot)...])))
+    })
 }

@@ -116,6 +116,7 @@ private struct JSONParser {
     mutating func object(depth: Int) throws(JSONParseError) -> JSON {
         index += 1
         var members: [(String, JSON)] = []
+        members.reserveCapacity(8)   // events' objects are small: one allocation, not several growths
         skipSpace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {

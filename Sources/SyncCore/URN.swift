@@ -67,6 +67,11 @@ public struct URN: Hashable, Sendable, CustomStringConvertible {
         if raw.isASCII, defaultCountryCode?.utf8.allSatisfy(\.isASCIIDigit) ?? true {
             return try asciiTel(raw, defaultCountryCode: defaultCountryCode)
         }
+        return try characterTel(raw, defaultCountryCode: defaultCountryCode)
+    }
+
+    /// The rule as the platform writes it, over Characters (the reference for `asciiTel`).
+    static func characterTel(_ raw: String, defaultCountryCode: String?) throws(URNProblem) -> String {
         var digits = raw.filter { !phoneSeparators.contains($0) }
         var international = false
         if digits.hasPrefix("+") {
@@ -86,6 +91,11 @@ public struct URN: Hashable, Sendable, CustomStringConvertible {
 
     static func normaliseWhatsApp(_ raw: String) throws(URNProblem) -> String {
         if raw.isASCII { return try asciiWhatsApp(raw) }
+        return try characterWhatsApp(raw)
+    }
+
+    /// The rule over Characters (the reference for `asciiWhatsApp`).
+    static func characterWhatsApp(_ raw: String) throws(URNProblem) -> String {
         var digits = raw.filter { !phoneSeparators.contains($0) }
         if digits.hasPrefix("+") { digits.removeFirst() }
         guard !digits.isEmpty, digits.allSatisfy(\.isASCIIDigit), digits.count <= 15 else { throw .notAWhatsAppNumber }
@@ -94,6 +104,11 @@ public struct URN: Hashable, Sendable, CustomStringConvertible {
 
     static func normaliseEmail(_ raw: String) throws(URNProblem) -> String {
         if raw.isASCII { return try asciiEmail(raw) }
+        return try characterEmail(raw)
+    }
+
+    /// The rule over Characters (the reference for `asciiEmail`).
+    static func characterEmail(_ raw: String) throws(URNProblem) -> String {
         let email = raw.lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
