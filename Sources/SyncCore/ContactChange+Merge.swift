@@ -8,9 +8,17 @@ extension ContactChange {
         var merged = changes[0]
         for next in changes.dropFirst() {
             precondition(next.entityKey == merged.entityKey, "merge folds changes of one entity only")
-            switch (merged.action, next.action) {
-            case (.upsert(let base), .upsert(let later)): merged.action = .upsert(base.overlaid(with: later))
-            case (.recreate(let base), .upsert(let later)): merged.action = .recreate(base.overlaid(with: later))
+            // The action is taken out of `merged` first, so the patch is overlaid in place
+            // rather than copied (fields and all) on every step of a burst.
+            let current = merged.action
+            merged.action = .delete
+            switch (current, next.action) {
+            case (.upsert(var base), .upsert(let later)):
+                base.overlay(with: later)
+                merged.action = .upsert(base)
+            case (.recreate(var base), .upsert(let later)):
+                base.overlay(with: later)
+                merged.action = .recreate(base)
             case (_, .delete): merged.action = .delete
             case (.delete, .upsert(let later)), (_, .recreate(let later)): merged.action = .recreate(later)
             }

@@ -122,13 +122,18 @@ public struct ContactPatch: Sendable, Equatable {
     /// `other` applied on top of this patch: members `other` holds win.
     public func overlaid(with other: ContactPatch) -> ContactPatch {
         var merged = self
-        if let v = other.name { merged.name = v }
-        if let v = other.language { merged.language = v }
-        if let v = other.phone { merged.phone = v }
-        if let v = other.whatsapp { merged.whatsapp = v }
-        if let v = other.email { merged.email = v }
-        if let v = other.groups { merged.groups = v }
-        merged.fields.merge(other.fields) { $1 }
+        merged.overlay(with: other)
         return merged
+    }
+
+    /// `overlaid(with:)` in place.
+    public mutating func overlay(with other: ContactPatch) {
+        if let v = other.name { name = v }
+        if let v = other.language { language = v }
+        if let v = other.phone { phone = v }
+        if let v = other.whatsapp { whatsapp = v }
+        if let v = other.email { email = v }
+        if let v = other.groups { groups = v }
+        fields.merge(other.fields) { $1 }
     }
 }
