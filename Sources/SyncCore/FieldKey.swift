@@ -40,7 +40,8 @@ public enum FieldKey {
         }
         if !onlyAllowed { return "Can only contain letters, numbers and hypens." }
         let key = key(forLabel: label)
-        if key.isEmpty || !(key.first!.isLetter) { return "Field key must start with a letter." }
+        // Keys hold only a-z, 0-9 and `_`: the first byte decides (no Character properties).
+        guard let first = key.utf8.first, first.isASCIILetter else { return "Field key must start with a letter." }
         if reserved.contains(key) { return "Cannot be '\(label)' because it is a reserved field." }
         return nil
     }
