@@ -109,11 +109,14 @@ public final class Worker: Service, Sendable {
     private func pollLoop(consumer: KafkaConsumer, targets: [TopicPartition: Int64]) async throws {
         var lastCommit = ContinuousClock.now
         var paused: Set<TopicPartition>? = nil
-        let highWater = configuration.maxInFlight * 20
+        // Fetching pauses above the high-water mark and resumes only below the low one: each
+        // resume makes librdkafka fetch again what the pause dropped, so it must not flap.
+        let highWater = configuration.maxInFlight * 100
+        let lowWater = highWater / 2
         while !isStopping && !Task.isCancelled {
             let load = await lanes.load
             let platformDown = !status.snapshot.platformAvailable
-            let shouldPause = load > highWater || platformDown
+            let shouldPause = platformDown || load > highWater || (paused != nil && load > lowWater)
             if let assignment = try? Set(consumer.assignment()) {
                 // Backpressure and outages pause fetching; nothing is buffered without bound.
                 // Partitions assigned while paused start paused too (a new assignment is unpaused).
@@ -134,7 +137,7 @@ public final class Worker: Service, Sendable {
             // served and the member stays within max.poll.interval.ms during a long outage.
             // Never more than the room left below the high-water mark: that bounds memory.
             let room = max(1, min(500, highWater - load))
-            let records = try await consumer.poll(maxRecords: shouldPause ? 1 : room, timeout: .milliseconds(shouldPause ? 50 : 100))
+            let records = try await consumer.poll(maxRecords: shouldPause ? 1 : room, timeout: .milliseconds(shouldPause ? 10 : 100))
             for record in records { await admit(record) }
             if ContinuousClock.now - lastCommit >= configuration.commitInterval {
                 await commit(consumer)
