@@ -57,7 +57,7 @@ enum Scenarios {
         return try await finish("all brokers down \(outage.components.seconds) s mid-run", stage, traffic, caughtUp: caughtUp, note: "\(before) contacts written before the outage")
     }
 
-    /// 30 % of requests fail with a 5xx throughout, and every other second writes are limited
+    /// 30 % of requests fail with a 5xx throughout, and in every other 300 ms writes are limited
     /// to 5/s, answered 429 with Retry-After past that.
     static func platformStorm(short: Bool) async throws -> Verdict {
         let calm = SandboxChaos(latencyMs: 5, failRate: 0.3)
@@ -72,7 +72,7 @@ enum Scenarios {
             while !Task.isCancelled {
                 raging.toggle()
                 stage.sandbox.setChaos(raging ? storm : calm)
-                try? await Task.sleep(for: .seconds(1))
+                try? await Task.sleep(for: .milliseconds(300))
             }
         }
         let caughtUp = try await stage.waitForExit(process)
