@@ -20,7 +20,7 @@ enum Scenarios {
     static func killNine(short: Bool) async throws -> Verdict {
         // Slow enough (2 in flight, 20 ms a call) that a run is killed in the middle of its work.
         let stage = try await Stage(name: "kill", chaos: SandboxChaos(latencyMs: 20))
-        let traffic = Traffic.good(entities: short ? 60 : 200, versions: 3)
+        let traffic = Traffic.good(entities: short ? 60 : 400, versions: short ? 3 : 5)
         try await stage.produce(traffic.records)
         var generator = SystemRandomNumberGenerator()
         let kills = short ? 3 : 20
