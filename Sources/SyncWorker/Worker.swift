@@ -117,7 +117,8 @@ public final class Worker: Service, Sendable {
             let load = await lanes.load
             let platformDown = !status.snapshot.platformAvailable
             let shouldPause = platformDown || load > highWater || (paused != nil && load > lowWater)
-            if let assignment = try? Set(consumer.assignment()) {
+            // The assignment is read only while pausing matters: not on every poll of normal work.
+            if shouldPause || paused != nil, let assignment = try? Set(consumer.assignment()) {
                 // Backpressure and outages pause fetching; nothing is buffered without bound.
                 // Partitions assigned while paused start paused too (a new assignment is unpaused).
                 let wasPaused = paused != nil

@@ -72,10 +72,10 @@ import Testing
         let h = try await WorkerHarness(partitions: 4, chaos: SandboxChaos(failRate: 1))
         try await h.produce(events(40, prefix: "po"))
         func configuration() throws -> WorkerConfiguration {
-            var configuration = try h.configuration(group: "g-paused", untilCaughtUp: false)
-            configuration.outageThreshold = 3
-            configuration.drainDeadline = .seconds(2)
-            return configuration
+            try h.configuration(group: "g-paused", untilCaughtUp: false) {
+                $0.outageThreshold = 3
+                $0.drainDeadline = .seconds(2)
+            }
         }
         let a = h.worker(try configuration())
         let runA = Task { try await a.run() }
@@ -118,9 +118,7 @@ import Testing
         let h = try await WorkerHarness(partitions: 4, chaos: SandboxChaos(latencyMs: 40))
         try await h.produce(events(400, prefix: "rb"))
         func configuration() throws -> WorkerConfiguration {
-            var configuration = try h.configuration(group: "g-rb", untilCaughtUp: false)
-            configuration.maxInFlight = 2   // slow enough that the second member joins mid-run
-            return configuration
+            try h.configuration(group: "g-rb", untilCaughtUp: false) { $0.maxInFlight = 2 }   // slow enough that the second member joins mid-run
         }
         let a = h.worker(try configuration())
         let runA = Task { try await a.run() }

@@ -29,13 +29,16 @@ final class WorkerHarness: @unchecked Sendable {
         try cluster.createTopic(dlq, partitions: 1)
     }
 
-    func configuration(group: String, untilCaughtUp: Bool = true, retry: RetryPolicy = RetryPolicy(maxAttempts: 30, base: .milliseconds(5), cap: .milliseconds(200))) throws -> WorkerConfiguration {
+    func configuration(group: String, untilCaughtUp: Bool = true, retry: RetryPolicy = RetryPolicy(maxAttempts: 30, base: .milliseconds(5), cap: .milliseconds(200)),
+                       _ adjust: (inout WorkerConfiguration) -> Void = { _ in }) throws -> WorkerConfiguration {
         try? cluster.createTopic("\(group).versions", partitions: partitions)
-        return WorkerConfiguration(
+        var configuration = WorkerConfiguration(
             kafka: ["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"],
             groupID: group, topics: [topic], deadLetterTopic: dlq, maxInFlight: 16, retry: retry,
             commitInterval: .milliseconds(200), drainDeadline: .seconds(10), untilCaughtUp: untilCaughtUp, instanceID: "test-\(group)"
         )
+        adjust(&configuration)
+        return configuration
     }
 
     func worker(_ configuration: WorkerConfiguration) -> Worker {
