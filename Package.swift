@@ -71,7 +71,6 @@ let package = Package(
         .target(
             name: "PlatformSandbox",
             dependencies: [
-                "SyncCore",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),

@@ -1,6 +1,6 @@
+import Foundation
 import Hummingbird
 import Synchronization
-import SyncCore
 
 /// One API request, reduced to what the endpoints read.
 struct APIRequest {
@@ -19,9 +19,15 @@ struct APIAnswer {
 
 /// contacts.json, fields.json and groups.json over the shared organisation.
 final class Endpoints: Sendable {
-    let organisation = Mutex(Organisation())
+    let organisation: Mutex<Organisation>
+    let flavor: SandboxFlavor
 
-    static let names: Set<String> = ["contacts.json", "fields.json", "groups.json"]
+    init(flavor: SandboxFlavor) {
+        self.flavor = flavor
+        organisation = Mutex(Organisation(flavor: flavor))
+    }
+
+    static let names: Set<String> = ["contacts.json", "fields.json", "groups.json", "contact_actions.json"]
 
     func answer(_ request: APIRequest) throws(APIError) -> APIAnswer {
         switch (request.endpoint, request.method) {
@@ -33,6 +39,9 @@ final class Endpoints: Sendable {
         case ("groups.json", .get): return try listGroups(request)
         case ("groups.json", .post): return try writeGroup(request)
         case ("groups.json", .delete): return try deleteGroup(request)
+        case ("contact_actions.json", .post):
+            try organisation.withLock { org throws(APIError) in try org.performContactAction(request.body) }
+            return APIAnswer(status: .noContent, body: nil)
         default: throw APIError.detail(.methodNotAllowed, "Method \"\(request.method.rawValue)\" not allowed.")
         }
     }
@@ -41,8 +50,8 @@ final class Endpoints: Sendable {
 
     private func listContacts(_ request: APIRequest) throws(APIError) -> APIAnswer {
         var filter = ContactFilter()
-        filter.uuid = request.query["uuid"]
-        filter.urn = try request.query["urn"].map { (text: String) throws(APIError) in try Self.normalisedURN(text) }
+        filter.uuid = try request.query["uuid"].map { (text: String) throws(APIError) in try self.checkedUUID(text) }
+        filter.urn = try request.query["urn"].map { (text: String) throws(APIError) in try self.normalisedURN(text) }
         filter.group = request.query["group"]
         filter.before = request.query["before"].flatMap(ISODateTime.parse)
         filter.after = request.query["after"].flatMap(ISODateTime.parse)
@@ -53,58 +62,73 @@ final class Endpoints: Sendable {
     }
 
     private func writeContact(_ request: APIRequest) throws(APIError) -> APIAnswer {
-        let (uuid, urn) = try Self.contactReference(request.query, required: false)
+        let (uuid, urn) = try contactReference(request.query, required: false)
         // Each write is its own statement: in `org.json(org.apply(…))` the receiver is copied
         // before the mutation, which then copies every contact (O(n) per request).
         return try organisation.withLock { org throws(APIError) in
             if let uuid {
+                // Deleted contacts are found too: their answer is a 400, not a 404.
                 guard let contact = org.contact(uuid: uuid) else { throw APIError.notFound }
-                let changes = try org.validateContact(request.body, contactID: contact.id, urnInURL: false)
+                let changes = try org.validateContact(request.body, existing: contact, urnInURL: false)
                 let updated = org.apply(changes, toContact: contact.id)
                 return APIAnswer(status: .ok, body: org.json(updated))
             }
             if let urn {
                 let existing = org.contact(urn: urn)
-                let changes = try org.validateContact(request.body, contactID: existing?.id, urnInURL: true)
+                let changes = try org.validateContact(request.body, existing: existing, urnInURL: true)
                 if let existing {
                     let updated = org.apply(changes, toContact: existing.id)
                     return APIAnswer(status: .ok, body: org.json(updated))
                 }
-                let created = org.createContact(changes, urn: urn)
+                let created = try org.createContact(changes, urn: urn)
                 return APIAnswer(status: .created, body: org.json(created))
             }
-            let changes = try org.validateContact(request.body, contactID: nil, urnInURL: false)
-            let created = org.createContact(changes)
+            let changes = try org.validateContact(request.body, existing: nil, urnInURL: false)
+            let created = try org.createContact(changes)
             return APIAnswer(status: .created, body: org.json(created))
         }
     }
 
+    /// A deleted contact answers 404 here: its URNs are gone, and a second delete finds nothing
+    /// to release.
     private func deleteContact(_ request: APIRequest) throws(APIError) -> APIAnswer {
-        let (uuid, urn) = try Self.contactReference(request.query, required: true)
+        let (uuid, urn) = try contactReference(request.query, required: true)
         return try organisation.withLock { org throws(APIError) in
             let found = uuid.flatMap { org.contact(uuid: $0) } ?? urn.flatMap { org.contact(urn: $0) }
-            guard let contact = found else { throw APIError.notFound }
+            guard let contact = found, contact.isActive else { throw APIError.notFound }
             org.deleteContact(id: contact.id)
             return APIAnswer(status: .noContent, body: nil)
         }
     }
 
-    /// The `?uuid=` or `?urn=` (normalised) naming one contact; never both.
-    private static func contactReference(_ query: QueryParameters, required: Bool) throws(APIError) -> (String?, String?) {
+    /// The `?uuid=` or `?urn=` (normalised) naming one contact; never both (`get_lookup_values`).
+    private func contactReference(_ query: QueryParameters, required: Bool) throws(APIError) -> (String?, String?) {
         let uuid = query["uuid"]
         let urn = query["urn"]
-        if uuid != nil && urn != nil {
-            throw APIError.detail(.badRequest, "URL can only contain one of the following parameters: urn, uuid")
-        }
         if required && uuid == nil && urn == nil {
             throw APIError.detail(.badRequest, "URL must contain one of the following parameters: urn, uuid")
         }
-        return (uuid, try urn.map { (text: String) throws(APIError) in try normalisedURN(text) })
+        let lookedUp = try uuid.map { (text: String) throws(APIError) in try self.checkedUUID(text) }
+        let normalised = try urn.map { (text: String) throws(APIError) in try self.normalisedURN(text) }
+        if uuid != nil && urn != nil {
+            throw APIError.detail(.badRequest, "URL can only contain one of the following parameters: urn, uuid")
+        }
+        return (lookedUp, normalised)
     }
 
-    private static func normalisedURN(_ text: String) throws(APIError) -> String {
-        guard let urn = try? URN(parsing: text) else { throw APIError.detail(.badRequest, "Invalid URN: \(text)") }
-        return urn.description
+    /// `normalize_urn` of a query parameter: `{"detail": "Invalid URN: …"}` when it is not one.
+    private func normalisedURN(_ text: String) throws(APIError) -> String {
+        guard let urn = PlatformURN.normalise(text, flavor: flavor) else { throw APIError.detail(.badRequest, "Invalid URN: \(text)") }
+        return urn
+    }
+
+    /// A `?uuid=` must parse as a UUID on TextIt (`Param 'uuid': … is not a valid UUID.`); the
+    /// older flavours look it up as it is (nothing found: 404).
+    private func checkedUUID(_ text: String) throws(APIError) -> String {
+        guard flavor != .textit || UUID(uuidString: text) != nil else {
+            throw APIError.detail(.badRequest, "Param 'uuid': \(text) is not a valid UUID.")
+        }
+        return text.lowercased()
     }
 
     // MARK: fields.json

@@ -1,15 +1,4 @@
 import Foundation
-import SyncCore
-
-/// What a `POST contacts.json` body asks to change; `nil` members stay as they are.
-struct ContactChanges {
-    var name: String??
-    var language: String??
-    var urns: [String]?
-    var groupIDs: [Int]?
-    /// New values (as sent) by key; a `nil` value clears the field.
-    var fields: [String: String?]?
-}
 
 /// The `GET contacts.json` filters.
 struct ContactFilter {
@@ -21,7 +10,7 @@ struct ContactFilter {
 }
 
 extension Organisation {
-    /// Contacts matching `filter`, most recently modified first (the platform's order).
+    /// Active contacts matching `filter`, most recently modified first (the platform's order).
     func contacts(matching filter: ContactFilter) -> [ContactRecord] {
         // A UUID or URN names one contact at most: start from the index, not from everyone.
         var found: [ContactRecord]
@@ -31,8 +20,10 @@ extension Organisation {
         case let (nil, urn?): found = contact(urn: urn).map { [$0] } ?? []
         case (nil, nil): found = Array(contacts.values)
         }
+        found = found.filter(\.isActive)
         if let wanted = filter.group {
-            let groupID = (group(uuid: wanted) ?? group(name: wanted))?.id
+            // `Q(name=group_ref)`, or the UUID: names match exactly here, unlike in write bodies.
+            let groupID = (group(uuid: wanted) ?? groups.values.first { $0.name == wanted })?.id
             found = found.filter { contact in groupID.map { contact.groupIDs.contains($0) } ?? false }
         }
         if let before = filter.before { found = found.filter { $0.modifiedOn <= before } }
@@ -40,174 +31,53 @@ extension Organisation {
         return found.sorted { $0.modifiedOn > $1.modifiedOn }
     }
 
-    /// Checks a contact body against the platform's rules, every member at once.
-    /// - Parameters:
-    ///   - contactID: the contact being updated (its own URNs are not "another contact's").
-    ///   - urnInURL: whether the request names the contact by `?urn=` (then `urns` is refused).
-    func validateContact(_ body: JSONValue, contactID: Int?, urnInURL: Bool) throws(APIError) -> ContactChanges {
-        guard case .object = body else {
-            throw APIError.invalid("non_field_errors", "Request body should be a single JSON object")
-        }
-        var errors = ValidationErrors()
-        var changes = ContactChanges()
-
-        switch body["name"] {
-        case nil: break
-        case .null?: changes.name = .some(nil)
-        case let .string(sent)?:
-            // Surrounding whitespace is dropped, as Django REST framework's CharField does.
-            let name = sent.trimmingCharacters(in: .whitespacesAndNewlines)
-            if name.count > Self.maxNameLength {
-                errors.add("name", "Ensure this field has no more than \(Self.maxNameLength) characters.")
-            } else {
-                changes.name = .some(name.isEmpty ? nil : name)
-            }
-        default: errors.add("name", "Not a valid string.")
-        }
-
-        switch body["language"] {
-        case nil: break
-        case .null?: changes.language = .some(nil)
-        case let .string(code)? where code.isEmpty: changes.language = .some(nil)
-        case let .string(code)? where Language.isValid(code): changes.language = .some(code)
-        default: errors.add("language", "Not a valid ISO639-3 code.")
-        }
-
-        if let urns = body["urns"] {
-            if urnInURL {
-                errors.add("urns", "Field not allowed when using URN in URL")
-            } else if let (parsed, problem) = validateURNs(urns, contactID: contactID) {
-                if let problem { errors.add("urns", problem) } else { changes.urns = parsed }
-            }
-        }
-
-        if let groupsValue = body["groups"] {
-            switch validateGroups(groupsValue) {
-            case let .success(ids): changes.groupIDs = ids
-            case let .failure(message): errors.add("groups", message)
-            }
-        }
-
-        if let fieldsValue = body["fields"] {
-            switch validateFieldValues(fieldsValue) {
-            case let .success(values): changes.fields = values
-            case let .failure(message): errors.add("fields", message)
-            }
-        }
-
-        try errors.throwIfAny()
-        return changes
-    }
-
-    /// Normalised URNs, or the `urns` member's error body.
-    private func validateURNs(_ value: JSONValue, contactID: Int?) -> ([String], JSONValue?)? {
-        guard case let .array(items) = value else {
-            return ([], [.string(Self.notAList(value))])
-        }
-        guard items.count <= Self.maxItemsPerContact else {
-            return ([], [.string("Ensure this field has no more than \(Self.maxItemsPerContact) elements.")])
-        }
-        var normalised: [String] = []
-        var problems: [(String, JSONValue)] = []
-        for (index, item) in items.enumerated() {
-            guard case let .string(text) = item else {
-                problems.append((String(index), ["Not a valid string."]))
-                continue
-            }
-            guard let urn = try? URN(parsing: text) else {
-                problems.append((String(index), [.string("Invalid URN: \(text)")]))
-                continue
-            }
-            let identity = urn.description
-            if let owner = contactByURN[identity], owner != contactID {
-                problems.append((String(index), [.string("URN belongs to another contact: \(identity)")]))
-            } else if !normalised.contains(identity) {
-                normalised.append(identity)
-            }
-        }
-        return problems.isEmpty ? (normalised, nil) : ([], .object(problems))
-    }
-
-    private func validateGroups(_ value: JSONValue) -> Result<[Int], MemberError> {
-        guard case let .array(items) = value else { return .failure(MemberError(Self.notAList(value))) }
-        guard items.count <= Self.maxItemsPerContact else {
-            return .failure(MemberError("Ensure this field has no more than \(Self.maxItemsPerContact) elements."))
-        }
-        var ids: [Int] = []
-        for item in items {
-            // A UUID or a name, or a `{"uuid": …, "name": …}` reference as the seed tutorial sends.
-            let reference = item.stringValue ?? item["uuid"]?.stringValue ?? item["name"]?.stringValue
-            guard let reference, let group = group(uuid: reference) ?? group(name: reference) else {
-                return .failure(MemberError("No such object: \(item.stringValue ?? item.serialized())"))
-            }
-            if group.query != nil {
-                return .failure(MemberError("Contact group must not be query based: \(group.name)"))
-            }
-            if !ids.contains(group.id) { ids.append(group.id) }
-        }
-        return .success(ids)
-    }
-
-    private func validateFieldValues(_ value: JSONValue) -> Result<[String: String?], MemberError> {
-        guard case let .object(members) = value else {
-            return .failure(MemberError("Expected a dictionary of items but got type \"\(Self.typeName(value))\"."))
-        }
-        guard members.count <= Self.maxItemsPerContact else {
-            return .failure(MemberError("Ensure this field has no more than \(Self.maxItemsPerContact) elements."))
-        }
-        var values: [String: String?] = [:]
-        for (key, raw) in members {
-            guard let field = field(key: key) else {
-                return .failure(MemberError("Invalid contact field key: \(key)"))
-            }
-            // The text is kept as sent (empty clears); its typed form is derived when shown.
-            switch raw {
-            case .null: values[key] = .some(nil)
-            case let .string(text): values[key] = .some(text.allSatisfy(\.isWhitespace) ? nil : text)
-            case let .number(number): values[key] = .some(JSONValue.format(number))
-            default: return .failure(MemberError("Invalid value for contact field key: \(field.key)"))
-            }
-        }
-        return .success(values)
-    }
-
-    static func notAList(_ value: JSONValue) -> String {
-        "Expected a list of items but got type \"\(typeName(value))\"."
-    }
-
-    static func typeName(_ value: JSONValue) -> String {
-        switch value {
-        case .null: "NoneType"
-        case .bool: "bool"
-        case .number: "float"
-        case .string: "str"
-        case .array: "list"
-        case .object: "dict"
-        }
-    }
-
     // MARK: Changes
 
-    /// Creates a contact with `changes` (and `urn`, when created through `?urn=`).
-    mutating func createContact(_ changes: ContactChanges, urn: String? = nil) -> ContactRecord {
+    /// Creates a contact with `changes` (and `urn`, when created through `?urn=`), then lets the
+    /// simulated flows act on it.
+    /// - Throws: on TextIt, when a URN is held by another contact: mailroom refuses at save time,
+    ///   `{"urns": {"<index>": ["URN is in use by another contact."]}}`.
+    mutating func createContact(_ changes: ContactChanges, urn: String? = nil) throws(APIError) -> ContactRecord {
+        let urns = changes.urns ?? urn.map { [$0] } ?? []
+        if let index = urns.firstIndex(where: { self.contact(urn: $0) != nil }) {
+            let messages: JSONValue = .array([.string("URN is in use by another contact.")])
+            throw APIError.invalid([("urns", .object([(String(index), messages)]))])
+        }
         let now = clock.next()
         let contact = ContactRecord(
-            id: nextID(), uuid: Self.newUUID(), name: nil, language: nil, urns: urn.map { [$0] } ?? [],
+            id: nextID(), uuid: Self.newUUID(), name: nil, language: nil, urns: [],
             groupIDs: [], fields: [:], createdOn: now, modifiedOn: now
         )
         contacts[contact.id] = contact
         contactByUUID[contact.uuid] = contact.id
-        if let urn { contactByURN[urn] = contact.id }
-        return apply(changes, toContact: contact.id, at: now)
+        var all = changes
+        all.urns = urns
+        var created = apply(all, toContact: contact.id, at: now)
+        if let name = flow.groupOnCreate {
+            created = putInFlowGroup(contactID: created.id, groupName: name)
+        }
+        return created
     }
 
     /// Applies validated `changes` to contact `id`; members not given stay as they are.
+    ///
+    /// A URN another contact holds is left out (TextIt) or moved to this contact (RapidPro 9,
+    /// Weni), per `SandboxFlavor.movesTakenURNOnUpdate`.
     @discardableResult
     mutating func apply(_ changes: ContactChanges, toContact id: Int, at time: Int64? = nil) -> ContactRecord {
         var contact = contacts[id]!
         if let name = changes.name { contact.name = name }
         if let language = changes.language { contact.language = language }
-        if let urns = changes.urns {
+        if let wanted = changes.urns {
+            var urns: [String] = []
+            for urn in wanted {
+                if let holder = contactByURN[urn], holder != id {
+                    guard flavor.movesTakenURNOnUpdate else { continue }
+                    contacts[holder]?.urns.removeAll { $0 == urn }
+                    contacts[holder]?.modifiedOn = clock.next()
+                }
+                urns.append(urn)
+            }
             for old in contact.urns where !urns.contains(old) { contactByURN[old] = nil }
             for new in urns { contactByURN[new] = id }
             contact.urns = urns
@@ -223,20 +93,64 @@ extension Organisation {
         return contact
     }
 
+    /// Soft deletion (`Contact.release`): out of lists and groups, URNs free for others, the
+    /// UUID still known (so writes to it answer "Deleted contacts can't be modified.").
     mutating func deleteContact(id: Int) {
-        guard let contact = contacts.removeValue(forKey: id) else { return }
+        guard var contact = contacts[id], contact.isActive else { return }
         for urn in contact.urns { contactByURN[urn] = nil }
         for group in contact.groupIDs { memberCounts[group, default: 0] -= 1 }
-        contactByUUID[contact.uuid] = nil
+        contact.urns = []
+        contact.groupIDs = []
+        contact.isActive = false
+        contact.modifiedOn = clock.next()
+        contacts[id] = contact
     }
-}
 
-/// A member's single error message (the platform's list holds one message here).
-struct MemberError: Error {
-    let message: String
-    init(_ message: String) { self.message = message }
-}
+    /// Sets a contact's status as an agent (block, unblock) or the person (stop) would. Blocking,
+    /// stopping or archiving takes the contact out of its groups, as mailroom's status modifier does.
+    @discardableResult
+    mutating func setStatus(_ status: ContactStatus, ofContact id: Int) -> ContactRecord {
+        var contact = contacts[id]!
+        contact.status = status
+        if status != .active {
+            for group in contact.groupIDs { memberCounts[group, default: 0] -= 1 }
+            contact.groupIDs = []
+        }
+        contact.modifiedOn = clock.next()
+        contacts[id] = contact
+        return contact
+    }
 
-extension ValidationErrors {
-    mutating func add(_ member: String, _ error: MemberError) { add(member, error.message) }
+    /// Adds (or removes) contacts to one group, leaving their other groups alone.
+    mutating func changeGroup(_ groupID: Int, contactIDs: [Int], add: Bool) {
+        for id in contactIDs {
+            guard var contact = contacts[id] else { continue }
+            let member = contact.groupIDs.contains(groupID)
+            if add && !member {
+                contact.groupIDs.append(groupID)
+                memberCounts[groupID, default: 0] += 1
+            } else if !add && member {
+                contact.groupIDs.removeAll { $0 == groupID }
+                memberCounts[groupID, default: 0] -= 1
+            } else {
+                continue
+            }
+            contact.modifiedOn = clock.next()
+            contacts[id] = contact
+        }
+    }
+
+    /// What a trigger flow does: the contact joins the group, which is made when missing.
+    private mutating func putInFlowGroup(contactID: Int, groupName: String) -> ContactRecord {
+        let groupID: Int
+        if let existing = group(name: groupName) {
+            groupID = existing.id
+        } else {
+            let id = nextID()
+            groups[id] = GroupRecord(id: id, uuid: Self.newUUID(), name: groupName, query: nil, usedBy: nil)
+            groupID = id
+        }
+        changeGroup(groupID, contactIDs: [contactID], add: true)
+        return contacts[contactID]!
+    }
 }

@@ -1,5 +1,3 @@
-import SyncCore
-
 extension Organisation {
     /// Fields, newest first (the platform's order), optionally only the one with `key`.
     func fields(key: String?) -> [FieldRecord] {
@@ -7,12 +5,17 @@ extension Organisation {
     }
 
     /// Creates a field from `{"name", "type"}` or the older `{"label", "value_type"}`.
+    /// TextIt and RapidPro 9 check the workspace's limit before the body (`409`), Weni after it
+    /// (a `400` in `validate()`).
     mutating func createField(_ body: JSONValue) throws(APIError) -> FieldRecord {
-        let (label, type) = try validateField(body, updating: nil)
-        if fields.count >= Self.maxFields {
-            throw APIError.detail(.conflict, "Cannot create object because workspace has reached limit of \(Self.maxFields).")
+        if flavor.answersLimitsWithConflict && fields.count >= Self.maxFields {
+            throw APIError.detail(.conflict, flavor.limitReachedText(limit: Self.maxFields))
         }
-        let field = FieldRecord(id: nextID(), key: FieldKey.key(forLabel: label), label: label, type: type)
+        let (label, type) = try validateField(body, updating: nil)
+        if !flavor.answersLimitsWithConflict && fields.count >= Self.maxFields {
+            throw APIError.invalid("non_field_errors", SandboxFlavor.weniLimitText(noun: "contact fields", count: fields.count, limit: Self.maxFields))
+        }
+        let field = FieldRecord(id: nextID(), key: FieldNameRules.key(forName: label), label: label, type: type)
         fields[field.id] = field
         return field
     }
@@ -32,35 +35,50 @@ extension Organisation {
         guard case .object = body else {
             throw APIError.invalid("non_field_errors", "Request body should be a single JSON object")
         }
-        let labelMember = body["name"] != nil || body["label"] == nil ? "name" : "label"
-        let typeMember = body["type"] != nil || body["value_type"] == nil ? "type" : "value_type"
-        guard let labelValue = body[labelMember], !labelValue.isNull else {
-            throw APIError.invalid("non_field_errors", "Field '\(labelMember)' is required.")
-        }
-        guard let typeValue = body[typeMember], !typeValue.isNull else {
-            throw APIError.invalid("non_field_errors", "Field '\(typeMember)' is required.")
-        }
+        let current = flavor.acceptsCurrentFieldSpelling
+        let labelMember = current && (body["name"] != nil || body["label"] == nil) ? "name" : "label"
+        let typeMember = current && (body["type"] != nil || body["value_type"] == nil) ? "type" : "value_type"
         var errors = ValidationErrors()
-        var label = ""
-        if case let .string(text) = labelValue {
-            label = text
-            if let problem = labelProblem(text, updating: existing) { errors.add(labelMember, problem) }
-        } else {
-            errors.add(labelMember, "Not a valid string.")
+        var label: String?
+        var type: FieldType?
+        // Weni's serializer requires both members (`required=True`); the others check in `validate()`.
+        if let value = body[labelMember], !value.isNull {
+            if let text = DRFChecks.text(value) {
+                label = text.trimmingSpaces
+                if let problem = labelProblem(label!, updating: existing) { errors.add(labelMember, problem) }
+            } else {
+                errors.add(labelMember, "Not a valid string.")
+            }
+        } else if !current {
+            errors.add(labelMember, body[labelMember] == nil ? "This field is required." : "This field may not be null.")
         }
-        let typeName = typeValue.stringValue ?? typeValue.serialized()
-        let type = FieldType(anyName: typeName)
-        if type == nil { errors.add(typeMember, "\"\(typeName)\" is not a valid choice.") }
+        if let value = body[typeMember], !value.isNull {
+            let typeName = value.stringValue ?? value.serialized()
+            type = typeMember == "type" ? FieldType(rawValue: typeName) : FieldType(oldName: typeName)
+            if type == nil { errors.add(typeMember, "\"\(typeName)\" is not a valid choice.") }
+        } else if !current {
+            errors.add(typeMember, body[typeMember] == nil ? "This field is required." : "This field may not be null.")
+        }
         try errors.throwIfAny()
-        return (label, type!)
+        guard let label, !label.isEmpty else { throw APIError.invalid("non_field_errors", "Field 'name' is required.") }
+        guard let type else { throw APIError.invalid("non_field_errors", "Field 'type' is required.") }
+        return (label, type)
     }
 
+    /// DRF's length check, the name rule, the generated key, then uniqueness (case-insensitive).
     private func labelProblem(_ label: String, updating existing: FieldRecord?) -> String? {
-        if let problem = FieldKey.problem(withLabel: label) { return problem }
-        let key = FieldKey.key(forLabel: label)
-        let clash = fields.values.contains {
-            $0.id != existing?.id && ($0.label.lowercased() == label.lowercased() || (existing == nil && $0.key == key))
+        if label.isEmpty { return "This field may not be blank." }
+        if label.pythonLength > FieldNameRules.maxNameLength {
+            return "Ensure this field has no more than \(FieldNameRules.maxNameLength) characters."
         }
-        return clash ? "Must be unique." : nil
+        if !FieldNameRules.isValidName(label, flavor: flavor) { return flavor.fieldNameText }
+        let key = FieldNameRules.key(forName: label)
+        if !FieldNameRules.isValidKey(key, flavor: flavor) { return "Generated key \"\(key)\" is invalid or a reserved name." }
+        let others = fields.values.filter { $0.id != existing?.id }
+        if others.contains(where: { $0.label.lowercased() == label.lowercased() }) { return "This field must be unique." }
+        if flavor == .weni, others.contains(where: { $0.key == key }) {
+            return "Generated key \"\(key)\" conflicts with an existing contact field."
+        }
+        return nil
     }
 }

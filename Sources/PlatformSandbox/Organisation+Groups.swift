@@ -7,16 +7,24 @@ extension Organisation {
         }.sorted { $0.id > $1.id }
     }
 
-    /// Creates a group from `{"name": …}`.
+    /// User groups, which the workspace's limit counts (system groups are not).
+    var userGroupCount: Int { groups.values.count { !$0.system } }
+
+    /// Creates a group from `{"name": …}`: the limit first (`409`) on TextIt and RapidPro 9,
+    /// after the name (`400`) on Weni.
     mutating func createGroup(_ body: JSONValue) throws(APIError) -> GroupRecord {
+        if flavor.answersLimitsWithConflict && userGroupCount >= Self.maxGroups {
+            throw APIError.detail(.conflict, flavor.limitReachedText(limit: Self.maxGroups))
+        }
         let name = try validateGroupName(body, renaming: nil)
         return try addGroup(name: name, query: nil, usedBy: nil)
     }
 
     /// Adds a group once its name has been checked; also how tests seed smart or in-use groups.
     mutating func addGroup(name: String, query: String?, usedBy: String?) throws(APIError) -> GroupRecord {
-        if groups.count >= Self.maxGroups {
-            throw APIError.detail(.conflict, "Cannot create object because workspace has reached limit of \(Self.maxGroups).")
+        if userGroupCount >= Self.maxGroups {
+            if flavor.answersLimitsWithConflict { throw APIError.detail(.conflict, flavor.limitReachedText(limit: Self.maxGroups)) }
+            throw APIError.invalid("non_field_errors", SandboxFlavor.weniLimitText(noun: "groups", count: userGroupCount, limit: Self.maxGroups))
         }
         let group = GroupRecord(id: nextID(), uuid: Self.newUUID(), name: name, query: query, usedBy: usedBy)
         groups[group.id] = group
@@ -25,6 +33,7 @@ extension Organisation {
 
     mutating func renameGroup(uuid: String, _ body: JSONValue) throws(APIError) -> GroupRecord {
         guard var group = group(uuid: uuid) else { throw APIError.notFound }
+        if group.system { throw APIError.detail(.forbidden, "Cannot modify system object.") }
         group.name = try validateGroupName(body, renaming: group)
         groups[group.id] = group
         return group
@@ -32,6 +41,7 @@ extension Organisation {
 
     mutating func deleteGroup(uuid: String) throws(APIError) {
         guard let group = group(uuid: uuid) else { throw APIError.notFound }
+        if group.system { throw APIError.detail(.forbidden, "Cannot delete system object.") }
         if let usedBy = group.usedBy {
             throw APIError.detail(.badRequest, "Group is being used by \(usedBy) which must be archived first.")
         }
@@ -42,26 +52,43 @@ extension Organisation {
         }
     }
 
-    /// A group name: at most 64 characters, no surrounding spaces, unique ignoring case.
+    /// A group name as the flavour checks it: DRF trims it first; TextIt and RapidPro 9 then apply
+    /// `NameValidator` (every failing rule reported), Weni `ContactGroup.is_valid_name`; then
+    /// uniqueness ignoring case (RapidPro 9's status groups `Active`, `Blocked`… included).
     private func validateGroupName(_ body: JSONValue, renaming existing: GroupRecord?) throws(APIError) -> String {
         guard case .object = body else {
             throw APIError.invalid("non_field_errors", "Request body should be a single JSON object")
         }
-        guard let value = body["name"], !value.isNull else { throw APIError.invalid("name", "This field is required.") }
-        guard case let .string(name) = value else { throw APIError.invalid("name", "Not a valid string.") }
+        guard let value = body["name"] else { throw APIError.invalid("name", "This field is required.") }
+        if value.isNull { throw APIError.invalid("name", "This field may not be null.") }
+        guard let sent = DRFChecks.text(value) else { throw APIError.invalid("name", "Not a valid string.") }
+        let name = sent.trimmingSpaces
         if name.isEmpty { throw APIError.invalid("name", "This field may not be blank.") }
-        if name.count > Self.maxNameLength {
-            throw APIError.invalid("name", "Ensure this field has no more than \(Self.maxNameLength) characters.")
+        var messages: [String] = []
+        let limit = Self.maxNameLength
+        if flavor == .weni {
+            let first = name.unicodeScalars.first!
+            if name.pythonLength > limit {
+                messages.append("Ensure this field has no more than \(limit) characters.")
+            } else if !(first.properties.isAlphabetic || first.properties.numericType != nil || first == "_") {
+                messages.append("Name contains illegal characters.")
+            }
+        } else {
+            if name.pythonLength > limit { messages.append("Cannot be longer than \(limit) characters.") }
+            for character in ["\"", "\\"] where name.contains(character) {
+                messages.append("Cannot contain the character: \(character)")
+                break
+            }
+            if name.contains("\0") { messages.append("Cannot contain null characters.") }
         }
-        if name.first!.isWhitespace || name.last!.isWhitespace {
-            throw APIError.invalid("name", "Name contains illegal characters.")
-        }
-        if name.contains("\"") || name.contains("\\") {
-            throw APIError.invalid("name", "Cannot contain the character: \(name.contains("\"") ? "\"" : "\\")")
-        }
+        let statusNames: Set<String> = flavor.statusGroupNamesClash ? ["active", "blocked", "stopped", "archived"] : []
         if let clash = group(name: name), clash.id != existing?.id {
-            throw APIError.invalid("name", "Must be unique.")
+            messages.append("This field must be unique.")
+        } else if statusNames.contains(name.lowercased()) {
+            messages.append("This field must be unique.")
         }
+        if flavor != .weni && name.pythonLength > limit { messages.append("Ensure this field has no more than \(limit) characters.") }
+        if !messages.isEmpty { throw APIError.invalid([("name", .array(messages.map(JSONValue.string)))]) }
         return name
     }
 }

@@ -21,6 +21,19 @@ struct Organisation: Sendable {
     var memberCounts: [Int: Int] = [:]
     var clock = MicrosecondClock()
     private var lastID = 0
+    /// Whose texts and rules the workspace follows.
+    let flavor: SandboxFlavor
+    /// The simulated flows (`SandboxFlow`).
+    var flow = SandboxFlow.none
+
+    init(flavor: SandboxFlavor = .textit) {
+        self.flavor = flavor
+        if flavor.hasOpenTicketsGroup {
+            // `ContactGroup.create_system_groups`: a smart system group, listed by groups.json.
+            let id = nextID()
+            groups[id] = GroupRecord(id: id, uuid: Self.newUUID(), name: "Open Tickets", query: "tickets > 0", usedBy: nil, system: true)
+        }
+    }
 
     mutating func nextID() -> Int {
         lastID += 1
@@ -31,8 +44,17 @@ struct Organisation: Sendable {
 
     // MARK: Lookups
 
+    /// The contact with `uuid`, deleted ones included (the platform's lookups by UUID find them).
     func contact(uuid: String) -> ContactRecord? {
         contactByUUID[uuid.lowercased()].flatMap { contacts[$0] }
+    }
+
+    /// An active contact by UUID or by URN (normalised when it is one), as
+    /// `contact_actions.json` and the admin API look contacts up.
+    func activeContact(reference: String) -> ContactRecord? {
+        if let byUUID = contact(uuid: reference), byUUID.isActive { return byUUID }
+        let urn = PlatformURN.normalise(reference, flavor: flavor) ?? reference
+        return contact(urn: urn)
     }
 
     func contact(urn: String) -> ContactRecord? {
@@ -74,7 +96,7 @@ struct Organisation: Sendable {
         return [
             "uuid": .string(contact.uuid),
             "name": contact.name.json,
-            "status": "active",
+            "status": .string(contact.status.rawValue),
             "language": contact.language.json,
             "urns": .array(contact.urns.map(JSONValue.string)),
             "groups": .array(groupRefs),
@@ -88,7 +110,10 @@ struct Organisation: Sendable {
 
     /// Both spellings: `name`/`type` (current) and `label`/`value_type` (older servers).
     func json(_ field: FieldRecord) -> JSONValue {
-        [
+        if flavor == .weni {
+            return ["key": .string(field.key), "label": .string(field.label), "value_type": .string(field.type.oldName), "pinned": false]
+        }
+        return [
             "key": .string(field.key),
             "name": .string(field.label),
             "type": .string(field.type.rawValue),
@@ -101,14 +126,13 @@ struct Organisation: Sendable {
         ]
     }
 
+    /// Weni's group object has no `system` member.
     func json(_ group: GroupRecord) -> JSONValue {
-        [
-            "uuid": .string(group.uuid),
-            "name": .string(group.name),
-            "query": group.query.json,
-            "status": "ready",
-            "system": false,
-            "count": .number(Double(memberCount(ofGroup: group.id))),
+        var members: [(String, JSONValue)] = [
+            ("uuid", .string(group.uuid)), ("name", .string(group.name)), ("query", group.query.json), ("status", "ready"),
         ]
+        if flavor != .weni { members.append(("system", .bool(group.system))) }
+        members.append(("count", .number(Double(memberCount(ofGroup: group.id)))))
+        return .object(members)
     }
 }

@@ -7,13 +7,10 @@ enum FieldType: String, CaseIterable, Sendable {
     /// The name the older `value_type` member uses (`numeric` for numbers).
     var oldName: String { self == .number ? "numeric" : rawValue }
 
-    /// Either spelling, as servers old and new accept them.
-    init?(anyName: String) {
-        if anyName == "numeric" {
-            self = .number
-        } else {
-            self.init(rawValue: anyName)
-        }
+    /// A `value_type` (older spelling: `numeric`, not `number`).
+    init?(oldName: String) {
+        guard let type = FieldType.allCases.first(where: { $0.oldName == oldName }) else { return nil }
+        self = type
     }
 }
 
@@ -32,6 +29,20 @@ struct GroupRecord: Sendable {
     let query: String?
     /// What keeps the group from being deleted (e.g. "campaigns"), seeded by tests.
     let usedBy: String?
+    /// A group the platform made (e.g. "Open Tickets"): listed, but `403` to rename or delete.
+    var system = false
+}
+
+/// A contact's status (`Contact.STATUS_*`): only active contacts can be put in groups.
+public enum ContactStatus: String, Sendable, CaseIterable, Codable {
+    /// The default.
+    case active
+    /// Blocked by an agent (`contact_actions.json` `block`; `unblock` makes it active again).
+    case blocked
+    /// The person opted out (a stop keyword, a channel's opt-out).
+    case stopped
+    /// Archived by an agent, e.g. before deletion.
+    case archived
 }
 
 struct ContactRecord: Sendable {
@@ -41,6 +52,10 @@ struct ContactRecord: Sendable {
     var language: String?
     var urns: [String]
     var groupIDs: [Int]
+    var status: ContactStatus = .active
+    /// `false` once deleted: deletion is soft on the platform (`Contact.release`), so the UUID
+    /// still names the contact (`POST ?uuid=` answers 400, not 404) while lists leave it out.
+    var isActive = true
     /// Values as sent, by field key; a missing key is an empty value. What the API shows is
     /// derived per the field's current type (`Organisation.value(of:for:)`), so a retyped field
     /// re-reads the same text, as on the platform.

@@ -29,6 +29,10 @@ public final class Sandbox: Sendable {
     /// Starts listening and returns once the port is bound.
     /// - Throws: when the address cannot be bound (e.g. the port is taken).
     public static func start(_ options: SandboxOptions, logger: Logger) async throws -> Sandbox {
+        if let problem = options.throttle.problem { throw SandboxStartError(host: options.host, port: options.port, reason: problem) }
+        if LanguageCodes.known == nil {
+            logger.warning("ISO 639-3 table not found; any three letters pass as a language", metadata: ["path": "\(LanguageCodes.path)"])
+        }
         let core = SandboxCore(options: options)
         let bound = BoundPort()
         let app = Application(
@@ -57,7 +61,7 @@ public final class Sandbox: Sendable {
             throw error
         }
         core.setAddress(host: options.host, port: port)
-        logger.info("sandbox listening", metadata: ["url": "\(core.baseURL)"])
+        logger.info("sandbox listening", metadata: ["url": "\(core.baseURL)", "flavor": "\(options.flavor.rawValue)"])
         return Sandbox(baseURL: core.baseURL, port: port, core: core, services: services, server: server)
     }
 
@@ -72,6 +76,32 @@ public final class Sandbox: Sendable {
 
     /// Changes the faults for the requests that follow (e.g. 100 % failures, then none).
     public func setChaos(_ chaos: SandboxChaos) { core.chaos.withLock { $0.update(chaos) } }
+
+    /// The platform flavour this sandbox reproduces.
+    public var flavor: SandboxFlavor { core.flavor }
+
+    /// The request budget in force now.
+    public func throttle() -> SandboxThrottle { core.throttle.withLock { $0.settings } }
+
+    /// Changes the request budget for the requests that follow (what was counted stays counted).
+    /// - Throws: `SandboxAdminError` when a rate is not `N/s`, `N/m`, `N/h` or `N/d`.
+    public func setThrottle(_ throttle: SandboxThrottle) throws {
+        if let problem = throttle.problem { throw SandboxAdminError(problem) }
+        core.throttle.withLock { $0.update(throttle) }
+    }
+
+    /// The simulated flows in force now.
+    public func flow() -> SandboxFlow { core.endpoints.organisation.withLock { $0.flow } }
+
+    /// Changes what the simulated flows do to contacts created from now on.
+    public func setFlow(_ flow: SandboxFlow) { core.endpoints.organisation.withLock { $0.flow = flow } }
+
+    /// Sets a contact's status as an agent or an opt-out would (e.g. `.stopped`), by UUID or URN.
+    /// - Throws: `SandboxAdminError` when no active contact has that UUID or URN.
+    @discardableResult
+    public func setContactStatus(_ contact: String, to status: ContactStatus) throws -> SandboxState.Contact {
+        try core.setContactStatus(contact, to: status)
+    }
 
     /// Adds a group the API cannot create: a query-based (smart) one, or one in use by
     /// campaigns, flows or triggers (`usedBy`, e.g. `"campaigns"`), which cannot be deleted.
@@ -90,6 +120,12 @@ public final class Sandbox: Sendable {
     }
 }
 
+/// Why an admin change was refused.
+public struct SandboxAdminError: Error, CustomStringConvertible {
+    public let description: String
+    init(_ description: String) { self.description = description }
+}
+
 /// Why a sandbox could not start.
 public struct SandboxStartError: Error, CustomStringConvertible {
     public let host: String
@@ -104,15 +140,21 @@ public struct SandboxStartError: Error, CustomStringConvertible {
 final class SandboxCore: Sendable {
     let token: String
     let pageSize: Int
-    let endpoints = Endpoints()
+    let flavor: SandboxFlavor
+    let endpoints: Endpoints
     let chaos: Mutex<ChaosEngine>
+    let throttle: Mutex<ThrottleWindows>
     let stats = Mutex(StatsCounter())
     private let address = Mutex("127.0.0.1:0")
 
     init(options: SandboxOptions) {
         token = options.token
         pageSize = max(1, options.pageSize)
+        flavor = options.flavor
+        endpoints = Endpoints(flavor: options.flavor)
         chaos = Mutex(ChaosEngine(settings: options.chaos, seed: options.seed))
+        throttle = Mutex(ThrottleWindows(settings: options.throttle))
+        endpoints.organisation.withLock { $0.flow = options.flow }
     }
 
     func setAddress(host: String, port: Int) {
@@ -125,6 +167,15 @@ final class SandboxCore: Sendable {
     var baseURL: String { "http://" + hostAndPort() }
 
     func state() -> SandboxState { endpoints.organisation.withLock { $0.snapshot } }
+
+    func setContactStatus(_ reference: String, to status: ContactStatus) throws(SandboxAdminError) -> SandboxState.Contact {
+        try endpoints.organisation.withLock { org throws(SandboxAdminError) in
+            guard let contact = org.activeContact(reference: reference) else {
+                throw SandboxAdminError("no active contact has the UUID or URN \(reference)")
+            }
+            return org.snapshot(of: org.setStatus(status, ofContact: contact.id))
+        }
+    }
 }
 
 /// The port the server bound, handed from its `onServerRunning` callback to `start`.

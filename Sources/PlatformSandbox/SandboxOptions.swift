@@ -12,6 +12,13 @@ public struct SandboxOptions: Sendable {
     public var seed: UInt64
     /// Results per list page (the platform's default is 250); small pages exercise `next` links.
     public var pageSize: Int
+    /// Which platform's texts and rules to reproduce (default: TextIt / current RapidPro).
+    public var flavor: SandboxFlavor
+    /// The platform's request budget per scope; unlimited by default. Changeable later with
+    /// `Sandbox.setThrottle` or `POST /_sandbox/throttle`.
+    public var throttle: SandboxThrottle
+    /// What the simulated flows do (e.g. put every new contact in "Opted In"); changeable later.
+    public var flow: SandboxFlow
 
     public init(
         host: String = "127.0.0.1",
@@ -21,7 +28,10 @@ public struct SandboxOptions: Sendable {
         failRate: Double = 0,
         ratePerSecond: Double? = nil,
         seed: UInt64 = 1,
-        pageSize: Int = 250
+        pageSize: Int = 250,
+        flavor: SandboxFlavor = .textit,
+        throttle: SandboxThrottle = .unlimited,
+        flow: SandboxFlow = .none
     ) {
         self.host = host
         self.port = port
@@ -29,6 +39,9 @@ public struct SandboxOptions: Sendable {
         self.chaos = SandboxChaos(latencyMs: latencyMs, failRate: failRate, ratePerSecond: ratePerSecond)
         self.seed = seed
         self.pageSize = pageSize
+        self.flavor = flavor
+        self.throttle = throttle
+        self.flow = flow
     }
 }
 
@@ -39,7 +52,9 @@ public struct SandboxChaos: Sendable, Equatable, Codable {
     /// Fraction (0...1) of API requests answered with a 5xx instead, drawn from the seeded sequence.
     public var failRate: Double
     /// Request budget per second (a token bucket holding at most one second's worth, at least 1);
-    /// past it the answer is `429` with `Retry-After`. `nil`: no limit.
+    /// past it the answer is `429` with `Retry-After`. `nil`: no limit. Kept for existing callers
+    /// (chaos storms, benchmarks); the platform's own budget, per scope and in a sliding window,
+    /// is `SandboxOptions.throttle`. Both apply when both are set.
     public var ratePerSecond: Double?
     /// Whether reads count against `ratePerSecond` too; by default only writes do, as on the platform.
     public var throttleReads: Bool

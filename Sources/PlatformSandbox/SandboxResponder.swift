@@ -9,9 +9,12 @@ struct SandboxResponder: HTTPResponder {
 
     let core: SandboxCore
 
+    /// Bodies past this answer `413` (the platform's proxies refuse them before Django).
+    static let maxBodyBytes = 8 << 20
+
     func respond(to request: Request, context: Context) async throws -> Response {
         let path = request.uri.path
-        if path.hasPrefix("/_sandbox/") { return await control(request, path: path) }
+        if path.hasPrefix("/_sandbox/") { return await SandboxAdmin(core: core).answer(request, path: path) }
 
         let endpoint = Self.endpointName(path)
         let answer: Response
@@ -21,26 +24,35 @@ struct SandboxResponder: HTTPResponder {
             answer = Self.response(error)
         }
         core.stats.withLock {
-            $0.record(endpoint: endpoint ?? "other", method: request.method.rawValue, status: answer.status.code)
+            $0.record(endpoint: endpoint ?? "other", method: request.method.rawValue, status: answer.status.code,
+                      scope: endpoint.map(ThrottleScope.of(endpoint:)))
         }
         return answer
     }
 
     private func answerAPI(_ request: Request, endpoint: String?) async throws -> Response {
-        guard let endpoint else { throw APIError.notFound }
         let chaos = core.chaos.withLock { $0.settings }
         // No tolerance: by default a timer may fire up to 10 % late, and the latency is a promise.
         if chaos.latencyMs > 0 { try await Task.sleep(for: .milliseconds(chaos.latencyMs), tolerance: .zero) }
+        // Every request may fail, reads and unknown paths included, as behind a failing proxy.
         if case let .serverError(status) = core.chaos.withLock({ $0.drawFailure() }) {
             return Self.injectedFault(status: status)
         }
+        guard let endpoint else { throw APIError.notFound }
         try authenticate(request.headers[.authorization], rejectAll: chaos.rejectAllTokens)
         if case let .throttled(seconds) = core.chaos.withLock({ $0.takeToken(isWrite: request.method != .get) }) {
-            var error = APIError.detail(.tooManyRequests, "Request was throttled. Expected available in \(seconds) seconds.")
-            error.headers = [("Retry-After", String(seconds))]
-            throw error
+            throw Self.throttled(wait: seconds)
         }
-        let bytes = try await request.body.collect(upTo: 8 << 20)
+        // DRF checks throttles after authentication and before the view reads the body.
+        if let wait = core.throttle.withLock({ $0.admit(ThrottleScope.of(endpoint: endpoint)) }) {
+            throw Self.throttled(wait: wait)
+        }
+        let bytes: ByteBuffer
+        do {
+            bytes = try await request.body.collect(upTo: Self.maxBodyBytes)
+        } catch {
+            throw APIError.detail(.contentTooLarge, "Request body exceeds \(Self.maxBodyBytes >> 20) MiB.")
+        }
         let body: JSONValue
         if bytes.readableBytes == 0 {
             body = [:]
@@ -57,6 +69,13 @@ struct SandboxResponder: HTTPResponder {
         )
         let answer = try core.endpoints.answer(apiRequest)
         return Self.response(status: answer.status, body: answer.body)
+    }
+
+    /// DRF's `Throttled`: `429`, `Retry-After` in whole seconds, the same number in the text.
+    static func throttled(wait: Int) -> APIError {
+        var error = APIError.detail(.tooManyRequests, ThrottleWindows.message(wait: wait))
+        error.headers = [("Retry-After", String(wait))]
+        return error
     }
 
     /// Django REST framework's token check: no `Token` header → "not provided", a wrong one → "Invalid".
@@ -82,26 +101,6 @@ struct SandboxResponder: HTTPResponder {
         if name.hasSuffix("/") { name.removeLast() }
         if !name.hasSuffix(".json") { name += ".json" }
         return Endpoints.names.contains(name) ? name : nil
-    }
-
-    /// Read-outs and the chaos switch for other processes; never authenticated, faulted or counted.
-    private func control(_ request: Request, path: String) async -> Response {
-        switch (path, request.method) {
-        case ("/_sandbox/state", .get): return Self.response(status: .ok, encoding: core.state())
-        case ("/_sandbox/stats", .get): return Self.response(status: .ok, encoding: core.stats.withLock { $0.snapshot })
-        case ("/_sandbox/chaos", .get): return Self.response(status: .ok, encoding: core.chaos.withLock { $0.settings })
-        case ("/_sandbox/chaos", .post):
-            let bytes = (try? await request.body.collect(upTo: 1 << 16)).map { Array($0.readableBytesView) } ?? []
-            guard let patch = try? JSONDecoder().decode(SandboxChaos.Patch.self, from: Data(bytes)) else {
-                return Self.response(APIError.detail(.badRequest, "Expected a JSON object with any of latencyMs, failRate, ratePerSecond (0 = none), throttleReads, rejectAllTokens."))
-            }
-            let settings = core.chaos.withLock { engine in
-                engine.update(patch.applied(to: engine.settings))
-                return engine.settings
-            }
-            return Self.response(status: .ok, encoding: settings)
-        default: return Self.response(APIError.notFound)
-        }
     }
 
     // MARK: Responses

@@ -3,6 +3,8 @@ public struct SandboxState: Sendable, Equatable, Codable {
     public struct Contact: Sendable, Equatable, Codable {
         public var uuid: String
         public var name: String?
+        /// `active`, `blocked`, `stopped` or `archived`.
+        public var status: ContactStatus
         public var language: String?
         public var urns: [String]
         /// Group names, in the contact's order.
@@ -28,11 +30,11 @@ public struct SandboxState: Sendable, Equatable, Codable {
         public var count: Int
     }
 
-    /// Most recently modified first.
+    /// Active (not deleted) contacts, most recently modified first.
     public var contacts: [Contact]
     /// Oldest first.
     public var fields: [Field]
-    /// Oldest first.
+    /// User groups (system groups such as "Open Tickets" left out), oldest first.
     public var groups: [Group]
 
     /// The contact holding `urn` (in its normalised form, e.g. `ext:123`).
@@ -55,21 +57,23 @@ extension Organisation {
         return values
     }
 
+    func snapshot(of contact: ContactRecord) -> SandboxState.Contact {
+        SandboxState.Contact(
+            uuid: contact.uuid, name: contact.name, status: contact.status, language: contact.language, urns: contact.urns,
+            groups: contact.groupIDs.compactMap { groups[$0]?.name },
+            fields: fieldValues(of: contact),
+            createdOn: MicrosecondClock.format(contact.createdOn),
+            modifiedOn: MicrosecondClock.format(contact.modifiedOn)
+        )
+    }
+
     var snapshot: SandboxState {
         SandboxState(
-            contacts: contacts(matching: ContactFilter()).map { contact in
-                SandboxState.Contact(
-                    uuid: contact.uuid, name: contact.name, language: contact.language, urns: contact.urns,
-                    groups: contact.groupIDs.compactMap { groups[$0]?.name },
-                    fields: fieldValues(of: contact),
-                    createdOn: MicrosecondClock.format(contact.createdOn),
-                    modifiedOn: MicrosecondClock.format(contact.modifiedOn)
-                )
-            },
+            contacts: contacts(matching: ContactFilter()).map { snapshot(of: $0) },
             fields: fields.values.sorted { $0.id < $1.id }.map {
                 SandboxState.Field(key: $0.key, label: $0.label, type: $0.type.rawValue)
             },
-            groups: groups.values.sorted { $0.id < $1.id }.map {
+            groups: groups.values.filter { !$0.system }.sorted { $0.id < $1.id }.map {
                 SandboxState.Group(uuid: $0.uuid, name: $0.name, query: $0.query, count: memberCount(ofGroup: $0.id))
             }
         )

@@ -16,11 +16,26 @@ public struct SandboxStats: Sendable, Equatable, Codable {
     public var total: Int
     /// Sorted by endpoint, method, status.
     public var calls: [Calls]
+    /// API calls answered per throttle scope (`v2.contacts`, `v2`), whatever their status.
+    public var scopeCalls: [String: Int]
+    /// `429` answers per throttle scope (the platform's budget and `SandboxChaos.ratePerSecond`).
+    public var scopeThrottled: [String: Int]
 
-    public init(total: Int = 0, calls: [Calls] = []) {
+    public init(total: Int = 0, calls: [Calls] = [], scopeCalls: [String: Int] = [:], scopeThrottled: [String: Int] = [:]) {
         self.total = total
         self.calls = calls
+        self.scopeCalls = scopeCalls
+        self.scopeThrottled = scopeThrottled
     }
+
+    /// Calls answered in `scope` ("contacts-scope calls" for `.contacts`).
+    public func calls(scope: ThrottleScope) -> Int { scopeCalls[scope.rawValue] ?? 0 }
+
+    /// `429` answers in `scope`.
+    public func throttled(scope: ThrottleScope) -> Int { scopeThrottled[scope.rawValue] ?? 0 }
+
+    /// Every `429` answered.
+    public var throttledTotal: Int { scopeThrottled.values.reduce(0, +) }
 
     /// Calls matching every filter given (`nil` matches any).
     public func count(endpoint: String? = nil, method: String? = nil, status: Int? = nil) -> Int {
@@ -49,15 +64,22 @@ struct StatsCounter: Sendable {
 
     private var counts: [Key: Int] = [:]
     private var total = 0
+    private var scopeCalls: [String: Int] = [:]
+    private var scopeThrottled: [String: Int] = [:]
 
-    mutating func record(endpoint: String, method: String, status: Int) {
+    /// - Parameter scope: the throttle scope of a known endpoint (`nil` for unknown paths).
+    mutating func record(endpoint: String, method: String, status: Int, scope: ThrottleScope? = nil) {
         counts[Key(endpoint: endpoint, method: method, status: status), default: 0] += 1
         total += 1
+        if let scope {
+            scopeCalls[scope.rawValue, default: 0] += 1
+            if status == 429 { scopeThrottled[scope.rawValue, default: 0] += 1 }
+        }
     }
 
     var snapshot: SandboxStats {
         let calls = counts.map { SandboxStats.Calls(endpoint: $0.endpoint, method: $0.method, status: $0.status, count: $1) }
             .sorted { ($0.endpoint, $0.method, $0.status) < ($1.endpoint, $1.method, $1.status) }
-        return SandboxStats(total: total, calls: calls)
+        return SandboxStats(total: total, calls: calls, scopeCalls: scopeCalls, scopeThrottled: scopeThrottled)
     }
 }

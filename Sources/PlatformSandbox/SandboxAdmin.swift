@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+
+/// `/_sandbox/…`: read-outs and switches for tests and other processes; never authenticated,
+/// faulted, throttled or counted.
+///
+/// - `GET /_sandbox/state`, `GET /_sandbox/stats`
+/// - `GET|POST /_sandbox/chaos` (latencyMs, failRate, ratePerSecond, throttleReads, rejectAllTokens)
+/// - `GET|POST /_sandbox/throttle` `{"contacts": "1200/m", "v2": null}` (absent: unchanged, null: unlimited)
+/// - `GET|POST /_sandbox/flow` `{"groupOnCreate": "Opted In"}` (null: flows do nothing)
+/// - `POST /_sandbox/contacts/status` `{"contact": <uuid or urn>, "status": "stopped"}`
+struct SandboxAdmin {
+    let core: SandboxCore
+
+    func answer(_ request: Request, path: String) async -> Response {
+        let body: JSONValue? = request.method == .post ? await Self.body(of: request) : nil
+        switch (path, request.method) {
+        case ("/_sandbox/state", .get): return SandboxResponder.response(status: .ok, encoding: core.state())
+        case ("/_sandbox/stats", .get): return SandboxResponder.response(status: .ok, encoding: core.stats.withLock { $0.snapshot })
+        case ("/_sandbox/chaos", .get): return SandboxResponder.response(status: .ok, encoding: core.chaos.withLock { $0.settings })
+        case ("/_sandbox/chaos", .post):
+            guard let bytes = body?.serialized(), let patch = try? JSONDecoder().decode(SandboxChaos.Patch.self, from: Data(bytes.utf8)) else {
+                return refusal("Expected a JSON object with any of latencyMs, failRate, ratePerSecond (0 = none), throttleReads, rejectAllTokens.")
+            }
+            let settings = core.chaos.withLock { engine in
+                engine.update(patch.applied(to: engine.settings))
+                return engine.settings
+            }
+            return SandboxResponder.response(status: .ok, encoding: settings)
+        case ("/_sandbox/throttle", .get): return SandboxResponder.response(status: .ok, encoding: core.throttle.withLock { $0.settings })
+        case ("/_sandbox/throttle", .post): return setThrottle(body)
+        case ("/_sandbox/flow", .get):
+            return SandboxResponder.response(status: .ok, encoding: core.endpoints.organisation.withLock { $0.flow })
+        case ("/_sandbox/flow", .post):
+            guard case .object = body, let value = body?["groupOnCreate"], value.isNull || value.stringValue?.isEmpty == false else {
+                return refusal("Expected {\"groupOnCreate\": <group name or null>}.")
+            }
+            let flow = SandboxFlow(groupOnCreate: value.stringValue)
+            core.endpoints.organisation.withLock { $0.flow = flow }
+            return SandboxResponder.response(status: .ok, encoding: flow)
+        case ("/_sandbox/contacts/status", .post):
+            guard let contact = body?["contact"]?.stringValue, let name = body?["status"]?.stringValue,
+                  let status = ContactStatus(rawValue: name) else {
+                return refusal("Expected {\"contact\": <uuid or urn>, \"status\": \"active\"|\"blocked\"|\"stopped\"|\"archived\"}.")
+            }
+            do {
+                return SandboxResponder.response(status: .ok, encoding: try core.setContactStatus(contact, to: status))
+            } catch {
+                return SandboxResponder.response(APIError.detail(.notFound, error.description))
+            }
+        default: return SandboxResponder.response(APIError.notFound)
+        }
+    }
+
+    /// Members given change: a rate string sets the scope's budget, `null` removes it.
+    private func setThrottle(_ body: JSONValue?) -> Response {
+        guard case let .object(members)? = body, !members.isEmpty,
+              members.allSatisfy({ ["contacts", "v2"].contains($0.0) && ($0.1.isNull || $0.1.stringValue != nil) }) else {
+            return refusal("Expected {\"contacts\": \"N/s|m|h|d\" or null, \"v2\": … } (absent members stay as they are).")
+        }
+        var new = core.throttle.withLock { $0.settings }
+        if let value = body?["contacts"] { new.contacts = value.stringValue }
+        if let value = body?["v2"] { new.v2 = value.stringValue }
+        if let problem = new.problem { return refusal(problem) }
+        core.throttle.withLock { $0.update(new) }
+        return SandboxResponder.response(status: .ok, encoding: new)
+    }
+
+    private func refusal(_ message: String) -> Response {
+        SandboxResponder.response(APIError.detail(.badRequest, message))
+    }
+
+    private static func body(of request: Request) async -> JSONValue? {
+        guard let bytes = try? await request.body.collect(upTo: 1 << 16) else { return nil }
+        return JSONValue.parse(Array(bytes.readableBytesView))
+    }
+}
