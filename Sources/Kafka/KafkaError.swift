@@ -17,6 +17,11 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
         self.context = context
     }
 
+    /// An error from a librdkafka code (tests, and callers classifying codes they were given).
+    public init(code: Int32, context: String = "") {
+        self.init(rd_kafka_resp_err_t(rawValue: code), context: context)
+    }
+
     init(configuration message: String, context: String) {
         code = RD_KAFKA_RESP_ERR__INVALID_ARG.rawValue
         name = "_INVALID_ARG"
@@ -46,6 +51,25 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
     public var isTimeout: Bool {
         code == RD_KAFKA_RESP_ERR__MSG_TIMED_OUT.rawValue || code == RD_KAFKA_RESP_ERR__TIMED_OUT.rawValue
     }
+}
+
+extension KafkaError {
+    /// A produce failure that retrying the same record cannot cure: the record itself is refused
+    /// (too large, invalid) or the client is not allowed to write (authorization, a fatal
+    /// producer state, bad configuration). Everything else (timeouts, leader moves, brokers
+    /// down) is transient. Callers must not retry a permanent failure in a loop: it would
+    /// never end, and a partition would stall behind it.
+    public var isPermanent: Bool { Self.permanentCodes.contains(code) }
+
+    static let permanentCodes: Set<Int32> = Set([
+        RD_KAFKA_RESP_ERR_MSG_SIZE_TOO_LARGE, RD_KAFKA_RESP_ERR_RECORD_LIST_TOO_LARGE, RD_KAFKA_RESP_ERR_INVALID_RECORD,
+        RD_KAFKA_RESP_ERR_INVALID_MSG, RD_KAFKA_RESP_ERR_INVALID_MSG_SIZE, RD_KAFKA_RESP_ERR_INVALID_TIMESTAMP,
+        RD_KAFKA_RESP_ERR_INVALID_REQUIRED_ACKS, RD_KAFKA_RESP_ERR_POLICY_VIOLATION, RD_KAFKA_RESP_ERR_UNSUPPORTED_FOR_MESSAGE_FORMAT,
+        RD_KAFKA_RESP_ERR_UNSUPPORTED_COMPRESSION_TYPE, RD_KAFKA_RESP_ERR_TOPIC_AUTHORIZATION_FAILED,
+        RD_KAFKA_RESP_ERR_CLUSTER_AUTHORIZATION_FAILED, RD_KAFKA_RESP_ERR_TRANSACTIONAL_ID_AUTHORIZATION_FAILED,
+        RD_KAFKA_RESP_ERR_SASL_AUTHENTICATION_FAILED, RD_KAFKA_RESP_ERR__AUTHENTICATION, RD_KAFKA_RESP_ERR__FATAL,
+        RD_KAFKA_RESP_ERR__INVALID_ARG, RD_KAFKA_RESP_ERR__INVALID_TYPE,
+    ].map(\.rawValue))
 }
 
 extension rd_kafka_resp_err_t {

@@ -34,11 +34,15 @@ extension StringProtocol {
         return utf8.elementsEqual(other.utf8) { $0.asciiLowercased == $1.asciiLowercased }
     }
 
-    /// `count <= limit`, without counting Characters when the bytes already decide it
-    /// (a Character is at least one byte).
+    /// At most `limit` characters as the platform counts them: it is Python/Django, whose
+    /// `len()` counts code points (a letter with 50 combining marks is 51, not one Character).
+    /// The bytes decide it first when they can (a code point is at least one byte).
     func hasAtMost(_ limit: Int) -> Bool {
-        utf8.count <= limit || count <= limit
+        utf8.count <= limit || unicodeScalars.count <= limit
     }
+
+    /// The length the platform sees (Python's `len()`: code points).
+    var platformLength: Int { unicodeScalars.count }
 }
 
 extension String {

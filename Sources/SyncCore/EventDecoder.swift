@@ -11,6 +11,11 @@ public struct EventDecoder: Sendable {
         guard let rule = configuration.rule(for: record.topic) else {
             return .reject(Rejection(.unmappedTopic, "topic \(record.topic) has no rule in the mapping and unlisted topics are refused"))
         }
+        // Hostile sizes are refused here, with a reason, before they can reach a versions record
+        // or a dead-letter header that the producer would refuse (a stalled partition).
+        if let key = record.key, key.count > Self.maxKeyBytes {
+            return .reject(Rejection(.invalidMember, "the record key is \(key.count) bytes; at most \(Self.maxKeyBytes) are accepted (keys are entity ids)"))
+        }
         guard let bytes = record.value else {
             // Debezium follows a delete with a null-valued tombstone for compaction: nothing to do.
             if rule.format == .debezium { return .skip(.tombstone) }
@@ -26,11 +31,19 @@ public struct EventDecoder: Sendable {
             case .debezium: try decodeDebezium(document, record: record, rule: rule)
             case .mapped: try decodeMapped(document, record: record, rule: rule)
             }
+            guard change.eventID.utf8.count <= Self.maxEventIDBytes else {
+                return .reject(Rejection(.invalidMember, "the event id is \(change.eventID.utf8.count) bytes; at most \(Self.maxEventIDBytes) are accepted (it is stored in the versions topic and dead-letter headers)"))
+            }
             return .change(change)
         } catch {
             return .reject(error)
         }
     }
+
+    /// Record keys above this are refused (`invalid_member`): a key is an entity id.
+    public static let maxKeyBytes = 4096
+    /// Event ids above this are refused (`invalid_member`): ids are UUIDs, ULIDs or the like.
+    public static let maxEventIDBytes = 512
 
     func extURN(prefix: String, id: String, place: String) throws(Rejection) -> URN {
         let trimmed = id.trimmingSpaces()

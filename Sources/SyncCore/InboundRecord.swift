@@ -67,11 +67,15 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     public let reason: Reason
-    public let message: String
+    /// The message with personal values bracketed (`PersonalData`): what log lines get, so
+    /// the log handler can mask them.
+    public let markedMessage: String
+    /// The message as people read it (dead-letter headers, `dlq inspect`, tests).
+    public var message: String { PersonalData.unmarked(markedMessage) }
 
     public init(_ reason: Reason, _ message: String) {
         self.reason = reason
-        self.message = message
+        self.markedMessage = message
     }
 
     public var description: String { "\(reason.rawValue): \(message)" }

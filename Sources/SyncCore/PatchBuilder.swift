@@ -1,3 +1,4 @@
+import Foundation
 /// Turns member values found in an event into a validated `ContactPatch`, with the platform's
 /// rules, so bad data is refused before any call. Each value comes with the place it was read
 /// from (e.g. `data.phone (JSON pointer /data/phone)`), which every rejection names.
@@ -13,7 +14,7 @@ struct PatchBuilder {
         guard let text = value.scalarText else { throw Rejection(.invalidName, "\(place) must be a string, got \(value.kind)") }
         let trimmed = text.trimmingSpaces()
         guard trimmed.hasAtMost(Self.maxName) else {
-            throw Rejection(.invalidName, "\(place) has \(trimmed.count) characters; the platform allows at most \(Self.maxName)")
+            throw Rejection(.invalidName, "\(place) has \(trimmed.platformLength) characters (code points, as the platform counts them); the platform allows at most \(Self.maxName)")
         }
         patch.name = trimmed.isEmpty ? .clear : .set(trimmed)
     }
@@ -32,12 +33,13 @@ struct PatchBuilder {
             update = .clear
         } else {
             guard let text = value.scalarText, !text.trimmingSpaces().isEmpty else {
-                throw Rejection(.invalidURN, "\(place) must be a non-empty string, got \(value.preview)")
+                throw Rejection(.invalidURN, "\(place) must be a non-empty string, got \(PersonalData.marked(value.preview))")
             }
             // Accept both "+5582…" and "tel:+5582…" from producers.
             let path = Self.droppingScheme(scheme, from: text)
             do { update = .set(try URN(scheme: scheme, path: path, defaultCountryCode: defaultCountryCode)) } catch {
-                throw Rejection(.invalidURN, "\(place): \(error)")
+                // The value is personal data, valid or not: bracketed so that logs mask it.
+                throw Rejection(.invalidURN, "\(place): Invalid URN: \(PersonalData.marked(error.urn)) (\(error.problem))")
             }
         }
         switch scheme {
@@ -78,7 +80,12 @@ struct PatchBuilder {
         }
         switch value {
         case .null: patch.fields[label] = .clear
-        case .number(let digits): patch.fields[label] = .set(.number(digits))
+        case .number(let digits):
+            // `1e999999` is valid JSON but no number the platform stores: refused, never made up.
+            guard Self.isRepresentable(digits) else {
+                throw Rejection(.invalidFieldValue, "\(place()) = \(JSON.number(digits).preview) is out of range for a number field")
+            }
+            patch.fields[label] = .set(.number(digits))
         case .bool(let flag): patch.fields[label] = .set(.text(flag ? "true" : "false"))
         case .string(let text):
             if text.isEmpty { patch.fields[label] = .clear }
@@ -93,6 +100,14 @@ struct PatchBuilder {
             }
         case .array, .object: throw Rejection(.invalidFieldValue, "\(place()) must be text, a number, a datetime or null, got \(value.kind)")
         }
+    }
+
+    /// Whether a JSON number survives as a decimal (the platform stores numbers as decimals).
+    /// Plain integers and short decimals, nearly all of them, skip the conversion.
+    static func isRepresentable(_ digits: String) -> Bool {
+        if digits.utf8.count <= 18, !digits.utf8.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) { return true }
+        guard let decimal = Decimal(string: digits), !decimal.isNaN, let double = Double(digits), double.isFinite else { return false }
+        return true
     }
 
     /// `text` without a leading `scheme:` (as `text.hasPrefix("\(scheme):")` sees it).
@@ -132,7 +147,7 @@ extension JSON {
     var preview: String {
         switch self {
         case .string(let s): "\"\(s.count > 40 ? String(s.prefix(40)) + "…" : s)\""
-        case .number(let n): n
+        case .number(let n): n.count > 40 ? String(n.prefix(40)) + "…" : n
         default: kind
         }
     }

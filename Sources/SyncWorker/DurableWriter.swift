@@ -1,12 +1,27 @@
 import Foundation
 import Kafka
+import PlatformClient
 import Logging
+import Metrics
 import SyncCore
+import Synchronization
+
+/// What the worker does when the dead-letter (or versions) topic refuses a record permanently
+/// (too large even after shrinking, not authorised, invalid): never a silent endless loop.
+public enum RefusedWritePolicy: String, Sendable, CaseIterable {
+    /// Stop the worker with an error (offsets committed up to the refused record, exit 1),
+    /// as Kafka Connect's `errors.tolerance=none` and Arroyo's DLQ limit do: a restart stops
+    /// on the same record until an operator acts, which is the alert.
+    case halt
+    /// Log the refusal (error level, with where the original is), count it, and move on: the
+    /// record is lost to the dead-letter topic but its partition keeps flowing.
+    case skip
+}
 
 /// Writes the records that must be durable before an offset is committed: dead letters and
-/// applied versions. A write is retried (with back-off) until the broker confirms it, so
-/// "done" really means durable; while it fails, the record stays pending and nothing past it
-/// is committed.
+/// applied versions. A transient failure is retried (with back-off) until the broker confirms,
+/// so "done" really means durable; while it fails, the record stays pending and nothing past
+/// it is committed. A permanent refusal follows the `RefusedWritePolicy`.
 final class DurableWriter: Sendable {
     let producer: KafkaProducer
     let deadLetterTopic: String
@@ -15,9 +30,16 @@ final class DurableWriter: Sendable {
     let instanceID: String
     let logger: Logger
     let status: WorkerStatus
+    /// The producer's `message.max.bytes`: every dead letter is shrunk to fit it.
+    let messageLimit: Int
+    let redact: @Sendable (String) -> String
+    let refused: RefusedWritePolicy
+    let stopWorker: @Sendable () -> Void
+    private let halted = Mutex<String?>(nil)
 
     init(producer: KafkaProducer, deadLetterTopic: String, versionsTopic: String, versionsPartitions: Int32, instanceID: String,
-         logger: Logger, status: WorkerStatus) {
+         logger: Logger, status: WorkerStatus, kafka: KafkaProperties = [:], redact: @escaping @Sendable (String) -> String = Redactor.scrubShapes,
+         refused: RefusedWritePolicy = .halt, stopWorker: @escaping @Sendable () -> Void = {}) {
         self.producer = producer
         self.deadLetterTopic = deadLetterTopic
         self.versionsTopic = versionsTopic
@@ -25,7 +47,14 @@ final class DurableWriter: Sendable {
         self.instanceID = instanceID
         self.logger = logger
         self.status = status
+        self.messageLimit = kafka["message.max.bytes"].flatMap { Int($0) } ?? 1_000_000
+        self.redact = redact
+        self.refused = refused
+        self.stopWorker = stopWorker
     }
+
+    /// Why the worker halted (a permanent refusal under `halt`), or `nil`.
+    var haltReason: String? { halted.withLock { $0 } }
 
     /// The versions partition holding state for a source partition (aligned when counts match).
     func versionsPartition(for source: Int32) -> Int32 { source % versionsPartitions }
@@ -38,38 +67,68 @@ final class DurableWriter: Sendable {
             sourceTopic: record.topic, sourcePartition: record.partition, sourceOffset: record.offset, stage: stage, reason: reason,
             message: message, attempts: attempts, firstFailureMs: Int64(firstFailure.timeIntervalSince1970 * 1000),
             lastFailureMs: Int64(now.timeIntervalSince1970 * 1000), platformStatus: platform?.status, platformBody: platform?.body,
-            instanceID: instanceID, eventID: eventID, replayCount: replays
+            instanceID: instanceID, eventID: eventID.map { DeadLetterInfo.clip($0, to: 256) }, replayCount: replays
         )
-        let headers = info.headers(keeping: record.inbound.headers).map { KafkaHeader($0.name, $0.value) }
-        try await durably("dead-letter \(record.topic)[\(record.partition)]@\(record.offset)", isDeadLetter: true) {
-            try await self.producer.send(topic: self.deadLetterTopic, key: record.key, value: record.value, headers: headers)
+        let payload = info.payload(key: record.key, value: record.value, original: record.inbound.headers, limit: messageLimit, redact: redact)
+        let headers = payload.headers.map { KafkaHeader($0.name, $0.value) }
+        let place = "\(record.topic)[\(record.partition)]@\(record.offset)"
+        let written = try await durably("dead-letter \(place)", topic: deadLetterTopic, isDeadLetter: true) {
+            try await self.producer.send(topic: self.deadLetterTopic, key: payload.key, value: payload.value, headers: headers)
         }
+        guard written else { return }
         logger.warning("dead-lettered", metadata: [
             "topic": "\(record.topic)", "partition": "\(record.partition)", "offset": "\(record.offset)",
-            "reason": "\(reason)", "event_id": "\(eventID ?? "")", "error": "\(message)",
+            "reason": "\(reason)", "event_id": "\(LogText.escaped(DeadLetterInfo.clip(eventID ?? "", to: 256)))",
+            "error": "\(LogText.escaped(DeadLetterInfo.clip(redact(message), to: DeadLetterInfo.maxMessage)))",
         ])
     }
 
     func saveVersion(_ key: String, _ version: AppliedVersion, sourcePartition: Int32) async throws {
-        try await durably("save version of \(key)", isDeadLetter: false) {
+        try await durably("save version of \(DeadLetterInfo.clip(key, to: 256))", topic: versionsTopic, isDeadLetter: false) {
             try await self.producer.send(topic: self.versionsTopic, partition: self.versionsPartition(for: sourcePartition),
                                          key: Array(key.utf8), value: version.encoded())
         }
     }
 
-    private func durably(_ what: String, isDeadLetter: Bool, _ send: @Sendable () async throws -> DeliveryReport) async throws {
+    /// - Returns: `true` once written, `false` when a permanent refusal was skipped by policy.
+    /// - Throws: when halting (the record stays pending) or cancelled.
+    @discardableResult
+    private func durably(_ what: String, topic: String, isDeadLetter: Bool,
+                         _ send: @Sendable () async throws -> DeliveryReport) async throws -> Bool {
         var attempt = 0
         while true {
+            if let why = haltReason { throw WorkerError(why) }
             do {
                 _ = try await send()
                 if isDeadLetter && attempt > 0 { status.update { $0.deadLetterHealthy = true } }
-                return
+                return true
+            } catch let error as KafkaError where error.isPermanent {
+                return try refusedPermanently(what, topic: topic, error: error, isDeadLetter: isDeadLetter)
             } catch let error as KafkaError {
                 attempt += 1
                 if isDeadLetter { status.update { $0.deadLetterHealthy = false } }
-                logger.error("durable write failed; retrying", metadata: ["what": "\(what)", "attempt": "\(attempt)", "error": "\(error)"])
+                logger.error("durable write failed; retrying", metadata: ["what": "\(what)", "attempt": "\(attempt)", "error": "\(redact(error.description))"])
                 try await Task.sleep(for: .milliseconds(min(5000, 100 * (1 << min(attempt, 6)))))
             }
+        }
+    }
+
+    private func refusedPermanently(_ what: String, topic: String, error: KafkaError, isDeadLetter: Bool) throws -> Bool {
+        Counter(label: MetricNames.durableWritesRefused, dimensions: [("topic", topic), ("policy", refused.rawValue)]).increment()
+        let metadata: Logger.Metadata = ["what": "\(what)", "topic": "\(topic)", "error": "\(redact(error.description))", "policy": "\(refused.rawValue)"]
+        switch refused {
+        case .skip:
+            logger.error("\(topic) refused the record permanently; skipped it (dead_letter.on_refused=skip): the original stays in its source topic until retention", metadata: metadata)
+            return false
+        case .halt:
+            let why = "\(topic) refused a record permanently (\(redact(error.description))) while trying to \(what); "
+                + "the worker stops so that nothing past it is committed (dead_letter.on_refused=halt). Fix the topic (size limit, ACLs) "
+                + "or set dead_letter.on_refused=skip to let such records go, then restart"
+            halted.withLock { $0 = $0 ?? why }
+            if isDeadLetter { status.update { $0.deadLetterHealthy = false } }
+            logger.critical("halting: \(why)", metadata: metadata)
+            stopWorker()
+            throw WorkerError(why)
         }
     }
 }
@@ -78,4 +137,13 @@ final class DurableWriter: Sendable {
 struct PlatformFailure: Sendable {
     let status: Int?
     let body: String?
+}
+
+extension WorkerConfiguration {
+    /// Redacts the API token and every secret-looking librdkafka property from text bound for a
+    /// dead letter or a log line.
+    func redactor(token: APIToken) -> @Sendable (String) -> String {
+        let known = Redactor(properties: kafka)
+        return { token.redacted(in: known($0)) }
+    }
 }

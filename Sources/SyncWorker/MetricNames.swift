@@ -23,6 +23,9 @@ public enum MetricNames {
     /// 0 while the platform counts as down (outage or refused token).
     public static let platformAvailable = "contactsync_platform_available"
 
+    /// Records the dead-letter or versions topic refused permanently (by topic and policy): alert on any.
+    public static let durableWritesRefused = "contactsync_durable_writes_refused_total"
+
     public static let all = [records, consumerLag, endToEnd, apiRequestSeconds, apiCalls, retries, deadLetters, inFlight,
-                             rebalances, paused, commits, lastCommit, platformAvailable]
+                             rebalances, paused, commits, lastCommit, platformAvailable, durableWritesRefused]
 }

@@ -18,7 +18,7 @@ extension Worker {
             // Bad input: no call, straight to the dead-letter topic (off the poll loop).
             Task {
                 do {
-                    try await writer.deadLetter(record, stage: "decode", reason: rejection.reason.rawValue, message: rejection.message,
+                    try await writer.deadLetter(record, stage: "decode", reason: rejection.reason.rawValue, message: rejection.markedMessage,
                                                 attempts: 0, firstFailure: Date(), eventID: nil)
                     status.update { $0.deadLettered[rejection.reason.rawValue, default: 0] += 1 }
                     Counter(label: MetricNames.deadLetters, dimensions: [("reason", rejection.reason.rawValue)]).increment()

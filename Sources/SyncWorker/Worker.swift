@@ -83,7 +83,9 @@ public final class Worker: Service, Sendable {
             throw WorkerError("the versions topic \(config.versionsTopic) has no partitions; create it compacted with as many partitions as the source topics")
         }
         let writer = DurableWriter(producer: producer, deadLetterTopic: config.deadLetterTopic, versionsTopic: config.versionsTopic,
-                                   versionsPartitions: Int32(versionsPartitions.count), instanceID: config.instanceID, logger: logger, status: status)
+                                   versionsPartitions: Int32(versionsPartitions.count), instanceID: config.instanceID, logger: logger, status: status,
+                                   kafka: config.kafka, redact: config.redactor(token: client.options.token),
+                                   refused: config.deadLetterRefused, stopWorker: { [self] in self.stop() })
         let consumer = try KafkaConsumer(properties: config.consumerProperties, rebalanceHandler: RebalanceBridge(worker: self), logger: logger)
         parts.withLock { $0 = Parts(consumer: consumer, producer: producer, writer: writer) }
         await lanes.setRunner { [self] key, batch in await self.process(key, batch) }
@@ -104,6 +106,8 @@ public final class Worker: Service, Sendable {
             self.stop()
         }
         await shutdown(consumer: consumer, producer: producer)
+        // A permanent refusal under dead_letter.on_refused=halt: stop with the reason, exit non-zero.
+        if let why = writer.haltReason { throw WorkerError(why) }
     }
 
     private func pollLoop(consumer: KafkaConsumer, targets: [TopicPartition: Int64]) async throws {

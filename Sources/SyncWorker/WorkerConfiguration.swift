@@ -25,6 +25,8 @@ public struct WorkerConfiguration: Sendable {
     public var untilCaughtUp: Bool
     /// Identifies this instance in dead-letter headers and logs.
     public var instanceID: String
+    /// What happens when the dead-letter or versions topic refuses a record permanently.
+    public var deadLetterRefused: RefusedWritePolicy = .halt
 
     public init(kafka: KafkaProperties, groupID: String, topics: [String], deadLetterTopic: String, versionsTopic: String? = nil,
                 decoder: DecoderConfiguration = DecoderConfiguration(), maxInFlight: Int = 64, rateLimitPerSecond: Double? = nil,

@@ -13,10 +13,11 @@ import Testing
             ("bad", "{not json"),
             event("customer.created", id: "g1", entity: "cus_g1", version: 1, data: #""name": "after""#),
         ])
-        // Every produce request now fails for a while (permanently, as an authorization error does):
-        // the dead letter for offset 0 cannot be written.
-        h.cluster.pushRequestErrors(apiKey: .produce, errors: Array(repeating: KafkaErrorCode.topicAuthorizationFailed, count: 6))
-        let worker = h.worker(try h.configuration(group: "g-dlq-down", untilCaughtUp: false))
+        // Every produce request now times out for a while, longer than message.timeout.ms: the
+        // dead letter for offset 0 cannot be written yet (a transient failure; permanent ones,
+        // such as authorization, follow dead_letter.on_refused: PoisonPillTests).
+        h.cluster.pushRequestErrors(apiKey: .produce, errors: Array(repeating: KafkaErrorCode.requestTimedOut, count: 12))
+        let worker = h.worker(try h.configuration(group: "g-dlq-down", untilCaughtUp: false) { $0.kafka["message.timeout.ms"] = "300" })
         let run = Task { try await worker.run() }
         let admin = try KafkaAdmin(properties: ["bootstrap.servers": h.cluster.bootstrapServers], groupID: "g-dlq-down", logger: h.logger)
         var sawUnhealthy = false

@@ -37,9 +37,14 @@ public struct DeadLetterInfo: Sendable, Equatable {
     }
 
     public static let maxBody = 2048
+    /// Messages copy offending values (a 600 KB phone number, a field label twice): bounded so
+    /// that a dead letter always fits the producer's size limit.
+    public static let maxMessage = 4096
 
-    /// `original` headers (minus earlier dead-letter headers), then the dead-letter ones.
-    public func headers(keeping original: [InboundRecord.Header]) -> [InboundRecord.Header] {
+    /// `original` headers (minus earlier dead-letter headers), then the dead-letter ones. The
+    /// message and the platform body are redacted (the platform may echo the request, token and
+    /// all) and truncated with a marker.
+    public func headers(keeping original: [InboundRecord.Header], redact: (String) -> String = Redactor.scrubShapes) -> [InboundRecord.Header] {
         var result = original.filter { !$0.name.hasPrefix("__connect.errors.") && !Self.ownNames.contains($0.name) }
         func add(_ name: String, _ value: String?) {
             if let value { result.append(.init(name: name, value: Array(value.utf8))) }
@@ -49,20 +54,45 @@ public struct DeadLetterInfo: Sendable, Equatable {
         add("__connect.errors.offset", String(sourceOffset))
         add("__connect.errors.stage", stage)
         add("__connect.errors.exception.class.name", "contactsync.\(reason)")
-        add("__connect.errors.exception.message", message)
+        add("__connect.errors.exception.message", Self.clip(redact(PersonalData.unmarked(message)), to: Self.maxMessage))
         add("contactsync.reason", reason)
         add("contactsync.attempts", String(attempts))
         add("contactsync.first_failure_at", String(firstFailureMs))
         add("contactsync.last_failure_at", String(lastFailureMs))
         add("contactsync.platform_status", platformStatus.map(String.init))
-        add("contactsync.platform_body", platformBody.map { String($0.utf8.prefix(Self.maxBody)) ?? String($0.prefix(500)) })
+        add("contactsync.platform_body", platformBody.map { Self.clip(redact($0), to: Self.maxBody) })
         add("contactsync.instance_id", instanceID)
         add("contactsync.event_id", eventID)
         if replayCount > 0 { add("contactsync.replay_count", String(replayCount)) }
         return result
     }
 
-    static let ownNames: Set<String> = ["contactsync.reason", "contactsync.attempts", "contactsync.first_failure_at",
+    /// The whole dead letter for a record, redacted and shrunk to fit `limit` bytes.
+    public func payload(key: [UInt8]?, value: [UInt8]?, original: [InboundRecord.Header], limit: Int,
+                        redact: (String) -> String = Redactor.scrubShapes) -> DeadLetterPayload {
+        let kept = headers(keeping: original, redact: redact)
+        let own = headers(keeping: [], redact: redact)
+        return DeadLetterPayload.fitting(key: key, value: value, original: Array(kept.dropLast(own.count)), deadLetter: own, limit: limit)
+    }
+
+    /// `text` cut to at most `limit` UTF-8 bytes (on a scalar boundary: a run of combining
+    /// marks can be one enormous character), with a marker saying how much there was.
+    public static func clip(_ text: String, to limit: Int) -> String {
+        let size = text.utf8.count
+        guard size > limit else { return text }
+        let marker = " …[truncated: \(size) bytes in all]"
+        var kept = String.UnicodeScalarView()
+        var bytes = marker.utf8.count
+        for scalar in text.unicodeScalars {
+            bytes += UTF8.width(scalar)
+            if bytes > limit { break }
+            kept.append(scalar)
+        }
+        return String(kept) + marker
+    }
+
+    static let ownNames: Set<String> = ["contactsync.value_truncated", "contactsync.key_truncated", "contactsync.headers_dropped",
+                                        "contactsync.reason", "contactsync.attempts", "contactsync.first_failure_at",
                                         "contactsync.last_failure_at", "contactsync.platform_status", "contactsync.platform_body",
                                         "contactsync.instance_id", "contactsync.event_id", "contactsync.replay_count"]
 
