@@ -75,7 +75,9 @@ enum EndToEndBench {
         let sandbox = try await Sandbox.start(options, logger: logger)
         try await BenchEvents.produce(events, topic: "customers", bootstrapServers: cluster.bootstrapServers, logger: logger)
         let configuration = WorkerConfiguration(kafka: ["bootstrap.servers": cluster.bootstrapServers], groupID: group, topics: ["customers"],
-                                                deadLetterTopic: "\(group).dlq", maxInFlight: maxInFlight, rateLimitPerSecond: limiterRate,
+                                                deadLetterTopic: "\(group).dlq", maxInFlight: maxInFlight,
+                                                budgetContacts: limiterRate.map { RequestRate(requests: Int($0), per: .seconds(1)) } ?? .unlimited,
+                                                budgetV2: limiterRate.map { RequestRate(requests: Int($0), per: .seconds(1)) } ?? .unlimited,
                                                 commitInterval: .milliseconds(200), untilCaughtUp: true, instanceID: "bench")
         let worker = Worker(configuration: configuration, platform: .init(baseURL: sandbox.baseURL, token: APIToken("bench"), maxConnections: maxInFlight), logger: logger)
         let run = Task { try await worker.run() }

@@ -16,10 +16,16 @@ public struct Settings: Sendable, CustomStringConvertible {
     public var kafkaProperties: KafkaProperties = [:]
     public var platformURL: String?
     public var platformToken: APIToken?
-    public var fieldSpelling: FieldSpelling = .nameType
+    public var flavor: PlatformFlavor = .textit
+    /// `nil`: the flavour's spelling.
+    public var fieldSpelling: FieldSpelling?
+    public var budgetContacts: RequestRate = PlatformFlavor.textit.defaultBudget
+    public var budgetV2: RequestRate = PlatformFlavor.textit.defaultBudget
+    public var managedGroups: [String] = []
+    public var maxPendingEntities = 10_000
+    public var maxPendingBytes = 32 << 20
     public var requestTimeout: Duration = .seconds(10)
     public var maxInFlight = 64
-    public var rateLimitPerSecond: Double?
     public var retry = RetryPolicy()
     public var commitInterval: Duration = .seconds(1)
     public var drainDeadline: Duration = .seconds(30)
@@ -32,6 +38,7 @@ public struct Settings: Sendable, CustomStringConvertible {
     public var logLevel: Logger.Level = .info
     public var logPII = false
     public var instanceID = ProcessInfo.processInfo.hostName
+    public var deadLetterRefused: RefusedWritePolicy = .halt
 
     public init() {}
 
@@ -41,10 +48,14 @@ public struct Settings: Sendable, CustomStringConvertible {
     }
 
     public func workerConfiguration(untilCaughtUp: Bool) -> WorkerConfiguration {
-        WorkerConfiguration(kafka: kafka, groupID: groupID, topics: topics, deadLetterTopic: dlqTopic, versionsTopic: versionsTopic,
-                            decoder: decoder, maxInFlight: maxInFlight, rateLimitPerSecond: rateLimitPerSecond, retry: retry,
+        var configuration = WorkerConfiguration(kafka: kafka, groupID: groupID, topics: topics, deadLetterTopic: dlqTopic, versionsTopic: versionsTopic,
+                            decoder: decoder, maxInFlight: maxInFlight, flavor: flavor, budgetContacts: budgetContacts,
+                            budgetV2: budgetV2, managedGroups: managedGroups, maxPendingEntities: maxPendingEntities,
+                            maxPendingBytes: maxPendingBytes, retry: retry,
                             commitInterval: commitInterval, drainDeadline: drainDeadline, outageThreshold: outageThreshold,
                             untilCaughtUp: untilCaughtUp, instanceID: instanceID)
+        configuration.deadLetterRefused = deadLetterRefused
+        return configuration
     }
 
     public func platformOptions() throws(ConfigError) -> PlatformClient.Options {
@@ -55,16 +66,18 @@ public struct Settings: Sendable, CustomStringConvertible {
             throw ConfigError(key: "platform.token", source: "not set (CONTACT_SYNC_PLATFORM_TOKEN or CONTACT_SYNC_PLATFORM_TOKEN_FILE)", value: nil, expected: "the platform's API token")
         }
         return PlatformClient.Options(baseURL: platformURL, token: platformToken, requestTimeout: requestTimeout,
-                                      maxConnections: max(maxInFlight, 4), fieldSpelling: fieldSpelling)
+                                      maxConnections: max(maxInFlight, 4), fieldSpelling: fieldSpelling ?? flavor.fieldSpelling)
     }
 
-    /// Secrets never appear: the token prints as `<redacted>`, secret librdkafka properties too.
+    /// Secrets never appear: the token prints as `<redacted>`, secret-looking librdkafka
+    /// properties too, and a URL's userinfo and token-like query parts.
     public var description: String {
         let kafka = kafkaProperties.keys.sorted().map { key in
-            "\(key)=\(key.contains("password") || key.contains("secret") || key.contains("key.pem") ? "<redacted>" : kafkaProperties[key]!)"
+            // Any secret-looking name, misspelled or unknown ones included (`sasl.pasword`).
+            "\(key)=\(Redactor.looksSecret(key) ? Redactor.marker : Redactor.scrubShapes(kafkaProperties[key]!))"
         }
         return "Settings(bootstrap_servers: \(bootstrapServers), group_id: \(groupID), topics: \(topics), dlq_topic: \(dlqTopic), "
-            + "platform.url: \(platformURL ?? "-"), platform.token: \(platformToken == nil ? "-" : "<redacted>"), "
+            + "platform.url: \(platformURL.map(Redactor.scrubShapes) ?? "-"), platform.token: \(platformToken == nil ? "-" : "<redacted>"), "
             + "max_in_flight: \(maxInFlight), kafka: [\(kafka.joined(separator: ", "))])"
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PlatformClient
 import SyncCore
+import SyncWorker
 import SystemPackage
 import Yams
 
@@ -39,15 +40,13 @@ public struct SettingsLoader: Sendable {
         let file = configFile ?? environment["CONTACT_SYNC_CONFIG"]
         var fileText: String?
         if let file {
-            guard FileManager.default.isReadableFile(atPath: file) else {
-                throw ConfigError(key: "config", source: "flag --config", value: file, expected: "a readable YAML file")
-            }
-            fileText = try String(contentsOfFile: file, encoding: .utf8)
+            fileText = try ConfigFile.read(file)
             let provider: FileProvider<YAMLSnapshot>
             do { provider = try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)) } catch {
                 throw ConfigError(key: "config", source: "flag --config", value: file, expected: "valid YAML (\(error))")
             }
             layers.append(Layer(provider: provider, describe: { key, _ in "file \(file): \(key.name)" }, prefix: []))
+            try ConfigFile.checkKeys(fileText ?? "", file: file)
         }
         let reader = Reader(layers: layers)
         var settings = Settings()
@@ -63,22 +62,41 @@ public struct SettingsLoader: Sendable {
                 throw reader.error("platform.url", value: url)
             }
         }
-        if let token = try reader.optionalString("platform.token") {
+        // An empty token (CONTACT_SYNC_PLATFORM_TOKEN= left in a manifest) does not hide the file.
+        if let token = try reader.optionalString("platform.token"), !token.isEmpty {
             settings.platformToken = APIToken(token)
         } else if let path = try reader.optionalString("platform.token_file") {
             guard let token = try? String(contentsOfFile: path, encoding: .utf8) else { throw reader.error("platform.token_file", value: path) }
             settings.platformToken = APIToken(token)
         }
-        switch try reader.string("platform.field_spelling") {
-        case "name_type": settings.fieldSpelling = .nameType
-        case "label_value_type": settings.fieldSpelling = .labelValueType
-        case let other: throw reader.error("platform.field_spelling", value: other)
+        let flavorName = try reader.string("platform.flavor")
+        guard let flavor = PlatformFlavor(rawValue: flavorName) else { throw reader.error("platform.flavor", value: flavorName) }
+        settings.flavor = flavor
+        switch try reader.optionalString("platform.field_spelling") {
+        case "name_type"?: settings.fieldSpelling = .nameType
+        case "label_value_type"?: settings.fieldSpelling = .labelValueType
+        case nil: settings.fieldSpelling = nil
+        case let other?: throw reader.error("platform.field_spelling", value: other)
         }
+        // The older per-second cap becomes both budgets where they are not given.
+        let legacyRate = try reader.optionalNumber("rate_limit_per_second", in: 0.001...1_000_000)
+        let legacyBudget = legacyRate.map { RequestRate(requests: max(1, Int(($0 * 60).rounded())), per: .seconds(60)) }
+        for (name, keyPath) in [("platform.budget.contacts", \Settings.budgetContacts), ("platform.budget.v2", \Settings.budgetV2)] {
+            if let text = try reader.optionalString(name) {
+                guard let rate = RequestRate(parsing: text) else { throw reader.error(name, value: text) }
+                settings[keyPath: keyPath] = rate
+            } else {
+                settings[keyPath: keyPath] = legacyBudget ?? flavor.defaultBudget
+            }
+        }
+        settings.managedGroups = try reader.optionalString("platform.managed_groups")
+            .map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? []
+        settings.maxPendingEntities = try reader.integer("backpressure.max_pending_entities", in: 1...10_000_000)
+        settings.maxPendingBytes = try reader.integer("backpressure.max_pending_mb", in: 1...4096) << 20
         settings.requestTimeout = .milliseconds(Int64(try reader.number("platform.request_timeout_seconds", in: 0.1...300) * 1000))
         settings.maxInFlight = try reader.integer("max_in_flight", in: 1...10_000)
-        settings.rateLimitPerSecond = try reader.optionalNumber("rate_limit_per_second", in: 0.001...1_000_000)
         settings.retry = RetryPolicy(
-            maxAttempts: try reader.integer("retry.max_attempts", in: 1...1000),
+            maxAttempts: try reader.optionalNumber("retry.max_attempts", in: 1...1000).map { Int($0) } ?? .max,
             maxElapsed: .seconds(try reader.number("retry.max_elapsed_seconds", in: 1...86_400)),
             base: .milliseconds(try reader.integer("retry.base_ms", in: 1...60_000)),
             cap: .milliseconds(try reader.integer("retry.cap_ms", in: 1...600_000))
@@ -106,6 +124,9 @@ public struct SettingsLoader: Sendable {
         guard let flag = Bool(pii) else { throw reader.error("log.pii", value: pii) }
         settings.logPII = flag
         if let id = try reader.optionalString("instance_id") { settings.instanceID = id }
+        let refused = try reader.string("dead_letter.on_refused")
+        guard let policy = RefusedWritePolicy(rawValue: refused) else { throw reader.error("dead_letter.on_refused", value: refused) }
+        settings.deadLetterRefused = policy
         settings.kafkaProperties = try kafkaPassthrough(fileText: fileText, file: file)
         return settings
     }

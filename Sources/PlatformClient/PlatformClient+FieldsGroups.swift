@@ -6,8 +6,8 @@ extension PlatformClient {
 
     /// Creates a field; the platform derives its key from the label. Written in the configured
     /// spelling (`name`/`type`, or `label`/`value_type` for older servers).
-    public func createField(label: String, type: FieldType) async throws -> Field {
-        let body: [String: String] = switch options.fieldSpelling {
+    public func createField(label: String, type: FieldType, spelling: FieldSpelling? = nil) async throws -> Field {
+        let body: [String: String] = switch spelling ?? options.fieldSpelling {
         case .nameType: ["name": label, "type": type.rawValue]
         case .labelValueType: ["label": label, "value_type": type.legacyName]
         }

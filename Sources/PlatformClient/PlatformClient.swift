@@ -150,6 +150,7 @@ public final class PlatformClient: Sendable {
         case 400: return .validation(status: 400, body: text)
         case 401, 403: return .unauthorized(status: answer.status, detail: text)
         case 404: return .notFound(body: text)
+        case 408: return .timeout   // a proxy gave up waiting: as transient as our own timeout
         case 429: return .throttled(retryAfter: retryAfter(headers.first(name: "Retry-After"), body: text), body: text)
         case 500..<600: return .server(status: answer.status, body: text)
         default: return .unexpected(status: answer.status, body: text)

@@ -53,15 +53,79 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
     }
 
     /// A 400 saying one of the URNs is held by another contact: a data conflict, not a bug.
+    /// Current RapidPro/TextIt: "URN is in use by another contact." (keyed by index);
+    /// RapidPro 9 and Weni: "URN belongs to another contact: tel:+…" (a flat list).
     public var isURNTakenByAnotherContact: Bool {
-        if case .validation(_, let body) = self { return body.contains("URN belongs to another contact") }
-        return false
+        guard case .validation(_, let body) = self else { return false }
+        return body.contains("URN is in use by another contact") || body.contains("URN belongs to another contact")
     }
 
-    /// A 400 saying the name or label exists already (another instance created it first).
+    /// Which of `sent` (the body's `urns`, in order) the platform says another contact holds:
+    /// by index (`{"urns": {"0": [...]}}`) or by value (`"URN belongs to another contact: X"`).
+    /// Empty when the answer names none it can be matched to.
+    public func takenURNs(of sent: [String]) -> [String] {
+        guard isURNTakenByAnotherContact, let body, let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
+            return []
+        }
+        var taken: [String] = []
+        if let byIndex = json["urns"] as? [String: Any] {
+            for (index, messages) in byIndex {
+                guard let position = Int(index), sent.indices.contains(position) else { continue }
+                let texts = (messages as? [String]) ?? []
+                if texts.contains(where: { $0.contains("in use by another contact") || $0.contains("belongs to another contact") }) {
+                    taken.append(sent[position])
+                }
+            }
+        }
+        if let messages = json["urns"] as? [String] {
+            for message in messages {
+                guard let range = message.range(of: "belongs to another contact: ") else { continue }
+                let named = message[range.upperBound...].trimmingCharacters(in: .whitespaces)
+                if let match = sent.first(where: { $0 == named || $0.lowercased() == named.lowercased() }) { taken.append(match) }
+            }
+        }
+        return sent.filter(taken.contains)
+    }
+
+    /// A 400 saying the name exists already (another instance created it first): "This field
+    /// must be unique." (current), "Must be unique." and "… already exists" (older releases).
     public var isNotUnique: Bool {
-        if case .validation(_, let body) = self { return body.contains("Must be unique") || body.contains("already exists") }
-        return false
+        guard case .validation(_, let body) = self else { return false }
+        return body.localizedCaseInsensitiveContains("must be unique") || body.contains("already exists")
+    }
+
+    /// The contact was deleted on the platform: "Deleted contacts can't be modified." (current),
+    /// "Inactive contacts can't be modified." (Weni), or 404 on releases that answer so.
+    public var isDeletedContact: Bool {
+        switch self {
+        case .notFound: return true
+        case .validation(_, let body):
+            return body.contains("Deleted contacts can't be modified") || body.contains("Inactive contacts can't be modified")
+                || body.contains("Deleted contacts cannot be modified") || body.contains("Inactive contacts cannot be modified")
+        default: return false
+        }
+    }
+
+    /// A group change refused because the contact is blocked, stopped or archived:
+    /// "Non-active contacts can't be added to groups" / "cannot be added to groups".
+    public var isNonActiveContact: Bool {
+        guard case .validation(_, let body) = self else { return false }
+        return body.contains("Non-active contacts") || body.contains("non-active contacts")
+    }
+
+    /// The contacts a `contact_actions.json` answer names as unknown ("No such object: X").
+    public var unknownObjects: [String] {
+        guard case .validation(_, let body) = self else { return [] }
+        var found: [String] = []
+        var rest = Substring(body)
+        while let range = rest.range(of: "No such object: ") {
+            let tail = rest[range.upperBound...]
+            let end = tail.firstIndex(where: { $0 == "\"" || $0 == "]" || $0 == "," }) ?? tail.endIndex
+            let named = tail[..<end].trimmingCharacters(in: .whitespaces)
+            if !named.isEmpty { found.append(named) }
+            rest = tail[end...]
+        }
+        return found
     }
 
     /// A short stable name for metrics and dead-letter headers.

@@ -1,34 +1,56 @@
 import Foundation
+import Logging
+import Metrics
 import PlatformClient
 import SyncCore
 import Synchronization
 
-/// Writes one (merged) change to the platform, as events.md's last table says: ensure groups and
-/// fields, then write the contact keyed by its `ext:` URN, never creating one without it.
-/// Idempotent: running it twice leaves the platform as running it once.
+/// Writes one (merged) change to the platform, keyed by the contact's `ext:` URN and never
+/// creating a contact without it. Idempotent: running it twice leaves the platform as running
+/// it once. Every call goes through the `PlatformGate` (budget, per-call retries), so a step
+/// that worked (a field created, the contact written) is not repeated when a later one fails.
+///
+/// Memberships: the platform's `groups` member replaces all of a contact's groups, including
+/// those a flow or an agent added. So `groups` is sent only when creating a contact; after
+/// that, memberships change through `contact_actions.json` `add`/`remove` (batched across
+/// contacts by `ActionBatcher`), which touch one group each: groups an event names are added;
+/// groups the configuration lists as managed and the event does not name are removed; any
+/// other group stays. A contact that is not active (blocked, stopped, archived) keeps its
+/// memberships: the platform refuses group changes for it, so they are skipped and counted.
 final class ContactHandler: Sendable {
-    enum Result: Sendable, Equatable {
-        case created(uuid: String)
-        case updated(uuid: String)
-        case deleted
+    struct Result: Sendable, Equatable {
+        enum Kind: Sendable, Equatable { case created, updated, deleted }
+        var kind: Kind
+        var uuid: String?
+        /// URNs the platform left out because another contact holds them.
+        var urnConflicts: [String] = []
+        /// Group changes not made because the contact is not active.
+        var skippedGroupChanges = 0
     }
 
     let client: PlatformClient
     let registry: Registry
+    let gate: PlatformGate
+    let actions: ActionBatcher
+    /// Lower-cased names of the groups contact-sync owns.
+    let managedGroups: Set<String>
+    let logger: Logger
     /// Entity key → the contact's UUID and URNs, so most events cost one `?uuid=` call.
-    let known: Mutex<[String: KnownContact]>
-    let beforeCall: @Sendable () async throws -> Void
+    let known = Mutex<[String: KnownContact]>([:])
 
     struct KnownContact: Sendable {
         var uuid: String
         var urns: [String]
     }
 
-    init(client: PlatformClient, registry: Registry, beforeCall: @escaping @Sendable () async throws -> Void) {
+    init(client: PlatformClient, registry: Registry, gate: PlatformGate, actions: ActionBatcher, managedGroups: [String],
+         logger: Logger) {
         self.client = client
         self.registry = registry
-        self.beforeCall = beforeCall
-        known = Mutex([:])
+        self.gate = gate
+        self.actions = actions
+        self.managedGroups = Set(managedGroups.map { $0.lowercased() })
+        self.logger = logger
     }
 
     func remember(_ key: String, uuid: String?) {
@@ -38,71 +60,186 @@ final class ContactHandler: Sendable {
         }
     }
 
-    func apply(_ change: ContactChange) async throws -> Result {
+    /// Applies `change`. `ticket` is a `v2.contacts` budget ticket taken before the batch was
+    /// formed: the first contact call uses it, and it is given back when none is made.
+    func apply(_ change: ContactChange, budget: RetryBudget, ticket: ScopeBudget.Ticket?) async throws -> Result {
+        let tickets = TicketHolder(ticket)
+        do {
+            let result = try await applyHoldingTicket(change, budget: budget, tickets: tickets)
+            if let unused = tickets.take() { await gate.budget(.contacts).release(unused) }
+            return result
+        } catch {
+            if let unused = tickets.take() { await gate.budget(.contacts).release(unused) }
+            throw error
+        }
+    }
+
+    private func applyHoldingTicket(_ change: ContactChange, budget: RetryBudget, tickets: TicketHolder) async throws -> Result {
         switch change.action {
         case .delete:
             return try await delete(change)
         case .recreate(let patch):
             _ = try await delete(change)
-            return try await upsert(change, patch)
+            return try await upsert(change, patch, budget, tickets)
         case .upsert(let patch):
-            return try await upsert(change, patch)
+            return try await upsert(change, patch, budget, tickets)
         }
     }
 
+    /// Deletes through `contact_actions.json`, batched with other lanes' deletes; an unknown
+    /// contact is gone already.
     private func delete(_ change: ContactChange) async throws -> Result {
-        try await beforeCall()
-        _ = try await client.delete(urn: change.extURN)   // 204 and 404 both mean gone
+        _ = try await actions.perform(.delete, contact: change.extURN.description)
         known.withLock { $0[change.entityKey] = nil }
-        return .deleted
+        return Result(kind: .deleted)
     }
 
-    private func upsert(_ change: ContactChange, _ patch: ContactPatch) async throws -> Result {
-        var body = try await write(for: patch)
-        let key = change.entityKey
-        let cached = known.withLock { $0[key] }
+    private func contactsCall<T: Sendable>(_ budget: RetryBudget, _ tickets: TicketHolder,
+                                          _ body: @Sendable @escaping () async throws -> T) async throws -> T {
+        try await gate.call(.contacts, budget, ticket: tickets.take(), body)
+    }
 
-        if let cached, !cached.urns.isEmpty || !patch.touchesURNs {
+    private func upsert(_ change: ContactChange, _ patch: ContactPatch, _ budget: RetryBudget, _ tickets: TicketHolder) async throws -> Result {
+        var body = try await write(for: patch, budget)
+        let key = change.entityKey
+        let client = self.client
+        let ext = change.extURN
+
+        if let cached = known.withLock({ $0[key] }), !cached.urns.isEmpty || !patch.touchesURNs {
             // The common case: one call by UUID, URNs included when the event changes them.
-            if patch.touchesURNs { body.urns = Self.urns(current: cached.urns, ext: change.extURN, patch: patch) }
+            var sent: [String] = []
+            if patch.touchesURNs {
+                sent = Self.urns(current: cached.urns, ext: ext, patch: patch)
+                body.urns = sent
+            }
+            let write = body
             do {
-                try await beforeCall()
-                let contact = try await client.update(uuid: cached.uuid, body: body)
-                known.withLock { $0[key] = KnownContact(uuid: contact.uuid, urns: contact.urns) }
-                return .updated(uuid: contact.uuid)
-            } catch let error as PlatformError where error.status == 404 {
-                known.withLock { $0[key] = nil }   // deleted behind our back: write it again by URN
+                let contact = try await contactsCall(budget, tickets) { try await client.update(uuid: cached.uuid, body: write) }
+                store(key, contact)
+                var result = Result(kind: .updated, uuid: contact.uuid, urnConflicts: sent.filter { !contact.urns.contains($0) })
+                result.skippedGroupChanges = try await syncGroups(of: contact, named: patch.groups, budget)
+                return result
+            } catch let error as PlatformError where error.isDeletedContact {
+                // Deleted on the platform behind our back: written again by its ext: URN.
+                known.withLock { $0[key] = nil }
                 body.urns = nil
             }
+        } else if known.withLock({ $0[key] }) == nil && patch.touchesURNs {
+            // Probably new: one create with every URN (the ext: URN first) and the groups.
+            if let created = try await create(change, patch, body, budget, tickets) { return created }
         }
+        return try await upsertByURN(change, patch, body, budget, tickets)
+    }
 
-        if cached == nil && patch.touchesURNs {
-            // Probably new: one create with every URN, the ext: URN first.
-            var create = body
-            create.urns = Self.urns(current: [change.extURN.description], ext: change.extURN, patch: patch)
+    /// Creates the contact; `nil` when its ext: URN exists already (go by that URN instead).
+    private func create(_ change: ContactChange, _ patch: ContactPatch, _ body: ContactWrite, _ budget: RetryBudget,
+                        _ tickets: TicketHolder) async throws -> Result? {
+        var create = body
+        create.urns = Self.urns(current: [change.extURN.description], ext: change.extURN, patch: patch)
+        create.groups = try await groupUUIDs(named: patch.groups, budget)
+        var conflicts: [String] = []
+        let client = self.client
+        for _ in 0..<2 {
+            let attempt = create
             do {
-                try await beforeCall()
-                let contact = try await client.create(body: create)
-                known.withLock { $0[key] = KnownContact(uuid: contact.uuid, urns: contact.urns) }
-                return .created(uuid: contact.uuid)
+                let contact = try await contactsCall(budget, tickets) { try await client.create(body: attempt) }
+                store(change.entityKey, contact)
+                return Result(kind: .created, uuid: contact.uuid, urnConflicts: conflicts)
             } catch let error as PlatformError where error.isURNTakenByAnotherContact {
-                // It exists already (the ext: URN) or a URN is held elsewhere: go by the ext: URN.
+                let taken = error.takenURNs(of: attempt.urns ?? [])
+                // The ext: URN taken (or an answer we cannot place): the contact exists.
+                guard !taken.isEmpty, !taken.contains(change.extURN.description) else { return nil }
+                conflicts += taken
+                create.urns = attempt.urns?.filter { !taken.contains($0) }
             }
         }
+        return nil
+    }
 
-        try await beforeCall()
-        let (contact, created) = try await client.upsert(byURN: change.extURN, body: body)
-        var stored = KnownContact(uuid: contact.uuid, urns: contact.urns)
+    /// `POST contacts.json?urn=<ext>` (creates or updates), then the URN list by UUID when it
+    /// differs, then memberships.
+    private func upsertByURN(_ change: ContactChange, _ patch: ContactPatch, _ body: ContactWrite, _ budget: RetryBudget,
+                             _ tickets: TicketHolder) async throws -> Result {
+        var write = body
+        write.urns = nil
+        write.groups = nil
+        let client = self.client
+        let ext = change.extURN
+        let sent = write
+        let (contact, created) = try await contactsCall(budget, tickets) { try await client.upsert(byURN: ext, body: sent) }
+        var current = contact
+        var conflicts: [String] = []
         if patch.touchesURNs {
-            let wanted = Self.urns(current: contact.urns, ext: change.extURN, patch: patch)
+            let wanted = Self.urns(current: contact.urns, ext: ext, patch: patch)
             if wanted != contact.urns {
-                try await beforeCall()
-                let updated = try await client.update(uuid: contact.uuid, body: ContactWrite(urns: wanted))
-                stored.urns = updated.urns
+                let uuid = contact.uuid
+                current = try await contactsCall(budget, tickets) { try await client.update(uuid: uuid, body: ContactWrite(urns: wanted)) }
+                conflicts = wanted.filter { !current.urns.contains($0) }
             }
         }
-        known.withLock { $0[key] = stored }
-        return created ? .created(uuid: contact.uuid) : .updated(uuid: contact.uuid)
+        store(change.entityKey, current)
+        var result = Result(kind: created ? .created : .updated, uuid: contact.uuid, urnConflicts: conflicts)
+        result.skippedGroupChanges = try await syncGroups(of: current, named: patch.groups, budget)
+        return result
+    }
+
+    private func store(_ key: String, _ contact: Contact) {
+        known.withLock { $0[key] = KnownContact(uuid: contact.uuid, urns: contact.urns) }
+    }
+
+    /// Adds the groups the event names and removes the managed ones it does not, one
+    /// `contact_actions.json` membership each (batched across contacts). Answers how many
+    /// changes were skipped because the contact is not active.
+    private func syncGroups(of contact: Contact, named: Update<[String]>?, _ budget: RetryBudget) async throws -> Int {
+        guard let named else { return 0 }
+        let wanted: [String] = if case .set(let names) = named { names } else { [] }
+        let wantedFolded = Set(wanted.map { $0.lowercased() })
+        let current = Set(contact.groups.map { $0.name.lowercased() })
+        let toAdd = wanted.filter { !current.contains($0.lowercased()) }
+        let toRemove = contact.groups.filter { managedGroups.contains($0.name.lowercased()) && !wantedFolded.contains($0.name.lowercased()) }
+        let changes = toAdd.count + toRemove.count
+        guard changes > 0 else { return 0 }
+        if let status = contact.status, status != "active" {
+            skippedGroupChanges(changes, contact: contact)
+            return changes
+        }
+        var work: [(ContactAction, String)] = toRemove.map { (.remove, $0.uuid) }
+        for name in toAdd { work.append((.add, try await registry.groupUUID(name: name))) }
+        let actions = self.actions
+        let uuid = contact.uuid
+        let skipped = try await withThrowingTaskGroup(of: Int.self) { group in
+            for (action, groupUUID) in work {
+                group.addTask {
+                    do {
+                        _ = try await actions.perform(action, contact: uuid, group: groupUUID)
+                        return 0
+                    } catch let error as PlatformError where error.isNonActiveContact {
+                        return 1   // stopped or blocked since the write: the platform keeps it out
+                    }
+                }
+            }
+            return try await group.reduce(0, +)
+        }
+        if skipped > 0 { skippedGroupChanges(skipped, contact: contact) }
+        return skipped
+    }
+
+    private func skippedGroupChanges(_ count: Int, contact: Contact) {
+        Counter(label: MetricNames.groupChangesSkipped, dimensions: [("reason", "contact_not_active")]).increment(by: count)
+        logger.info("group changes skipped: the contact is not active", metadata: [
+            "contact_uuid": "\(contact.uuid)", "status": "\(contact.status ?? "-")", "changes": "\(count)",
+        ])
+    }
+
+    private func groupUUIDs(named: Update<[String]>?, _ budget: RetryBudget) async throws -> [String]? {
+        switch named {
+        case .set(let names)?:
+            var uuids: [String] = []
+            for name in names { uuids.append(try await registry.groupUUID(name: name)) }
+            return uuids
+        case .clear?: return []
+        case nil: return nil
+        }
     }
 
     /// The contact's URN list after the patch: the ext: URN first, each touched scheme replaced.
@@ -120,8 +257,8 @@ final class ContactHandler: Sendable {
         return result
     }
 
-    /// The members of the write: groups and fields resolved to UUIDs and keys (created if missing).
-    private func write(for patch: ContactPatch) async throws -> ContactWrite {
+    /// The members of the write: fields resolved to keys (created if missing).
+    private func write(for patch: ContactPatch, _ budget: RetryBudget) async throws -> ContactWrite {
         var body = ContactWrite()
         switch patch.name {
         case .set(let name)?: body.name = .set(name)
@@ -133,29 +270,28 @@ final class ContactHandler: Sendable {
         case .clear?: body.language = .clear
         case nil: break
         }
-        switch patch.groups {
-        case .set(let names)?:
-            var uuids: [String] = []
-            for name in names {
-                uuids.append(try await registry.groupUUID(name: name))
-            }
-            body.groups = uuids
-        case .clear?: body.groups = []
-        case nil: break
-        }
-        for (label, update) in patch.fields.sorted(by: { $0.key < $1.key }) {
+        for (key, update) in patch.fields.sorted(by: { $0.key < $1.key }) {
             let type: FieldType = switch update {
             case .set(.number): .number
             case .set(.datetime): .datetime
             default: .text
             }
-            let key = try await registry.fieldKey(label: label, type: type)
+            let created = try await registry.ensureField(key: key, type: type)
             switch update {
-            case .set(.number(let digits)): body.fields[key] = .number(Decimal(string: digits) ?? 0)
-            case .set(let value): body.fields[key] = .text(value.text)
-            case .clear: body.fields[key] = .some(nil)
+            case .set(.number(let digits)):
+                // The decoder lets only finite numbers through; text keeps any other exactly.
+                body.fields[created] = Decimal(string: digits).map { .number($0) } ?? .text(digits)
+            case .set(let value): body.fields[created] = .text(value.text)
+            case .clear: body.fields[created] = .some(nil)
             }
         }
         return body
     }
+}
+
+/// The batch's budget ticket, used by the first contact call at most once.
+final class TicketHolder: Sendable {
+    private let ticket: Mutex<ScopeBudget.Ticket?>
+    init(_ ticket: ScopeBudget.Ticket?) { self.ticket = Mutex(ticket) }
+    func take() -> ScopeBudget.Ticket? { ticket.withLock { held in defer { held = nil }; return held } }
 }

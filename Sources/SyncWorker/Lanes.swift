@@ -5,15 +5,21 @@ import SyncCore
 /// decision sees one consistent state.
 ///
 /// Records of one key run strictly in order; different keys run concurrently, with at most
-/// `maxInFlight` platform calls at once. Records that queue behind a running call of their key
-/// are handed out together, and the worker folds them into one change (one API call for the
-/// burst). A lane gives its call slot back as soon as its platform call ends, so making the
+/// `maxInFlight` platform calls at once. A lane that gets a slot waits for the platform's
+/// budget first and only then takes its queued records (`take`): everything that arrived for
+/// the key meanwhile is folded into one change, so while the budget is the limit a backlog
+/// costs about one call per distinct entity. Lanes start in the order their oldest record
+/// arrived, so the entity holding the oldest pending offset is written first and commits keep
+/// moving. A lane gives its call slot back as soon as its platform call ends, so making the
 /// version durable afterwards does not hold a slot (Little's law: slots / call latency).
 actor Lanes {
     private struct Lane {
         var running = false
         var holdsSlot = false
         var queue: [WorkItem] = []
+        var takenBytes = 0
+        /// Partitions of the records being applied, with their counts.
+        var taken: [TopicPartition: Int] = [:]
     }
 
     private let maxInFlight: Int
@@ -22,15 +28,17 @@ actor Lanes {
     private var readyHead = 0                        // ready[..<readyHead] were handed out
     private(set) var inFlight = 0
     private(set) var queued = 0
+    /// Estimated memory of the records fetched and not yet done (queued or being applied).
+    private(set) var pendingBytes = 0
     private var trackers: [TopicPartition: OffsetTracker] = [:]
     private var applied: [String: AppliedVersion] = [:]
-    private var runner: (@Sendable (String, [WorkItem]) async -> Void)?
+    private var runner: (@Sendable (String) async -> Void)?
 
     init(maxInFlight: Int) {
         self.maxInFlight = max(1, maxInFlight)
     }
 
-    func setRunner(_ runner: @escaping @Sendable (String, [WorkItem]) async -> Void) {
+    func setRunner(_ runner: @escaping @Sendable (String) async -> Void) {
         self.runner = runner
     }
 
@@ -67,11 +75,33 @@ actor Lanes {
         for (key, lane) in lanes {
             let kept = lane.queue.filter { !partitions.contains($0.partition) }
             queued -= lane.queue.count - kept.count
+            pendingBytes -= lane.queue.reduce(0) { $0 + $1.estimatedBytes } - kept.reduce(0) { $0 + $1.estimatedBytes }
             lanes[key]?.queue = kept
             if kept.isEmpty && !lane.running { lanes[key] = nil }
         }
         ready = ready[readyHead...].filter { !(lanes[$0]?.queue.isEmpty ?? true) }
         readyHead = 0
+    }
+
+    /// Drops the records of `partitions` (all when `nil`) that no lane has taken yet: at a
+    /// revocation or shutdown only work already being applied is waited for; the rest is read
+    /// again by the partition's next owner (the version guard skips what was applied).
+    func dropQueued(_ partitions: Set<TopicPartition>?) {
+        for (key, lane) in lanes {
+            let kept = partitions.map { leaving in lane.queue.filter { !leaving.contains($0.partition) } } ?? []
+            guard kept.count != lane.queue.count else { continue }
+            queued -= lane.queue.count - kept.count
+            pendingBytes -= lane.queue.reduce(0) { $0 + $1.estimatedBytes } - kept.reduce(0) { $0 + $1.estimatedBytes }
+            lanes[key]?.queue = kept
+            if kept.isEmpty && !lane.running { lanes[key] = nil }
+        }
+    }
+
+    /// Records of `partitions` (all when `nil`) that lanes are applying now.
+    func applying(_ partitions: Set<TopicPartition>?) -> Int {
+        lanes.values.reduce(0) { sum, lane in
+            sum + lane.taken.reduce(0) { $0 + (partitions == nil || partitions!.contains($1.key) ? $1.value : 0) }
+        }
     }
 
     // MARK: version guard state
@@ -94,6 +124,7 @@ actor Lanes {
     func enqueue(_ item: WorkItem, key: String) {
         lanes[key, default: Lane()].queue.append(item)
         queued += 1
+        pendingBytes += item.estimatedBytes
         if lanes[key]!.queue.count == 1 && !lanes[key]!.running { ready.append(key) }
         startReady()
     }
@@ -109,6 +140,9 @@ actor Lanes {
     /// A lane's batch is done: its next batch (if any) waits for a slot like any other.
     func complete(_ key: String) {
         releaseSlot(key)
+        pendingBytes -= lanes[key]?.takenBytes ?? 0
+        lanes[key]?.takenBytes = 0
+        lanes[key]?.taken = [:]
         lanes[key]?.running = false
         if let lane = lanes[key] {
             if lane.queue.isEmpty { lanes[key] = nil } else { ready.append(key) }
@@ -121,15 +155,12 @@ actor Lanes {
             let key = ready[readyHead]
             readyHead += 1
             guard var lane = lanes[key], !lane.running, !lane.queue.isEmpty else { continue }
-            let batch = lane.queue
-            lane.queue = []
             lane.running = true
             lane.holdsSlot = true
             lanes[key] = lane
-            queued -= batch.count
             inFlight += 1
             let runner = self.runner
-            Task { await runner?(key, batch) }
+            Task { await runner?(key) }
         }
         // Drop the handed-out prefix now and then, not on every call (removeFirst is O(n)).
         if readyHead > 1024 && readyHead * 2 > ready.count {
@@ -138,5 +169,20 @@ actor Lanes {
         }
     }
 
+    /// The records queued for `key`, handed to its running lane (which then folds them).
+    func take(_ key: String) -> [WorkItem] {
+        guard var lane = lanes[key], lane.running else { return [] }
+        let batch = lane.queue
+        lane.queue = []
+        lane.takenBytes += batch.reduce(0) { $0 + $1.estimatedBytes }
+        for item in batch { lane.taken[item.partition, default: 0] += 1 }
+        lanes[key] = lane
+        queued -= batch.count
+        return batch
+    }
+
     var load: Int { queued + inFlight }
+
+    /// Entities with records fetched and not yet done.
+    var pendingEntities: Int { lanes.count }
 }

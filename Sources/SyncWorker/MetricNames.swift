@@ -20,8 +20,20 @@ public enum MetricNames {
     public static let paused = "contactsync_paused"
     public static let commits = "contactsync_commits_total"
     public static let lastCommit = "contactsync_last_commit_timestamp_seconds"
-    /// 0 while the platform counts as down (outage or refused token).
+    /// 0 while the platform counts as degraded or down (failure rate, outage or refused token).
     public static let platformAvailable = "contactsync_platform_available"
+    /// 429 answers by `scope` (`v2.contacts`, `v2`): someone else spends the workspace's budget too.
+    public static let throttled = "contactsync_platform_throttled_total"
+    /// Calls this instance may make per window, by `scope` (its share of the workspace's budget).
+    public static let budgetAllowance = "contactsync_budget_allowance"
+    /// Calls counted in the current window, by `scope`.
+    public static let budgetUsed = "contactsync_budget_used"
+    /// Seconds calls waited for budget, by `scope`.
+    public static let budgetWaitSeconds = "contactsync_budget_wait_seconds_total"
+    /// URNs left out by the platform because another contact holds them.
+    public static let urnConflicts = "contactsync_urn_conflicts_total"
+    /// Group changes skipped, by `reason` (`contact_not_active`).
+    public static let groupChangesSkipped = "contactsync_group_changes_skipped_total"
 
     /// Records the dead-letter or versions topic refused permanently (by topic and policy): alert on any.
     public static let durableWritesRefused = "contactsync_durable_writes_refused_total"

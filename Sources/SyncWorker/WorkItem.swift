@@ -8,6 +8,12 @@ struct WorkItem: Sendable {
 
     var partition: TopicPartition { record.topicPartition }
     var offset: Int64 { record.offset }
+
+    /// About what the record holds in memory while pending: its bytes plus the decoded change
+    /// (measured order of magnitude, not exact): backpressure bounds the sum.
+    var estimatedBytes: Int {
+        (record.value?.count ?? 0) + (record.key?.count ?? 0) + record.headers.reduce(0) { $0 + $1.name.utf8.count + ($1.value?.count ?? 0) } + 768
+    }
 }
 
 extension KafkaRecord {

@@ -16,19 +16,41 @@ extension Worker {
             await finish(record, outcome: "skipped")
         case .reject(let rejection):
             // Bad input: no call, straight to the dead-letter topic (off the poll loop).
-            Task {
-                do {
-                    try await writer.deadLetter(record, stage: "decode", reason: rejection.reason.rawValue, message: rejection.markedMessage,
-                                                attempts: 0, firstFailure: Date(), eventID: nil)
-                    status.update { $0.deadLettered[rejection.reason.rawValue, default: 0] += 1 }
-                    Counter(label: MetricNames.deadLetters, dimensions: [("reason", rejection.reason.rawValue)]).increment()
-                    await finish(record, outcome: "dead_lettered")
-                } catch {
-                    logger.warning("dead letter abandoned at shutdown; the record will be read again", metadata: ["offset": "\(record.offset)"])
-                }
-            }
+            deadLetterBeforeAnyCall(record, reason: rejection.reason.rawValue, message: rejection.markedMessage)
         case .change(let change):
+            if let problem = fieldKeyProblem(change) {
+                deadLetterBeforeAnyCall(record, reason: "invalid_field_key", message: problem.description, eventID: change.eventID)
+                return
+            }
             await lanes.enqueue(WorkItem(record: record, change: change), key: change.entityKey)
+        }
+    }
+
+    /// A field key that no name derives on the configured flavour would be refused by the
+    /// platform when the field is created: refused here instead, before any call.
+    func fieldKeyProblem(_ change: ContactChange) -> FieldKeyProblem? {
+        let patch: ContactPatch
+        switch change.action {
+        case .upsert(let given), .recreate(let given): patch = given
+        case .delete: return nil
+        }
+        for key in patch.fields.keys {
+            if case .failure(let problem) = FieldNaming.name(forKey: key, flavor: configuration.flavor) { return problem }
+        }
+        return nil
+    }
+
+    private func deadLetterBeforeAnyCall(_ record: KafkaRecord, reason: String, message: String, eventID: String? = nil) {
+        Task {
+            do {
+                try await writer.deadLetter(record, stage: "decode", reason: reason, message: message,
+                                            attempts: 0, firstFailure: Date(), eventID: eventID)
+                status.update { $0.deadLettered[reason, default: 0] += 1 }
+                Counter(label: MetricNames.deadLetters, dimensions: [("reason", reason)]).increment()
+                await finish(record, outcome: "dead_lettered")
+            } catch {
+                logger.warning("dead letter abandoned at shutdown; the record will be read again", metadata: ["offset": "\(record.offset)"])
+            }
         }
     }
 
@@ -43,15 +65,18 @@ extension Worker {
         }
     }
 
-    /// One lane's batch, then the lane is free for its next one.
-    func process(_ key: String, _ batch: [WorkItem]) async {
-        await processBatch(key, batch)
+    /// One lane's turn: wait for the platform's budget, then take everything queued for the key
+    /// (what arrived while waiting folds in), apply it, and free the lane.
+    func process(_ key: String) async {
+        let ticket = try? await gate.budget(.contacts).acquire()
+        let batch = await lanes.take(key)
+        await processBatch(key, batch, ticket: ticket)
         await lanes.complete(key)
     }
 
     /// Drop what the version guard says is done already, fold the rest into one change, apply
     /// it (with retries), make its version durable, then mark every record done.
-    private func processBatch(_ key: String, _ batch: [WorkItem]) async {
+    private func processBatch(_ key: String, _ batch: [WorkItem], ticket: ScopeBudget.Ticket?) async {
         Gauge(label: MetricNames.inFlight).record(await lanes.inFlight)
         var running = await lanes.lastApplied(key)
         var kept: [WorkItem] = []
@@ -70,20 +95,23 @@ extension Worker {
                 await finish(item.record, outcome: "skipped")
             }
         }
-        guard !kept.isEmpty else { return }
+        guard !kept.isEmpty else {
+            if let ticket { await gate.budget(.contacts).release(ticket) }
+            return
+        }
         if kept.count > 1 { status.update { $0.coalesced += kept.count - 1 } }
         let merged = ContactChange.merge(kept.map { $0.change! })
         if let known = await lanes.lastApplied(key), !known.deleted { handler.remember(key, uuid: known.contactUUID) }
 
-        let outcome = await applyWithRetries(merged)
+        let outcome = await apply(merged, ticket: ticket)
         await lanes.releaseSlot(key)
         switch outcome {
         case .applied(let result):
-            let uuid: String? = switch result {
-            case .created(let uuid), .updated(let uuid): uuid
-            case .deleted: nil
+            if !result.urnConflicts.isEmpty, let last = kept.last {
+                // The rest of the change counts as applied; the conflict goes to a person.
+                guard await deadLetterURNConflict(last, result.urnConflicts) else { return }
             }
-            let applied = AppliedVersion(version: merged.version, eventID: merged.eventID, deleted: merged.isDelete, contactUUID: uuid)
+            let applied = AppliedVersion(version: merged.version, eventID: merged.eventID, deleted: merged.isDelete, contactUUID: result.uuid)
             do {
                 try await writer.saveVersion(key, applied, sourcePartition: kept[0].record.partition)
             } catch {
@@ -91,11 +119,12 @@ extension Worker {
             }
             await lanes.recordApplied(key, applied)
             status.update {
-                switch result {
+                switch result.kind {
                 case .created: $0.created += 1
                 case .updated: $0.updated += 1
                 case .deleted: $0.deleted += 1
                 }
+                $0.groupChangesSkipped += result.skippedGroupChanges
             }
             for item in kept { await finish(item.record, outcome: "applied") }
             logger.debug("applied", metadata: ["key": "\(key)", "events": "\(kept.count)", "event_id": "\(merged.eventID)", "trace_id": "\(merged.traceparent ?? "")"])
@@ -132,83 +161,59 @@ extension Worker {
         let platform: PlatformFailure?
     }
 
-    /// Retries transient failures within the event's budget (`Retry-After` first). While the
-    /// platform counts as down (most calls failing, or the token refused) it waits and probes
-    /// without spending the budget: an outage is not bad data.
-    func applyWithRetries(_ change: ContactChange) async -> ApplyOutcome {
-        var attempts = 0
-        var firstFailure: Date?
-        let started = ContinuousClock.now
-        var random = SystemRandomNumberGenerator()
-        while true {
-            if Task.isCancelled { return .abandoned }
-            do {
-                let result = try await handler.apply(change)
-                noteSuccess()
-                return .applied(result)
-            } catch let error as PlatformError {
-                firstFailure = firstFailure ?? Date()
-                if case .unauthorized = error {
-                    noteOutage("the platform refused the API token")
-                    guard (try? await Task.sleep(for: .seconds(2))) != nil, !isStopping else { return .abandoned }
-                    continue
-                }
-                guard error.isTransient else {
-                    return .failed(ApplyFailure(reason: error.isURNTakenByAnotherContact ? "urn_conflict" : "platform_rejected",
-                                                message: error.description, attempts: attempts + 1, firstFailure: firstFailure!,
-                                                platform: PlatformFailure(status: error.status, body: error.body)))
-                }
-                status.update { $0.retries += 1 }
-                Counter(label: MetricNames.retries).increment()
-                if noteTransientFailure() {
-                    // Down: probe at a gentle pace; the budget is not spent.
-                    guard (try? await Task.sleep(for: max(.seconds(1), error.retryAfter ?? .zero))) != nil, !isStopping else { return .abandoned }
-                    continue
-                }
-                attempts += 1
-                switch configuration.retry.decide(attempt: attempts, elapsed: .now - started, retryAfter: error.retryAfter, using: &random) {
-                case .retry(let wait):
-                    guard (try? await Task.sleep(for: wait)) != nil else { return .abandoned }
-                case .giveUp(let why):
-                    return .failed(ApplyFailure(reason: "retries_exhausted", message: "\(error.description); \(why)", attempts: attempts,
-                                                firstFailure: firstFailure!, platform: PlatformFailure(status: error.status, body: error.body)))
-                }
-            } catch is CancellationError {
-                return .abandoned
-            } catch {
-                return .failed(ApplyFailure(reason: "internal_error", message: "\(error)", attempts: attempts + 1,
-                                            firstFailure: firstFailure ?? Date(), platform: nil))
-            }
+    /// Applies a change: per-call retries, budget and health live in the `PlatformGate`; what
+    /// reaches here is the end of the story for this batch.
+    func apply(_ change: ContactChange, ticket: ScopeBudget.Ticket?) async -> ApplyOutcome {
+        let budget = RetryBudget(limit: configuration.retry.maxElapsed)
+        do {
+            return .applied(try await handler.apply(change, budget: budget, ticket: ticket))
+        } catch let error as PlatformError {
+            let reason = error.isURNTakenByAnotherContact ? "urn_conflict" : "platform_rejected"
+            return .failed(ApplyFailure(reason: reason, message: error.description, attempts: budget.attempts + 1,
+                                        firstFailure: budget.firstFailure ?? Date(), platform: PlatformFailure(status: error.status, body: error.body)))
+        } catch let error as RetriesExhausted {
+            return .failed(ApplyFailure(reason: "retries_exhausted", message: error.description, attempts: error.attempts,
+                                        firstFailure: budget.firstFailure ?? Date(),
+                                        platform: PlatformFailure(status: error.last.status, body: error.last.body)))
+        } catch let problem as FieldKeyProblem {
+            return .failed(ApplyFailure(reason: "invalid_field_key", message: problem.description, attempts: 0,
+                                        firstFailure: Date(), platform: nil))
+        } catch is Abandoned {
+            return .abandoned
+        } catch is CancellationError {
+            return .abandoned
+        } catch {
+            return .failed(ApplyFailure(reason: "internal_error", message: "\(error)", attempts: budget.attempts + 1,
+                                        firstFailure: budget.firstFailure ?? Date(), platform: nil))
         }
     }
 
-    func noteSuccess() {
-        consecutiveFailures.withLock { $0 = 0 }
-        if !status.snapshot.platformAvailable {
-            status.update { $0.platformAvailable = true }
-            Gauge(label: MetricNames.platformAvailable).record(1)
-            logger.info("platform available again: resuming")
+    /// Writes a copy of the change's last record to the dead-letter topic, reason
+    /// `urn_conflict`, naming the URNs another contact holds (masked in the log).
+    private func deadLetterURNConflict(_ item: WorkItem, _ urns: [String]) async -> Bool {
+        status.update { $0.urnConflicts += urns.count }
+        Counter(label: MetricNames.urnConflicts).increment(by: urns.count)
+        logger.warning("URNs held by another contact were left out", metadata: [
+            "urns": "\(urns.map(Self.maskedURN))", "event_id": "\(item.change?.eventID ?? "")",
+        ])
+        do {
+            try await writer.deadLetter(item.record, stage: "apply", reason: "urn_conflict",
+                                        message: "the platform left out \(urns.count) URN(s) held by another contact: \(urns.joined(separator: ", ")); the rest of the change was applied",
+                                        attempts: 1, firstFailure: Date(), eventID: item.change?.eventID)
+        } catch {
+            return false
         }
+        status.update { $0.deadLettered["urn_conflict", default: 0] += 1 }
+        Counter(label: MetricNames.deadLetters, dimensions: [("reason", "urn_conflict")]).increment()
+        return true
     }
 
-    /// Counts a transient failure; answers whether the platform now counts as down.
-    func noteTransientFailure() -> Bool {
-        let failures = consecutiveFailures.withLock { count in
-            count += 1
-            return count
-        }
-        if failures >= configuration.outageThreshold {
-            noteOutage("\(failures) platform calls in a row failed")
-            return true
-        }
-        return !status.snapshot.platformAvailable
-    }
-
-    func noteOutage(_ why: String) {
-        if status.snapshot.platformAvailable {
-            status.update { $0.platformAvailable = false }
-            Gauge(label: MetricNames.platformAvailable).record(0)
-            logger.error("platform unavailable: pausing consumption, retrying until it answers", metadata: ["why": "\(why)"])
-        }
+    /// `tel:+55829•••••22`: the scheme and the ends, enough to tell URNs apart in a log.
+    static func maskedURN(_ urn: String) -> String {
+        guard let colon = urn.firstIndex(of: ":") else { return "•••" }
+        let scheme = urn[...colon]
+        let path = urn[urn.index(after: colon)...]
+        guard path.count > 6 else { return scheme + "•••" }
+        return scheme + path.prefix(4) + String(repeating: "•", count: path.count - 6) + path.suffix(2)
     }
 }

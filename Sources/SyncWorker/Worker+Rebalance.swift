@@ -11,6 +11,7 @@ struct RebalanceBridge: RebalanceHandler {
     func partitionsAssigned(_ partitions: [TopicPartition]) async {
         Counter(label: MetricNames.rebalances).increment()
         worker.status.update { $0.assignedPartitions += partitions.count }
+        await worker.updateBudgetShare()
         guard let writer = worker.parts.withLock({ $0?.writer }) else { return }
         let loader = VersionLoader(properties: worker.configuration.kafka, topic: worker.configuration.versionsTopic, logger: worker.logger)
         for versionsPartition in Set(partitions.map { writer.versionsPartition(for: $0.partition) }) {
@@ -30,7 +31,8 @@ struct RebalanceBridge: RebalanceHandler {
         Counter(label: MetricNames.rebalances).increment()
         let leaving = Set(partitions)
         let deadline = ContinuousClock.now + worker.configuration.drainDeadline
-        while await worker.lanes.pending(in: leaving) > 0, ContinuousClock.now < deadline {
+        await worker.lanes.dropQueued(leaving)
+        while await worker.lanes.applying(leaving) > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
         if let consumer = worker.parts.withLock({ $0?.consumer }) {
@@ -38,10 +40,31 @@ struct RebalanceBridge: RebalanceHandler {
         }
         await worker.lanes.forget(leaving)
         worker.status.update { $0.assignedPartitions = max(0, $0.assignedPartitions - partitions.count) }
+        await worker.updateBudgetShare()
     }
 }
 
 extension Worker {
+    /// Every instance of the group takes the part of the workspace's budget that its assigned
+    /// partitions are of all the topics' partitions: no coordinator, and the parts add up to
+    /// at most the whole (recomputed at every rebalance).
+    func updateBudgetShare() async {
+        guard let consumer = parts.withLock({ $0?.consumer }) else { return }
+        var total = 0
+        for topic in configuration.topics {
+            total += (try? await consumer.partitions(of: topic).count) ?? 0
+        }
+        let assigned = status.snapshot.assignedPartitions
+        let share = total > 0 ? min(1, Double(assigned) / Double(total)) : 1
+        await gate.setShare(share)
+        status.update { $0.budgetShare = share }
+        for scope in PlatformScope.allCases {
+            let allowance = await gate.budget(scope).allowance
+            if allowance != .max { Gauge(label: MetricNames.budgetAllowance, dimensions: [("scope", scope.rawValue)]).record(allowance) }
+        }
+        logger.info("budget share", metadata: ["share": "\(share)", "assigned": "\(assigned)", "partitions": "\(total)"])
+    }
+
     /// The end of every partition of the topics now: `--until-caught-up` stops when the group's
     /// committed offsets reach these.
     func caughtUpTargets(_ consumer: KafkaConsumer) async throws -> [TopicPartition: Int64] {

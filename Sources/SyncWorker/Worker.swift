@@ -21,9 +21,8 @@ public final class Worker: Service, Sendable {
     let handler: ContactHandler
     let decoder: EventDecoder
     let lanes: Lanes
-    let limiter: RateLimiter?
-    let consecutiveFailures = Mutex(0)
-    let stopping = Mutex(false)
+    let gate: PlatformGate
+    let stopping = StopFlag()
     let parts = Mutex<Parts?>(nil)
 
     /// The Kafka clients, made in `run`.
@@ -44,19 +43,30 @@ public final class Worker: Service, Sendable {
             Timer(label: MetricNames.apiRequestSeconds, dimensions: dims, preferredDisplayUnit: .seconds)
                 .recordNanoseconds(call.duration.components.seconds * 1_000_000_000 + call.duration.components.attoseconds / 1_000_000_000)
         })
-        let limiter = configuration.rateLimitPerSecond.map { RateLimiter(ratePerSecond: $0) }
-        self.limiter = limiter
-        handler = ContactHandler(client: client, registry: Registry(client: client), beforeCall: { try await limiter?.acquire() })
+        let stopping = stopping
+        var policy = configuration.retry
+        policy.maxAttempts = .max   // the budget is time (RetryBudget), whatever a count says
+        let retry = policy
+        var health = PlatformHealth.Policy()
+        health.consecutive = configuration.outageThreshold
+        let gate = PlatformGate(contacts: configuration.budgetContacts, v2: configuration.budgetV2, retry: retry, health: health,
+                                status: status, logger: logger, isStopping: { stopping.isSet })
+        self.gate = gate
+        let registry = Registry(client: client, flavor: configuration.flavor, caller: { work in
+            try await gate.call(.v2, RetryBudget(limit: retry.maxElapsed)) { try await work() }
+        })
+        handler = ContactHandler(client: client, registry: registry, gate: gate, actions: ActionBatcher(client: client, gate: gate),
+                                 managedGroups: configuration.managedGroups, logger: logger)
         decoder = EventDecoder(configuration: configuration.decoder)
         lanes = Lanes(maxInFlight: configuration.maxInFlight)
     }
 
     /// Asks a running worker to stop as a graceful shutdown would (tests, `--until-caught-up`).
     public func stop() {
-        stopping.withLock { $0 = true }
+        stopping.set()
     }
 
-    var isStopping: Bool { stopping.withLock { $0 } }
+    var isStopping: Bool { stopping.isSet }
 
     public func run() async throws {
         do {
@@ -88,7 +98,7 @@ public final class Worker: Service, Sendable {
                                    refused: config.deadLetterRefused, stopWorker: { [self] in self.stop() })
         let consumer = try KafkaConsumer(properties: config.consumerProperties, rebalanceHandler: RebalanceBridge(worker: self), logger: logger)
         parts.withLock { $0 = Parts(consumer: consumer, producer: producer, writer: writer) }
-        await lanes.setRunner { [self] key, batch in await self.process(key, batch) }
+        await lanes.setRunner { [self] key in await self.process(key) }
         try consumer.subscribe(topics: config.topics)
         let targets = config.untilCaughtUp ? try await caughtUpTargets(consumer) : [:]
         logger.info("worker started", metadata: ["group": "\(config.groupID)", "topics": "\(config.topics)", "instance": "\(config.instanceID)"])
@@ -113,14 +123,13 @@ public final class Worker: Service, Sendable {
     private func pollLoop(consumer: KafkaConsumer, targets: [TopicPartition: Int64]) async throws {
         var lastCommit = ContinuousClock.now
         var paused: Set<TopicPartition>? = nil
-        // Fetching pauses above the high-water mark and resumes only below the low one: each
-        // resume makes librdkafka fetch again what the pause dropped, so it must not flap.
-        let highWater = configuration.maxInFlight * 100
-        let lowWater = highWater / 2
+        var backpressure = Backpressure(maxEntities: configuration.maxPendingEntities, maxBytes: configuration.maxPendingBytes)
         while !isStopping && !Task.isCancelled {
-            let load = await lanes.load
+            let (entities, bytes) = await (lanes.pendingEntities, lanes.pendingBytes)
+            let full = backpressure.update(entities: entities, bytes: bytes)
             let platformDown = !status.snapshot.platformAvailable
-            let shouldPause = platformDown || load > highWater || (paused != nil && load > lowWater)
+            let throttled = await gate.isThrottled()
+            let shouldPause = platformDown || throttled || full
             // The assignment is read only while pausing matters: not on every poll of normal work.
             if shouldPause || paused != nil, let assignment = try? Set(consumer.assignment()) {
                 // Backpressure and outages pause fetching; nothing is buffered without bound.
@@ -140,9 +149,7 @@ public final class Worker: Service, Sendable {
             }
             // Polling goes on while paused (paused partitions return nothing): rebalances are
             // served and the member stays within max.poll.interval.ms during a long outage.
-            // Never more than the room left below the high-water mark: that bounds memory.
-            let room = max(1, min(500, highWater - load))
-            let records = try await consumer.poll(maxRecords: shouldPause ? 1 : room, timeout: .milliseconds(shouldPause ? 10 : 100))
+            let records = try await consumer.poll(maxRecords: shouldPause ? 1 : 500, timeout: .milliseconds(shouldPause ? 10 : 100))
             for record in records { await admit(record) }
             if ContinuousClock.now - lastCommit >= configuration.commitInterval {
                 await commit(consumer)
@@ -159,7 +166,8 @@ public final class Worker: Service, Sendable {
     /// Stop fetching, drain in-flight work up to the deadline, commit, leave, flush.
     private func shutdown(consumer: KafkaConsumer, producer: KafkaProducer) async {
         let deadline = ContinuousClock.now + configuration.drainDeadline
-        while await lanes.load > 0, ContinuousClock.now < deadline {
+        await lanes.dropQueued(nil)
+        while await lanes.applying(nil) > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(20))
         }
         await commit(consumer)
@@ -194,6 +202,13 @@ public final class Worker: Service, Sendable {
             logger.warning("commit failed", metadata: ["error": "\(error)", "offsets": "\(offsets)"])
         }
     }
+}
+
+/// Set once when the worker is asked to stop; read from any task.
+final class StopFlag: Sendable {
+    private let flag = Atomic(false)
+    func set() { flag.store(true, ordering: .relaxed) }
+    var isSet: Bool { flag.load(ordering: .relaxed) }
 }
 
 struct WorkerError: Error, CustomStringConvertible {

@@ -1,4 +1,5 @@
 public import Kafka
+public import PlatformClient
 public import SyncCore
 
 /// Everything the worker needs, already validated (the CLI builds it from file, env and flags).
@@ -13,13 +14,30 @@ public struct WorkerConfiguration: Sendable {
     public var decoder: DecoderConfiguration
     /// Platform calls in flight at once, across all keys.
     public var maxInFlight: Int
-    /// Client-side cap on platform requests per second (`nil`: none).
-    public var rateLimitPerSecond: Double?
+    /// Which platform: field-create spelling and field-key rules (error texts of every flavour
+    /// are recognised whatever this says).
+    public var flavor: PlatformFlavor
+    /// This workspace's request budget per throttle scope, shared by every instance of the
+    /// group (each paces at the share of its assigned partitions). `.unlimited` for a
+    /// platform with throttling off; the CLI defaults to the flavour's rates.
+    public var budgetContacts: RequestRate
+    public var budgetV2: RequestRate
+    /// Groups contact-sync owns: a contact's membership among them follows its events' `groups`.
+    /// Groups events name are added; only these are ever removed.
+    public var managedGroups: [String]
+    /// Backpressure: fetching pauses past this many entities with pending records, or past
+    /// `maxPendingBytes` of them, and resumes below half. Folding happens among pending records,
+    /// so these bound how hard a backlog folds while calls wait for budget.
+    public var maxPendingEntities: Int
+    public var maxPendingBytes: Int
+    /// Backoff steps and the time budget of one event's retries (`maxAttempts` is not used: the
+    /// budget is time).
     public var retry: RetryPolicy
     public var commitInterval: Duration
     /// How long shutdown and revocation wait for in-flight work before giving it up.
     public var drainDeadline: Duration
-    /// Consecutive transient failures after which the platform counts as down.
+    /// Consecutive transient failures after which the platform counts as down (a high share of
+    /// failures among recent calls counts as degraded too, see `PlatformHealth`).
     public var outageThreshold: Int
     /// Stop once every partition assigned at start is committed up to its end at that time.
     public var untilCaughtUp: Bool
@@ -29,7 +47,9 @@ public struct WorkerConfiguration: Sendable {
     public var deadLetterRefused: RefusedWritePolicy = .halt
 
     public init(kafka: KafkaProperties, groupID: String, topics: [String], deadLetterTopic: String, versionsTopic: String? = nil,
-                decoder: DecoderConfiguration = DecoderConfiguration(), maxInFlight: Int = 64, rateLimitPerSecond: Double? = nil,
+                decoder: DecoderConfiguration = DecoderConfiguration(), maxInFlight: Int = 64, flavor: PlatformFlavor = .textit,
+                budgetContacts: RequestRate = .unlimited, budgetV2: RequestRate = .unlimited, managedGroups: [String] = [],
+                maxPendingEntities: Int = 10_000, maxPendingBytes: Int = 32 << 20,
                 retry: RetryPolicy = RetryPolicy(), commitInterval: Duration = .seconds(1), drainDeadline: Duration = .seconds(30),
                 outageThreshold: Int = 10, untilCaughtUp: Bool = false, instanceID: String) {
         self.kafka = kafka
@@ -39,7 +59,12 @@ public struct WorkerConfiguration: Sendable {
         self.versionsTopic = versionsTopic ?? "\(groupID).versions"
         self.decoder = decoder
         self.maxInFlight = maxInFlight
-        self.rateLimitPerSecond = rateLimitPerSecond
+        self.flavor = flavor
+        self.budgetContacts = budgetContacts
+        self.budgetV2 = budgetV2
+        self.managedGroups = managedGroups
+        self.maxPendingEntities = maxPendingEntities
+        self.maxPendingBytes = maxPendingBytes
         self.retry = retry
         self.commitInterval = commitInterval
         self.drainDeadline = drainDeadline

@@ -12,9 +12,17 @@ public struct WorkerSnapshot: Sendable, Equatable {
     public var deadLettered: [String: Int] = [:]
     public var apiCalls = 0
     public var retries = 0
+    /// 429s answered by the platform (each pauses its scope; none spends an event's budget).
+    public var throttled = 0
+    /// URNs the platform left out because another contact holds them (each dead-lettered).
+    public var urnConflicts = 0
+    /// Group changes skipped because the contact is not active.
+    public var groupChangesSkipped = 0
     public var commits = 0
     public var coalesced = 0
     public var assignedPartitions = 0
+    /// This instance's part of the workspace's budget (its assigned partitions over all).
+    public var budgetShare = 0.0
     public var platformAvailable = true
     public var deadLetterHealthy = true
     public var paused = false
@@ -26,7 +34,7 @@ public struct WorkerSnapshot: Sendable, Equatable {
 
     /// Why the worker is not ready, or `nil` when it is.
     public var notReadyReason: String? {
-        if !platformAvailable { return "platform unavailable (outage or refused API token)" }
+        if !platformAvailable { return "platform unavailable or degraded (many recent calls failing, or the API token refused)" }
         if !deadLetterHealthy { return "dead-letter topic not writable" }
         return nil
     }

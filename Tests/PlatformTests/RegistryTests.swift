@@ -8,7 +8,7 @@ import Testing
             let results = try await withThrowingTaskGroup(of: (String, String).self) { group in
                 for _ in 0..<50 {
                     group.addTask {
-                        async let key = registry.fieldKey(label: "Lead status", type: .text)
+                        async let key = registry.ensureField(key: "lead_status", type: .text)
                         async let uuid = registry.groupUUID(name: "Leads")
                         return try await (key, uuid)
                     }
@@ -30,7 +30,7 @@ import Testing
             let results = try await withThrowingTaskGroup(of: (String, String).self) { group in
                 for registry in registries {
                     group.addTask {
-                        try await (registry.fieldKey(label: "Plan", type: .text), registry.groupUUID(name: "VIP"))
+                        try await (registry.ensureField(key: "plan", type: .text), registry.groupUUID(name: "VIP"))
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -50,19 +50,33 @@ import Testing
             try await registry.preload()
             let before = h.sandbox.stats().total
             #expect(try await registry.groupUUID(name: "customers") == existing.uuid)
-            #expect(try await registry.fieldKey(label: "Score", type: .number) == "score")
+            #expect(try await registry.ensureField(key: "score", type: .number) == "score")
             #expect(h.sandbox.stats().total == before, "answered from the cache")
         }
     }
 
-    @Test func anInvalidLabelIsRefusedBeforeAnyCall() async throws {
+    @Test func aKeyNoNameDerivesIsRefusedBeforeAnyCreate() async throws {
         try await ClientHarness.with { h in
             let registry = Registry(client: h.client)
-            let error = await #expect(throws: PlatformError.self) {
-                _ = try await registry.fieldKey(label: "Name", type: .text)
+            try await registry.preload()
+            let before = h.sandbox.stats().total
+            let error = await #expect(throws: FieldKeyProblem.self) {
+                _ = try await registry.ensureField(key: "has", type: .text)
             }
-            #expect(error?.status == 400)
-            #expect(h.sandbox.stats().total == 0)
+            #expect(error?.key == "has")
+            #expect(h.sandbox.stats().total == before, "no create was sent")
+        }
+    }
+
+    @Test func aMissingFieldIsCreatedUnderTheNameDerivingItsKey() async throws {
+        try await ClientHarness.with { h in
+            let registry = Registry(client: h.client)
+            let key = try await registry.ensureField(key: "signup_date", type: .datetime)
+            #expect(key == "signup_date")
+            #expect(h.sandbox.state().fields.map(\.key) == ["signup_date"])
+            let stats = h.sandbox.stats()
+            #expect(stats.count(endpoint: "fields.json", method: "GET") == 1, "one paginated read")
+            #expect(stats.count(endpoint: "fields.json", method: "POST") == 1)
         }
     }
 }

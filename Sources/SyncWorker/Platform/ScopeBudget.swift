@@ -1,0 +1,185 @@
+import PlatformClient
+
+/// This instance's part of one throttle scope of the workspace (`v2.contacts` or `v2`): paces
+/// calls below DRF's sliding window instead of bursting into it.
+///
+/// - **Pacing.** Calls are spaced `window / allowance` apart, first come first served, so the
+///   oldest waiting entity is written first. `allowance` is the workspace's rate times this
+///   instance's `share` (its part of the assigned partitions) times `settle` (lowered while
+///   something else spends the budget too), with 2 % kept back for clock and latency jitter.
+/// - **Window.** The end times of this instance's counted calls of the last window are kept;
+///   a call waits while the window holds `allowance` of them (calls in flight count too), so
+///   the platform's window, which counts arrivals, never sees more.
+/// - **Joining.** When the allowance grows (start, a rebalance that brought partitions), the
+///   window is filled as if this instance had already been sending at the new rate: the
+///   instances' sum stays under the budget while the one that lost partitions still has
+///   calls in the platform's window.
+/// - **429.** Someone else spent the budget: the whole scope waits `Retry-After` (however
+///   long), and `settle` drops below the level that was too much, then creeps back up slowly.
+actor ScopeBudget {
+    struct Ticket: Sendable {
+        fileprivate let id: Int
+    }
+
+    let scope: PlatformScope
+    private(set) var rate: RequestRate
+    private(set) var share: Double
+    private var settle = 1.0
+    /// `settle` rises quickly to just below the level that drew the last 429, slowly past it.
+    private var ceiling = 1.0
+    private var lastSettleChange = ContinuousClock.now
+    private var window: [ContinuousClock.Instant] = []   // end times of counted calls, oldest first
+    private var windowHead = 0
+    private var inFlight = 0
+    private var nextTicket = 0
+    private var nextSlot = ContinuousClock.now
+    private(set) var pausedUntil: ContinuousClock.Instant?
+    private(set) var throttledCalls = 0
+    private(set) var waited: Duration = .zero
+
+    /// - Parameter share: the instance's part of the workspace's budget; the worker sets it
+    ///   from its assignment at every rebalance (`setShare`).
+    init(scope: PlatformScope, rate: RequestRate, share: Double = 1) {
+        self.scope = scope
+        self.rate = rate
+        self.share = min(1, max(0, share))
+        window = Self.virtualWindow(rate: rate, allowance: Self.allowance(rate: rate, share: self.share, settle: 1), now: .now)
+    }
+
+    var isUnlimited: Bool { rate.isUnlimited }
+
+    /// Calls this instance may have in one window now.
+    var allowance: Int { Self.allowance(rate: rate, share: share, settle: settle) }
+
+    private static func allowance(rate: RequestRate, share: Double, settle: Double) -> Int {
+        guard !rate.isUnlimited else { return .max }
+        return max(1, Int((Double(rate.requests) * share * settle * 0.98).rounded(.down)))
+    }
+
+    /// Calls counted in the current window (for the budget-use gauge).
+    var used: Int {
+        prune(.now)
+        return window.count - windowHead + inFlight
+    }
+
+    private var interval: Duration { rate.window / max(1, allowance) }
+
+    /// Waits until a call may be sent, and counts it as in flight.
+    func acquire() async throws -> Ticket {
+        guard !rate.isUnlimited else { return issue() }
+        let started = ContinuousClock.now
+        while true {
+            let now = ContinuousClock.now
+            if let until = pausedUntil, until > now {
+                try await Task.sleep(until: until)
+                continue   // then take a fresh slot: waiters must not burst together after a pause
+            }
+            let slot = max(now, nextSlot)
+            nextSlot = slot + interval
+            if slot > now { try await Task.sleep(until: slot) }
+            if pausedUntil.map({ $0 > .now }) == true { continue }
+            let full = fullUntil(.now)
+            if let full {
+                nextSlot = max(nextSlot, full)
+                try await Task.sleep(until: full)
+                continue
+            }
+            waited += ContinuousClock.now - started
+            return issue()
+        }
+    }
+
+    /// The call ended; `counted` is false for a 429 (the platform does not count those).
+    func finish(_ ticket: Ticket, counted: Bool) {
+        inFlight -= 1
+        if counted && !rate.isUnlimited { window.append(.now) }
+    }
+
+    /// A ticket taken but not used (the batch turned out to need no call of this scope): its
+    /// slot goes to the next caller.
+    func release(_ ticket: Ticket) {
+        inFlight -= 1
+        if !rate.isUnlimited { nextSlot = max(.now, nextSlot - interval) }
+    }
+
+    /// The platform answered 429: nobody in this scope calls before `retryAfter` has passed.
+    func throttled(retryAfter: Duration?) {
+        throttledCalls += 1
+        let now = ContinuousClock.now
+        let until = now + max(.seconds(1), retryAfter ?? .seconds(1))
+        pausedUntil = max(pausedUntil ?? until, until)
+        nextSlot = max(nextSlot, until)
+        ceiling = max(0.1, settle * 0.95)
+        settle = max(0.1, settle * 0.8)
+        lastSettleChange = now
+    }
+
+    /// This instance's part of the budget (its assigned partitions over all of them).
+    func setShare(_ newShare: Double) {
+        let before = allowance
+        share = min(1, max(0, newShare))
+        if allowance > before { prefill() }
+    }
+
+    func setRate(_ newRate: RequestRate) {
+        rate = newRate
+        prefill()
+    }
+
+    private func issue() -> Ticket {
+        inFlight += 1
+        nextTicket += 1
+        recover()
+        return Ticket(id: nextTicket)
+    }
+
+    /// Creeps `settle` back up: quickly to the ceiling, then 1 % per tenth of a window.
+    private func recover() {
+        let now = ContinuousClock.now
+        guard settle < 1, now - lastSettleChange >= rate.window / 20 else { return }
+        settle = settle < ceiling ? min(ceiling, settle + 0.05) : min(1, settle + 0.01)
+        lastSettleChange = now
+    }
+
+    /// When the window next has room, or `nil` when it has room now.
+    private func fullUntil(_ now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
+        prune(now)
+        guard window.count - windowHead + inFlight >= allowance else { return nil }
+        guard windowHead < window.count else { return now + .milliseconds(10) }   // all in flight: wait for one to end
+        return window[windowHead] + rate.window + .milliseconds(1)
+    }
+
+    private func prune(_ now: ContinuousClock.Instant) {
+        while windowHead < window.count, window[windowHead] <= now - rate.window { windowHead += 1 }
+        if windowHead > 1024 && windowHead * 2 > window.count {
+            window.removeFirst(windowHead)
+            windowHead = 0
+        }
+    }
+
+    /// Fills the window as if calls had been paced at the current allowance for a whole window.
+    private func prefill() {
+        guard !rate.isUnlimited, share > 0 else { return }
+        let now = ContinuousClock.now
+        prune(now)
+        let missing = allowance - (window.count - windowHead)
+        guard missing > 0 else { return }
+        window = (Array(window[windowHead...]) + Self.virtualWindow(rate: rate, allowance: allowance, now: now, count: missing)).sorted()
+        windowHead = 0
+    }
+
+    /// `count` end times spread evenly over the window ending now, the newest last.
+    private static func virtualWindow(rate: RequestRate, allowance: Int, now: ContinuousClock.Instant,
+                                      count: Int? = nil) -> [ContinuousClock.Instant] {
+        guard !rate.isUnlimited, allowance > 0 else { return [] }
+        let step = rate.window / allowance
+        return (0..<(count ?? allowance)).map { now - step * (count ?? allowance) + step * ($0 + 1) }
+    }
+}
+
+/// The platform's two throttle scopes: `contacts.json` has its own budget, every other
+/// endpoint contact-sync uses (`fields.json`, `groups.json`, `contact_actions.json`) shares `v2`.
+public enum PlatformScope: String, Sendable, CaseIterable {
+    case contacts = "v2.contacts"
+    case v2
+}
