@@ -56,13 +56,28 @@ public enum VersionGuard {
         case stale
     }
 
-    /// Same event id → duplicate; strictly older version of the same kind → stale; otherwise
+    /// Same event id → duplicate; an older version (`isOlder(_:than:)`) → stale; otherwise
     /// apply. An equal version with a different id applies (two events in one millisecond).
     public static func decide(version: OrderingVersion, eventID: String, last: AppliedVersion?) -> Decision {
         guard let last else { return .apply }
         if last.eventID == eventID { return .duplicate }
-        if version.isOlder(than: last.version) == true { return .stale }
+        if isOlder(version, than: last.version) { return .stale }
         return .apply
+    }
+
+    /// The guard's total order. Versions of one kind compare by value. Across kinds, every
+    /// `sequence` (a producer's explicit `version`, a Debezium `lsn`) ranks above every
+    /// `timestamp` (`occurred_at`, `ts_ms`): an explicit order is authoritative, so once an entity
+    /// has one, a timestamp-only event (a replay from before the producer sent versions) can no
+    /// longer roll it back, while a producer that starts sending versions moves forward.
+    public static func isOlder(_ version: OrderingVersion, than other: OrderingVersion) -> Bool {
+        if let sameKind = version.isOlder(than: other) { return sameKind }
+        return version.kind == .timestamp
+    }
+
+    /// The newer of two versions in the guard's order (`a` when they are equal).
+    public static func newer(_ a: OrderingVersion, _ b: OrderingVersion) -> OrderingVersion {
+        isOlder(a, than: b) ? b : a
     }
 }
 
