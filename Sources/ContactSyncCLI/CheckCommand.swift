@@ -22,6 +22,9 @@ struct CheckCommand: AsyncParsableCommand {
 
     func run() async throws {
         let settings = try await loadOrExit(common)
+        // Every line may quote a URL, a librdkafka error or a platform answer: redacted like logs.
+        let clean = DLQInspectCommand.cleaner(settings, pii: common.logPII, escape: true)
+        func print(_ line: String) { Swift.print(clean(line)) }
         print("ok    configuration: \(settings)")
         if let mapping = settings.mappingFile { print("ok    mapping file \(mapping): \(settings.decoder.topics.count) topic rules") }
         var failures = 0

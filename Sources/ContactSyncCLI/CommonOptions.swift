@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import Metrics
 import Prometheus
+import SyncCore
 
 /// Options every command that reads the configuration shares.
 struct CommonOptions: ParsableArguments {
@@ -34,10 +35,14 @@ struct CommonOptions: ParsableArguments {
     func flagValues() throws -> [String: String] {
         var values: [String: String] = [:]
         for pair in settings {
-            guard let eq = pair.firstIndex(of: "="), SettingKey.named(String(pair[..<eq])) != nil else {
-                throw ValidationError("--set \(pair): expected key=value with a key from docs/configuration.md")
+            // The value is never echoed: a misspelled `--set platform.tokn=…` carries a secret.
+            guard let eq = pair.firstIndex(of: "=") else {
+                throw ConfigError(key: Redactor.looksSecret(pair) ? Redactor.marker : LogText.escaped(pair), source: "flag --set", value: nil,
+                                  expected: "key=value with a key from docs/configuration.md")
             }
-            values[String(pair[..<eq])] = String(pair[pair.index(after: eq)...])
+            let key = String(pair[..<eq])
+            guard SettingKey.named(key) != nil else { throw ConfigError.unknownKey(key, source: "flag --set") }
+            values[key] = String(pair[pair.index(after: eq)...])
         }
         for pair in kafkaProperties {
             guard let eq = pair.firstIndex(of: "=") else { throw ValidationError("--kafka-property \(pair): expected name=value") }
@@ -62,7 +67,7 @@ enum Bootstrap {
 
     static func logging(_ settings: Settings) {
         let token = settings.platformToken
-        let secrets = settings.kafkaProperties.filter { $0.key.contains("password") || $0.key.contains("secret") }.map(\.value)
+        let secrets = Redactor(properties: settings.kafkaProperties).secrets
         LoggingSystem.bootstrap { label in
             LineLogHandler(label: label, format: LineLogHandler.format(named: settings.logFormat), level: settings.logLevel,
                            pii: settings.logPII, secrets: secrets, redact: { token?.redacted(in: $0) ?? $0 })

@@ -41,31 +41,33 @@ struct DLQInspectCommand: AsyncParsableCommand {
         let reader = TopicReader(consumer: consumer, topic: topic)
         var counts: [String: Int] = [:]
         var shown = 0
+        let clean = Self.cleaner(settings, pii: common.logPII, escape: !json)
         if !json { print("TIME                 KEY              REASON               ATT  SOURCE                   MESSAGE") }
         try await reader.read(try await reader.ranges()) { record in
             let info = DeadLetterInfo(headers: record.inbound.headers)
             guard filter.matches(record, info) else { return true }
             shown += 1
             counts[info?.reason ?? "unknown", default: 0] += 1
-            let key = record.key.map { String(decoding: $0, as: UTF8.self) } ?? "-"
-            let message = mask(info?.message ?? "")
+            let key = clean(record.key.map { String(decoding: $0, as: UTF8.self) } ?? "-")
+            let message = clean(info?.message ?? "")
             if json {
                 var object: [String: Any] = ["dlq_partition": record.partition, "dlq_offset": record.offset, "key": key,
                                              "reason": info?.reason ?? "unknown", "message": message, "attempts": info?.attempts ?? 0,
                                              "source_topic": info?.sourceTopic ?? "", "source_partition": info?.sourcePartition ?? -1,
                                              "source_offset": info?.sourceOffset ?? -1, "timestamp_ms": record.timestampMs ?? 0,
                                              "replay_count": info?.replayCount ?? 0]
-                if showValue { object["value"] = mask(record.value.map { String(decoding: $0, as: UTF8.self) } ?? "") }
+                if showValue { object["value"] = clean(record.value.map { String(decoding: $0, as: UTF8.self) } ?? "") }
                 if let status = info?.platformStatus { object["platform_status"] = status }
+                if let body = info?.platformBody { object["platform_body"] = clean(body) }
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
                 let time = record.timestampMs.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0) / 1000)) } ?? "-"
-                let source = info.map { "\($0.sourceTopic)[\($0.sourcePartition)]@\($0.sourceOffset)" } ?? "-"
+                let source = clean(info.map { "\($0.sourceTopic)[\($0.sourcePartition)]@\($0.sourceOffset)" } ?? "-")
                 print("\(time.padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(key.prefix(16)).padding(toLength: 16, withPad: " ", startingAt: 0)) "
-                      + "\((info?.reason ?? "unknown").padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(info?.attempts ?? 0).padding(toLength: 4, withPad: " ", startingAt: 0)) "
+                      + "\(clean(info?.reason ?? "unknown").padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(info?.attempts ?? 0).padding(toLength: 4, withPad: " ", startingAt: 0)) "
                       + "\(source.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(message.split(separator: "\n").first ?? "").prefix(100))")
-                if showValue { print("    value: \(mask(record.value.map { String(decoding: $0, as: UTF8.self) } ?? "null"))") }
+                if showValue { print("    value: \(clean(record.value.map { String(decoding: $0, as: UTF8.self) } ?? "null"))") }
             }
             return true
         }
@@ -73,12 +75,24 @@ struct DLQInspectCommand: AsyncParsableCommand {
         if !json {
             print("\n\(shown) records" + (counts.isEmpty ? "" : " by reason:"))
             for (reason, count) in counts.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
-                print("  \(reason.padding(toLength: 24, withPad: " ", startingAt: 0)) \(count)")
+                print("  \(LogText.escaped(reason).padding(toLength: 24, withPad: " ", startingAt: 0)) \(count)")
             }
         }
     }
 
-    func mask(_ text: String) -> String { common.logPII ? text : PIIMasker.mask(text) }
+    /// Every value read from the topic before it is printed: secrets out (records written
+    /// before redaction existed may carry the token), PII masked unless `--log-pii`, and, for
+    /// a terminal, control characters escaped (record data must not drive the terminal).
+    static func cleaner(_ settings: Settings, pii: Bool, escape: Bool) -> @Sendable (String) -> String {
+        let known = Redactor(properties: settings.kafkaProperties)
+        let token = settings.platformToken
+        return { text in
+            var text = known(text)
+            if let token { text = token.redacted(in: text) }
+            if !pii { text = PIIMasker.mask(text) }
+            return escape ? LogText.escaped(text) : text
+        }
+    }
 }
 
 /// Filters and the topic, shared by inspect and replay.

@@ -1,5 +1,6 @@
 import Foundation
 public import Logging
+import SyncCore
 
 /// swift-log handler writing one line per event to stderr: JSON objects (for log shippers) or
 /// readable text (on a terminal). Phone numbers and emails are masked unless `pii` is on, and
@@ -61,9 +62,13 @@ public struct LineLogHandler: LogHandler {
         }
     }
 
+    /// Secrets out (known ones and secret-shaped text), personal data masked (values the
+    /// decoder bracketed as personal whatever they look like, then anything phone- or
+    /// email-shaped), control characters escaped in text lines (JSON escapes them itself).
     func clean(_ text: String) -> String {
-        var text = redact(text)
+        var text = Redactor.scrubShapes(redact(text))
         for secret in secrets where text.contains(secret) { text = text.replacingOccurrences(of: secret, with: "<redacted>") }
-        return pii ? text : PIIMasker.mask(text)
+        text = pii ? PersonalData.unmarked(text) : PIIMasker.mask(PersonalData.masked(text, PersonalData.mask))
+        return format == .text ? LogText.escaped(text) : text
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import ServiceLifecycle
+import PlatformClient
 import SyncWorker
 
 /// `contact-sync run`: the worker, with /healthz, /readyz and /metrics.
@@ -32,10 +33,18 @@ struct RunCommand: AsyncParsableCommand {
         Bootstrap.logging(settings)
         Bootstrap.metrics()
         let logger = Logger(label: "contact-sync")
-        guard !settings.topics.isEmpty else {
-            throw ConfigError(key: "topics", source: "not set (flag --topics, env CONTACT_SYNC_TOPICS or file)", value: nil, expected: "comma-separated topic names")
+        // Every configuration error exits 2, these late ones as the loader's.
+        let platform: PlatformClient.Options
+        do {
+            guard !settings.topics.isEmpty else {
+                throw ConfigError(key: "topics", source: "not set (flag --topics, env CONTACT_SYNC_TOPICS or file)", value: nil, expected: "comma-separated topic names")
+            }
+            platform = try settings.platformOptions()
+        } catch {
+            FileHandle.standardError.write(Data("\(error)\n".utf8))
+            throw ExitCode(2)
         }
-        let worker = Worker(configuration: settings.workerConfiguration(untilCaughtUp: untilCaughtUp), platform: try settings.platformOptions(), logger: logger)
+        let worker = Worker(configuration: settings.workerConfiguration(untilCaughtUp: untilCaughtUp), platform: platform, logger: logger)
         let http = ObservabilityServer.application(host: settings.httpHost, port: settings.httpPort, status: worker.status,
                                                    registry: Bootstrap.registry, logger: logger)
         let group = ServiceGroup(configuration: .init(
@@ -47,7 +56,14 @@ struct RunCommand: AsyncParsableCommand {
             logger: logger
         ))
         logger.info("starting", metadata: ["settings": "\(settings)"])
-        try await group.run()
+        do {
+            try await group.run()
+        } catch {
+            // Fatal errors reach the terminal: the same redaction as the logs, then exit 1.
+            let text = Redactor(properties: settings.kafkaProperties).callAsFunction("\(error)")
+            FileHandle.standardError.write(Data("contact-sync: \(LogText.escaped(settings.platformToken?.redacted(in: text) ?? text))\n".utf8))
+            throw ExitCode(1)
+        }
     }
 }
 
@@ -57,6 +73,9 @@ func loadOrExit(_ common: CommonOptions) async throws -> Settings {
         return try await common.loadSettings()
     } catch let error as ConfigError {
         FileHandle.standardError.write(Data("\(error)\n".utf8))
+        throw ExitCode(2)
+    } catch let error as ValidationError {
+        FileHandle.standardError.write(Data("config error: \(LogText.escaped(Redactor.scrubShapes(error.message)))\n".utf8))
         throw ExitCode(2)
     } catch let error as SyncCoreMappingError {
         FileHandle.standardError.write(Data("config error: mapping file \(error)\n".utf8))
