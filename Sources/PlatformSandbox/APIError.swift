@@ -6,6 +6,11 @@ struct APIError: Error {
     let body: JSONValue
     /// Extra response headers by name, e.g. `Retry-After`.
     var headers: [(name: String, value: String)] = []
+    /// A plain-text (HTML) answer instead of the JSON body, as Django's error handler gives.
+    var text: String?
+
+    /// An unhandled server-side exception: `temba_exception_handler`'s plain answer.
+    static let serverError = APIError(status: .internalServerError, body: .null, text: "Server Error. Site administrators have been notified.")
 
     /// `400` mapping each bad member to its messages, e.g. `{"name": ["Must be unique."]}`.
     static func invalid(_ member: String, _ message: String) -> APIError {

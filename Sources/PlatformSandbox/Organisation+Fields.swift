@@ -15,7 +15,11 @@ extension Organisation {
         if !flavor.answersLimitsWithConflict && fields.count >= Self.maxFields {
             throw APIError.invalid("non_field_errors", SandboxFlavor.weniLimitText(noun: "contact fields", count: fields.count, limit: Self.maxFields))
         }
-        let field = FieldRecord(id: nextID(), key: FieldNameRules.key(forName: label), label: label, type: type)
+        let key = FieldNameRules.key(forName: label)
+        // A new name whose key an existing field has (`Nick-Name` after `Nick name`): TextIt and
+        // RapidPro 9 do not check it in the serializer, and `ContactField.create` asserts it: a 500.
+        if fields.values.contains(where: { $0.key == key }) { throw APIError.serverError }
+        let field = FieldRecord(id: nextID(), key: key, label: label, type: type)
         fields[field.id] = field
         return field
     }

@@ -113,6 +113,17 @@ public final class Sandbox: Sendable {
         return SandboxState.Group(uuid: group.uuid, name: group.name, query: group.query, count: 0)
     }
 
+    /// Adds `count` text fields (`seeded_1`…) past every check, e.g. to bring the workspace to its
+    /// limit of 250 without 250 calls.
+    public func seedFields(count: Int) {
+        core.endpoints.organisation.withLock { org in
+            for index in 1...max(1, count) where count > 0 {
+                let id = org.nextID()
+                org.fields[id] = FieldRecord(id: id, key: "seeded_\(index)", label: "Seeded \(index)", type: .text)
+            }
+        }
+    }
+
     /// Stops listening, lets requests in flight finish, and waits for the server to end.
     public func shutdown() async {
         await services.triggerGracefulShutdown()

@@ -121,7 +121,9 @@ struct SandboxResponder: HTTPResponder {
     }
 
     static func response(_ error: APIError) -> Response {
-        var response = response(status: error.status, body: error.body)
+        var response = error.text.map {
+            Response(status: error.status, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: $0)))
+        } ?? response(status: error.status, body: error.body)
         for header in error.headers {
             if let name = HTTPFields.Element.Name(header.name) { response.headers[name] = header.value }
         }

@@ -31,7 +31,7 @@ import Testing
                 #expect(replies.filter { $0.status == 201 }.count == 1)
                 let refused = replies.filter { $0.status == 400 }
                 #expect(refused.count == 19)
-                #expect(refused.allSatisfy { ($0["name"]?.messages ?? []) == ["Must be unique."] })
+                #expect(refused.allSatisfy { ($0["name"]?.messages ?? []) == ["This field must be unique."] })
             }
             #expect(h.sandbox.state().groups.count == 1)
             #expect(h.sandbox.state().fields.map(\.key) == ["lead_score"])

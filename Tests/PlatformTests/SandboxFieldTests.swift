@@ -63,10 +63,12 @@ import Testing
             #expect(symbols.body == ["name": ["Can only contain letters, numbers and hypens."]])
             let tooLong = try await h.call(.POST, path, json: ["label": .string(String(repeating: "a", count: 37)), "value_type": "text"])
             #expect(tooLong.body == ["label": ["Ensure this field has no more than 36 characters."]])
-            for reserved in ["Name", "language", "UUID", "Created On", "groups", "urns"] {
+            // TextIt reserves only has, is, fields, urns, created_on and last_seen_on.
+            for reserved in ["Has", "is", "Fields", "Created On", "urns", "Last Seen On"] {
+                let key = FieldNameRules.key(forName: reserved)
                 let reply = try await h.call(.POST, path, json: ["name": .string(reserved), "type": "text"])
                 #expect(reply.status == 400, "label \(reserved)")
-                #expect(reply["name"]?.messages == ["Cannot be '\(reserved)' because it is a reserved field."], "label \(reserved)")
+                #expect(reply["name"]?.messages == ["Generated key \"\(key)\" is invalid or a reserved name."], "label \(reserved)")
             }
             #expect(h.sandbox.state().fields.isEmpty)
         }
@@ -77,10 +79,13 @@ import Testing
             _ = try await h.post(path, ["name": "Nick name", "type": "text"], expecting: 201)
             let same = try await h.call(.POST, path, json: ["label": "nick name", "value_type": "text"])
             #expect(same.status == 400)
-            #expect(same.body == ["label": ["Must be unique."]])
-            // A different label deriving the same key clashes too.
+            #expect(same.body == ["label": ["This field must be unique."]])
+            // A different name deriving the same key: TextIt's serializer lets it through and
+            // `ContactField.create` asserts, so the platform answers its plain 500 page.
             let sameKey = try await h.call(.POST, path, json: ["name": "Nick-Name", "type": "text"])
-            #expect(sameKey.body == ["name": ["Must be unique."]])
+            #expect(sameKey.status == 500)
+            #expect(sameKey.body == nil)
+            #expect(h.sandbox.state().fields.count == 1)
         }
     }
 
@@ -123,7 +128,7 @@ import Testing
             }
             let reply = try await h.call(.POST, path, json: ["name": "One more", "type": "text"])
             #expect(reply.status == 409)
-            #expect(reply.body == ["detail": "Cannot create object because workspace has reached limit of 250."])
+            #expect(reply.body == ["detail": "Cannot create object because workspace has reached limit."])
             #expect(h.sandbox.state().fields.count == 250)
         }
     }

@@ -14,9 +14,12 @@ struct SandboxHarness {
         pageSize: Int = 250,
         chaos: SandboxChaos = .none,
         seed: UInt64 = 1,
+        flavor: SandboxFlavor = .textit,
+        throttle: SandboxThrottle = .unlimited,
+        flow: SandboxFlow = .none,
         _ body: (SandboxHarness) async throws -> T
     ) async throws -> T {
-        var options = SandboxOptions(token: token, seed: seed, pageSize: pageSize)
+        var options = SandboxOptions(token: token, seed: seed, pageSize: pageSize, flavor: flavor, throttle: throttle, flow: flow)
         options.chaos = chaos
         var logger = Logger(label: "sandbox-test")
         logger.logLevel = .warning
@@ -79,6 +82,13 @@ struct SandboxHarness {
             throw HarnessError("POST \(path) answered \(reply.status) \(reply.body?.serialized() ?? "") (expected \(status))")
         }
         return body
+    }
+
+    /// Creates a contact with `urns` (and whatever else `extra` holds); returns its UUID.
+    func createContact(_ urns: [String], _ extra: [(String, JSONValue)] = []) async throws -> String {
+        let body = try await post("/api/v2/contacts.json", .object([("urns", .array(urns.map(JSONValue.string)))] + extra), expecting: 201)
+        guard let uuid = body["uuid"]?.stringValue else { throw HarnessError("no uuid in \(body.serialized())") }
+        return uuid
     }
 
     /// Every result of a list, following `next` links to the end; also returns how many pages.
