@@ -71,9 +71,18 @@ struct PatchBuilder {
 
     /// - Parameter place: where the value was found, for a rejection: built only then (every
     ///   field of every event comes through here).
-    mutating func field(_ label: String, _ value: JSON, at place: @autoclosure () -> String) throws(Rejection) {
-        if let problem = FieldKey.problem(withLabel: label), !isExistingKey(label) {
-            throw Rejection(.invalidFieldLabel, "\(place()): field label \"\(label)\" is refused: \(problem)")
+    mutating func field(_ name: String, _ value: JSON, at place: @autoclosure () -> String) throws(Rejection) {
+        // Events name fields by key (`signup_date`): kept as is, the worker checks it against the
+        // configured flavour's rules. Anything else is a label (`Signup date`, as mapping files
+        // write them), checked and turned into the key the platform derives from it.
+        let label: String
+        if Self.hasKeyShape(name) {
+            label = name
+        } else {
+            if let problem = FieldKey.problem(withLabel: name) {
+                throw Rejection(.invalidFieldLabel, "\(place()): field label \"\(name)\" is refused: \(problem)")
+            }
+            label = FieldKey.key(forLabel: name)
         }
         guard patch.fields.count < Self.maxItems || patch.fields[label] != nil else {
             throw Rejection(.tooMany, "\(place()): more than \(Self.maxItems) fields in one event")
@@ -123,9 +132,12 @@ struct PatchBuilder {
         return String(text[bytes.index(after: colon)...])
     }
 
-    /// Keys such as `lead_status` are valid field references even where a label rule differs.
-    private func isExistingKey(_ label: String) -> Bool {
-        FieldKey.key(forLabel: label) == label && !FieldKey.reserved.contains(label) && label.first?.isLetter == true
+    /// `a-z` first, then `a-z`, `0-9` and `_`, at most 36 bytes: the shape of a field key.
+    static func hasKeyShape(_ name: String) -> Bool {
+        guard let first = name.utf8.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z"), name.utf8.count <= FieldKey.maxKeyLength else {
+            return false
+        }
+        return name.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_") }
     }
 
     var isEmpty: Bool { patch == ContactPatch() }

@@ -9,6 +9,7 @@ extension Worker {
     /// Every fetched record is tracked until it is done: applied, skipped or dead-lettered.
     func admit(_ record: KafkaRecord) async {
         await lanes.fetched(WorkItem(record: record, change: nil))
+        if TestBreak.on(.commitBeforeApply) { await lanes.finished(record.topicPartition, record.offset) }   // chaos control only
         status.update { $0.recordsIn += 1 }
         switch decoder.decode(record.inbound) {
         case .skip:
@@ -82,7 +83,7 @@ extension Worker {
         var kept: [WorkItem] = []
         for item in batch {
             let change = item.change!
-            switch VersionGuard.decide(version: change.version, eventID: change.eventID, last: running) {
+            switch TestBreak.on(.noGuard) ? .apply : VersionGuard.decide(version: change.version, eventID: change.eventID, last: running) {
             case .apply:
                 kept.append(item)
                 let newer = running.map { change.version.isOlder(than: $0.version) == true ? $0.version : change.version } ?? change.version
@@ -103,6 +104,8 @@ extension Worker {
         let merged = ContactChange.merge(kept.map { $0.change! })
         if let known = await lanes.lastApplied(key), !known.deleted { handler.remember(key, uuid: known.contactUUID) }
 
+        // A delete waits in the batcher for others to share its call, not for a call slot.
+        if merged.isDelete { await lanes.releaseSlot(key) }
         let outcome = await apply(merged, ticket: ticket)
         await lanes.releaseSlot(key)
         switch outcome {

@@ -16,13 +16,14 @@ final class WorkerHarness: @unchecked Sendable {
     let dlq = "customers.dlq"
     let partitions: Int
 
-    init(partitions: Int = 3, chaos: SandboxChaos = .none) async throws {
+    init(partitions: Int = 3, chaos: SandboxChaos = .none, flavor: SandboxFlavor = .textit, throttle: SandboxThrottle = .unlimited,
+         flow: SandboxFlow = .none) async throws {
         var logger = Logger(label: "worker-test")
         logger.logLevel = .critical
         self.logger = logger
         self.partitions = partitions
         cluster = try MockCluster(brokers: 1, logger: logger)
-        var options = SandboxOptions(token: Self.token)
+        var options = SandboxOptions(token: Self.token, flavor: flavor, throttle: throttle, flow: flow)
         options.chaos = chaos
         sandbox = try await Sandbox.start(options, logger: logger)
         try cluster.createTopic(topic, partitions: partitions)
@@ -47,8 +48,9 @@ final class WorkerHarness: @unchecked Sendable {
 
     /// Runs a worker until it has caught up (or the deadline passes).
     @discardableResult
-    func runUntilCaughtUp(group: String, deadline: Duration = .seconds(60)) async throws -> WorkerSnapshot {
-        let worker = worker(try configuration(group: group))
+    func runUntilCaughtUp(group: String, deadline: Duration = .seconds(60),
+                          _ adjust: (inout WorkerConfiguration) -> Void = { _ in }) async throws -> WorkerSnapshot {
+        let worker = worker(try configuration(group: group, adjust))
         let task = Task { try await worker.run() }
         let stopper = Task {
             try await Task.sleep(for: deadline)
