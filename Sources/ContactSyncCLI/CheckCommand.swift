@@ -26,6 +26,7 @@ struct CheckCommand: AsyncParsableCommand {
         let clean = DLQInspectCommand.cleaner(settings, pii: common.logPII, escape: true)
         func print(_ line: String) { Swift.print(clean(line)) }
         print("ok    configuration: \(settings)")
+        print("ok    platform: \(settings.flavor.rawValue); budget v2.contacts \(settings.budgetContacts) (\(Self.pace(settings.budgetContacts))), v2 \(settings.budgetV2) (\(Self.pace(settings.budgetV2))), shared by every instance of group \(settings.groupID) by partition share; managed groups: \(settings.managedGroups.isEmpty ? "none (groups are only added)" : settings.managedGroups.joined(separator: ", "))")
         if let mapping = settings.mappingFile { print("ok    mapping file \(mapping): \(settings.decoder.topics.count) topic rules") }
         var failures = 0
         func report(_ ok: Bool, _ line: String) {
@@ -63,5 +64,10 @@ struct CheckCommand: AsyncParsableCommand {
             report(false, "\(error)")
         }
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// `1.00 calls/s` for the whole workspace, or `unlimited`.
+    static func pace(_ rate: RequestRate) -> String {
+        rate.isUnlimited ? "no pacing" : String(format: "%.2f calls/s for the whole workspace", rate.perSecond)
     }
 }
