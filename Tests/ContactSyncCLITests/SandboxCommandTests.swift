@@ -8,6 +8,7 @@ import Testing
         let command = try ContactSyncCommand.parseAsRoot([
             "sandbox", "--host", "0.0.0.0", "--port", "8000", "--token", "t", "--latency-ms", "20",
             "--fail-rate", "0.25", "--rate-per-s", "5", "--throttle-reads", "--seed", "7", "--page-size", "10",
+            "--flavor", "weni", "--throttle", "1200/m", "--flow-group", "Opted In",
         ])
         let sandbox = try #require(command as? SandboxCommand)
         #expect(sandbox.host == "0.0.0.0")
@@ -19,6 +20,9 @@ import Testing
         #expect(sandbox.throttleReads)
         #expect(sandbox.seed == 7)
         #expect(sandbox.pageSize == 10)
+        #expect(sandbox.flavor == "weni")
+        #expect(sandbox.throttle == "1200/m")
+        #expect(sandbox.flowGroup == "Opted In")
     }
 
     @Test func defaultsToAnEphemeralLoopbackPortWithoutFaults() throws {
@@ -27,12 +31,16 @@ import Testing
         #expect(sandbox.port == 0)
         #expect(sandbox.failRate == 0)
         #expect(sandbox.ratePerSecond == nil)
+        #expect(sandbox.flavor == "textit")
+        #expect(sandbox.throttle == nil)
+        #expect(sandbox.flowGroup == nil)
     }
 
     @Test func refusesNonsense() {
         for arguments in [
             ["--token", "t", "--fail-rate", "1.5"], ["--token", "t", "--port", "70000"],
             ["--token", "t", "--rate-per-s", "0"], ["--token", ""],
+            ["--token", "t", "--flavor", "textit2"], ["--token", "t", "--throttle", "fast"], ["--token", "t", "--throttle", "0/s"],
         ] {
             #expect(throws: (any Error).self, "arguments \(arguments)") { try SandboxCommand.parse(arguments) }
         }
