@@ -27,15 +27,20 @@ public enum PlatformFlavor: String, Sendable, CaseIterable {
     /// Field keys the platform keeps for itself: a name deriving one of them is refused with
     /// "Generated key … is invalid or a reserved name.".
     public var reservedFieldKeys: Set<String> {
+        let schemes: Set<String> = ["tel", "mailto", "ext", "whatsapp", "facebook", "telegram", "twitter", "twitterid", "viber", "line",
+                                    "instagram", "external", "jiochat", "wechat", "fcm", "freshchat", "vk", "discord", "rocketchat",
+                                    "webchat", "slack", "teams"]
         switch self {
         case .textit:
-            ["has", "is", "fields", "urns", "created_on", "last_seen_on"]
-        case .rapidpro9, .weni:
-            // Older releases reserve the contact's own attributes and every URN scheme too.
-            ["has", "is", "fields", "urns", "created_on", "last_seen_on", "id", "uuid", "name", "first_name", "language",
-             "groups", "created_by", "modified_by", "modified_on", "org", "contact", "channel", "timezone", "tel", "mailto",
-             "ext", "whatsapp", "facebook", "telegram", "twitter", "twitterid", "viber", "line", "instagram", "email",
-             "external", "jiochat", "wechat", "fcm", "freshchat", "vk", "discord", "rocketchat", "webchat", "slack", "teams"]
+            return ["has", "is", "fields", "urns", "created_on", "last_seen_on"]
+        case .rapidpro9:
+            // The contact's own attributes and every URN scheme.
+            return schemes.union(["has", "is", "fields", "urns", "created_on", "last_seen_on", "id", "uuid", "name", "first_name",
+                                  "language", "groups", "created_by", "modified_by", "modified_on", "org", "contact", "channel",
+                                  "timezone", "email", "status", "blocked", "stopped", "flow", "tickets"])
+        case .weni:
+            return schemes.union(["id", "name", "first_name", "language", "groups", "uuid", "created_on", "created_by", "modified_by",
+                                  "is", "has"])
         }
     }
 

@@ -104,9 +104,21 @@ public final class Worker: Service, Sendable {
         logger.info("worker started", metadata: ["group": "\(config.groupID)", "topics": "\(config.topics)", "instance": "\(config.instanceID)"])
 
         let lagReporter = Task { [self] in
+            var waited: [PlatformScope: Duration] = [:]
             while !isStopping {
                 try await Task.sleep(for: .seconds(10))
                 await reportLag(consumer)
+                for scope in PlatformScope.allCases {
+                    let budget = gate.budget(scope)
+                    guard await !budget.isUnlimited else { continue }
+                    let dims = [("scope", scope.rawValue)]
+                    Gauge(label: MetricNames.budgetUsed, dimensions: dims).record(await budget.used)
+                    Gauge(label: MetricNames.budgetAllowance, dimensions: dims).record(await budget.allowance)
+                    let total = await budget.waited
+                    FloatingPointCounter(label: MetricNames.budgetWaitSeconds, dimensions: dims)
+                        .increment(by: (total - waited[scope, default: .zero]).seconds)
+                    waited[scope] = total
+                }
             }
         }
         defer { lagReporter.cancel() }
