@@ -47,8 +47,8 @@ enum ConfigFile {
                 // A section (`platform:`) holds keys; a known key holding a mapping is the wrong shape.
                 guard !known.contains(key), known.contains(where: { $0.hasPrefix(key + ".") }) else {
                     if known.contains(key) {
-                        throw ConfigError(key: key, source: "file \(file)", value: nil,
-                                          expected: "a single value (\(SettingKey.named(key)?.expected ?? "")), not a mapping")
+                        throw ConfigError(key: key, source: "file \(file)", value: "(a mapping)",
+                                          expected: "a single value: \(SettingKey.named(key)?.expected ?? "")")
                     }
                     throw ConfigError.unknownKey(key, source: "file \(file)")
                 }
@@ -58,8 +58,8 @@ enum ConfigFile {
             guard known.contains(key) else { throw ConfigError.unknownKey(key, source: "file \(file)") }
             if let items = value.sequence {
                 guard key == "topics", items.allSatisfy({ $0.scalar != nil }) else {
-                    throw ConfigError(key: key, source: "file \(file)", value: nil,
-                                      expected: "a single value (\(SettingKey.named(key)?.expected ?? "")), not a list")
+                    throw ConfigError(key: key, source: "file \(file)", value: "(a list)",
+                                      expected: "a single value: \(SettingKey.named(key)?.expected ?? "")")
                 }
             }
         }

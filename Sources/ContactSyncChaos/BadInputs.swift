@@ -14,6 +14,18 @@ enum BadInputs {
     static func one(_ n: Int, key: String, using generator: inout some RandomNumberGenerator) -> String {
         let valid = Traffic.event(type: "customer.updated", id: "bad-\(n)", key: key, version: 10_000 + n,
                                   data: #", "name": "Bad \#(n)", "language": "por", "phone": "+5582999\#(100_000 + n)""#)
+        // Every 50th record is one of the hostile sizes (issue 17): a dead letter or versions
+        // record that would pass the producer's 1 MB limit must neither stall nor be lost.
+        if n % 50 == 49 {
+            switch (n / 50) % 5 {
+            case 0: return String(repeating: "[", count: 1_000_000)
+            case 1: return valid.replacingOccurrences(of: #""name": "Bad \#(n)""#, with: #""name": "Bad", "pad": "\#(String(repeating: "a", count: 1_100_000))""#)
+                .replacingOccurrences(of: #""language": "por""#, with: #""language": "xx""#)
+            case 2: return valid.replacingOccurrences(of: "+5582999\(100_000 + n)", with: String(repeating: "9", count: 600_000))
+            case 3: return valid.replacingOccurrences(of: #"{"id": "bad-\#(n)""#, with: #"{"id": "\#(String(repeating: "i", count: 1_200_000))""#)
+            default: return valid.replacingOccurrences(of: #""name": "Bad \#(n)""#, with: #""fields": {"score": 1e999999}"#)
+            }
+        }
         switch n % 12 {
         case 0:   // cut short anywhere before the closing brace
             return String(valid.prefix(Int.random(in: 1..<(valid.count - 1), using: &generator)))

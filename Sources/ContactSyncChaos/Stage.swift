@@ -44,7 +44,8 @@ final class Stage: @unchecked Sendable {
     /// Sends the records in order, as one batch: the idempotent producer keeps each
     /// partition's order, so one key's events arrive as they were sent.
     func produce(_ records: [Traffic.Record]) async throws {
-        let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers, "linger.ms": "2"], logger: logger)
+        // message.max.bytes: BadInputs sends records past the worker's 1 MB producer limit.
+        let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers, "linger.ms": "2", "message.max.bytes": "8000000"], logger: logger)
         defer { producer.close() }
         try await producer.send(records.map { OutgoingRecord(topic: topic, key: Array($0.key.utf8), value: $0.value) })
     }
