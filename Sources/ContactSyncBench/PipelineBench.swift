@@ -20,13 +20,22 @@ enum PipelineBench {
         precondition(changes == records.count, "every sample event decodes")
         let decodeRate = rate(records.count, decodeTime)
 
+        let sizes = records.map { $0.value?.count ?? 0 }
+        let meanSize = sizes.reduce(0, +) / sizes.count
+
         var tracker = OffsetTracker()
+        var applied: [String: AppliedVersion] = [:]
+        var skipped = 0
         var pending: [String: [ContactChange]] = [:]
         var merged = 0
         let pipelineTime = clock.measure {
             for record in records {
                 tracker.fetched(record.offset)
                 guard case .change(let change) = decoder.decode(record) else { continue }
+                // The version guard's decision against the key's last applied version.
+                let key = change.entityKey
+                if VersionGuard.decide(version: change.version, eventID: change.eventID, last: applied[key]) != .apply { skipped += 1 }
+                applied[key] = AppliedVersion(version: change.version, eventID: change.eventID, deleted: false, contactUUID: nil)
                 // A lane per key, as the worker keeps them: one hash lookup per event.
                 if let lane = pending.index(forKey: change.entityKey) {
                     pending.values[lane].append(change)
@@ -42,10 +51,12 @@ enum PipelineBench {
         }
         let pipelineRate = rate(records.count, pipelineTime)
         return [
-            .init(name: "decode (canonical, ~470 B, one core)", figure: "\(formatted(decodeRate)) events/s", target: "≥ 200,000/s",
+            .init(name: "decode (canonical, \(meanSize) B mean, \(sizes.min()!)–\(sizes.max()!) B, one core; 1 run)", figure: "\(formatted(decodeRate)) events/s", target: "≥ 200,000/s",
                   beside: "\(records.count) events", met: decodeRate >= 200_000),
-            .init(name: "pipeline overhead: decode → lane merge → offset tracking, null platform", figure: "\(formatted(pipelineRate)) events/s",
-                  target: "≥ 200,000/s", beside: "\(merged) merges of 4", met: pipelineRate >= 200_000),
+            // Not the worker's pipeline: no Lanes actor, no tasks, no status or metrics; what the
+            // engine's pure parts cost per event on one core.
+            .init(name: "pure engine per event: decode → version guard → per-key dictionary merge of 4 → OffsetTracker (no Lanes actor, status or metrics; 1 run)",
+                  figure: "\(formatted(pipelineRate)) events/s", target: "≥ 200,000/s", beside: "\(merged) merges of 4, \(skipped) guard skips", met: pipelineRate >= 200_000),
         ]
     }
 }

@@ -1,44 +1,62 @@
 import Foundation
 
-/// `contact-sync-chaos [--short] [NAME…]`: runs the chaos scenarios against the real worker
-/// binary and prints one line each. Exits 1 if any scenario loses, duplicates, leaves a wrong
-/// final state or misses a dead letter.
+/// `contact-sync-chaos [--short] [--controls | --no-controls] [NAME…]`: runs the chaos scenarios
+/// against the real worker binary and prints one line each. Exits 1 if any scenario loses,
+/// duplicates, leaves a wrong final state, misses or mislabels a dead letter, or its fault did
+/// not bite. With `--controls` (the default in the full suite) each scenario also runs against
+/// its deliberately broken worker (`CONTACT_SYNC_TEST_BREAK`, read by debug builds only), which
+/// it must fail: a scenario that a broken worker passes proves nothing.
 @main
 struct Chaos {
     static func main() async {
         var arguments = Array(CommandLine.arguments.dropFirst())
         let short = arguments.contains("--short")
-        arguments.removeAll { $0 == "--short" }
+        let controls = arguments.contains("--controls") || (!short && !arguments.contains("--no-controls"))
+        arguments.removeAll { ["--short", "--controls", "--no-controls"].contains($0) }
         guard FileManager.default.isExecutableFile(atPath: Stage.workerBinary.path) else {
             print("contact-sync-chaos: no worker binary at \(Stage.workerBinary.path); build it first (scripts/chaos does: swift build --product contact-sync)")
             exit(2)
         }
         let chosen = Scenarios.all.filter { scenario in arguments.isEmpty || arguments.contains { scenario.name.localizedCaseInsensitiveContains($0) } }
-        print("contact-sync-chaos: \(chosen.count) scenarios\(short ? " (short)" : "") against \(Stage.workerBinary.path)")
+        print("contact-sync-chaos: \(chosen.count) scenarios\(short ? " (short)" : "")\(controls ? " and their negative controls" : "") against \(Stage.workerBinary.path)")
         print(header)
         var failed = 0
+        var runs = 0
         for scenario in chosen {
-            let started = ContinuousClock.now
-            do {
-                let verdict = try await scenario.run(short)
-                print(line(verdict, seconds: (ContinuousClock.now - started).components.seconds))
-                if !verdict.passed { failed += 1 }
-            } catch {
-                print("\(scenario.name.padding(toLength: 44, withPad: " ", startingAt: 0)) ERROR: \(error)")
-                failed += 1
+            for breaking in controls ? [nil, scenario.control] : [nil] {
+                runs += 1
+                let started = ContinuousClock.now
+                let label = breaking.map { "  control: \($0)" }
+                do {
+                    var verdict = try await scenario.run(ScenarioRun(short: short, breaking: breaking))
+                    if let label { verdict.scenario = label }
+                    let seconds = (ContinuousClock.now - started).components.seconds
+                    if breaking == nil {
+                        print(line(verdict, seconds: seconds, result: verdict.passed ? "pass" : "FAIL"))
+                        if !verdict.passed { failed += 1; for example in verdict.examples { print("      \(example)") } }
+                    } else {
+                        // The broken worker must lose: a control that passes means the scenario cannot see that break.
+                        print(line(verdict, seconds: seconds, result: verdict.passed ? "FAIL (the broken worker passed)" : "caught"))
+                        if verdict.passed { failed += 1 }
+                    }
+                } catch {
+                    print("\((label ?? scenario.name).padding(toLength: 44, withPad: " ", startingAt: 0)) ERROR: \(error)")
+                    failed += 1
+                }
             }
         }
-        print(failed == 0 ? "chaos: all \(chosen.count) scenarios passed" : "chaos: \(failed) of \(chosen.count) scenarios FAILED")
+        print(failed == 0 ? "chaos: all \(runs) runs ended as they must" : "chaos: \(failed) of \(runs) runs FAILED")
         exit(failed == 0 ? 0 : 1)
     }
 
     static let header = [pad("scenario", 44), pad("events", 7), pad("lost", 5), pad("dup", 4), pad("dead-lettered", 14), pad("wrong", 6), pad("secs", 5), "result"].joined(separator: " ")
 
-    static func line(_ v: Verdict, seconds: Int64) -> String {
+    static func line(_ v: Verdict, seconds: Int64, result: String) -> String {
         var columns = [pad(v.scenario, 44), pad("\(v.events)", 7), pad("\(v.lost)", 5), pad("\(v.duplicated)", 4),
                        pad("\(v.deadLettered)/\(v.badExpected)" + (v.wronglyDeadLettered > 0 ? " +\(v.wronglyDeadLettered)!" : ""), 14),
-                       pad("\(v.wrongFinal)", 6), pad("\(seconds)", 5), v.passed ? "pass" : "FAIL"]
+                       pad("\(v.wrongFinal)", 6), pad("\(seconds)", 5), result]
         if !v.caughtUp { columns.append("(did not catch up in time)") }
+        if !v.didNotBite.isEmpty { columns.append("(the fault did not bite: \(v.didNotBite.joined(separator: "; ")))") }
         if !v.note.isEmpty { columns.append("(\(v.note))") }
         return columns.joined(separator: " ")
     }

@@ -2,69 +2,87 @@ import Foundation
 import Kafka
 import PlatformSandbox
 
-/// The chaos scenarios. Each sends known traffic, runs the real worker through one kind of
-/// failure, and judges the end state. `short` is the version `.ci/run` runs.
-enum Scenarios {
-    typealias Scenario = (name: String, run: @Sendable (_ short: Bool) async throws -> Verdict)
+/// How one scenario runs: short or full, and with which deliberate break of the worker (the
+/// negative control, which the scenario must fail).
+struct ScenarioRun: Sendable {
+    var short: Bool
+    /// `CONTACT_SYNC_TEST_BREAK` for the worker (debug builds read it), or nil for the real one.
+    var breaking: String?
+}
 
+/// The chaos scenarios. Each sends known traffic, runs the real worker through one kind of
+/// failure, requires evidence that the failure overlapped the work, and judges the end state.
+enum Scenarios {
+    typealias Scenario = (name: String, control: String, run: @Sendable (ScenarioRun) async throws -> Verdict)
+
+    /// Each scenario with the broken worker it must catch.
     static let all: [Scenario] = [
-        ("kill -9 and restart", killNine),
-        ("all brokers down mid-run", brokersDown),
-        ("platform 30% 5xx + 429 storms", platformStorm),
-        ("dead-letter topic unwritable", deadLetterUnwritable),
-        ("fuzzed bad inputs in good traffic", fuzzedInputs),
+        ("kill -9 and restart", "commit_before_apply", killNine),
+        ("all brokers down mid-run", "no_guard", brokersDown),
+        ("platform 30% 5xx + 429 storms", "dlq_on_5xx", platformStorm),
+        ("dead-letter topic unwritable", "commit_before_apply", deadLetterUnwritable),
+        ("fuzzed bad inputs in good traffic", "no_guard", fuzzedInputs),
     ]
 
     /// Kills the worker with SIGKILL at a random moment after it starts calling the platform,
-    /// restarts it, again and again; a last run finishes the work.
-    static func killNine(short: Bool) async throws -> Verdict {
+    /// restarts it, again and again; a last run finishes the work. Every run must die mid-work.
+    static func killNine(_ run: ScenarioRun) async throws -> Verdict {
         // Slow enough (2 in flight, 20 ms a call) that a run is killed in the middle of its work.
-        let stage = try await Stage(name: "kill", chaos: SandboxChaos(latencyMs: 20))
-        let traffic = Traffic.good(entities: short ? 60 : 400, versions: short ? 3 : 5)
+        let stage = try await Stage(name: "kill", chaos: SandboxChaos(latencyMs: 20), breaking: run.breaking)
+        let traffic = Traffic.good(entities: run.short ? 80 : 400, versions: run.short ? 3 : 5)
         try await stage.produce(traffic.records)
         var generator = SystemRandomNumberGenerator()
-        let kills = short ? 3 : 20
+        let kills = run.short ? 3 : 20
         var midWork = 0
         for _ in 0..<kills {
             let before = stage.sandbox.stats().total
             let process = try stage.startWorker(extra: ["CONTACT_SYNC_MAX_IN_FLIGHT": "2"])
-            let deadline = ContinuousClock.now + .seconds(60)
-            while stage.sandbox.stats().total == before, process.isRunning, ContinuousClock.now < deadline {
-                try await Task.sleep(for: .milliseconds(20))
-            }
-            try await Task.sleep(for: .milliseconds(Int64.random(in: 0...800, using: &generator)))
+            try await waitUntil("run \(midWork + 1) to call the platform") { stage.sandbox.stats().total > before || !process.isRunning }
+            try await Task.sleep(for: .milliseconds(Int64.random(in: 0...500, using: &generator)))
             if process.isRunning && stage.sandbox.stats().total > before { midWork += 1 }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         let caughtUp = try await stage.waitForExit(try stage.startWorker())
-        return try await finish("kill -9 ×\(kills), restart each", stage, traffic, caughtUp: caughtUp, note: "\(midWork) of \(kills) killed mid-work")
+        var verdict = try await finish("kill -9 ×\(kills), restart each", stage, traffic, caughtUp: caughtUp, note: "\(midWork) of \(kills) killed mid-work")
+        verdict.require(midWork == kills, "only \(midWork) of \(kills) runs were killed while calling the platform")
+        return verdict
     }
 
-    /// Every broker of the cluster goes down once the worker is busy, and comes back later.
-    static func brokersDown(short: Bool) async throws -> Verdict {
-        let stage = try await Stage(name: "brokers", chaos: SandboxChaos(latencyMs: 10))
+    /// Every broker of the cluster goes down once the worker is busy, and comes back later; the
+    /// worker must have worked before the outage and after it.
+    static func brokersDown(_ run: ScenarioRun) async throws -> Verdict {
+        let stage = try await Stage(name: "brokers", chaos: SandboxChaos(latencyMs: 10), breaking: run.breaking)
         let traffic = Traffic.good(entities: 300, versions: 2)
         try await stage.produce(traffic.records)
         let process = try stage.startWorker(extra: ["CONTACT_SYNC_MAX_IN_FLIGHT": "4"])
-        let outage: Duration = short ? .seconds(5) : .seconds(30)
-        try await waitUntil { stage.sandbox.stats().total >= 50 || !process.isRunning }
+        let outage: Duration = run.short ? .seconds(5) : .seconds(30)
+        try await waitUntil("the worker to make 50 calls") { stage.sandbox.stats().total >= 50 || !process.isRunning }
+        let runningAtDown = process.isRunning
         let before = stage.sandbox.state().contacts.count
         try stage.cluster.setAllBrokers(up: false)
         try await Task.sleep(for: outage)
+        let callsAtUp = stage.sandbox.stats().total
+        let runningAtUp = process.isRunning
         try stage.cluster.setAllBrokers(up: true)
         let caughtUp = try await stage.waitForExit(process)
-        return try await finish("all brokers down \(outage.components.seconds) s mid-run", stage, traffic, caughtUp: caughtUp, note: "\(before) contacts written before the outage")
+        let callsAfter = stage.sandbox.stats().total - callsAtUp
+        var verdict = try await finish("all brokers down \(outage.components.seconds) s mid-run", stage, traffic, caughtUp: caughtUp,
+                                       note: "\(before) contacts written before the outage, \(callsAfter) calls after it")
+        verdict.require(runningAtDown && runningAtUp, "the worker was not running through the outage")
+        verdict.require(before > 0, "no contact was written before the outage")
+        verdict.require(callsAfter > 0, "no work was left for after the outage")
+        return verdict
     }
 
     /// 30 % of requests fail with a 5xx throughout, and in every other 300 ms writes are limited
-    /// to 5/s, answered 429 with Retry-After past that.
-    static func platformStorm(short: Bool) async throws -> Verdict {
+    /// to 5/s, answered 429 with Retry-After past that. Both must have been answered.
+    static func platformStorm(_ run: ScenarioRun) async throws -> Verdict {
         let calm = SandboxChaos(latencyMs: 5, failRate: 0.3)
         var storm = calm
         storm.ratePerSecond = 5
-        let stage = try await Stage(name: "storm", chaos: calm)
-        let traffic = Traffic.good(entities: short ? 100 : 300, versions: 2)
+        let stage = try await Stage(name: "storm", chaos: calm, breaking: run.breaking)
+        let traffic = Traffic.good(entities: run.short ? 100 : 300, versions: 2)
         try await stage.produce(traffic.records)
         let process = try stage.startWorker(extra: ["CONTACT_SYNC_RETRY_MAX_ATTEMPTS": "40", "CONTACT_SYNC_RETRY_CAP_MS": "1000"])
         let storms = Task {
@@ -78,31 +96,49 @@ enum Scenarios {
         let caughtUp = try await stage.waitForExit(process)
         storms.cancel()
         let stats = stage.sandbox.stats()
-        return try await finish("platform 30% 5xx + 429 storms", stage, traffic, caughtUp: caughtUp, note: "\(stats.count(statuses: 500...599)) × 5xx, \(stats.count(status: 429)) × 429")
+        let (errors, throttled) = (stats.count(statuses: 500...599), stats.count(status: 429))
+        var verdict = try await finish("platform 30% 5xx + 429 storms", stage, traffic, caughtUp: caughtUp, note: "\(errors) × 5xx, \(throttled) × 429")
+        verdict.require(errors > 0, "no call was answered 5xx")
+        verdict.require(throttled > 0, "no call was answered 429")
+        return verdict
     }
 
     /// Bad records arrive while the dead-letter topic's only broker is down: the dead letters
-    /// cannot be written for a while, so their offsets must wait; then everything completes.
-    /// The source and versions topics and the group live on the other brokers.
-    static func deadLetterUnwritable(short: Bool) async throws -> Verdict {
-        let stage = try await Stage(name: "dlq", chaos: SandboxChaos(latencyMs: 5))
+    /// cannot be written for a while, so their offsets must wait while good work goes on; then
+    /// everything completes. The source and versions topics and the group live on the other brokers.
+    static func deadLetterUnwritable(_ run: ScenarioRun) async throws -> Verdict {
+        let stage = try await Stage(name: "dlq", chaos: SandboxChaos(latencyMs: 5), breaking: run.breaking)
         try stage.isolateDeadLetterTopic(on: 3)
-        let traffic = try withBadInputs(short ? 20 : 100, in: Traffic.good(entities: 200, versions: 2))
-        try await stage.produce(traffic.records)
-        let unwritable: Duration = short ? .seconds(5) : .seconds(20)
+        let traffic = try withBadInputs(run.short ? 20 : 100, in: Traffic.good(entities: 200, versions: 2))
+        let reports = try await stage.produce(traffic.records)
+        var firstBad: [Int32: Int64] = [:]
+        for (record, report) in zip(traffic.records, reports) where record.isBad {
+            firstBad[report.partition] = min(firstBad[report.partition] ?? .max, report.offset)
+        }
+        let unwritable: Duration = run.short ? .seconds(5) : .seconds(20)
         try stage.cluster.setBrokerDown(3)
         let process = try stage.startWorker()
+        // The outage counts from the moment the worker is at work, not from its start.
+        try await waitUntil("the worker to write a contact") { !stage.sandbox.state().contacts.isEmpty || !process.isRunning }
+        let atStart = stage.sandbox.state().contacts.count
         try await Task.sleep(for: unwritable)
+        let committed = try await stage.committedOffsets()
         let heldBack = stage.sandbox.state().contacts.count
         try stage.cluster.setBrokerUp(3)
         let caughtUp = try await stage.waitForExit(process)
-        return try await finish("dead-letter topic unwritable \(unwritable.components.seconds) s", stage, traffic, caughtUp: caughtUp, note: "\(heldBack) contacts written meanwhile")
+        var verdict = try await finish("dead-letter topic unwritable \(unwritable.components.seconds) s", stage, traffic, caughtUp: caughtUp,
+                                       note: "\(heldBack - atStart) contacts written meanwhile, commits held at \(committed.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " "))")
+        verdict.require(heldBack > atStart, "no good work went on while the dead-letter topic was down")
+        for (partition, offset) in firstBad {
+            verdict.require((committed[partition] ?? -1) <= offset, "partition \(partition) committed \(committed[partition] ?? -1), past its first bad record at \(offset), before its dead letter was written")
+        }
+        return verdict
     }
 
     /// 1,000 bad records of every kind, mixed at random into good traffic.
-    static func fuzzedInputs(short: Bool) async throws -> Verdict {
-        let stage = try await Stage(name: "fuzz", chaos: SandboxChaos(latencyMs: 2))
-        let traffic = try withBadInputs(short ? 200 : 1000, in: Traffic.good(entities: 300, versions: 2))
+    static func fuzzedInputs(_ run: ScenarioRun) async throws -> Verdict {
+        let stage = try await Stage(name: "fuzz", chaos: SandboxChaos(latencyMs: 2), breaking: run.breaking)
+        let traffic = try withBadInputs(run.short ? 200 : 1000, in: Traffic.good(entities: 300, versions: 2))
         try await stage.produce(traffic.records)
         let caughtUp = try await stage.waitForExit(try stage.startWorker())
         return try await finish("\(traffic.badCount) fuzzed bad inputs in good traffic", stage, traffic, caughtUp: caughtUp)
@@ -120,23 +156,29 @@ enum Scenarios {
     /// Judges the end state, adds what the scenario observed, and tears the stage down.
     static func finish(_ name: String, _ stage: Stage, _ traffic: Traffic, caughtUp: Bool, note: String = "") async throws -> Verdict {
         var verdict = Verdict.judge(name, traffic: traffic, state: stage.sandbox.state(), deadLetters: try await stage.deadLetters(), caughtUp: caughtUp)
-        verdict.note = [note, verdict.note].filter { !$0.isEmpty }.joined(separator: "; ")
+        verdict.note = [note, traffic.mix, verdict.note].filter { !$0.isEmpty }.joined(separator: "; ")
         await stage.shutdown()
         return verdict
     }
 
-    static func waitUntil(_ deadline: Duration = .seconds(60), _ condition: () -> Bool) async throws {
+    /// Waits for `condition`; a scenario whose setup never happens is an error, not a pass.
+    static func waitUntil(_ what: String, _ deadline: Duration = .seconds(60), _ condition: () -> Bool) async throws {
         let end = ContinuousClock.now + deadline
-        while !condition(), ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(20)) }
+        while !condition() {
+            guard ContinuousClock.now < end else { throw ChaosError.timedOut(what) }
+            try await Task.sleep(for: .milliseconds(20))
+        }
     }
 }
 
 enum ChaosError: Error, CustomStringConvertible {
     case generator(String)
+    case timedOut(String)
 
     var description: String {
         switch self {
         case .generator(let input): "the bad-input generator made an input the decoder accepts: \(input)"
+        case .timedOut(let what): "gave up waiting for \(what)"
         }
     }
 }

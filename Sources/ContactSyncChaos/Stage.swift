@@ -14,8 +14,11 @@ final class Stage: @unchecked Sendable {
     let group: String
     let partitions: Int
     var dlq: String { "\(group).dlq" }
+    /// The deliberate break every worker of this stage runs with (`CONTACT_SYNC_TEST_BREAK`).
+    let breaking: String?
 
-    init(name: String, partitions: Int = 3, chaos: SandboxChaos = SandboxChaos(latencyMs: 5)) async throws {
+    init(name: String, partitions: Int = 3, chaos: SandboxChaos = SandboxChaos(latencyMs: 5), breaking: String? = nil) async throws {
+        self.breaking = breaking
         var logger = Logger(label: "chaos")
         logger.logLevel = .critical
         self.logger = logger
@@ -43,11 +46,21 @@ final class Stage: @unchecked Sendable {
 
     /// Sends the records in order, as one batch: the idempotent producer keeps each
     /// partition's order, so one key's events arrive as they were sent.
-    func produce(_ records: [Traffic.Record]) async throws {
+    /// Returns where each record landed, in the same order.
+    @discardableResult
+    func produce(_ records: [Traffic.Record]) async throws -> [DeliveryReport] {
         // message.max.bytes: BadInputs sends records past the worker's 1 MB producer limit.
         let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers, "linger.ms": "2", "message.max.bytes": "8000000"], logger: logger)
         defer { producer.close() }
-        try await producer.send(records.map { OutgoingRecord(topic: topic, key: Array($0.key.utf8), value: $0.value) })
+        return try await producer.send(records.map { OutgoingRecord(topic: topic, key: Array($0.key.utf8), value: $0.value) })
+    }
+
+    /// The group's committed offset per source partition (absent: nothing committed yet).
+    func committedOffsets() async throws -> [Int32: Int64] {
+        let reader = try KafkaConsumer(properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": group], logger: logger)
+        let offsets = try await reader.committed((0..<Int32(partitions)).map { TopicPartition(topic, $0) })
+        await reader.close()
+        return Dictionary(offsets.filter { $0.offset >= 0 }.map { ($0.partition, $0.offset) }) { a, _ in a }
     }
 
     /// The worker binary sits next to this one (`swift build` puts products side by side).
@@ -67,7 +80,12 @@ final class Stage: @unchecked Sendable {
             "CONTACT_SYNC_COMMIT_INTERVAL_MS": "100", "CONTACT_SYNC_LOG_LEVEL": "critical",
             // A killed member's partitions wait for its session to expire: keep that short.
             "CONTACT_SYNC_KAFKA_SESSION_TIMEOUT_MS": "6000", "CONTACT_SYNC_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
+            // The sandbox throttles nothing unless a scenario says so: no client-side budget either.
+            "CONTACT_SYNC_PLATFORM_BUDGET_CONTACTS": "0", "CONTACT_SYNC_PLATFORM_BUDGET_V2": "0",
+            // contact-sync owns the traffic's groups, so a contact holds exactly its newest event's.
+            "CONTACT_SYNC_PLATFORM_MANAGED_GROUPS": "Customers,Cohort 0,Cohort 1,Cohort 2",
         ].merging(extra) { $1 }
+        if let breaking { process.environment?["CONTACT_SYNC_TEST_BREAK"] = breaking }
         // CHAOS_WORKER_LOG=path keeps the workers' logs (info level) for a failing scenario.
         if let path = ProcessInfo.processInfo.environment["CHAOS_WORKER_LOG"] {
             if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }

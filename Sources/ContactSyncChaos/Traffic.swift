@@ -1,18 +1,41 @@
+import Foundation
 import PlatformSandbox
 
 /// The events a scenario sends and what the platform must hold afterwards.
+///
+/// Besides each key's events in order, the traffic carries what a broken version guard would
+/// apply: newer-before-older pairs, exact redeliveries after newer events, old events under new
+/// ids, and a replay of the whole first round at the end. Every event sets every member, so the
+/// final contact is exactly the newest event's, and any stale event that gets applied shows.
 struct Traffic {
     struct Record {
         let key: String
         let value: [UInt8]?
         /// Bad input: it must end in the dead-letter topic with a reason.
         let isBad: Bool
+        /// What the version guard must do with it (for the printed mix; the judge needs only finals).
+        var role: Role = .inOrder
     }
 
-    /// What one entity's contact must look like at the end: absent, or holding its last event.
+    enum Role: Hashable {
+        case inOrder, outOfOrder, redelivery, staleNewID, replay, bad
+    }
+
+    /// Every member an event sets, as the platform shows it.
+    struct Contact: Equatable, CustomStringConvertible {
+        var name: String
+        var language: String
+        var urns: Set<String>
+        var groups: Set<String>
+        var fields: [String: String]
+
+        var description: String { "\(name) \(language) \(urns.sorted()) \(groups.sorted()) \(fields.sorted { $0.key < $1.key })" }
+    }
+
+    /// What one entity's contact must look like at the end: absent, or its newest event's.
     enum Final: Equatable {
         case absent
-        case present(name: String, round: String)
+        case present(Contact)
     }
 
     var records: [Record] = []
@@ -20,11 +43,16 @@ struct Traffic {
 
     /// `entities` keys, `versions` events each, in rounds. Every 7th entity ends deleted; every
     /// 7th from the fourth is deleted in the last-but-one round and created again in the last.
+    /// Every 5th from the second gets its last two versions swapped; every 5th from the third gets
+    /// exact redeliveries of its last two events at the end; every 5th from the fourth an old
+    /// version under a new id; then round 1 is replayed for every key, same ids, same bytes.
     static func good(entities: Int, versions: Int, prefix: String = "k") -> Traffic {
         var traffic = Traffic()
-        for version in 1...versions {
-            for n in 0..<entities {
-                let key = "\(prefix)\(n)"
+        var rounds: [[Record]] = Array(repeating: [], count: versions)
+        var sent: [String: [Int: [UInt8]]] = [:]
+        for n in 0..<entities {
+            let key = "\(prefix)\(n)"
+            for version in 1...versions {
                 let deletedNow = (n % 7 == 0 && version == versions) || (n % 7 == 3 && version == versions - 1 && versions > 1)
                 let json: String
                 if deletedNow {
@@ -32,14 +60,56 @@ struct Traffic {
                     traffic.finals[key] = .absent
                 } else {
                     let type = version == 1 || (n % 7 == 3 && version == versions) ? "customer.created" : "customer.updated"
-                    json = event(type: type, id: "\(key)-v\(version)", key: key, version: version,
-                                 data: #", "name": "\#(key) v\#(version)", "fields": {"round": \#(version)}"#)
-                    traffic.finals[key] = .present(name: "\(key) v\(version)", round: "\(version)")
+                    json = event(type: type, id: "\(key)-v\(version)", key: key, version: version, data: members(n, key: key, version: version))
+                    traffic.finals[key] = .present(contact(n, key: key, version: version))
                 }
-                traffic.records.append(Record(key: key, value: Array(json.utf8), isBad: false))
+                sent[key, default: [:]][version] = Array(json.utf8)
+                rounds[version - 1].append(Record(key: key, value: Array(json.utf8), isBad: false))
+            }
+            if n % 5 == 1 && versions >= 2 {   // the newest arrives first; the older one after it is stale
+                let older = rounds[versions - 2].removeLast()
+                let newer = rounds[versions - 1].removeLast()
+                rounds[versions - 2].append(newer)
+                rounds[versions - 1].append(Record(key: older.key, value: older.value, isBad: false, role: .outOfOrder))
             }
         }
+        traffic.records = rounds.flatMap { $0 }
+        var tail: [Record] = []
+        for n in 0..<entities {
+            let key = "\(prefix)\(n)"
+            if n % 5 == 2 {
+                for version in Swift.max(1, versions - 1)...versions {
+                    tail.append(Record(key: key, value: sent[key]![version], isBad: false, role: .redelivery))
+                }
+            }
+            if n % 5 == 3 {
+                let json = event(type: "customer.updated", id: "\(key)-old", key: key, version: 0,
+                                 data: #", "name": "\#(key) stale", "fields": {"round": 0, "tier": "stale"}"#)
+                tail.append(Record(key: key, value: Array(json.utf8), isBad: false, role: .staleNewID))
+            }
+        }
+        traffic.records += tail
+        traffic.records += (0..<entities).map { n in
+            let key = "\(prefix)\(n)"
+            return Record(key: key, value: sent[key]![1], isBad: false, role: .replay)
+        }
         return traffic
+    }
+
+    static let languages = ["por", "eng", "spa"]
+
+    static func phone(_ n: Int, _ version: Int) -> String { "+55829" + String(format: "%08d", n * 10 + version) }
+
+    static func members(_ n: Int, key: String, version: Int) -> String {
+        #", "name": "\#(key) v\#(version)", "language": "\#(languages[version % 3])", "phone": "\#(phone(n, version))", "# +
+            #""email": "\#(key).v\#(version)@example.com", "groups": ["Customers", "Cohort \#(version % 3)"], "# +
+            #""fields": {"round": \#(version), "tier": "t\#(version)"}"#
+    }
+
+    static func contact(_ n: Int, key: String, version: Int) -> Contact {
+        Contact(name: "\(key) v\(version)", language: languages[version % 3],
+                urns: ["ext:\(key)", "tel:\(phone(n, version))", "mailto:\(key).v\(version)@example.com"],
+                groups: ["Customers", "Cohort \(version % 3)"], fields: ["round": "\(version)", "tier": "t\(version)"])
     }
 
     static func event(type: String, id: String, key: String, version: Int, data: String) -> String {
@@ -54,4 +124,11 @@ struct Traffic {
     }
 
     var badCount: Int { records.filter(\.isBad).count }
+
+    /// How many records of each role: printed so that a run shows what it threw at the guard.
+    var mix: String {
+        let counts = Dictionary(grouping: records) { $0.isBad ? .bad : $0.role }.mapValues(\.count)
+        return [("out of order", Role.outOfOrder), ("redelivered", .redelivery), ("stale new id", .staleNewID), ("replayed", .replay)]
+            .map { "\(counts[$0.1] ?? 0) \($0.0)" }.joined(separator: ", ")
+    }
 }

@@ -1,5 +1,6 @@
 import Kafka
 import PlatformSandbox
+import SyncCore
 
 /// One scenario's result line: what went in, and what the platform and the dead-letter topic hold.
 struct Verdict {
@@ -9,31 +10,55 @@ struct Verdict {
     var duplicated = 0
     var deadLettered = 0
     var badExpected = 0
-    /// Good events dead-lettered, or dead letters without a reason header.
+    /// Good events dead-lettered, dead letters without a reason header, or with the wrong reason.
     var wronglyDeadLettered = 0
     var wrongFinal = 0
     var caughtUp = true
+    /// Why the scenario's fault did not overlap the work (empty: it did). A scenario whose fault
+    /// did not bite proves nothing, so it fails.
+    var didNotBite: [String] = []
     var note = ""
+    /// The first few differences, to read when it fails.
+    var examples: [String] = []
 
     var passed: Bool {
-        lost == 0 && duplicated == 0 && wrongFinal == 0 && wronglyDeadLettered == 0 && deadLettered == badExpected && caughtUp
+        lost == 0 && duplicated == 0 && wrongFinal == 0 && wronglyDeadLettered == 0 && deadLettered == badExpected && caughtUp && didNotBite.isEmpty
     }
 
-    /// Compares the end state with the traffic: every entity holds its last event or is absent,
-    /// each ext: URN belongs to one contact, and each bad record is in the dead-letter topic.
+    /// Records that the fault did not bite unless `condition` holds.
+    mutating func require(_ condition: Bool, _ what: String) {
+        if !condition { didNotBite.append(what) }
+    }
+
+    mutating func example(_ text: String) {
+        if examples.count < 3 { examples.append(text) }
+    }
+
+    /// Compares the end state with the traffic: every entity is absent or holds every member of
+    /// its newest event, each ext: URN belongs to one contact, and each bad record is in the
+    /// dead-letter topic with the reason the decoder gives that input, at the decode stage.
     static func judge(_ scenario: String, traffic: Traffic, state: SandboxState, deadLetters: [KafkaRecord], caughtUp: Bool) -> Verdict {
         var verdict = Verdict(scenario: scenario, events: traffic.records.count, badExpected: traffic.badCount, caughtUp: caughtUp)
         var byURN: [String: Int] = [:]
         for contact in state.contacts { for urn in contact.urns where urn.hasPrefix("ext:") { byURN[urn, default: 0] += 1 } }
         verdict.duplicated = byURN.values.reduce(0) { $0 + $1 - 1 } + state.contacts.filter { !$0.urns.contains { $0.hasPrefix("ext:") } }.count
-        for (key, final) in traffic.finals {
+        for (key, final) in traffic.finals.sorted(by: { $0.key < $1.key }) {
             let contact = state.contact(urn: "ext:\(key)")
             switch (final, contact) {
             case (.absent, nil): break
-            case (.absent, _?): verdict.wrongFinal += 1
-            case (.present, nil): verdict.lost += 1
-            case (.present(let name, let round), let contact?):
-                if contact.name != name || contact.fields["round"] != round { verdict.wrongFinal += 1 }
+            case (.absent, let contact?):
+                verdict.wrongFinal += 1
+                verdict.example("\(key): must be absent, holds \(contact.name ?? "-")")
+            case (.present, nil):
+                verdict.lost += 1
+                verdict.example("\(key): lost")
+            case (.present(let expected), let contact?):
+                let actual = Traffic.Contact(name: contact.name ?? "", language: contact.language ?? "", urns: Set(contact.urns),
+                                             groups: Set(contact.groups), fields: contact.fields.filter { ["round", "tier"].contains($0.key) })
+                if actual != expected {
+                    verdict.wrongFinal += 1
+                    verdict.example("\(key): expected \(expected), holds \(actual)")
+                }
             }
         }
         let unexpectedContacts = byURN.keys.filter { traffic.finals[String($0.dropFirst(4))] == nil }.count
@@ -41,13 +66,24 @@ struct Verdict {
 
         // Dead letters are written at least once: a crash after the write and before the commit
         // writes it again. Count distinct records.
+        let oracle = EventDecoder(configuration: DecoderConfiguration(defaultCountryCode: "55"))
         var bad: [[UInt8]: Int] = [:]
         for record in traffic.records where record.isBad { bad[record.value ?? [], default: 0] += 1 }
         var seen: [[UInt8]: Int] = [:]
         for letter in deadLetters {
             let value = letter.value ?? []
-            let reason = letter.headers.first { $0.name == "contactsync.reason" }?.value
-            guard bad[value] != nil, let reason, !reason.isEmpty else { verdict.wronglyDeadLettered += 1; continue }
+            let header = { (name: String) in letter.headers.first { $0.name == name }?.value.map { String(decoding: $0, as: UTF8.self) } }
+            guard bad[value] != nil, let reason = header("contactsync.reason"), !reason.isEmpty else {
+                verdict.wronglyDeadLettered += 1
+                verdict.example("good record dead-lettered (\(header("contactsync.reason") ?? "no reason")): \(String(decoding: value.prefix(80), as: UTF8.self))")
+                continue
+            }
+            let inbound = InboundRecord(topic: "customers", partition: 0, offset: 0, key: letter.key, value: letter.value)
+            guard case .reject(let rejection) = oracle.decode(inbound), rejection.reason.rawValue == reason, header("__connect.errors.stage") == "decode" else {
+                verdict.wronglyDeadLettered += 1
+                verdict.example("dead letter with reason \(reason) at stage \(header("__connect.errors.stage") ?? "-") for a different kind of input: \(String(decoding: value.prefix(80), as: UTF8.self))")
+                continue
+            }
             seen[value, default: 0] += 1
         }
         verdict.deadLettered = seen.reduce(0) { $0 + min($1.value, bad[$1.key] ?? 0) }

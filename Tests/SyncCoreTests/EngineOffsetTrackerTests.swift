@@ -73,6 +73,17 @@ import Testing
         #expect(tracker.committed == 4)
     }
 
+    /// Past 1,024 released entries the tracker drops them: the answer must not move back.
+    @Test func compactionKeepsTheCommittableOffset() {
+        var tracker = OffsetTracker()
+        for offset in Int64(0)..<3_000 { tracker.fetched(offset * 2) }
+        for offset in Int64(0)..<3_000 {
+            tracker.finished(offset * 2)
+            #expect(tracker.committable == (offset == 2_999 ? 5_999 : offset * 2 + 2), "after finishing \(offset * 2)")
+            #expect(tracker.pending == 2_999 - Int(offset))
+        }
+    }
+
     /// Any offsets (with gaps), finished in any order, in any amount (past the compaction at
     /// 1,024 released entries): the committable offset is the first unfinished one (or one past
     /// the last fetched), and `pending` counts the unfinished ones.
