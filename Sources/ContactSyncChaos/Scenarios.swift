@@ -60,18 +60,22 @@ enum Scenarios {
         try await waitUntil("the worker to make 50 calls") { stage.sandbox.stats().total >= 50 || !process.isRunning }
         let runningAtDown = process.isRunning
         let before = stage.sandbox.state().contacts.count
+        let callsAtDown = stage.sandbox.stats().total
         try stage.cluster.setAllBrokers(up: false)
         try await Task.sleep(for: outage)
         let callsAtUp = stage.sandbox.stats().total
         let runningAtUp = process.isRunning
         try stage.cluster.setAllBrokers(up: true)
         let caughtUp = try await stage.waitForExit(process)
-        let callsAfter = stage.sandbox.stats().total - callsAtUp
+        let callsAfterDown = stage.sandbox.stats().total - callsAtDown
+        let callsAfterUp = stage.sandbox.stats().total - callsAtUp
         var verdict = try await finish("all brokers down \(outage.components.seconds) s mid-run", stage, traffic, caughtUp: caughtUp,
-                                       note: "\(before) contacts written before the outage, \(callsAfter) calls after it")
-        verdict.require(runningAtDown && runningAtUp, "the worker was not running through the outage")
+                                       note: "\(before) contacts written before the outage, \(callsAfterDown) calls after it began, \(callsAfterUp) after it ended")
+        // Prefetched records can still be applied while the brokers are down; their versions and
+        // offsets cannot be written, so a worker still running when they return had work held up.
+        verdict.require(runningAtDown && runningAtUp, "the worker was not running through the outage (it finished before it, or died in it)")
         verdict.require(before > 0, "no contact was written before the outage")
-        verdict.require(callsAfter > 0, "no work was left for after the outage")
+        verdict.require(callsAfterDown > 0, "no platform work was left when the brokers went down")
         return verdict
     }
 
