@@ -1,0 +1,53 @@
+import Logging
+import PlatformClient
+import PlatformSandbox
+
+/// Row 5: deletes go through `contact_actions.json` on the `v2` scope, 100 contacts a call.
+enum BudgetDeletesRow {
+    static let entities = 1_000
+
+    static let spec = BudgetBench.Spec(
+        id: "deletes",
+        name: "budget: \(formatted(Double(entities))) deletes at \(BudgetBench.throttle)",
+        target: "≤ 12 calls, 0 on the contacts scope",
+        notes: "The contacts are created first by the same group (unthrottled); then the sandbox is throttled, \(formatted(Double(entities))) delete events are produced, and a worker with the budget runs `--until-caught-up`; calls counted between the two.",
+        measure: { try await measure(logger: $0) })
+
+    static func measure(logger: Logger) async throws -> BudgetBench.Trial {
+        let rig = try await BudgetRig(throttle: .unlimited, logger: logger)
+        let creates = BudgetEvent.interleaved(count: entities, entities: entities)
+        try await rig.produce(creates)
+        guard try await runUntilCaughtUp(rig, budget: .unlimited), rig.sandbox.state().contacts.count == entities else {
+            await rig.shutdown()
+            return .init(figure: "FAILED: the \(entities) contacts were not created", raw: "no figures", met: false)
+        }
+        try rig.sandbox.setThrottle(SandboxThrottle(BudgetBench.throttle))
+        let before = rig.sandbox.stats()
+        let deletes = (0..<entities).map { BudgetEvent(key: "cus_\($0)", version: 2, kind: .delete) }
+        try await rig.produce(deletes)
+        let caughtUp = try await runUntilCaughtUp(rig, budget: BudgetBench.budget)
+        let after = rig.sandbox.stats()
+        let left = rig.sandbox.state().contacts.count
+        await rig.shutdown()
+
+        let calls = after.total - before.total
+        let contacts = after.calls(scope: .contacts) - before.calls(scope: .contacts)
+        let actions = after.count(endpoint: "contact_actions.json") - before.count(endpoint: "contact_actions.json")
+        let throttled = after.throttledTotal - before.throttledTotal
+        let raw = "calls \(calls) (contact_actions.json \(actions), contacts scope \(contacts)), 429 \(throttled), contacts left \(left)"
+        guard caughtUp else { return .init(figure: "FAILED: not caught up within 60 s", raw: raw, met: false) }
+        let figure = "\(calls) calls (\(actions) contact_actions.json), \(contacts) on the contacts scope, \(left) contacts left"
+        return .init(figure: figure, raw: raw, met: calls <= 12 && contacts == 0 && left == 0 && throttled == 0)
+    }
+
+    static func runUntilCaughtUp(_ rig: BudgetRig, budget: RequestRate) async throws -> Bool {
+        let worker = rig.worker(budget: budget, untilCaughtUp: true)
+        let stopper = Task {
+            try await Task.sleep(for: .seconds(60))
+            worker.stop()
+        }
+        try await worker.run()
+        stopper.cancel()
+        return worker.status.snapshot.caughtUp
+    }
+}
