@@ -25,7 +25,9 @@ enum BudgetDeletesRow {
         let before = rig.sandbox.stats()
         let deletes = (0..<entities).map { BudgetEvent(key: "cus_\($0)", version: 2, kind: .delete) }
         try await rig.produce(deletes)
+        let started = ContinuousClock.now
         let caughtUp = try await runUntilCaughtUp(rig, budget: BudgetBench.budget)
+        let took = ContinuousClock.now - started
         let after = rig.sandbox.stats()
         let left = rig.sandbox.state().contacts.count
         await rig.shutdown()
@@ -34,7 +36,7 @@ enum BudgetDeletesRow {
         let contacts = after.calls(scope: .contacts) - before.calls(scope: .contacts)
         let actions = after.count(endpoint: "contact_actions.json") - before.count(endpoint: "contact_actions.json")
         let throttled = after.throttledTotal - before.throttledTotal
-        let raw = "calls \(calls) (contact_actions.json \(actions), contacts scope \(contacts)), 429 \(throttled), contacts left \(left)"
+        let raw = "calls \(calls) (contact_actions.json \(actions), contacts scope \(contacts)), 429 \(throttled), contacts left \(left), worker ran \(secondsText(took))"
         guard caughtUp else { return .init(figure: "FAILED: not caught up within 60 s", raw: raw, met: false) }
         let figure = "\(calls) calls (\(actions) contact_actions.json), \(contacts) on the contacts scope, \(left) contacts left"
         return .init(figure: figure, raw: raw, met: calls <= 12 && contacts == 0 && left == 0 && throttled == 0)

@@ -66,7 +66,8 @@ enum BudgetSharingRow {
         let secondHalf = snapshot.throttled - firstHalf
         let spent = otherCalls.count.withLock { $0 }
         let onset = samples.first { $0.throttled > 0 }.map { secondsText($0.at) } ?? "never"
-        let raw = "run \(secondsText(runTime)), worker 429s \(firstHalf) + \(secondHalf) (first at \(onset)), other client \(spent.ok) calls answered + \(spent.throttled) × 429, contact calls \(stats.calls(scope: .contacts)), dead letters \(snapshot.deadLetteredTotal), entities wrong \(wrong)"
+        let at = zip(samples.dropFirst(), samples).filter { $0.0.throttled > $0.1.throttled }.map { secondsText($0.0.at) }.joined(separator: ", ")
+        let raw = "run \(secondsText(runTime)), worker 429s \(firstHalf) + \(secondHalf) (first at \(onset); at \(at)), other client \(spent.ok) calls answered + \(spent.throttled) × 429, contact calls \(stats.calls(scope: .contacts)), dead letters \(snapshot.deadLetteredTotal), entities wrong \(wrong)"
         guard caughtUp else { return .init(figure: "FAILED: not caught up within 300 s", raw: raw, met: false) }
         let figure = "worker 429s: \(firstHalf) in the first half, \(secondHalf) in the second; \(snapshot.deadLetteredTotal) dead letters; drained in \(secondsText(runTime))"
         let met = snapshot.deadLetteredTotal == 0 && wrong == 0 && Double(secondHalf) <= Double(firstHalf) / 10
