@@ -118,7 +118,7 @@ let package = Package(
         ),
         .executableTarget(
             name: "contact-sync-chaos",
-            dependencies: ["Kafka", "PlatformSandbox", "SyncCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["Kafka", "PlatformClient", "PlatformSandbox", "SyncCore", .product(name: "Logging", package: "swift-log")],
             path: "Sources/ContactSyncChaos",
             swiftSettings: strict
         ),

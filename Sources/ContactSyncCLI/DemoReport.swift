@@ -24,8 +24,9 @@ struct DemoReport {
         lines.append("  caught up and committed   \(s.caughtUp ? "yes" : "NO")")
         lines.append("")
         lines.append("Platform API calls: \(stats.total) (\(String(format: "%.2f", Double(stats.count(endpoint: "contacts.json")) / Double(max(1, s.recordsIn)))) contact calls per event)")
+        let width = stats.calls.map(\.endpoint.count).max() ?? 14
         for call in stats.calls.sorted(by: { ($0.endpoint, $0.method, $0.status) < ($1.endpoint, $1.method, $1.status) }) {
-            lines.append("  \(call.method.padding(toLength: 6, withPad: " ", startingAt: 0)) \(call.endpoint.padding(toLength: 14, withPad: " ", startingAt: 0)) \(call.status)  ×\(call.count)")
+            lines.append("  \(call.method.padding(toLength: 6, withPad: " ", startingAt: 0)) \(call.endpoint.padding(toLength: width, withPad: " ", startingAt: 0)) \(call.status)  ×\(call.count)")
         }
         lines.append("")
         lines.append("Platform now holds \(state.contacts.count) contacts, \(state.groups.count) groups (\(state.groups.map(\.name).sorted().joined(separator: ", "))), \(state.fields.count) fields (\(state.fields.map(\.key).sorted().joined(separator: ", "))). A few:")

@@ -19,7 +19,10 @@ enum Scenarios {
     static let all: [Scenario] = [
         ("kill -9 and restart", "commit_before_apply", killNine),
         ("all brokers down mid-run", "no_guard", brokersDown),
-        ("platform 30% 5xx + 429 storms", "dlq_on_5xx", platformStorm),
+        ("platform 30% 5xx + 429 storms", "dlq_on_5xx", { try await platformStorm($0, failRate: 0.3) }),
+        ("platform 50% 5xx + 429 storms", "dlq_on_5xx", { try await platformStorm($0, failRate: 0.5) }),
+        ("populated workspace, flows, opt-outs", "no_guard", populatedWorkspace),
+        ("throttled, 3 instances, another client", "no_guard", throttledGroup),
         ("dead-letter topic unwritable", "commit_before_apply", deadLetterUnwritable),
         ("fuzzed bad inputs in good traffic", "no_guard", fuzzedInputs),
     ]
@@ -79,16 +82,17 @@ enum Scenarios {
         return verdict
     }
 
-    /// 30 % of requests fail with a 5xx throughout, and in every other 300 ms writes are limited
-    /// to 5/s, answered 429 with Retry-After past that. Both must have been answered.
-    static func platformStorm(_ run: ScenarioRun) async throws -> Verdict {
-        let calm = SandboxChaos(latencyMs: 5, failRate: 0.3)
+    /// A share of all requests (reads included) fails with a 5xx throughout, and in every other
+    /// 300 ms writes are limited to 5/s, answered 429 with Retry-After past that. Both must have
+    /// been answered.
+    static func platformStorm(_ run: ScenarioRun, failRate: Double) async throws -> Verdict {
+        let calm = SandboxChaos(latencyMs: 5, failRate: failRate)
         var storm = calm
         storm.ratePerSecond = 5
-        let stage = try await Stage(name: "storm", chaos: calm, breaking: run.breaking)
+        let stage = try await Stage(name: "storm-\(Int(failRate * 100))", chaos: calm, breaking: run.breaking)
         let traffic = Traffic.good(entities: run.short ? 100 : 300, versions: 2)
         try await stage.produce(traffic.records)
-        let process = try stage.startWorker(extra: ["CONTACT_SYNC_RETRY_MAX_ATTEMPTS": "40", "CONTACT_SYNC_RETRY_CAP_MS": "1000"])
+        let process = try stage.startWorker(extra: ["CONTACT_SYNC_RETRY_CAP_MS": "1000"])
         let storms = Task {
             var raging = false
             while !Task.isCancelled {
@@ -101,7 +105,8 @@ enum Scenarios {
         storms.cancel()
         let stats = stage.sandbox.stats()
         let (errors, throttled) = (stats.count(statuses: 500...599), stats.count(status: 429))
-        var verdict = try await finish("platform 30% 5xx + 429 storms", stage, traffic, caughtUp: caughtUp, note: "\(errors) × 5xx, \(throttled) × 429")
+        var verdict = try await finish("platform \(Int(failRate * 100))% 5xx + 429 storms", stage, traffic, caughtUp: caughtUp,
+                                       note: "\(errors) × 5xx, \(throttled) × 429")
         verdict.require(errors > 0, "no call was answered 5xx")
         verdict.require(throttled > 0, "no call was answered 429")
         return verdict
@@ -158,8 +163,11 @@ enum Scenarios {
     }
 
     /// Judges the end state, adds what the scenario observed, and tears the stage down.
-    static func finish(_ name: String, _ stage: Stage, _ traffic: Traffic, caughtUp: Bool, note: String = "") async throws -> Verdict {
-        var verdict = Verdict.judge(name, traffic: traffic, state: stage.sandbox.state(), deadLetters: try await stage.deadLetters(), caughtUp: caughtUp)
+    static func finish(_ name: String, _ stage: Stage, _ traffic: Traffic, caughtUp: Bool, note: String = "",
+                       adjust: (inout SandboxState) -> Void = { _ in }) async throws -> Verdict {
+        var state = stage.sandbox.state()
+        adjust(&state)
+        var verdict = Verdict.judge(name, traffic: traffic, state: state, deadLetters: try await stage.deadLetters(), caughtUp: caughtUp)
         verdict.note = [note, traffic.mix, verdict.note].filter { !$0.isEmpty }.joined(separator: "; ")
         await stage.shutdown()
         return verdict

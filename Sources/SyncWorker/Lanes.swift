@@ -183,6 +183,12 @@ actor Lanes {
 
     var load: Int { queued + inFlight }
 
+    /// Whether `key`'s queued records need a `contacts.json` call: only deletes don't (they go
+    /// 100 a call through `contact_actions.json` on the other scope's budget).
+    func needsContactCall(_ key: String) -> Bool {
+        lanes[key]?.queue.contains { !($0.change?.isDelete ?? true) } ?? false
+    }
+
     /// Entities with records fetched and not yet done.
     var pendingEntities: Int { lanes.count }
 }

@@ -69,7 +69,9 @@ extension Worker {
     /// One lane's turn: wait for the platform's budget, then take everything queued for the key
     /// (what arrived while waiting folds in), apply it, and free the lane.
     func process(_ key: String) async {
-        let ticket = try? await gate.budget(.contacts).acquire()
+        // A batch of deletes takes no contacts.json budget: waiting for it would pace deletes
+        // to the contacts scope and starve the batcher of company.
+        let ticket = await lanes.needsContactCall(key) ? try? await gate.budget(.contacts).acquire() : nil
         let batch = await lanes.take(key)
         await processBatch(key, batch, ticket: ticket)
         await lanes.complete(key)

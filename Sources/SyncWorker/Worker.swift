@@ -49,6 +49,7 @@ public final class Worker: Service, Sendable {
         let retry = policy
         var health = PlatformHealth.Policy()
         health.consecutive = configuration.outageThreshold
+        health.degradeAt = configuration.degradeAtFailureRate
         let gate = PlatformGate(contacts: configuration.budgetContacts, v2: configuration.budgetV2, retry: retry, health: health,
                                 status: status, logger: logger, isStopping: { stopping.isSet })
         self.gate = gate
@@ -139,7 +140,9 @@ public final class Worker: Service, Sendable {
         while !isStopping && !Task.isCancelled {
             let (entities, bytes) = await (lanes.pendingEntities, lanes.pendingBytes)
             let full = backpressure.update(entities: entities, bytes: bytes)
-            let platformDown = !status.snapshot.platformAvailable
+            // A degraded platform pauses fetching while there is work to retry; with none, a
+            // batch is fetched so that calls keep probing it (health is read from answers).
+            let platformDown = !status.snapshot.platformAvailable && entities > 0
             let throttled = await gate.isThrottled()
             let shouldPause = platformDown || throttled || full
             // The assignment is read only while pausing matters: not on every poll of normal work.

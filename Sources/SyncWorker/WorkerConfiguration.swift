@@ -39,6 +39,9 @@ public struct WorkerConfiguration: Sendable {
     /// Consecutive transient failures after which the platform counts as down (a high share of
     /// failures among recent calls counts as degraded too, see `PlatformHealth`).
     public var outageThreshold: Int
+    /// Share of failed calls among recent ones at which the platform counts as degraded
+    /// (fetching pauses, retries stop spending events' budgets); above 1: never by share.
+    public var degradeAtFailureRate = 0.4
     /// Stop once every partition assigned at start is committed up to its end at that time.
     public var untilCaughtUp: Bool
     /// Identifies this instance in dead-letter headers and logs.

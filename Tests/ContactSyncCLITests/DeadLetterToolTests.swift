@@ -135,12 +135,14 @@ import Testing
 }
 
 extension DeadLetterToolTests.Setup {
-    /// A worker with a tiny retry budget and a high outage threshold, so failures dead-letter fast.
+    /// A worker with a tiny retry budget that never counts the platform as degraded, so
+    /// failures dead-letter fast (a degraded platform would make it wait instead).
     func runWorkerQuickly() async throws -> WorkerSnapshot {
         try? cluster.createTopic("g.versions", partitions: 1)
-        let configuration = WorkerConfiguration(kafka: kafka, groupID: "g", topics: ["customers"], deadLetterTopic: "dlq",
-                                                retry: RetryPolicy(maxAttempts: 2, base: .milliseconds(5)), commitInterval: .milliseconds(100),
-                                                outageThreshold: 1000, untilCaughtUp: true, instanceID: "t")
+        var configuration = WorkerConfiguration(kafka: kafka, groupID: "g", topics: ["customers"], deadLetterTopic: "dlq",
+                                                retry: RetryPolicy(maxElapsed: .milliseconds(200), base: .milliseconds(5)),
+                                                commitInterval: .milliseconds(100), outageThreshold: 1000, untilCaughtUp: true, instanceID: "t")
+        configuration.degradeAtFailureRate = 2
         let worker = Worker(configuration: configuration, platform: .init(baseURL: sandbox.baseURL, token: APIToken("t")), logger: logger)
         try await worker.run()
         return worker.status.snapshot

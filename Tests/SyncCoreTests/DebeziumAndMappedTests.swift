@@ -18,8 +18,8 @@ import Testing
         #expect(patch.phone == .set(try URN(parsing: "tel:+558299331122")), "default country code applied")
         #expect(patch.email == .set(try URN(parsing: "mailto:john.dalton@example.com")))
         #expect(patch.language == .set("por"))
-        #expect(patch.fields["Plan"] == .set(.text("gold")))
-        #expect(patch.fields["Signup date"] == .set(.datetime("2026-01-31T09:27:39.071-03:00")))
+        #expect(patch.fields["plan"] == .set(.text("gold")))
+        #expect(patch.fields["signup_date"] == .set(.datetime("2026-01-31T09:27:39.071-03:00")))
     }
 
     @Test(arguments: ["c", "r", "u"])
@@ -64,7 +64,7 @@ import Testing
         #expect(patch.name == .set("Maria Souza"))
         #expect(patch.phone == .set(try URN(parsing: "tel:+5582988887777")))
         #expect(patch.groups == .set(["Leads", "Webinar 2026"]))
-        #expect(patch.fields == ["Lead status": .set(.text("qualified")), "Score": .set(.number("87"))])
+        #expect(patch.fields == ["lead_status": .set(.text("qualified")), "score": .set(.number("87"))])
     }
 
     @Test func theActionMemberChoosesDeleteAndUnknownValuesAreRefused() throws {
@@ -77,7 +77,7 @@ import Testing
 
     @Test func aMissingMappedMemberLeavesTheContactAlone() throws {
         let outcome = decoder.decode(record("crm.lead-webhooks", json: #"{"event": "lead.updated", "lead": {"id": 42, "updated_at": "2026-11-24T10:16:00Z", "score": 3}}"#))
-        #expect(outcome.patch == ContactPatch(fields: ["Score": .set(.number("3"))]))
+        #expect(outcome.patch == ContactPatch(fields: ["score": .set(.number("3"))]))
     }
 
     @Test(arguments: [

@@ -23,7 +23,10 @@ final class PlatformGate: Sendable {
 
     init(contacts: RequestRate, v2: RequestRate, retry: RetryPolicy, health: PlatformHealth.Policy = .init(),
          status: WorkerStatus, logger: Logger, isStopping: @escaping @Sendable () -> Bool) {
-        budgets = [.contacts: ScopeBudget(scope: .contacts, rate: contacts), .v2: ScopeBudget(scope: .v2, rate: v2)]
+        // No share until the first assignment says which part of the budget is this instance's:
+        // starting from the whole one would fill the window with calls a later, smaller share
+        // must first wait out.
+        budgets = [.contacts: ScopeBudget(scope: .contacts, rate: contacts, share: 0), .v2: ScopeBudget(scope: .v2, rate: v2, share: 0)]
         self.retry = retry
         self.status = status
         self.logger = logger
@@ -92,6 +95,9 @@ final class PlatformGate: Sendable {
             noteAnswer(failed: true, outage: "the platform refused the API token")
             try await excusedWait(.seconds(2), budget)
         case let transient where transient.isTransient:
+            if TestBreak.on(.dlqOn5xx) {   // chaos control only
+                throw RetriesExhausted(last: transient, attempts: 1, spent: budget.spent, limit: budget.limit)
+            }
             budget.noteFailure()
             status.update { $0.retries += 1 }
             Counter(label: MetricNames.retries).increment()

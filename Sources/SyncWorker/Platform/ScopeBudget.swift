@@ -25,7 +25,7 @@ actor ScopeBudget {
     private(set) var rate: RequestRate
     private(set) var share: Double
     private var settle = 1.0
-    /// `settle` rises quickly to just below the level that drew the last 429, slowly past it.
+    /// `settle` rises quickly to just below the level that drew a 429, slowly past it.
     private var ceiling = 1.0
     private var lastSettleChange = ContinuousClock.now
     private var window: [ContinuousClock.Instant] = []   // end times of counted calls, oldest first
@@ -43,7 +43,9 @@ actor ScopeBudget {
         self.scope = scope
         self.rate = rate
         self.share = min(1, max(0, share))
-        window = Self.virtualWindow(rate: rate, allowance: Self.allowance(rate: rate, share: self.share, settle: 1), now: .now)
+        if self.share > 0 {
+            window = Self.virtualWindow(rate: rate, allowance: Self.allowance(rate: rate, share: self.share, settle: 1), now: .now)
+        }
     }
 
     var isUnlimited: Bool { rate.isUnlimited }
@@ -109,7 +111,9 @@ actor ScopeBudget {
         let until = now + max(.seconds(1), retryAfter ?? .seconds(1))
         pausedUntil = max(pausedUntil ?? until, until)
         nextSlot = max(nextSlot, until)
-        ceiling = max(0.1, settle * 0.95)
+        // Learn the level that was too much: come back quickly to just under it, and past it
+        // only a percent per window, so a steady neighbour causes a few 429s, not a 429 a cycle.
+        ceiling = max(0.1, min(ceiling, settle) * 0.9)
         settle = max(0.1, settle * 0.8)
         lastSettleChange = now
     }
@@ -133,12 +137,19 @@ actor ScopeBudget {
         return Ticket(id: nextTicket)
     }
 
-    /// Creeps `settle` back up: quickly to the ceiling, then 1 % per tenth of a window.
+    /// Creeps `settle` back up: 5 % per twentieth of a window up to the learned ceiling, then
+    /// 1 % per whole window past it.
     private func recover() {
         let now = ContinuousClock.now
-        guard settle < 1, now - lastSettleChange >= rate.window / 20 else { return }
-        settle = settle < ceiling ? min(ceiling, settle + 0.05) : min(1, settle + 0.01)
-        lastSettleChange = now
+        guard settle < 1 else { return }
+        if settle < ceiling, now - lastSettleChange >= rate.window / 20 {
+            settle = min(ceiling, settle + 0.05)
+            lastSettleChange = now
+        } else if settle >= ceiling, now - lastSettleChange >= rate.window {
+            settle = min(1, settle + 0.01)
+            ceiling = settle
+            lastSettleChange = now
+        }
     }
 
     /// When the window next has room, or `nil` when it has room now.
