@@ -68,17 +68,29 @@ struct Verdict {
         // writes it again. Count distinct records.
         let oracle = EventDecoder(configuration: DecoderConfiguration(defaultCountryCode: "55"))
         var bad: [[UInt8]: Int] = [:]
-        for record in traffic.records where record.isBad { bad[record.value ?? [], default: 0] += 1 }
+        var badKeys: [[UInt8]: String] = [:]
+        for record in traffic.records where record.isBad {
+            bad[record.value ?? [], default: 0] += 1
+            badKeys[record.value ?? []] = record.key
+        }
         var seen: [[UInt8]: Int] = [:]
         for letter in deadLetters {
-            let value = letter.value ?? []
             let header = { (name: String) in letter.headers.first { $0.name == name }?.value.map { String(decoding: $0, as: UTF8.self) } }
+            // A value too large to carry arrives as its first bytes plus a header with the original
+            // size: judge the bad record it was cut from, the one of that size and those first bytes.
+            var value = letter.value ?? []
+            if let size = header("contactsync.value_truncated").flatMap(Int.init),
+               let original = bad.keys.first(where: { $0.count == size && $0.starts(with: value) }) {
+                value = original
+            }
             guard bad[value] != nil, let reason = header("contactsync.reason"), !reason.isEmpty else {
                 verdict.wronglyDeadLettered += 1
                 verdict.example("good record dead-lettered (\(header("contactsync.reason") ?? "no reason")): \(String(decoding: value.prefix(80), as: UTF8.self))")
                 continue
             }
-            let inbound = InboundRecord(topic: "customers", partition: 0, offset: 0, key: letter.key, value: letter.value)
+            // The key as sent (a dead letter may carry a cut copy of an oversized one).
+            let key = header("contactsync.key_truncated") == nil ? letter.key : badKeys[value].map { Array($0.utf8) }
+            let inbound = InboundRecord(topic: "customers", partition: 0, offset: 0, key: key, value: value)
             guard case .reject(let rejection) = oracle.decode(inbound), rejection.reason.rawValue == reason, header("__connect.errors.stage") == "decode" else {
                 verdict.wronglyDeadLettered += 1
                 verdict.example("dead letter with reason \(reason) at stage \(header("__connect.errors.stage") ?? "-") for a different kind of input: \(String(decoding: value.prefix(80), as: UTF8.self))")
