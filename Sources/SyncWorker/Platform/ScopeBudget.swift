@@ -30,6 +30,9 @@ actor ScopeBudget {
     private var lastSettleChange = ContinuousClock.now
     private var window: [ContinuousClock.Instant] = []   // end times of counted calls, oldest first
     private var windowHead = 0
+    /// The window's start-up entries (calls assumed, not made), to tell this instance's own real
+    /// calls apart when a 429 says how much of the budget others use.
+    private var assumed: [ContinuousClock.Instant] = []
     private var inFlight = 0
     private var nextTicket = 0
     private var nextSlot = ContinuousClock.now
@@ -45,6 +48,7 @@ actor ScopeBudget {
         self.share = min(1, max(0, share))
         if self.share > 0 {
             window = Self.virtualWindow(rate: rate, allowance: Self.allowance(rate: rate, share: self.share, settle: 1), now: .now)
+            assumed = window
         }
     }
 
@@ -111,10 +115,14 @@ actor ScopeBudget {
         let until = now + max(.seconds(1), retryAfter ?? .seconds(1))
         pausedUntil = max(pausedUntil ?? until, until)
         nextSlot = max(nextSlot, until)
-        // Learn the level that was too much: come back quickly to just under it, and past it
-        // only a percent per window, so a steady neighbour causes a few 429s, not a 429 a cycle.
-        ceiling = max(0.1, min(ceiling, settle) * 0.9)
-        settle = max(0.1, settle * 0.8)
+        // The platform's window is full: others used about the budget minus this instance's own
+        // calls in it. Settle just under what is left, and go past it only a percent per window,
+        // so a steady neighbour causes a 429 or two, not one a cycle.
+        prune(now)
+        let own = Double(window.count - windowHead - assumed.count + inFlight)
+        let whole = Double(rate.requests) * max(share, 0.001)
+        settle = max(0.1, min(settle * 0.9, own / whole * 0.95))
+        ceiling = settle
         lastSettleChange = now
     }
 
@@ -137,8 +145,8 @@ actor ScopeBudget {
         return Ticket(id: nextTicket)
     }
 
-    /// Creeps `settle` back up: 5 % per twentieth of a window up to the learned ceiling, then
-    /// 1 % per whole window past it.
+    /// Creeps `settle` back up: 5 % per twentieth of a window up to the ceiling (when it was
+    /// lowered otherwise), then 1 % per whole window past it.
     private func recover() {
         let now = ContinuousClock.now
         guard settle < 1 else { return }
@@ -162,6 +170,7 @@ actor ScopeBudget {
 
     private func prune(_ now: ContinuousClock.Instant) {
         while windowHead < window.count, window[windowHead] <= now - rate.window { windowHead += 1 }
+        if let first = assumed.firstIndex(where: { $0 > now - rate.window }) { assumed.removeFirst(first) } else { assumed.removeAll() }
         if windowHead > 1024 && windowHead * 2 > window.count {
             window.removeFirst(windowHead)
             windowHead = 0
@@ -175,7 +184,9 @@ actor ScopeBudget {
         prune(now)
         let missing = allowance - (window.count - windowHead)
         guard missing > 0 else { return }
-        window = (Array(window[windowHead...]) + Self.virtualWindow(rate: rate, allowance: allowance, now: now, count: missing)).sorted()
+        let virtual = Self.virtualWindow(rate: rate, allowance: allowance, now: now, count: missing)
+        window = (Array(window[windowHead...]) + virtual).sorted()
+        assumed = (assumed + virtual).sorted()
         windowHead = 0
     }
 
