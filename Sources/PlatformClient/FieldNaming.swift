@@ -33,22 +33,6 @@ public enum FieldNaming {
         return .success(words.joined(separator: " "))
     }
 
-    /// The key the platform derives from `name` (what `name(forKey:)` must invert).
-    public static func key(derivedFrom name: String) -> String {
-        var key = ""
-        var pendingUnderscore = false
-        for scalar in name.lowercased().unicodeScalars {
-            if ("a"..."z").contains(scalar) || ("0"..."9").contains(scalar) {
-                if pendingUnderscore && !key.isEmpty { key.append("_") }
-                pendingUnderscore = false
-                key.unicodeScalars.append(scalar)
-            } else {
-                pendingUnderscore = true
-            }
-        }
-        return key
-    }
-
     private static func isKeyByte(_ byte: UInt8) -> Bool {
         (UInt8(ascii: "a")...UInt8(ascii: "z")).contains(byte) || (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(byte)
             || byte == UInt8(ascii: "_")

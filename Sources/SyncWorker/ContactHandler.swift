@@ -100,7 +100,7 @@ final class ContactHandler: Sendable {
     }
 
     private func upsert(_ change: ContactChange, _ patch: ContactPatch, _ budget: RetryBudget, _ tickets: TicketHolder) async throws -> Result {
-        var body = try await write(for: patch, budget)
+        var body = try await write(for: patch)
         let key = change.entityKey
         let client = self.client
         let ext = change.extURN
@@ -117,7 +117,7 @@ final class ContactHandler: Sendable {
                 let contact = try await contactsCall(budget, tickets) { try await client.update(uuid: cached.uuid, body: write) }
                 store(key, contact)
                 var result = Result(kind: .updated, uuid: contact.uuid, urnConflicts: sent.filter { !contact.urns.contains($0) })
-                result.skippedGroupChanges = try await syncGroups(of: contact, named: patch.groups, budget)
+                result.skippedGroupChanges = try await syncGroups(of: contact, named: patch.groups)
                 return result
             } catch let error as PlatformError where error.isDeletedContact {
                 // Deleted on the platform behind our back: written again by its ext: URN.
@@ -136,7 +136,7 @@ final class ContactHandler: Sendable {
                         _ tickets: TicketHolder) async throws -> Result? {
         var create = body
         create.urns = Self.urns(current: [change.extURN.description], ext: change.extURN, patch: patch)
-        create.groups = try await groupUUIDs(named: patch.groups, budget)
+        create.groups = try await groupUUIDs(named: patch.groups)
         var conflicts: [String] = []
         let client = self.client
         for _ in 0..<2 {
@@ -179,7 +179,7 @@ final class ContactHandler: Sendable {
         }
         store(change.entityKey, current)
         var result = Result(kind: created ? .created : .updated, uuid: contact.uuid, urnConflicts: conflicts)
-        result.skippedGroupChanges = try await syncGroups(of: current, named: patch.groups, budget)
+        result.skippedGroupChanges = try await syncGroups(of: current, named: patch.groups)
         return result
     }
 
@@ -190,7 +190,7 @@ final class ContactHandler: Sendable {
     /// Adds the groups the event names and removes the managed ones it does not, one
     /// `contact_actions.json` membership each (batched across contacts). Answers how many
     /// changes were skipped because the contact is not active.
-    private func syncGroups(of contact: Contact, named: Update<[String]>?, _ budget: RetryBudget) async throws -> Int {
+    private func syncGroups(of contact: Contact, named: Update<[String]>?) async throws -> Int {
         guard let named else { return 0 }
         let wanted: [String] = if case .set(let names) = named { names } else { [] }
         let wantedFolded = Set(wanted.map { $0.lowercased() })
@@ -231,7 +231,7 @@ final class ContactHandler: Sendable {
         ])
     }
 
-    private func groupUUIDs(named: Update<[String]>?, _ budget: RetryBudget) async throws -> [String]? {
+    private func groupUUIDs(named: Update<[String]>?) async throws -> [String]? {
         switch named {
         case .set(let names)?:
             var uuids: [String] = []
@@ -258,7 +258,7 @@ final class ContactHandler: Sendable {
     }
 
     /// The members of the write: fields resolved to keys (created if missing).
-    private func write(for patch: ContactPatch, _ budget: RetryBudget) async throws -> ContactWrite {
+    private func write(for patch: ContactPatch) async throws -> ContactWrite {
         var body = ContactWrite()
         switch patch.name {
         case .set(let name)?: body.name = .set(name)

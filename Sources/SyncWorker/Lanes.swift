@@ -72,13 +72,7 @@ actor Lanes {
     /// them again from the committed offset), their version state is dropped.
     func forget(_ partitions: Set<TopicPartition>) {
         for partition in partitions { trackers[partition] = nil }
-        for (key, lane) in lanes {
-            let kept = lane.queue.filter { !partitions.contains($0.partition) }
-            queued -= lane.queue.count - kept.count
-            pendingBytes -= lane.queue.reduce(0) { $0 + $1.estimatedBytes } - kept.reduce(0) { $0 + $1.estimatedBytes }
-            lanes[key]?.queue = kept
-            if kept.isEmpty && !lane.running { lanes[key] = nil }
-        }
+        dropQueued(partitions)
         ready = ready[readyHead...].filter { !(lanes[$0]?.queue.isEmpty ?? true) }
         readyHead = 0
     }
