@@ -52,7 +52,7 @@ let package = Package(
         .target(
             name: "SyncCore",
             dependencies: [
-                .product(name: "Yams", package: "Yams"),
+                .product(name: "Yams", package: "Yams")
             ],
             resources: [.copy("Resources/iso_639-3.json")],
             swiftSettings: strict
@@ -118,7 +118,10 @@ let package = Package(
         ),
         .executableTarget(
             name: "contact-sync-chaos",
-            dependencies: ["Kafka", "PlatformClient", "PlatformSandbox", "SyncCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: [
+                "Kafka", "PlatformClient", "PlatformSandbox", "SyncCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             path: "Sources/ContactSyncChaos",
             swiftSettings: strict
         ),

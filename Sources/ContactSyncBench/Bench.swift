@@ -34,7 +34,9 @@ struct Bench {
         quiet.logLevel = .critical
         let wanted = Set(CommandLine.arguments.dropFirst())
         if let unknown = wanted.first(where: { name in !sections.contains { $0.name == name } }) {
-            print("contact-sync-bench: no section named '\(unknown)'; sections: \(sections.map(\.name).joined(separator: ", "))")
+            print(
+                "contact-sync-bench: no section named '\(unknown)'; sections: \(sections.map(\.name).joined(separator: ", "))"
+            )
             exit(64)
         }
         let chosen = wanted.isEmpty ? sections : sections.filter { wanted.contains($0.name) }
@@ -50,23 +52,23 @@ struct Bench {
         guard wanted.isEmpty else { return }
         let machine = machineDescription()
         let doc = """
-        # Benchmarks
+            # Benchmarks
 
-        Produced by `scripts/bench` (release builds of `contact-sync-bench` and `contact-sync`) on \(machine), \(ISO8601DateFormatter().string(from: Date())).
-        Every figure comes from one run: compare the ratios beside them, not absolute numbers across machines.
+            Produced by `scripts/bench` (release builds of `contact-sync-bench` and `contact-sync`) on \(machine), \(ISO8601DateFormatter().string(from: Date())).
+            Every figure comes from one run: compare the ratios beside them, not absolute numbers across machines.
 
-        \(table)
+            \(table)
 
-        The end-to-end row runs the sandbox in the same process on the same cores as the worker. Its naive
-        baseline is `scripts/naive-baseline.py` (confluent-kafka consumer, one `requests` call per event, a
-        synchronous commit after each) against its own mock cluster and a sandbox at the same latency, in the
-        same run; its figure counts only after the sandbox was checked to hold every contact. The memory row
-        runs the release `contact-sync run --until-caught-up` as a child process over a backlog produced
-        beforehand on 64 partitions (the mock cluster keeps 5 MB per partition), each entity's 50 versions
-        together on its partition, so lanes fold most of them (about 2 calls per entity); sandbox latency 0.
-        Its peak RSS is the child's VmHWM, read until it exits; the final state is checked (every entity at
-        its last version) before the row counts.
-        """
+            The end-to-end row runs the sandbox in the same process on the same cores as the worker. Its naive
+            baseline is `scripts/naive-baseline.py` (confluent-kafka consumer, one `requests` call per event, a
+            synchronous commit after each) against its own mock cluster and a sandbox at the same latency, in the
+            same run; its figure counts only after the sandbox was checked to hold every contact. The memory row
+            runs the release `contact-sync run --until-caught-up` as a child process over a backlog produced
+            beforehand on 64 partitions (the mock cluster keeps 5 MB per partition), each entity's 50 versions
+            together on its partition, so lanes fold most of them (about 2 calls per entity); sandbox latency 0.
+            Its peak RSS is the child's VmHWM, read until it exits; the final state is checked (every entity at
+            its last version) before the row counts.
+            """
         let url = URL(fileURLWithPath: "docs/benchmarks.md")
         try? doc.write(to: url, atomically: true, encoding: .utf8)
         print("\nwritten to docs/benchmarks.md")
@@ -75,15 +77,20 @@ struct Bench {
     static func render(_ rows: [Row]) -> String {
         var lines = ["| measure | figure | target | beside it | met |", "|---|---|---|---|---|"]
         for row in rows {
-            lines.append("| \(row.name) | \(row.figure) | \(row.target) | \(row.beside) | \(row.met.map { $0 ? "yes" : "**no**" } ?? "–") |")
+            lines.append(
+                "| \(row.name) | \(row.figure) | \(row.target) | \(row.beside) | \(row.met.map { $0 ? "yes" : "**no**" } ?? "–") |"
+            )
         }
         return lines.joined(separator: "\n")
     }
 
     static func machineDescription() -> String {
-        let cpu = (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
-            .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?.trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
-        return "\(ProcessInfo.processInfo.activeProcessorCount) cores (\(cpu)), \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
+        let cpu =
+            (try? String(contentsOfFile: "/proc/cpuinfo", encoding: .utf8))?
+            .split(separator: "\n").first { $0.hasPrefix("model name") }?.split(separator: ":").last?
+            .trimmingCharacters(in: .whitespaces) ?? "unknown CPU"
+        return
+            "\(ProcessInfo.processInfo.activeProcessorCount) cores (\(cpu)), \(ProcessInfo.processInfo.physicalMemory / 1_073_741_824) GiB"
     }
 }
 
@@ -97,5 +104,8 @@ func seconds(_ duration: Duration) -> Double {
 }
 
 func formatted(_ value: Double) -> String {
-    value >= 1000 ? String(format: "%.0f", value).reversed().enumerated().reduce("") { $0 + ($1.offset > 0 && $1.offset % 3 == 0 ? "," : "") + String($1.element) }.reversed().map(String.init).joined() : String(format: "%.2f", value)
+    value >= 1000
+        ? String(format: "%.0f", value).reversed().enumerated().reduce("") {
+            $0 + ($1.offset > 0 && $1.offset % 3 == 0 ? "," : "") + String($1.element)
+        }.reversed().map(String.init).joined() : String(format: "%.2f", value)
 }

@@ -63,8 +63,9 @@ enum BudgetBench {
         let shown = trials.first { !$0.met } ?? trials[0]
         let runs = trials.count == 1 ? "1 run" : "\(trials.count) runs, worst shown"
         let raw = trials.enumerated().map { "run \($0.offset + 1): \($0.element.raw)" }.joined(separator: "; ")
-        return .init(name: spec.name, figure: shown.figure, target: spec.target, beside: "\(runs); \(raw). \(spec.notes)",
-                     met: trials.allSatisfy(\.met))
+        return .init(
+            name: spec.name, figure: shown.figure, target: spec.target, beside: "\(runs); \(raw). \(spec.notes)",
+            met: trials.allSatisfy(\.met))
     }
 }
 

@@ -10,7 +10,8 @@ enum BudgetDeletesRow {
         id: "deletes",
         name: "budget: \(formatted(Double(entities))) deletes at \(BudgetBench.throttle)",
         target: "≤ 12 calls, 0 on the contacts scope",
-        notes: "The contacts are created first by the same group (unthrottled); then the sandbox is throttled, \(formatted(Double(entities))) delete events are produced, and a worker with the budget runs `--until-caught-up`; calls counted between the two.",
+        notes:
+            "The contacts are created first by the same group (unthrottled); then the sandbox is throttled, \(formatted(Double(entities))) delete events are produced, and a worker with the budget runs `--until-caught-up`; calls counted between the two.",
         measure: { try await measure(logger: $0) })
 
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
@@ -36,9 +37,11 @@ enum BudgetDeletesRow {
         let contacts = after.calls(scope: .contacts) - before.calls(scope: .contacts)
         let actions = after.count(endpoint: "contact_actions.json") - before.count(endpoint: "contact_actions.json")
         let throttled = after.throttledTotal - before.throttledTotal
-        let raw = "calls \(calls) (contact_actions.json \(actions), contacts scope \(contacts)), 429 \(throttled), contacts left \(left), worker ran \(secondsText(took))"
+        let raw =
+            "calls \(calls) (contact_actions.json \(actions), contacts scope \(contacts)), 429 \(throttled), contacts left \(left), worker ran \(secondsText(took))"
         guard caughtUp else { return .init(figure: "FAILED: not caught up within 60 s", raw: raw, met: false) }
-        let figure = "\(calls) calls (\(actions) contact_actions.json), \(contacts) on the contacts scope, \(left) contacts left"
+        let figure =
+            "\(calls) calls (\(actions) contact_actions.json), \(contacts) on the contacts scope, \(left) contacts left"
         return .init(figure: figure, raw: raw, met: calls <= 12 && contacts == 0 && left == 0 && throttled == 0)
     }
 

@@ -14,7 +14,9 @@ struct BudgetEvent: Sendable {
         case .update:
             BenchEvents.canonical(id: "\(key)-\(version)", key: key, version: version)
         case .delete:
-            Array(#"{"id": "\#(key)-\#(version)-del", "type": "customer.deleted", "occurred_at": "2026-11-24T10:00:00Z", "version": \#(version), "data": {"id": "\#(key)"}}"#.utf8)
+            Array(
+                #"{"id": "\#(key)-\#(version)-del", "type": "customer.deleted", "occurred_at": "2026-11-24T10:00:00Z", "version": \#(version), "data": {"id": "\#(key)"}}"#
+                    .utf8)
         }
     }
 

@@ -13,7 +13,8 @@ enum BudgetGroupRow {
         id: "group",
         name: "budget: \(instances) instances in one group, one budget of \(BudgetBench.throttle) (sandbox at it too)",
         target: "total contact calls ≥ 90 % of the budget; 0 × 429",
-        notes: "In-process workers, 6 partitions (2 each), session.timeout.ms 6000; a backlog of \(formatted(Double(2 * entities))) interleaved updates over \(formatted(Double(entities))) entities; the figure is the group's rate over the second \(Int(window)) s window after all three were assigned (the first window beside it: a joining instance starts with its window full at the share it had before the rebalance).",
+        notes:
+            "In-process workers, 6 partitions (2 each), session.timeout.ms 6000; a backlog of \(formatted(Double(2 * entities))) interleaved updates over \(formatted(Double(entities))) entities; the figure is the group's rate over the second \(Int(window)) s window after all three were assigned (the first window beside it: a joining instance starts with its window full at the share it had before the rebalance).",
         measure: { try await measure(logger: $0) })
 
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
@@ -40,8 +41,10 @@ enum BudgetGroupRow {
             let second = Double(c2 - c1) / window
             let throttled = rig.sandbox.stats().throttledTotal
             let each = workers.map { "\($0.status.snapshot.applied)" }.joined(separator: "/")
-            raw = "first window \(c1 - c0) calls (\(String(format: "%.2f", first))/s, \(Int(first / BudgetBench.perSecond * 100)) %), second window \(c2 - c1) calls (\(String(format: "%.2f", second))/s), 429 \(throttled), writes per instance \(each), shares \(workers.map { String(format: "%.2f", $0.status.snapshot.budgetShare) }.joined(separator: "/")), still balanced \(stillBalanced)"
-            figure = "\(Int((second / BudgetBench.perSecond * 100).rounded())) % of the budget (\(String(format: "%.2f", second)) calls/s), \(throttled) × 429; first window after joining \(Int((first / BudgetBench.perSecond * 100).rounded())) %"
+            raw =
+                "first window \(c1 - c0) calls (\(String(format: "%.2f", first))/s, \(Int(first / BudgetBench.perSecond * 100)) %), second window \(c2 - c1) calls (\(String(format: "%.2f", second))/s), 429 \(throttled), writes per instance \(each), shares \(workers.map { String(format: "%.2f", $0.status.snapshot.budgetShare) }.joined(separator: "/")), still balanced \(stillBalanced)"
+            figure =
+                "\(Int((second / BudgetBench.perSecond * 100).rounded())) % of the budget (\(String(format: "%.2f", second)) calls/s), \(throttled) × 429; first window after joining \(Int((first / BudgetBench.perSecond * 100).rounded())) %"
             met = second >= 0.9 * BudgetBench.perSecond && throttled == 0 && stillBalanced
         }
         for worker in workers { worker.stop() }

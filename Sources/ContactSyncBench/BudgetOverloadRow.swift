@@ -12,9 +12,12 @@ enum BudgetOverloadRow {
 
     static let spec = BudgetBench.Spec(
         id: "overload",
-        name: "budget: overload, \(Int(eventsPerSecond)) events/s (5× the budget of \(BudgetBench.throttle)) for \(Int(producing)) s over \(formatted(Double(entities))) entities",
-        target: "contact calls ≥ 95 % of the budget while producing; 0 × 429; every entity at its last state ≤ 1.2 × \(Int(settleFloor)) s after the producer stops",
-        notes: "Worker started and assigned first; a live producer (paced, interleaved updates); calls counted at the sandbox from the producer's first to its last event; the final state polled every 250 ms.",
+        name:
+            "budget: overload, \(Int(eventsPerSecond)) events/s (5× the budget of \(BudgetBench.throttle)) for \(Int(producing)) s over \(formatted(Double(entities))) entities",
+        target:
+            "contact calls ≥ 95 % of the budget while producing; 0 × 429; every entity at its last state ≤ 1.2 × \(Int(settleFloor)) s after the producer stops",
+        notes:
+            "Worker started and assigned first; a live producer (paced, interleaved updates); calls counted at the sandbox from the producer's first to its last event; the final state polled every 250 ms.",
         measure: { try await measure(logger: $0) })
 
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
@@ -23,7 +26,8 @@ enum BudgetOverloadRow {
         let worker = rig.worker(budget: BudgetBench.budget)
         let run = Task { try await worker.run() }
         defer { run.cancel() }
-        guard await waitUntil(.now + .seconds(30), { worker.status.snapshot.assignedPartitions == rig.partitions }) else {
+        guard await waitUntil(.now + .seconds(30), { worker.status.snapshot.assignedPartitions == rig.partitions })
+        else {
             worker.stop()
             _ = try? await run.value
             await rig.shutdown()
@@ -36,7 +40,9 @@ enum BudgetOverloadRow {
         let callsWhile = rig.sandbox.stats().calls(scope: .contacts) - callsBefore
         let last = BudgetEvent.last(produced)
         let deadline = 2 * settleFloor + 30
-        let settled = await waitUntil(stopped + .seconds(deadline), every: .milliseconds(250)) { rig.wrongEntities(last) == 0 }
+        let settled = await waitUntil(stopped + .seconds(deadline), every: .milliseconds(250)) {
+            rig.wrongEntities(last) == 0
+        }
         let settle = ContinuousClock.now - stopped
         worker.stop()
         try await run.value
@@ -47,12 +53,18 @@ enum BudgetOverloadRow {
         let producedFor = seconds(stopped - started)
         let callRate = Double(callsWhile) / producedFor
         let share = callRate / BudgetBench.perSecond
-        let raw = "produced \(produced.count) in \(String(format: "%.1f", producedFor)) s, contact calls while producing \(callsWhile) (\(String(format: "%.2f", callRate))/s), total contact calls \(stats.calls(scope: .contacts)), 429 \(stats.throttledTotal), settle \(secondsText(settle)), dead letters \(snapshot.deadLetteredTotal)"
+        let raw =
+            "produced \(produced.count) in \(String(format: "%.1f", producedFor)) s, contact calls while producing \(callsWhile) (\(String(format: "%.2f", callRate))/s), total contact calls \(stats.calls(scope: .contacts)), 429 \(stats.throttledTotal), settle \(secondsText(settle)), dead letters \(snapshot.deadLetteredTotal)"
         guard settled else {
-            return .init(figure: "FAILED: entities not at their last state \(Int(deadline)) s after the producer stopped", raw: raw, met: false)
+            return .init(
+                figure: "FAILED: entities not at their last state \(Int(deadline)) s after the producer stopped",
+                raw: raw, met: false)
         }
-        let figure = "\(Int((share * 100).rounded())) % of the budget (\(String(format: "%.2f", callRate)) calls/s), \(stats.throttledTotal) × 429, last state after \(secondsText(settle)) (\(times(seconds(settle) / settleFloor)) of \(Int(settleFloor)) s)"
-        let met = share >= 0.95 && stats.throttledTotal == 0 && seconds(settle) <= 1.2 * settleFloor && snapshot.deadLetteredTotal == 0
+        let figure =
+            "\(Int((share * 100).rounded())) % of the budget (\(String(format: "%.2f", callRate)) calls/s), \(stats.throttledTotal) × 429, last state after \(secondsText(settle)) (\(times(seconds(settle) / settleFloor)) of \(Int(settleFloor)) s)"
+        let met =
+            share >= 0.95 && stats.throttledTotal == 0 && seconds(settle) <= 1.2 * settleFloor
+            && snapshot.deadLetteredTotal == 0
         return .init(figure: figure, raw: raw, met: met)
     }
 }

@@ -12,13 +12,16 @@ enum BudgetRestartRow {
     static let perSecond = 100.0
     static let instances = 3
     /// One restart every 7 s from 3 s: a stopped member holds its partitions until its 6 s session expires.
-    static let restarts: [(at: Double, instance: Int)] = (0..<(2 * instances)).map { (3 + 7 * Double($0), $0 % instances) }
+    static let restarts: [(at: Double, instance: Int)] = (0..<(2 * instances)).map {
+        (3 + 7 * Double($0), $0 % instances)
+    }
 
     static let spec = BudgetBench.Spec(
         id: "restart",
         name: "budget: rolling restart, \(instances) instances each restarted twice (graceful stop) mid-work",
         target: "contact writes ≤ 1.02 × one instance's for the same events; nothing lost",
-        notes: "Unthrottled sandbox; \(formatted(Double(entities * versions))) interleaved updates over \(formatted(Double(entities))) entities produced live at \(Int(perSecond))/s (an entity recurs every \(Int(Double(entities) / perSecond)) s, so neither run folds); writes = POST contacts.json. One instance, then \(instances) in one group (session.timeout.ms 6000) with a restart every 7 s; afterwards a fresh instance runs `--until-caught-up` over the group's commits (its writes count too) and every entity is checked at its last version.",
+        notes:
+            "Unthrottled sandbox; \(formatted(Double(entities * versions))) interleaved updates over \(formatted(Double(entities))) entities produced live at \(Int(perSecond))/s (an entity recurs every \(Int(Double(entities) / perSecond)) s, so neither run folds); writes = POST contacts.json. One instance, then \(instances) in one group (session.timeout.ms 6000) with a restart every 7 s; afterwards a fresh instance runs `--until-caught-up` over the group's commits (its writes count too) and every entity is checked at its last version.",
         measure: { try await measure(logger: $0) })
 
     struct Outcome {
@@ -35,16 +38,25 @@ enum BudgetRestartRow {
         let one = try await play(events, instances: 1, restarting: [], logger: logger)
         let rolling = try await play(events, instances: instances, restarting: restarts, logger: logger)
         let ratio = Double(rolling.writes) / Double(max(1, one.writes))
-        let raw = "one instance: \(one.writes) writes, \(one.skipped) skipped, wrong \(one.wrong); rolling: \(rolling.writes) writes (\(rolling.finalWrites) by the final catch-up), \(rolling.skipped) skipped, wrong \(rolling.wrong), dead letters \(rolling.deadLetters)"
+        let raw =
+            "one instance: \(one.writes) writes, \(one.skipped) skipped, wrong \(one.wrong); rolling: \(rolling.writes) writes (\(rolling.finalWrites) by the final catch-up), \(rolling.skipped) skipped, wrong \(rolling.wrong), dead letters \(rolling.deadLetters)"
         guard one.settled && rolling.settled else {
-            return .init(figure: "FAILED: \(one.settled ? "the rolling run" : "the single instance") did not reach the last state within its deadline", raw: raw, met: false)
+            return .init(
+                figure:
+                    "FAILED: \(one.settled ? "the rolling run" : "the single instance") did not reach the last state within its deadline",
+                raw: raw, met: false)
         }
-        let figure = "\(rolling.writes) writes against \(one.writes) (\(String(format: "%+.1f", (ratio - 1) * 100)) %), \(rolling.wrong) entities lost or stale"
-        return .init(figure: figure, raw: raw, met: ratio <= 1.02 && rolling.wrong == 0 && rolling.deadLetters == 0 && one.wrong == 0)
+        let figure =
+            "\(rolling.writes) writes against \(one.writes) (\(String(format: "%+.1f", (ratio - 1) * 100)) %), \(rolling.wrong) entities lost or stale"
+        return .init(
+            figure: figure, raw: raw,
+            met: ratio <= 1.02 && rolling.wrong == 0 && rolling.deadLetters == 0 && one.wrong == 0)
     }
 
     /// Produces `events` live while `instances` workers run, restarting them as scheduled.
-    static func play(_ events: [BudgetEvent], instances: Int, restarting: [(at: Double, instance: Int)], logger: Logger) async throws -> Outcome {
+    static func play(_ events: [BudgetEvent], instances: Int, restarting: [(at: Double, instance: Int)], logger: Logger)
+        async throws -> Outcome
+    {
         let rig = try await BudgetRig(throttle: .unlimited, latencyMs: 2, logger: logger)
         let fleet = Fleet(rig: rig, count: instances)
         await fleet.startAll()
@@ -60,8 +72,10 @@ enum BudgetRestartRow {
         _ = await restarter.result
         let last = BudgetEvent.last(events)
         var outcome = Outcome()
-        outcome.settled = await waitUntil(.now + .seconds(90), every: .milliseconds(250)) { rig.wrongEntities(last) == 0 }
-        try await Task.sleep(for: .seconds(1))   // the last commits
+        outcome.settled = await waitUntil(.now + .seconds(90), every: .milliseconds(250)) {
+            rig.wrongEntities(last) == 0
+        }
+        try await Task.sleep(for: .seconds(1))  // the last commits
         let totals = await fleet.stopAll()
         outcome.deadLetters = totals.deadLettered
         outcome.skipped = totals.skipped

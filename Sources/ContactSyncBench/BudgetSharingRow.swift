@@ -13,16 +13,20 @@ enum BudgetSharingRow {
 
     static let spec = BudgetBench.Spec(
         id: "sharing",
-        name: "budget: another client spends \(Int(otherShare * 100)) % of \(BudgetBench.throttle) while the worker drains a backlog",
+        name:
+            "budget: another client spends \(Int(otherShare * 100)) % of \(BudgetBench.throttle) while the worker drains a backlog",
         target: "0 dead letters; the worker's 429s in the second half of the run ≤ a tenth of the first half's",
-        notes: "The other client (a plain PlatformClient) reads contacts.json at \(String(format: "%.0f", otherShare * BudgetBench.perSecond))/s from \(Int(headStart)) s before the worker starts; the worker drains \(formatted(Double(2 * entities))) interleaved updates over \(formatted(Double(entities))) entities (`--until-caught-up`); halves split the time from the first record fetched to the last offset committed; 429s are the worker's own (its status), the other client's beside them.",
+        notes:
+            "The other client (a plain PlatformClient) reads contacts.json at \(String(format: "%.0f", otherShare * BudgetBench.perSecond))/s from \(Int(headStart)) s before the worker starts; the worker drains \(formatted(Double(2 * entities))) interleaved updates over \(formatted(Double(entities))) entities (`--until-caught-up`); halves split the time from the first record fetched to the last offset committed; 429s are the worker's own (its status), the other client's beside them.",
         measure: { try await measure(logger: $0) })
 
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
         let rig = try await BudgetRig(throttle: SandboxThrottle(BudgetBench.throttle), logger: logger)
         let produced = BudgetEvent.interleaved(count: 2 * entities, entities: entities)
         try await rig.produce(produced)
-        let other = PlatformClient(options: .init(baseURL: rig.sandbox.baseURL, token: APIToken(BudgetRig.token), maxConnections: 4), logger: logger)
+        let other = PlatformClient(
+            options: .init(baseURL: rig.sandbox.baseURL, token: APIToken(BudgetRig.token), maxConnections: 4),
+            logger: logger)
         let otherCalls = OtherClientTally()
         let spender = Task {
             let step = Duration.seconds(1 / (otherShare * BudgetBench.perSecond))
@@ -66,10 +70,14 @@ enum BudgetSharingRow {
         let secondHalf = snapshot.throttled - firstHalf
         let spent = otherCalls.count.withLock { $0 }
         let onset = samples.first { $0.throttled > 0 }.map { secondsText($0.at) } ?? "never"
-        let at = zip(samples.dropFirst(), samples).filter { $0.0.throttled > $0.1.throttled }.map { secondsText($0.0.at) }.joined(separator: ", ")
-        let raw = "run \(secondsText(runTime)), worker 429s \(firstHalf) + \(secondHalf) (first at \(onset); at \(at)), other client \(spent.ok) calls answered + \(spent.throttled) × 429, contact calls \(stats.calls(scope: .contacts)), dead letters \(snapshot.deadLetteredTotal), entities wrong \(wrong)"
+        let at = zip(samples.dropFirst(), samples).filter { $0.0.throttled > $0.1.throttled }.map {
+            secondsText($0.0.at)
+        }.joined(separator: ", ")
+        let raw =
+            "run \(secondsText(runTime)), worker 429s \(firstHalf) + \(secondHalf) (first at \(onset); at \(at)), other client \(spent.ok) calls answered + \(spent.throttled) × 429, contact calls \(stats.calls(scope: .contacts)), dead letters \(snapshot.deadLetteredTotal), entities wrong \(wrong)"
         guard caughtUp else { return .init(figure: "FAILED: not caught up within 300 s", raw: raw, met: false) }
-        let figure = "worker 429s: \(firstHalf) in the first half, \(secondHalf) in the second; \(snapshot.deadLetteredTotal) dead letters; drained in \(secondsText(runTime))"
+        let figure =
+            "worker 429s: \(firstHalf) in the first half, \(secondHalf) in the second; \(snapshot.deadLetteredTotal) dead letters; drained in \(secondsText(runTime))"
         let met = snapshot.deadLetteredTotal == 0 && wrong == 0 && Double(secondHalf) <= Double(firstHalf) / 10
         return .init(figure: figure, raw: raw, met: met)
     }

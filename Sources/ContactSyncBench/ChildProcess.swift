@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A child process the bench runs, with its peak RSS: the kernel's high-water mark of its own
@@ -20,14 +21,17 @@ enum ChildProcess {
 
     /// Runs `executable` with `arguments` and the bench's environment plus `environment`,
     /// killing it (SIGKILL) if it runs longer than `timeout`.
-    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration) async throws -> Exit {
+    static func run(_ executable: String, _ arguments: [String], environment: [String: String] = [:], timeout: Duration)
+        async throws -> Exit
+    {
         let out = FileManager.default.temporaryDirectory.appendingPathComponent("bench-child-\(UUID().uuidString)")
         defer {
             try? FileManager.default.removeItem(atPath: out.path + ".out")
             try? FileManager.default.removeItem(atPath: out.path + ".err")
         }
         let started = ContinuousClock.now
-        let pid = try spawn(executable, arguments, environment: environment, stdout: out.path + ".out", stderr: out.path + ".err")
+        let pid = try spawn(
+            executable, arguments, environment: environment, stdout: out.path + ".out", stderr: out.path + ".err")
         let killer = Task {
             try await Task.sleep(for: timeout)
             kill(pid, SIGKILL)
@@ -48,11 +52,14 @@ enum ChildProcess {
         let stdout = (try? String(contentsOfFile: out.path + ".out", encoding: .utf8)) ?? ""
         let stderr = (try? String(contentsOfFile: out.path + ".err", encoding: .utf8)) ?? ""
         let code = status & 0x7f == 0 ? (status >> 8) & 0xff : 128 + status & 0x7f
-        return Exit(status: code, peakRSSBytes: peakKB * 1024, wallTime: wallTime, stdout: stdout,
-                    stderrTail: stderr.split(separator: "\n").suffix(5).joined(separator: " / "))
+        return Exit(
+            status: code, peakRSSBytes: peakKB * 1024, wallTime: wallTime, stdout: stdout,
+            stderrTail: stderr.split(separator: "\n").suffix(5).joined(separator: " / "))
     }
 
-    private static func spawn(_ executable: String, _ arguments: [String], environment: [String: String], stdout: String, stderr: String) throws -> pid_t {
+    private static func spawn(
+        _ executable: String, _ arguments: [String], environment: [String: String], stdout: String, stderr: String
+    ) throws -> pid_t {
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
@@ -62,11 +69,12 @@ enum ChildProcess {
         let env = ProcessInfo.processInfo.environment.merging(environment) { $1 }.map { "\($0.key)=\($0.value)" }
         let argv = ([executable] + arguments).map { strdup($0) } + [nil]
         let envp = env.map { strdup($0) } + [nil]
-        defer { (argv + envp).forEach { free($0) } }
+        defer { for p in argv + envp { free(p) } }
         var pid: pid_t = 0
         let err = posix_spawn(&pid, executable, &actions, nil, argv, envp)
         guard err == 0 else {
-            throw BenchError("cannot start \(executable): \(String(cString: strerror(err))); build it first (scripts/bench does)")
+            throw BenchError(
+                "cannot start \(executable): \(String(cString: strerror(err))); build it first (scripts/bench does)")
         }
         return pid
     }

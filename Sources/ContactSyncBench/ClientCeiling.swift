@@ -8,11 +8,15 @@ import SyncCore
 /// On a small machine shared with the in-process sandbox, this (not max_in_flight / latency)
 /// is the practical ceiling; the end-to-end row shows the worker against both.
 enum ClientCeiling {
-    static func callsPerSecond(latencyMs: Int, concurrency: Int, calls: Int = 3000, logger: Logger) async throws -> Double {
+    static func callsPerSecond(latencyMs: Int, concurrency: Int, calls: Int = 3000, logger: Logger) async throws
+        -> Double
+    {
         var options = SandboxOptions(token: "bench")
         options.chaos = SandboxChaos(latencyMs: latencyMs)
         let sandbox = try await Sandbox.start(options, logger: logger)
-        let client = PlatformClient(options: .init(baseURL: sandbox.baseURL, token: APIToken("bench"), maxConnections: concurrency), logger: logger)
+        let client = PlatformClient(
+            options: .init(baseURL: sandbox.baseURL, token: APIToken("bench"), maxConnections: concurrency),
+            logger: logger)
         let urns = try (0..<calls).map { try URN(parsing: "ext:ceiling_\($0)") }
         let started = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in

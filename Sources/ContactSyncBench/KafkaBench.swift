@@ -21,13 +21,19 @@ enum KafkaBench {
         for round in 0..<rounds {
             for topic in ["raw-\(round)", "layer-\(round)"] { try cluster.createTopic(topic, partitions: 1) }
             raw.produce.append(rate(count, rawProduceLoop(cluster.bootstrapServers, topic: "raw-\(round)")))
-            layer.produce.append(rate(count, try await layerProduce(cluster.bootstrapServers, topic: "layer-\(round)", logger: logger)))
-            oneByOne.append(rate(count, try await layerProduceOneByOne(cluster.bootstrapServers, topic: "layer-\(round)", logger: logger)))
+            layer.produce.append(
+                rate(count, try await layerProduce(cluster.bootstrapServers, topic: "layer-\(round)", logger: logger)))
+            oneByOne.append(
+                rate(
+                    count,
+                    try await layerProduceOneByOne(cluster.bootstrapServers, topic: "layer-\(round)", logger: logger)))
             raw.consume.append(rate(count, rawConsumeLoop(cluster.bootstrapServers, topic: "raw-\(round)")))
-            layer.consume.append(rate(count, try await layerConsume(cluster.bootstrapServers, topic: "layer-\(round)", logger: logger)))
+            layer.consume.append(
+                rate(count, try await layerConsume(cluster.bootstrapServers, topic: "layer-\(round)", logger: logger)))
         }
         return [
-            row("produce with delivery confirmation (`send(_:)` of a batch)", layer: layer.produce, raw: raw.produce,
+            row(
+                "produce with delivery confirmation (`send(_:)` of a batch)", layer: layer.produce, raw: raw.produce,
                 extra: "; one `send` awaited per record, 5,000 in flight: \(formatted(median(oneByOne))) msg/s"),
             row("consume", layer: layer.consume, raw: raw.consume),
         ]
@@ -37,19 +43,23 @@ enum KafkaBench {
         let (l, r) = (median(layer), median(raw))
         func runs(_ values: [Double]) -> String { values.map { formatted($0) }.joined(separator: ", ") }
         func spread(_ values: [Double]) -> String { "\(formatted(values.min()!))–\(formatted(values.max()!))" }
-        return .init(name: "\(what), Swift layer vs plain librdkafka loop (median of \(rounds) runs each side, \(count) msgs a run)",
-                     figure: "\(formatted(l)) msg/s (\(Int(l / r * 100)) %)", target: "≥ 80 % of C",
-                     beside: "raw: \(formatted(r)) msg/s; spread layer \(spread(layer)), raw \(spread(raw)); runs layer [\(runs(layer))], raw [\(runs(raw))]\(extra)",
-                     met: l >= 0.8 * r)
+        return .init(
+            name:
+                "\(what), Swift layer vs plain librdkafka loop (median of \(rounds) runs each side, \(count) msgs a run)",
+            figure: "\(formatted(l)) msg/s (\(Int(l / r * 100)) %)", target: "≥ 80 % of C",
+            beside:
+                "raw: \(formatted(r)) msg/s; spread layer \(spread(layer)), raw \(spread(raw)); runs layer [\(runs(layer))], raw [\(runs(raw))]\(extra)",
+            met: l >= 0.8 * r)
     }
 
     static func median(_ values: [Double]) -> Double { values.sorted()[values.count / 2] }
 
     /// One `send(_:)` for every record: one wait for all delivery reports, as the C loop's flush.
     static func layerProduce(_ bootstrap: String, topic: String, logger: Logger) async throws -> Duration {
-        let producer = try KafkaProducer(properties: ["bootstrap.servers": bootstrap, "linger.ms": "5"], logger: logger)
+        let producer = try KafkaProducer(
+            properties: ["bootstrap.servers": bootstrap, "linger.ms": "5"], logger: logger)
         defer { producer.close() }
-        try await producer.send(topic: topic, key: nil, value: payload)   // warm-up: connected, producer id known
+        try await producer.send(topic: topic, key: nil, value: payload)  // warm-up: connected, producer id known
         let records = (0..<count).map { OutgoingRecord(topic: topic, key: Array("k\($0 % 1000)".utf8), value: payload) }
         let start = ContinuousClock.now
         try await producer.send(records)
@@ -58,7 +68,8 @@ enum KafkaBench {
 
     /// `send` awaits each delivery report; a window of sends in flight keeps the pipe full.
     static func layerProduceOneByOne(_ bootstrap: String, topic: String, logger: Logger) async throws -> Duration {
-        let producer = try KafkaProducer(properties: ["bootstrap.servers": bootstrap, "linger.ms": "5"], logger: logger)
+        let producer = try KafkaProducer(
+            properties: ["bootstrap.servers": bootstrap, "linger.ms": "5"], logger: logger)
         defer { producer.close() }
         try await producer.send(topic: topic, key: nil, value: payload)
         let start = ContinuousClock.now
@@ -73,7 +84,8 @@ enum KafkaBench {
     }
 
     static func layerConsume(_ bootstrap: String, topic: String, logger: Logger) async throws -> Duration {
-        let consumer = try KafkaConsumer(properties: ["bootstrap.servers": bootstrap, "group.id": "bench"], logger: logger)
+        let consumer = try KafkaConsumer(
+            properties: ["bootstrap.servers": bootstrap, "group.id": "bench"], logger: logger)
         try consumer.assign([TopicPartitionOffset(topic, 0, TopicPartitionOffset.beginning)])
         let start = ContinuousClock.now
         var read = 0
@@ -97,14 +109,17 @@ enum KafkaBench {
     /// as for the layer, so connecting and the producer id are not counted.
     static func rawProduceLoop(_ bootstrap: String, topic: String) -> Duration {
         var err = [CChar](repeating: 0, count: 256)
-        let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf(bootstrap, ["linger.ms": "5", "enable.idempotence": "true", "acks": "all"]), &err, err.count)!
+        let rk = rd_kafka_new(
+            RD_KAFKA_PRODUCER, conf(bootstrap, ["linger.ms": "5", "enable.idempotence": "true", "acks": "all"]), &err,
+            err.count)!
         defer { rd_kafka_destroy(rk) }
         func produce(_ i: Int) {
             rawProduce(rk, topic: topic, key: Array("k\(i % 1000)".utf8), value: payload)
         }
         produce(0)
         _ = rd_kafka_flush(rk, 60_000)
-        let keys = (0..<count).map { Array("k\($0 % 1000)".utf8) }   // built before the clock, as the layer's records are
+        // Built before the clock, as the layer's records are.
+        let keys = (0..<count).map { Array("k\($0 % 1000)".utf8) }
         let start = ContinuousClock.now
         for i in 0..<count { rawProduce(rk, topic: topic, key: keys[i], value: payload) }
         _ = rd_kafka_flush(rk, 60_000)
@@ -118,10 +133,14 @@ enum KafkaBench {
                 key.withUnsafeBytes { k in
                     value.withUnsafeBytes { v in
                         var vus = [rd_kafka_vu_t](repeating: rd_kafka_vu_t(), count: 4)
-                        vus[0].vtype = RD_KAFKA_VTYPE_TOPIC; vus[0].u.cstr = name
-                        vus[1].vtype = RD_KAFKA_VTYPE_KEY; vus[1].u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: k.baseAddress), size: k.count)
-                        vus[2].vtype = RD_KAFKA_VTYPE_VALUE; vus[2].u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: v.baseAddress), size: v.count)
-                        vus[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS; vus[3].u.i = RD_KAFKA_MSG_F_COPY
+                        vus[0].vtype = RD_KAFKA_VTYPE_TOPIC
+                        vus[0].u.cstr = name
+                        vus[1].vtype = RD_KAFKA_VTYPE_KEY
+                        vus[1].u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: k.baseAddress), size: k.count)
+                        vus[2].vtype = RD_KAFKA_VTYPE_VALUE
+                        vus[2].u.mem = .init(ptr: UnsafeMutableRawPointer(mutating: v.baseAddress), size: v.count)
+                        vus[3].vtype = RD_KAFKA_VTYPE_MSGFLAGS
+                        vus[3].u.i = RD_KAFKA_MSG_F_COPY
                         return rd_kafka_produceva(rk, vus, vus.count)
                     }
                 }
@@ -149,7 +168,10 @@ enum KafkaBench {
         var bytes = 0
         while read < count {
             guard let message = rd_kafka_consumer_poll(rk, 100) else { continue }
-            if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR { read += 1; bytes += message.pointee.len }
+            if message.pointee.err == RD_KAFKA_RESP_ERR_NO_ERROR {
+                read += 1
+                bytes += message.pointee.len
+            }
             rd_kafka_message_destroy(message)
         }
         let elapsed = ContinuousClock.now - start

@@ -18,17 +18,25 @@ enum NaiveBaselineBench {
 
     static func run(latencyMs: Int, logger: Logger) async throws -> Outcome {
         guard let python = ProcessInfo.processInfo.environment["CONTACT_SYNC_BENCH_PYTHON"],
-              FileManager.default.isExecutableFile(atPath: python) else { return .unavailable("not run: use scripts/bench") }
-        guard FileManager.default.fileExists(atPath: script) else { return .unavailable("not run: \(script) not found (run from the repository root)") }
+            FileManager.default.isExecutableFile(atPath: python)
+        else { return .unavailable("not run: use scripts/bench") }
+        guard FileManager.default.fileExists(atPath: script) else {
+            return .unavailable("not run: \(script) not found (run from the repository root)")
+        }
         let cluster = try MockCluster(brokers: 1, logger: logger)
         try cluster.createTopic("customers", partitions: 6)
         let keys = (0..<events).map { "cus_\($0)" }
-        try await BenchEvents.produce(keys.map { ($0, 1) }, topic: "customers", bootstrapServers: cluster.bootstrapServers, logger: logger)
+        try await BenchEvents.produce(
+            keys.map { ($0, 1) }, topic: "customers", bootstrapServers: cluster.bootstrapServers, logger: logger)
         var options = SandboxOptions(token: "bench")
         options.chaos = SandboxChaos(latencyMs: latencyMs)
         let sandbox = try await Sandbox.start(options, logger: logger)
-        let exit = try await ChildProcess.run(python, [script, "--bootstrap", cluster.bootstrapServers, "--topic", "customers", "--group", "naive",
-                                                       "--url", sandbox.baseURL, "--token", "bench", "--count", "\(events)"], timeout: .seconds(180))
+        let exit = try await ChildProcess.run(
+            python,
+            [
+                script, "--bootstrap", cluster.bootstrapServers, "--topic", "customers", "--group", "naive",
+                "--url", sandbox.baseURL, "--token", "bench", "--count", "\(events)",
+            ], timeout: .seconds(180))
         let state = sandbox.state()
         await sandbox.shutdown()
         withExtendedLifetime(cluster) {}
@@ -36,9 +44,13 @@ enum NaiveBaselineBench {
     }
 
     private static func outcome(_ exit: ChildProcess.Exit, wrong: Int) -> Outcome {
-        struct Report: Decodable { let events: Int; let seconds: Double }
+        struct Report: Decodable {
+            let events: Int
+            let seconds: Double
+        }
         guard exit.status == 0, let line = exit.stdout.split(separator: "\n").last,
-              let report = try? JSONDecoder().decode(Report.self, from: Data(line.utf8)) else {
+            let report = try? JSONDecoder().decode(Report.self, from: Data(line.utf8))
+        else {
             return .unavailable("failed: exit \(exit.status): \(exit.stderrTail)")
         }
         guard report.events == events, wrong == 0 else {
@@ -49,7 +61,9 @@ enum NaiveBaselineBench {
 
     /// Keys whose contact is missing or does not hold version 1's name, plus extra contacts.
     private static func wrongContacts(_ state: SandboxState, keys: [String]) -> Int {
-        let names = Dictionary(state.contacts.flatMap { contact in contact.urns.map { ($0, contact.name) } }) { first, _ in first }
+        let names = Dictionary(state.contacts.flatMap { contact in contact.urns.map { ($0, contact.name) } }) {
+            first, _ in first
+        }
         let missing = keys.filter { names["ext:\($0)"] != BenchEvents.name(key: $0, version: 1) }.count
         return missing + max(0, state.contacts.count - keys.count)
     }

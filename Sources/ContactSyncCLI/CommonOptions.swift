@@ -10,10 +10,17 @@ struct CommonOptions: ParsableArguments {
     @Option(help: "YAML configuration file (also $CONTACT_SYNC_CONFIG). See docs/configuration.md.")
     var config: String?
 
-    @Option(name: .customLong("set"), help: ArgumentHelp("Set a configuration key, e.g. --set max_in_flight=128 (repeatable).", valueName: "key=value"))
+    @Option(
+        name: .customLong("set"),
+        help: ArgumentHelp(
+            "Set a configuration key, e.g. --set max_in_flight=128 (repeatable).", valueName: "key=value"))
     var settings: [String] = []
 
-    @Option(name: .customLong("kafka-property"), help: ArgumentHelp("Pass a librdkafka property, e.g. --kafka-property security.protocol=SASL_SSL (repeatable).", valueName: "name=value"))
+    @Option(
+        name: .customLong("kafka-property"),
+        help: ArgumentHelp(
+            "Pass a librdkafka property, e.g. --kafka-property security.protocol=SASL_SSL (repeatable).",
+            valueName: "name=value"))
     var kafkaProperties: [String] = []
 
     @Option(name: .customLong("bootstrap-servers"), help: "Kafka brokers (kafka.bootstrap_servers).")
@@ -37,15 +44,19 @@ struct CommonOptions: ParsableArguments {
         for pair in settings {
             // The value is never echoed: a misspelled `--set platform.tokn=…` carries a secret.
             guard let eq = pair.firstIndex(of: "=") else {
-                throw ConfigError(key: Redactor.looksSecret(pair) ? Redactor.marker : LogText.escaped(pair), source: "flag --set", value: nil,
-                                  expected: "key=value with a key from docs/configuration.md")
+                throw ConfigError(
+                    key: Redactor.looksSecret(pair) ? Redactor.marker : LogText.escaped(pair), source: "flag --set",
+                    value: nil,
+                    expected: "key=value with a key from docs/configuration.md")
             }
             let key = String(pair[..<eq])
             guard SettingKey.named(key) != nil else { throw ConfigError.unknownKey(key, source: "flag --set") }
             values[key] = String(pair[pair.index(after: eq)...])
         }
         for pair in kafkaProperties {
-            guard let eq = pair.firstIndex(of: "=") else { throw ValidationError("--kafka-property \(pair): expected name=value") }
+            guard let eq = pair.firstIndex(of: "=") else {
+                throw ValidationError("--kafka-property \(pair): expected name=value")
+            }
             values["kafka." + pair[..<eq]] = String(pair[pair.index(after: eq)...])
         }
         if let bootstrapServers { values["kafka.bootstrap_servers"] = bootstrapServers }
@@ -69,8 +80,9 @@ enum Bootstrap {
         let token = settings.platformToken
         let secrets = Redactor(properties: settings.kafkaProperties).secrets
         LoggingSystem.bootstrap { label in
-            LineLogHandler(label: label, format: LineLogHandler.format(named: settings.logFormat), level: settings.logLevel,
-                           pii: settings.logPII, secrets: secrets, redact: { token?.redacted(in: $0) ?? $0 })
+            LineLogHandler(
+                label: label, format: LineLogHandler.format(named: settings.logFormat), level: settings.logLevel,
+                pii: settings.logPII, secrets: secrets, redact: { token?.redacted(in: $0) ?? $0 })
         }
     }
 

@@ -34,13 +34,15 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     static func unknownKey(_ key: String, source: String) -> ConfigError {
         let nearest = SettingKey.all.map(\.name).min { distance($0, key) < distance($1, key) }
         let hint = nearest.map { distance($0, key) <= 3 ? " (did you mean \($0)?)" : "" } ?? ""
-        return ConfigError(key: LogText.escaped(key), source: source, value: nil,
-                           expected: "a key from docs/configuration.md; this one is unknown\(hint)", isUnknown: true)
+        return ConfigError(
+            key: LogText.escaped(key), source: source, value: nil,
+            expected: "a key from docs/configuration.md; this one is unknown\(hint)", isUnknown: true)
     }
 
     /// Edit distance, for "did you mean".
     static func distance(_ a: String, _ b: String) -> Int {
-        let a = Array(a.utf8.prefix(64)), b = Array(b.utf8.prefix(64))
+        let a = Array(a.utf8.prefix(64))
+        let b = Array(b.utf8.prefix(64))
         var row = Array(0...b.count)
         for i in 1...max(1, a.count) where !a.isEmpty {
             var previous = row[0]

@@ -11,13 +11,13 @@ struct DLQInspectCommand: AsyncParsableCommand {
         commandName: "inspect",
         abstract: "Lists dead-lettered records (time, key, reason, message, source) and counts them by reason.",
         discussion: """
-        Reads without a consumer group commit: safe to run any time.
+            Reads without a consumer group commit: safe to run any time.
 
-        Examples:
-          contact-sync dlq inspect --config config.yaml
-          contact-sync dlq inspect --config config.yaml --reason invalid_urn --since 2026-11-24T00:00:00Z
-          contact-sync dlq inspect --config config.yaml --json | jq .reason
-        """
+            Examples:
+              contact-sync dlq inspect --config config.yaml
+              contact-sync dlq inspect --config config.yaml --reason invalid_urn --since 2026-11-24T00:00:00Z
+              contact-sync dlq inspect --config config.yaml --json | jq .reason
+            """
     )
 
     @OptionGroup var common: CommonOptions
@@ -26,7 +26,9 @@ struct DLQInspectCommand: AsyncParsableCommand {
     @Flag(help: "One JSON object per record, for scripts.")
     var json = false
 
-    @Flag(name: .customLong("show-value"), help: "Print each record's value (phone numbers and emails masked unless --log-pii).")
+    @Flag(
+        name: .customLong("show-value"),
+        help: "Print each record's value (phone numbers and emails masked unless --log-pii).")
     var showValue = false
 
     func run() async throws {
@@ -42,7 +44,9 @@ struct DLQInspectCommand: AsyncParsableCommand {
         var counts: [String: Int] = [:]
         var shown = 0
         let clean = Self.cleaner(settings, pii: common.logPII, escape: !json)
-        if !json { print("TIME                 KEY              REASON               ATT  SOURCE                   MESSAGE") }
+        if !json {
+            print("TIME                 KEY              REASON               ATT  SOURCE                   MESSAGE")
+        }
         try await reader.read(try await reader.ranges()) { record in
             let info = DeadLetterInfo(headers: record.inbound.headers)
             guard filter.matches(record, info) else { return true }
@@ -51,23 +55,32 @@ struct DLQInspectCommand: AsyncParsableCommand {
             let key = clean(record.key.map { String(decoding: $0, as: UTF8.self) } ?? "-")
             let message = clean(info?.message ?? "")
             if json {
-                var object: [String: Any] = ["dlq_partition": record.partition, "dlq_offset": record.offset, "key": key,
-                                             "reason": info?.reason ?? "unknown", "message": message, "attempts": info?.attempts ?? 0,
-                                             "source_topic": info?.sourceTopic ?? "", "source_partition": info?.sourcePartition ?? -1,
-                                             "source_offset": info?.sourceOffset ?? -1, "timestamp_ms": record.timestampMs ?? 0,
-                                             "replay_count": info?.replayCount ?? 0]
+                var object: [String: Any] = [
+                    "dlq_partition": record.partition, "dlq_offset": record.offset, "key": key,
+                    "reason": info?.reason ?? "unknown", "message": message, "attempts": info?.attempts ?? 0,
+                    "source_topic": info?.sourceTopic ?? "", "source_partition": info?.sourcePartition ?? -1,
+                    "source_offset": info?.sourceOffset ?? -1, "timestamp_ms": record.timestampMs ?? 0,
+                    "replay_count": info?.replayCount ?? 0,
+                ]
                 if showValue { object["value"] = clean(record.value.map { String(decoding: $0, as: UTF8.self) } ?? "") }
                 if let status = info?.platformStatus { object["platform_status"] = status }
                 if let body = info?.platformBody { object["platform_body"] = clean(body) }
                 let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
                 print(String(decoding: data, as: UTF8.self))
             } else {
-                let time = record.timestampMs.map { ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0) / 1000)) } ?? "-"
+                let time =
+                    record.timestampMs.map {
+                        ISO8601DateFormatter().string(from: Date(timeIntervalSince1970: Double($0) / 1000))
+                    } ?? "-"
                 let source = clean(info.map { "\($0.sourceTopic)[\($0.sourcePartition)]@\($0.sourceOffset)" } ?? "-")
-                print("\(time.padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(key.prefix(16)).padding(toLength: 16, withPad: " ", startingAt: 0)) "
-                      + "\(clean(info?.reason ?? "unknown").padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(info?.attempts ?? 0).padding(toLength: 4, withPad: " ", startingAt: 0)) "
-                      + "\(source.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(message.split(separator: "\n").first ?? "").prefix(100))")
-                if showValue { print("    value: \(clean(record.value.map { String(decoding: $0, as: UTF8.self) } ?? "null"))") }
+                print(
+                    "\(time.padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(key.prefix(16)).padding(toLength: 16, withPad: " ", startingAt: 0)) "
+                        + "\(clean(info?.reason ?? "unknown").padding(toLength: 20, withPad: " ", startingAt: 0)) \(String(info?.attempts ?? 0).padding(toLength: 4, withPad: " ", startingAt: 0)) "
+                        + "\(source.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(message.split(separator: "\n").first ?? "").prefix(100))"
+                )
+                if showValue {
+                    print("    value: \(clean(record.value.map { String(decoding: $0, as: UTF8.self) } ?? "null"))")
+                }
             }
             return true
         }
@@ -116,7 +129,9 @@ struct DLQFilterOptions: ParsableArguments {
     var until: String?
 
     func filter() throws -> DeadLetterFilter {
-        DeadLetterFilter(reason: reason, key: key, sourceTopic: sourceTopic,
-                         sinceMs: try DeadLetterFilter.time(since, option: "--since"), untilMs: try DeadLetterFilter.time(until, option: "--until"))
+        DeadLetterFilter(
+            reason: reason, key: key, sourceTopic: sourceTopic,
+            sinceMs: try DeadLetterFilter.time(since, option: "--since"),
+            untilMs: try DeadLetterFilter.time(until, option: "--until"))
     }
 }

@@ -11,17 +11,17 @@ struct DLQReplayCommand: AsyncParsableCommand {
         commandName: "replay",
         abstract: "Copies dead-lettered records back to their source topic (or --to), resumable and loop-guarded.",
         discussion: """
-        Keeps the original key, value and headers, adds contactsync.replayed_from, contactsync.replay_count \
-        and contactsync.replayed_at. Uses its own consumer group (<group>.dlq-replay) and commits each record \
-        only after the broker confirmed the copy, so an interrupted replay run again continues where it stopped. \
-        Records already replayed --max-replays times are refused (and counted). Replayed records go through \
-        the normal worker: the version guard keeps a stale record from rolling a contact back.
+            Keeps the original key, value and headers, adds contactsync.replayed_from, contactsync.replay_count \
+            and contactsync.replayed_at. Uses its own consumer group (<group>.dlq-replay) and commits each record \
+            only after the broker confirmed the copy, so an interrupted replay run again continues where it stopped. \
+            Records already replayed --max-replays times are refused (and counted). Replayed records go through \
+            the normal worker: the version guard keeps a stale record from rolling a contact back.
 
-        Examples:
-          contact-sync dlq replay --config config.yaml --reason retries_exhausted --dry-run
-          contact-sync dlq replay --config config.yaml --reason retries_exhausted --rate 20
-          contact-sync dlq replay --config config.yaml --key cus_123 --to customers
-        """
+            Examples:
+              contact-sync dlq replay --config config.yaml --reason retries_exhausted --dry-run
+              contact-sync dlq replay --config config.yaml --reason retries_exhausted --rate 20
+              contact-sync dlq replay --config config.yaml --key cus_123 --to customers
+            """
     )
 
     @OptionGroup var common: CommonOptions
@@ -90,8 +90,10 @@ struct DeadLetterReplay {
         let reader = TopicReader(consumer: consumer, topic: topic)
         // Resume where the replay group stopped.
         let partitions = try await consumer.partitions(of: topic)
-        let committed = try await consumer.committed(partitions.map { TopicPartition(topic, $0) }, timeout: .seconds(30))
-        let starts = Dictionary(uniqueKeysWithValues: committed.filter { $0.offset >= 0 && !dryRun }.map { ($0.partition, $0.offset) })
+        let committed = try await consumer.committed(
+            partitions.map { TopicPartition(topic, $0) }, timeout: .seconds(30))
+        let starts = Dictionary(
+            uniqueKeysWithValues: committed.filter { $0.offset >= 0 && !dryRun }.map { ($0.partition, $0.offset) })
         let ranges = try await reader.ranges(startOffsets: starts)
         let total = ranges.reduce(0) { $0 + Int($1.end - $1.start) }
         var summary = Summary()
@@ -106,15 +108,21 @@ struct DeadLetterReplay {
                 summary.refusedByLoopGuard += 1
             } else {
                 let destination = target ?? info?.sourceTopic ?? ""
-                guard !destination.isEmpty else { throw DeadLetterToolError("record \(topic)[\(record.partition)]@\(record.offset) names no source topic; use --to") }
+                guard !destination.isEmpty else {
+                    throw DeadLetterToolError(
+                        "record \(topic)[\(record.partition)]@\(record.offset) names no source topic; use --to")
+                }
                 if let producer {
                     var headers = record.headers.filter { !DeadLetterInfo.isDeadLetterHeader($0.name) }
-                    headers.append(KafkaHeader("contactsync.replayed_from", "\(topic)[\(record.partition)]@\(record.offset)"))
+                    headers.append(
+                        KafkaHeader("contactsync.replayed_from", "\(topic)[\(record.partition)]@\(record.offset)"))
                     headers.append(KafkaHeader("contactsync.replay_count", String((info?.replayCount ?? 0) + 1)))
                     headers.append(KafkaHeader("contactsync.replayed_at", ISO8601DateFormatter().string(from: Date())))
                     try await producer.send(topic: destination, key: record.key, value: record.value, headers: headers)
                 } else {
-                    progress("would send \(topic)[\(record.partition)]@\(record.offset) key=\(record.key.map { String(decoding: $0, as: UTF8.self) } ?? "-") reason=\(info?.reason ?? "-") → \(destination)")
+                    progress(
+                        "would send \(topic)[\(record.partition)]@\(record.offset) key=\(record.key.map { String(decoding: $0, as: UTF8.self) } ?? "-") reason=\(info?.reason ?? "-") → \(destination)"
+                    )
                 }
                 summary.sent += 1
                 summary.byTopic[destination, default: 0] += 1
@@ -126,7 +134,10 @@ struct DeadLetterReplay {
                 // A progress bar on a terminal, redrawn in place.
                 let width = 30
                 let done = total == 0 ? width : width * seen / total
-                FileHandle.standardOutput.write(Data("\r[\(String(repeating: "#", count: done))\(String(repeating: ".", count: width - done))] \(seen)/\(total) read, \(summary.sent) \(dryRun ? "selected" : "sent")\(seen == total ? "\n" : "")".utf8))
+                FileHandle.standardOutput.write(
+                    Data(
+                        "\r[\(String(repeating: "#", count: done))\(String(repeating: ".", count: width - done))] \(seen)/\(total) read, \(summary.sent) \(dryRun ? "selected" : "sent")\(seen == total ? "\n" : "")"
+                            .utf8))
             } else if seen % 100 == 0 || seen == total {
                 progress("progress: \(seen)/\(total) read, \(summary.sent) \(dryRun ? "selected" : "sent")")
             }

@@ -11,16 +11,17 @@ import SyncWorker
 struct DemoCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "demo",
-        abstract: "Runs the real worker against an in-process Kafka mock cluster and the platform sandbox, then prints what happened.",
+        abstract:
+            "Runs the real worker against an in-process Kafka mock cluster and the platform sandbox, then prints what happened.",
         discussion: """
-        Everything speaks real protocols on loopback: librdkafka's mock cluster over TCP, the sandbox over HTTP. \
-        The sample holds creates, updates, a burst of edits, lead status changes, deletes, exact redeliveries, \
-        late events and a few bad records.
+            Everything speaks real protocols on loopback: librdkafka's mock cluster over TCP, the sandbox over HTTP. \
+            The sample holds creates, updates, a burst of edits, lead status changes, deletes, exact redeliveries, \
+            late events and a few bad records.
 
-        Examples:
-          contact-sync demo
-          contact-sync demo --latency-ms 50 --fail-rate 0.2     # a slow, flaky platform
-        """
+            Examples:
+              contact-sync demo
+              contact-sync demo --latency-ms 50 --fail-rate 0.2     # a slow, flaky platform
+            """
     )
 
     @Option(name: .customLong("latency-ms"), help: "Sandbox latency per request.")
@@ -61,12 +62,14 @@ struct DemoCommand: AsyncParsableCommand {
         let configuration = WorkerConfiguration(
             kafka: ["bootstrap.servers": cluster.bootstrapServers], groupID: group, topics: ["customers", "leads"],
             deadLetterTopic: "\(group).dlq", decoder: decoder, maxInFlight: 32,
-            retry: RetryPolicy(maxAttempts: 10, base: .milliseconds(20), cap: .seconds(1)), commitInterval: .milliseconds(250),
+            retry: RetryPolicy(maxAttempts: 10, base: .milliseconds(20), cap: .seconds(1)),
+            commitInterval: .milliseconds(250),
             untilCaughtUp: true, instanceID: "demo"
         )
-        let worker = Worker(configuration: configuration,
-                            platform: .init(baseURL: sandbox.baseURL, token: APIToken("demo-token"), requestTimeout: .seconds(5)),
-                            logger: quiet)
+        let worker = Worker(
+            configuration: configuration,
+            platform: .init(baseURL: sandbox.baseURL, token: APIToken("demo-token"), requestTimeout: .seconds(5)),
+            logger: quiet)
         print("  running the worker until it has caught up…\n")
         let applyStarted = ContinuousClock.now
         let run = Task { try await worker.run() }
@@ -81,8 +84,11 @@ struct DemoCommand: AsyncParsableCommand {
         let stats = sandbox.stats()
         let state = sandbox.state()
         await sandbox.shutdown()
-        print(DemoReport(events: events.count, snapshot: snapshot, stats: stats, state: state, applyTime: applyTime,
-                         totalTime: ContinuousClock.now - started).text)
+        print(
+            DemoReport(
+                events: events.count, snapshot: snapshot, stats: stats, state: state, applyTime: applyTime,
+                totalTime: ContinuousClock.now - started
+            ).text)
         withExtendedLifetime(cluster) {}
         if !snapshot.caughtUp { throw ExitCode(1) }
     }

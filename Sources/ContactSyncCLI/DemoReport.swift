@@ -16,27 +16,49 @@ struct DemoReport {
         let s = snapshot
         lines.append("Result")
         lines.append("  events in                 \(s.recordsIn)  (produced \(events))")
-        lines.append("  applied                   \(s.applied) platform writes: \(s.created) contacts created, \(s.updated) updated, \(s.deleted) deleted")
+        lines.append(
+            "  applied                   \(s.applied) platform writes: \(s.created) contacts created, \(s.updated) updated, \(s.deleted) deleted"
+        )
         lines.append("  folded into those writes  \(s.coalesced) events (bursts of one contact coalesced)")
-        lines.append("  skipped                   \(s.skipped): \(s.skippedDuplicate) exact redeliveries, \(s.skippedStale) late/stale events, \(s.skippedTombstone) tombstones")
-        lines.append("  dead-lettered             \(s.deadLetteredTotal)" + (s.deadLettered.isEmpty ? "" : ": " + s.deadLettered.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(separator: ", ")))
+        lines.append(
+            "  skipped                   \(s.skipped): \(s.skippedDuplicate) exact redeliveries, \(s.skippedStale) late/stale events, \(s.skippedTombstone) tombstones"
+        )
+        lines.append(
+            "  dead-lettered             \(s.deadLetteredTotal)"
+                + (s.deadLettered.isEmpty
+                    ? ""
+                    : ": "
+                        + s.deadLettered.sorted { $0.key < $1.key }.map { "\($0.value) \($0.key)" }.joined(
+                            separator: ", ")))
         lines.append("  retries                   \(s.retries)")
         lines.append("  caught up and committed   \(s.caughtUp ? "yes" : "NO")")
         lines.append("")
-        lines.append("Platform API calls: \(stats.total) (\(String(format: "%.2f", Double(stats.count(endpoint: "contacts.json")) / Double(max(1, s.recordsIn)))) contact calls per event)")
+        lines.append(
+            "Platform API calls: \(stats.total) (\(String(format: "%.2f", Double(stats.count(endpoint: "contacts.json")) / Double(max(1, s.recordsIn)))) contact calls per event)"
+        )
         let width = stats.calls.map(\.endpoint.count).max() ?? 14
-        for call in stats.calls.sorted(by: { ($0.endpoint, $0.method, $0.status) < ($1.endpoint, $1.method, $1.status) }) {
-            lines.append("  \(call.method.padding(toLength: 6, withPad: " ", startingAt: 0)) \(call.endpoint.padding(toLength: width, withPad: " ", startingAt: 0)) \(call.status)  ×\(call.count)")
+        for call in stats.calls.sorted(by: { ($0.endpoint, $0.method, $0.status) < ($1.endpoint, $1.method, $1.status) }
+        ) {
+            lines.append(
+                "  \(call.method.padding(toLength: 6, withPad: " ", startingAt: 0)) \(call.endpoint.padding(toLength: width, withPad: " ", startingAt: 0)) \(call.status)  ×\(call.count)"
+            )
         }
         lines.append("")
-        lines.append("Platform now holds \(state.contacts.count) contacts, \(state.groups.count) groups (\(state.groups.map(\.name).sorted().joined(separator: ", "))), \(state.fields.count) fields (\(state.fields.map(\.key).sorted().joined(separator: ", "))). A few:")
+        lines.append(
+            "Platform now holds \(state.contacts.count) contacts, \(state.groups.count) groups (\(state.groups.map(\.name).sorted().joined(separator: ", "))), \(state.fields.count) fields (\(state.fields.map(\.key).sorted().joined(separator: ", "))). A few:"
+        )
         for contact in state.contacts.sorted(by: { ($0.urns.first ?? "") < ($1.urns.first ?? "") }).prefix(5) {
             let urns = contact.urns.map { PIIMasker.mask($0) }.joined(separator: " ")
-            let fields = contact.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(separator: " ")
-            lines.append("  \(contact.name ?? "-") · \(urns) · groups: \(contact.groups.joined(separator: "/")) · \(fields)")
+            let fields = contact.fields.sorted { $0.key < $1.key }.map { "\($0.key)=\($0.value)" }.joined(
+                separator: " ")
+            lines.append(
+                "  \(contact.name ?? "-") · \(urns) · groups: \(contact.groups.joined(separator: "/")) · \(fields)")
         }
         lines.append("")
-        lines.append(String(format: "Time: %.1f s in all, %.1f s for the worker to apply and commit everything.", totalTime.seconds, applyTime.seconds))
+        lines.append(
+            String(
+                format: "Time: %.1f s in all, %.1f s for the worker to apply and commit everything.", totalTime.seconds,
+                applyTime.seconds))
         return lines.joined(separator: "\n")
     }
 }

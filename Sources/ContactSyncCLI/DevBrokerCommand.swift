@@ -9,19 +9,21 @@ struct DevBrokerCommand: AsyncParsableCommand {
         commandName: "dev-broker",
         abstract: "Runs an in-process mock Kafka cluster on loopback and prints its bootstrap servers.",
         discussion: """
-        Speaks the Kafka protocol (librdkafka's mock cluster): kcat, confluent-kafka and contact-sync \
-        itself can use it. Topics are created here (the mock has no CreateTopics). Runs until SIGINT/SIGTERM.
+            Speaks the Kafka protocol (librdkafka's mock cluster): kcat, confluent-kafka and contact-sync \
+            itself can use it. Topics are created here (the mock has no CreateTopics). Runs until SIGINT/SIGTERM.
 
-        Examples:
-          contact-sync dev-broker --topic customers:3 --topic customers.dlq --topic contact-sync.versions:3
-          kcat -b $(cat /tmp/bootstrap) -L
-        """
+            Examples:
+              contact-sync dev-broker --topic customers:3 --topic customers.dlq --topic contact-sync.versions:3
+              kcat -b $(cat /tmp/bootstrap) -L
+            """
     )
 
     @Option(help: "Number of brokers.")
     var brokers = 1
 
-    @Option(name: .customLong("topic"), help: ArgumentHelp("Topic to create, name[:partitions] (repeatable).", valueName: "name[:partitions]"))
+    @Option(
+        name: .customLong("topic"),
+        help: ArgumentHelp("Topic to create, name[:partitions] (repeatable).", valueName: "name[:partitions]"))
     var topics: [String] = []
 
     func run() async throws {
@@ -30,14 +32,16 @@ struct DevBrokerCommand: AsyncParsableCommand {
         let cluster = try MockCluster(brokers: brokers, logger: logger)
         for spec in topics {
             let parts = spec.split(separator: ":")
-            guard let name = parts.first, parts.count <= 2, let partitions = parts.count == 2 ? Int(parts[1]) : 1, partitions > 0 else {
+            guard let name = parts.first, parts.count <= 2, let partitions = parts.count == 2 ? Int(parts[1]) : 1,
+                partitions > 0
+            else {
                 throw ValidationError("--topic \(spec): expected name or name:partitions")
             }
             try cluster.createTopic(String(name), partitions: partitions)
             print("topic \(name) (\(partitions) partitions)")
         }
         print("bootstrap servers: \(cluster.bootstrapServers)")
-        fflush(nil)   // scripts read this line while we run
+        fflush(nil)  // scripts read this line while we run
         await waitForTerminationSignal()
         withExtendedLifetime(cluster) {}
     }
@@ -61,7 +65,12 @@ func waitForTerminationSignal() async {
 final class OnceFlag: @unchecked Sendable {
     private let lock = NSLock()
     private var done = false
-    func claim() -> Bool { lock.withLock { defer { done = true }; return !done } }
+    func claim() -> Bool {
+        lock.withLock {
+            defer { done = true }
+            return !done
+        }
+    }
 }
 
 enum SignalSources {

@@ -17,8 +17,10 @@ public struct LineLogHandler: LogHandler {
     let redact: @Sendable (String) -> String
     let write: @Sendable (String) -> Void
 
-    public init(label: String, format: Format, level: Logger.Level, pii: Bool, secrets: [String] = [],
-                redact: @escaping @Sendable (String) -> String = { $0 }, write: (@Sendable (String) -> Void)? = nil) {
+    public init(
+        label: String, format: Format, level: Logger.Level, pii: Bool, secrets: [String] = [],
+        redact: @escaping @Sendable (String) -> String = { $0 }, write: (@Sendable (String) -> Void)? = nil
+    ) {
         self.redact = redact
         self.label = label
         self.format = format
@@ -45,14 +47,19 @@ public struct LineLogHandler: LogHandler {
     public func log(event: LogEvent) {
         var all = metadata
         if let extra = event.metadata { all.merge(extra) { $1 } }
-        if let trace = all["traceparent"]?.description ?? all["trace_id"]?.description, trace.split(separator: "-").count == 4 {
+        if let trace = all["traceparent"]?.description ?? all["trace_id"]?.description,
+            trace.split(separator: "-").count == 4
+        {
             all["trace_id"] = .string(String(trace.split(separator: "-")[1]))
         }
         let message = clean(event.message.description)
         let fields = all.sorted { $0.key < $1.key }.map { ($0.key, clean($0.value.description)) }
         switch format {
         case .json:
-            var object: [String: String] = ["ts": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue, "message": message, "logger": label]
+            var object: [String: String] = [
+                "ts": ISO8601DateFormatter().string(from: Date()), "level": event.level.rawValue, "message": message,
+                "logger": label,
+            ]
             for (key, value) in fields { object[key] = value }
             let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
             write(String(decoding: data, as: UTF8.self))
@@ -67,7 +74,9 @@ public struct LineLogHandler: LogHandler {
     /// email-shaped), control characters escaped in text lines (JSON escapes them itself).
     func clean(_ text: String) -> String {
         var text = Redactor.scrubShapes(redact(text))
-        for secret in secrets where text.contains(secret) { text = text.replacingOccurrences(of: secret, with: "<redacted>") }
+        for secret in secrets where text.contains(secret) {
+            text = text.replacingOccurrences(of: secret, with: "<redacted>")
+        }
         text = pii ? PersonalData.unmarked(text) : PIIMasker.mask(PersonalData.masked(text, PersonalData.mask))
         return format == .text ? LogText.escaped(text) : text
     }

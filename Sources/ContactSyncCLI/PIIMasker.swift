@@ -15,15 +15,21 @@ public enum PIIMasker {
                 let digits = run.filter(\.isASCIIDigitForMask).count
                 if digits >= 8 {
                     let keepHead = run.hasPrefix("+") ? 5 : 4
-                    out += run.prefix(keepHead) + String(repeating: "*", count: max(0, run.count - keepHead - 4)) + run.suffix(4)
+                    out +=
+                        run.prefix(keepHead) + String(repeating: "*", count: max(0, run.count - keepHead - 4))
+                        + run.suffix(4)
                 } else {
                     out += run
                 }
                 i = max(j, i + 1)
                 continue
             }
-            if chars[i] == "@", let start = out.lastIndex(where: { !($0.isLetter || $0.isNumber || "._%+-".contains($0)) }).map({ out.index(after: $0) }) ?? out.startIndex as String.Index?,
-               start < out.endIndex, i + 1 < chars.count, chars[i + 1].isLetter || chars[i + 1].isNumber {
+            if chars[i] == "@",
+                let start = out.lastIndex(where: { !($0.isLetter || $0.isNumber || "._%+-".contains($0)) }).map({
+                    out.index(after: $0)
+                }) ?? out.startIndex as String.Index?,
+                start < out.endIndex, i + 1 < chars.count, chars[i + 1].isLetter || chars[i + 1].isNumber
+            {
                 let local = out[start...]
                 out.replaceSubrange(start..., with: (local.first.map(String.init) ?? "") + "***")
             }

@@ -10,12 +10,12 @@ struct ProduceCommand: AsyncParsableCommand {
         commandName: "produce",
         abstract: "Sends sample events, or a file of JSON lines, to a topic (keyed by entity id).",
         discussion: """
-        Each line's key is its entity id (data.id, after.id or id), so one entity's events stay in order.
+            Each line's key is its entity id (data.id, after.id or id), so one entity's events stay in order.
 
-        Examples:
-          contact-sync produce --bootstrap-servers 127.0.0.1:39092 --sample
-          contact-sync produce --bootstrap-servers 127.0.0.1:39092 --topic customers --file events.jsonl
-        """
+            Examples:
+              contact-sync produce --bootstrap-servers 127.0.0.1:39092 --sample
+              contact-sync produce --bootstrap-servers 127.0.0.1:39092 --topic customers --file events.jsonl
+            """
     )
 
     @Option(name: .customLong("bootstrap-servers"), help: "Kafka brokers.")
@@ -47,11 +47,16 @@ struct ProduceCommand: AsyncParsableCommand {
             }
         }
         if let file, let topic {
-            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else { throw ValidationError("cannot read \(file)") }
-            for (index, line) in text.split(separator: "\n").enumerated() where !line.trimmingCharacters(in: .whitespaces).isEmpty {
+            guard let text = try? String(contentsOfFile: file, encoding: .utf8) else {
+                throw ValidationError("cannot read \(file)")
+            }
+            for (index, line) in text.split(separator: "\n").enumerated()
+            where !line.trimmingCharacters(in: .whitespaces).isEmpty {
                 let bytes = Array(line.utf8)
                 guard let json = try? JSON.parse(bytes) else { throw ValidationError("\(file):\(index + 1): not JSON") }
-                let key = (json["data"]?["id"] ?? json["after"]?["id"] ?? json["payload"]?["after"]?["id"] ?? json["id"])?.scalarText
+                let key =
+                    (json["data"]?["id"] ?? json["after"]?["id"] ?? json["payload"]?["after"]?["id"] ?? json["id"])?
+                    .scalarText
                 try await producer.send(topic: topic, key: key.map { Array($0.utf8) }, value: bytes)
                 sent += 1
             }

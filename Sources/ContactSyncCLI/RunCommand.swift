@@ -2,8 +2,9 @@ import ArgumentParser
 import Foundation
 import Hummingbird
 import Logging
-import ServiceLifecycle
 import PlatformClient
+import ServiceLifecycle
+import SyncCore
 import SyncWorker
 
 /// `contact-sync run`: the worker, with /healthz, /readyz and /metrics.
@@ -12,20 +13,22 @@ struct RunCommand: AsyncParsableCommand {
         commandName: "run",
         abstract: "Runs the worker: consume, apply to the platform, dead-letter, commit.",
         discussion: """
-        Stops gracefully on SIGTERM or SIGINT: stops fetching, drains in-flight work (drain_deadline_seconds), \
-        commits, leaves the group and flushes the producer.
+            Stops gracefully on SIGTERM or SIGINT: stops fetching, drains in-flight work (drain_deadline_seconds), \
+            commits, leaves the group and flushes the producer.
 
-        Examples:
-          contact-sync run --config config.yaml
-          CONTACT_SYNC_TOPICS=customers,leads CONTACT_SYNC_PLATFORM_URL=https://flows.example.com \\
-            CONTACT_SYNC_PLATFORM_TOKEN_FILE=/run/secrets/token contact-sync run
-          contact-sync run --config config.yaml --until-caught-up     # backfills, replays, CI
-        """
+            Examples:
+              contact-sync run --config config.yaml
+              CONTACT_SYNC_TOPICS=customers,leads CONTACT_SYNC_PLATFORM_URL=https://flows.example.com \\
+                CONTACT_SYNC_PLATFORM_TOKEN_FILE=/run/secrets/token contact-sync run
+              contact-sync run --config config.yaml --until-caught-up     # backfills, replays, CI
+            """
     )
 
     @OptionGroup var common: CommonOptions
 
-    @Flag(name: .customLong("until-caught-up"), help: "Exit 0 once everything in the topics at start is applied and committed.")
+    @Flag(
+        name: .customLong("until-caught-up"),
+        help: "Exit 0 once everything in the topics at start is applied and committed.")
     var untilCaughtUp = false
 
     func run() async throws {
@@ -37,31 +40,38 @@ struct RunCommand: AsyncParsableCommand {
         let platform: PlatformClient.Options
         do {
             guard !settings.topics.isEmpty else {
-                throw ConfigError(key: "topics", source: "not set (flag --topics, env CONTACT_SYNC_TOPICS or file)", value: nil, expected: "comma-separated topic names")
+                throw ConfigError(
+                    key: "topics", source: "not set (flag --topics, env CONTACT_SYNC_TOPICS or file)", value: nil,
+                    expected: "comma-separated topic names")
             }
             platform = try settings.platformOptions()
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)
         }
-        let worker = Worker(configuration: settings.workerConfiguration(untilCaughtUp: untilCaughtUp), platform: platform, logger: logger)
-        let http = ObservabilityServer.application(host: settings.httpHost, port: settings.httpPort, status: worker.status,
-                                                   registry: Bootstrap.registry, logger: logger)
-        let group = ServiceGroup(configuration: .init(
-            services: [
-                .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
-                .init(service: http),
-            ],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
+        let worker = Worker(
+            configuration: settings.workerConfiguration(untilCaughtUp: untilCaughtUp), platform: platform,
+            logger: logger)
+        let http = ObservabilityServer.application(
+            host: settings.httpHost, port: settings.httpPort, status: worker.status,
+            registry: Bootstrap.registry, logger: logger)
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [
+                    .init(service: worker, successTerminationBehavior: .gracefullyShutdownGroup),
+                    .init(service: http),
+                ],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            ))
         logger.info("starting", metadata: ["settings": "\(settings)"])
         do {
             try await group.run()
         } catch {
             // Fatal errors reach the terminal: the same redaction as the logs, then exit 1.
             let text = Redactor(properties: settings.kafkaProperties).callAsFunction("\(error)")
-            FileHandle.standardError.write(Data("contact-sync: \(LogText.escaped(settings.platformToken?.redacted(in: text) ?? text))\n".utf8))
+            FileHandle.standardError.write(
+                Data("contact-sync: \(LogText.escaped(settings.platformToken?.redacted(in: text) ?? text))\n".utf8))
             throw ExitCode(1)
         }
     }
@@ -75,7 +85,8 @@ func loadOrExit(_ common: CommonOptions) async throws -> Settings {
         FileHandle.standardError.write(Data("\(error)\n".utf8))
         throw ExitCode(2)
     } catch let error as ValidationError {
-        FileHandle.standardError.write(Data("config error: \(LogText.escaped(Redactor.scrubShapes(error.message)))\n".utf8))
+        FileHandle.standardError.write(
+            Data("config error: \(LogText.escaped(Redactor.scrubShapes(error.message)))\n".utf8))
         throw ExitCode(2)
     } catch let error as SyncCoreMappingError {
         FileHandle.standardError.write(Data("config error: mapping file \(error)\n".utf8))
@@ -83,5 +94,4 @@ func loadOrExit(_ common: CommonOptions) async throws -> Settings {
     }
 }
 
-import SyncCore
 typealias SyncCoreMappingError = MappingFileError

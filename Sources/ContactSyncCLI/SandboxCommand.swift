@@ -11,22 +11,22 @@ public struct SandboxCommand: AsyncParsableCommand {
         commandName: "sandbox",
         abstract: "Runs a RapidPro-style API v2 sandbox (contacts, fields, groups) with optional faults.",
         discussion: """
-        Prints its base URL (the API is under /api/v2/), then serves until SIGINT or SIGTERM. \
-        Without a token: GET /_sandbox/state and /_sandbox/stats show its contacts, fields, \
-        groups and per-endpoint call counts; GET or POST /_sandbox/chaos reads or changes the \
-        faults while it runs (latencyMs, failRate, ratePerSecond, throttleReads, rejectAllTokens); \
-        GET or POST /_sandbox/throttle the platform's budget ({"contacts": "20/s", "v2": null}); \
-        POST /_sandbox/flow {"groupOnCreate": "Opted In"} puts new contacts in a group as a trigger \
-        flow would; POST /_sandbox/contacts/status {"contact": <uuid or urn>, "status": "stopped"}.
+            Prints its base URL (the API is under /api/v2/), then serves until SIGINT or SIGTERM. \
+            Without a token: GET /_sandbox/state and /_sandbox/stats show its contacts, fields, \
+            groups and per-endpoint call counts; GET or POST /_sandbox/chaos reads or changes the \
+            faults while it runs (latencyMs, failRate, ratePerSecond, throttleReads, rejectAllTokens); \
+            GET or POST /_sandbox/throttle the platform's budget ({"contacts": "20/s", "v2": null}); \
+            POST /_sandbox/flow {"groupOnCreate": "Opted In"} puts new contacts in a group as a trigger \
+            flow would; POST /_sandbox/contacts/status {"contact": <uuid or urn>, "status": "stopped"}.
 
-        Examples:
-          contact-sync sandbox --port 8000 --token dev-token
-          contact-sync sandbox --token t --fail-rate 0.05 --rate-per-s 10 --seed 7
-          contact-sync sandbox --token t --flavor weni --throttle 2500/h
-          contact-sync sandbox --token t --throttle 20/s --flow-group "Opted In"
-          curl -H 'Authorization: Token dev-token' localhost:8000/api/v2/contacts.json
-          curl -d '{"failRate": 1}' localhost:8000/_sandbox/chaos
-        """
+            Examples:
+              contact-sync sandbox --port 8000 --token dev-token
+              contact-sync sandbox --token t --fail-rate 0.05 --rate-per-s 10 --seed 7
+              contact-sync sandbox --token t --flavor weni --throttle 2500/h
+              contact-sync sandbox --token t --throttle 20/s --flow-group "Opted In"
+              curl -H 'Authorization: Token dev-token' localhost:8000/api/v2/contacts.json
+              curl -d '{"failRate": 1}' localhost:8000/_sandbox/chaos
+            """
     )
 
     @Option(help: "Interface to bind.")
@@ -61,10 +61,15 @@ public struct SandboxCommand: AsyncParsableCommand {
     @Option(help: "Platform to reproduce: textit (current RapidPro), rapidpro9 or weni.")
     var flavor: String = SandboxFlavor.textit.rawValue
 
-    @Option(help: "The platform's request budget per scope (v2.contacts and v2 each), as DRF writes it: N/s, N/m, N/h (e.g. 3600/h, 20/s). Absent: unlimited.")
+    @Option(
+        help:
+            "The platform's request budget per scope (v2.contacts and v2 each), as DRF writes it: N/s, N/m, N/h (e.g. 3600/h, 20/s). Absent: unlimited."
+    )
     var throttle: String?
 
-    @Option(name: .customLong("flow-group"), help: "Put every newly created contact in this group, as a trigger flow would.")
+    @Option(
+        name: .customLong("flow-group"), help: "Put every newly created contact in this group, as a trigger flow would."
+    )
     var flowGroup: String?
 
     @Option(help: "Seed of the fault draws, so a failure pattern repeats.")
@@ -77,18 +82,24 @@ public struct SandboxCommand: AsyncParsableCommand {
 
     public func validate() throws {
         guard (0...65535).contains(port) else { throw ValidationError("--port must be 0...65535, got \(port).") }
-        guard (0...1).contains(failRate) else { throw ValidationError("--fail-rate must be between 0 and 1, got \(failRate).") }
+        guard (0...1).contains(failRate) else {
+            throw ValidationError("--fail-rate must be between 0 and 1, got \(failRate).")
+        }
         guard latencyMs >= 0 else { throw ValidationError("--latency-ms must not be negative.") }
         guard ratePerSecond.map({ $0 > 0 }) ?? true else { throw ValidationError("--rate-per-s must be positive.") }
         guard SandboxFlavor(rawValue: flavor) != nil else {
-            throw ValidationError("--flavor must be one of \(SandboxFlavor.allCases.map(\.rawValue).joined(separator: ", ")), got \(flavor).")
+            throw ValidationError(
+                "--flavor must be one of \(SandboxFlavor.allCases.map(\.rawValue).joined(separator: ", ")), got \(flavor)."
+            )
         }
         if let throttle, SandboxThrottle.parse(throttle) == nil {
-            throw ValidationError("--throttle must be N/s, N/m, N/h or N/d with N a positive whole number, got \(throttle).")
+            throw ValidationError(
+                "--throttle must be N/s, N/m, N/h or N/d with N a positive whole number, got \(throttle).")
         }
         guard pageSize > 0 else { throw ValidationError("--page-size must be positive.") }
         guard resolvedToken != nil else {
-            throw ValidationError("Give the API token with --token or in $\(Self.tokenVariable) (it must not be empty).")
+            throw ValidationError(
+                "Give the API token with --token or in $\(Self.tokenVariable) (it must not be empty).")
         }
     }
 
@@ -105,12 +116,16 @@ public struct SandboxCommand: AsyncParsableCommand {
         options.chaos.throttleReads = throttleReads
         let sandbox = try await Sandbox.start(options, logger: logger)
         // Written unbuffered: scripts read the URL from a pipe while the sandbox keeps running.
-        FileHandle.standardOutput.write(Data("sandbox listening on \(sandbox.baseURL) (API: \(sandbox.baseURL)/api/v2/, flavor \(sandbox.flavor.rawValue))\n".utf8))
-        let group = ServiceGroup(configuration: .init(
-            services: [SandboxService(sandbox: sandbox)],
-            gracefulShutdownSignals: [.sigterm, .sigint],
-            logger: logger
-        ))
+        FileHandle.standardOutput.write(
+            Data(
+                "sandbox listening on \(sandbox.baseURL) (API: \(sandbox.baseURL)/api/v2/, flavor \(sandbox.flavor.rawValue))\n"
+                    .utf8))
+        let group = ServiceGroup(
+            configuration: .init(
+                services: [SandboxService(sandbox: sandbox)],
+                gracefulShutdownSignals: [.sigterm, .sigint],
+                logger: logger
+            ))
         try await group.run()
     }
 }

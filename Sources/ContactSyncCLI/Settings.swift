@@ -48,25 +48,32 @@ public struct Settings: Sendable, CustomStringConvertible {
     }
 
     public func workerConfiguration(untilCaughtUp: Bool) -> WorkerConfiguration {
-        var configuration = WorkerConfiguration(kafka: kafka, groupID: groupID, topics: topics, deadLetterTopic: dlqTopic, versionsTopic: versionsTopic,
-                            decoder: decoder, maxInFlight: maxInFlight, flavor: flavor, budgetContacts: budgetContacts,
-                            budgetV2: budgetV2, managedGroups: managedGroups, maxPendingEntities: maxPendingEntities,
-                            maxPendingBytes: maxPendingBytes, retry: retry,
-                            commitInterval: commitInterval, drainDeadline: drainDeadline, outageThreshold: outageThreshold,
-                            untilCaughtUp: untilCaughtUp, instanceID: instanceID)
+        var configuration = WorkerConfiguration(
+            kafka: kafka, groupID: groupID, topics: topics, deadLetterTopic: dlqTopic, versionsTopic: versionsTopic,
+            decoder: decoder, maxInFlight: maxInFlight, flavor: flavor, budgetContacts: budgetContacts,
+            budgetV2: budgetV2, managedGroups: managedGroups, maxPendingEntities: maxPendingEntities,
+            maxPendingBytes: maxPendingBytes, retry: retry,
+            commitInterval: commitInterval, drainDeadline: drainDeadline, outageThreshold: outageThreshold,
+            untilCaughtUp: untilCaughtUp, instanceID: instanceID)
         configuration.deadLetterRefused = deadLetterRefused
         return configuration
     }
 
     public func platformOptions() throws(ConfigError) -> PlatformClient.Options {
         guard let platformURL else {
-            throw ConfigError(key: "platform.url", source: "not set in flags, environment (CONTACT_SYNC_PLATFORM_URL) or file", value: nil, expected: "the platform's base URL")
+            throw ConfigError(
+                key: "platform.url", source: "not set in flags, environment (CONTACT_SYNC_PLATFORM_URL) or file",
+                value: nil, expected: "the platform's base URL")
         }
         guard let platformToken, !platformToken.isEmpty else {
-            throw ConfigError(key: "platform.token", source: "not set (CONTACT_SYNC_PLATFORM_TOKEN or CONTACT_SYNC_PLATFORM_TOKEN_FILE)", value: nil, expected: "the platform's API token")
+            throw ConfigError(
+                key: "platform.token",
+                source: "not set (CONTACT_SYNC_PLATFORM_TOKEN or CONTACT_SYNC_PLATFORM_TOKEN_FILE)", value: nil,
+                expected: "the platform's API token")
         }
-        return PlatformClient.Options(baseURL: platformURL, token: platformToken, requestTimeout: requestTimeout,
-                                      maxConnections: max(maxInFlight, 4), fieldSpelling: fieldSpelling ?? flavor.fieldSpelling)
+        return PlatformClient.Options(
+            baseURL: platformURL, token: platformToken, requestTimeout: requestTimeout,
+            maxConnections: max(maxInFlight, 4), fieldSpelling: fieldSpelling ?? flavor.fieldSpelling)
     }
 
     /// Secrets never appear: the token prints as `<redacted>`, secret-looking librdkafka
@@ -76,7 +83,8 @@ public struct Settings: Sendable, CustomStringConvertible {
             // Any secret-looking name, misspelled or unknown ones included (`sasl.pasword`).
             "\(key)=\(Redactor.looksSecret(key) ? Redactor.marker : Redactor.scrubShapes(kafkaProperties[key]!))"
         }
-        return "Settings(bootstrap_servers: \(bootstrapServers), group_id: \(groupID), topics: \(topics), dlq_topic: \(dlqTopic), "
+        return
+            "Settings(bootstrap_servers: \(bootstrapServers), group_id: \(groupID), topics: \(topics), dlq_topic: \(dlqTopic), "
             + "platform.url: \(platformURL.map(Redactor.scrubShapes) ?? "-"), platform.token: \(platformToken == nil ? "-" : "<redacted>"), "
             + "max_in_flight: \(maxInFlight), kafka: [\(kafka.joined(separator: ", "))])"
     }

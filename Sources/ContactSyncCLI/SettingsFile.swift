@@ -9,16 +9,26 @@ enum ConfigFile {
     static func read(_ file: String) throws(ConfigError) -> String {
         var isDirectory: ObjCBool = false
         guard FileManager.default.fileExists(atPath: file, isDirectory: &isDirectory) else {
-            throw ConfigError(key: "config", source: "flag --config", value: file, expected: "an existing YAML file (no file at this path)")
+            throw ConfigError(
+                key: "config", source: "flag --config", value: file,
+                expected: "an existing YAML file (no file at this path)")
         }
         guard !isDirectory.boolValue else {
-            throw ConfigError(key: "config", source: "flag --config", value: file, expected: "a YAML file, not a directory")
+            throw ConfigError(
+                key: "config", source: "flag --config", value: file, expected: "a YAML file, not a directory")
         }
-        guard FileManager.default.isReadableFile(atPath: file), let data = FileManager.default.contents(atPath: file) else {
-            throw ConfigError(key: "config", source: "flag --config", value: file, expected: "a file this process may read (check its permissions)")
+        guard FileManager.default.isReadableFile(atPath: file), let data = FileManager.default.contents(atPath: file)
+        else {
+            throw ConfigError(
+                key: "config", source: "flag --config", value: file,
+                expected: "a file this process may read (check its permissions)")
         }
-        guard let text = String(validating: data, as: UTF8.self), !text.unicodeScalars.contains(where: { $0.value == 0 }) else {
-            throw ConfigError(key: "config", source: "flag --config", value: file, expected: "a UTF-8 YAML text file (this one is binary)")
+        guard let text = String(validating: data, as: UTF8.self),
+            !text.unicodeScalars.contains(where: { $0.value == 0 })
+        else {
+            throw ConfigError(
+                key: "config", source: "flag --config", value: file,
+                expected: "a UTF-8 YAML text file (this one is binary)")
         }
         return text
     }
@@ -32,7 +42,9 @@ enum ConfigFile {
         }
         guard let root else { return }
         guard let mapping = root.mapping else {
-            throw ConfigError(key: "config", source: "file \(file)", value: nil, expected: "a YAML mapping of settings at the top level")
+            throw ConfigError(
+                key: "config", source: "file \(file)", value: nil,
+                expected: "a YAML mapping of settings at the top level")
         }
         try check(mapping, prefix: "", file: file)
     }
@@ -42,13 +54,14 @@ enum ConfigFile {
         for (keyNode, value) in mapping {
             guard let name = keyNode.string else { continue }
             let key = prefix + name
-            if key == "kafka" { continue }   // librdkafka properties and our two, checked by the loader
+            if key == "kafka" { continue }  // librdkafka properties and our two, checked by the loader
             if let nested = value.mapping {
                 // A section (`platform:`) holds keys; a known key holding a mapping is the wrong shape.
                 guard !known.contains(key), known.contains(where: { $0.hasPrefix(key + ".") }) else {
                     if known.contains(key) {
-                        throw ConfigError(key: key, source: "file \(file)", value: "(a mapping)",
-                                          expected: "a single value: \(SettingKey.named(key)?.expected ?? "")")
+                        throw ConfigError(
+                            key: key, source: "file \(file)", value: "(a mapping)",
+                            expected: "a single value: \(SettingKey.named(key)?.expected ?? "")")
                     }
                     throw ConfigError.unknownKey(key, source: "file \(file)")
                 }
@@ -58,8 +71,9 @@ enum ConfigFile {
             guard known.contains(key) else { throw ConfigError.unknownKey(key, source: "file \(file)") }
             if let items = value.sequence {
                 guard key == "topics", items.allSatisfy({ $0.scalar != nil }) else {
-                    throw ConfigError(key: key, source: "file \(file)", value: "(a list)",
-                                      expected: "a single value: \(SettingKey.named(key)?.expected ?? "")")
+                    throw ConfigError(
+                        key: key, source: "file \(file)", value: "(a list)",
+                        expected: "a single value: \(SettingKey.named(key)?.expected ?? "")")
                 }
             }
         }

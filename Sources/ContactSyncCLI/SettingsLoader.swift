@@ -31,19 +31,30 @@ public struct SettingsLoader: Sendable {
 
     public func load() async throws -> Settings {
         var layers: [Layer] = []
-        let flagValues = Dictionary(uniqueKeysWithValues: flags.map {
-            (AbsoluteConfigKey($0.key.split(separator: ".").map(String.init)), ConfigValue(.string($0.value), isSecret: SettingKey.named($0.key)?.isSecret ?? false))
-        })
-        layers.append(Layer(provider: InMemoryProvider(name: "flags", values: flagValues), describe: { key, _ in "flag \(key.flagName)" }, prefix: []))
-        layers.append(Layer(provider: EnvironmentVariablesProvider(environmentVariables: environment, secretsSpecifier: .specific(["CONTACT_SYNC_PLATFORM_TOKEN"])),
-                            describe: { key, _ in "env \(key.environmentName)" }, prefix: ["contact_sync"]))
+        let flagValues = Dictionary(
+            uniqueKeysWithValues: flags.map {
+                (
+                    AbsoluteConfigKey($0.key.split(separator: ".").map(String.init)),
+                    ConfigValue(.string($0.value), isSecret: SettingKey.named($0.key)?.isSecret ?? false)
+                )
+            })
+        layers.append(
+            Layer(
+                provider: InMemoryProvider(name: "flags", values: flagValues),
+                describe: { key, _ in "flag \(key.flagName)" }, prefix: []))
+        layers.append(
+            Layer(
+                provider: EnvironmentVariablesProvider(
+                    environmentVariables: environment, secretsSpecifier: .specific(["CONTACT_SYNC_PLATFORM_TOKEN"])),
+                describe: { key, _ in "env \(key.environmentName)" }, prefix: ["contact_sync"]))
         let file = configFile ?? environment["CONTACT_SYNC_CONFIG"]
         var fileText: String?
         if let file {
             fileText = try ConfigFile.read(file)
             let provider: FileProvider<YAMLSnapshot>
             do { provider = try await FileProvider<YAMLSnapshot>(filePath: FilePath(file)) } catch {
-                throw ConfigError(key: "config", source: "flag --config", value: file, expected: "valid YAML (\(error))")
+                throw ConfigError(
+                    key: "config", source: "flag --config", value: file, expected: "valid YAML (\(error))")
             }
             layers.append(Layer(provider: provider, describe: { key, _ in "file \(file): \(key.name)" }, prefix: []))
             try ConfigFile.checkKeys(fileText ?? "", file: file)
@@ -58,7 +69,8 @@ public struct SettingsLoader: Sendable {
         settings.versionsTopic = try reader.optionalString("versions_topic")
         settings.platformURL = try reader.optionalString("platform.url")
         if let url = settings.platformURL {
-            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil else {
+            guard let parsed = URL(string: url), ["http", "https"].contains(parsed.scheme ?? ""), parsed.host != nil
+            else {
                 throw reader.error("platform.url", value: url)
             }
         }
@@ -66,11 +78,15 @@ public struct SettingsLoader: Sendable {
         if let token = try reader.optionalString("platform.token"), !token.isEmpty {
             settings.platformToken = APIToken(token)
         } else if let path = try reader.optionalString("platform.token_file") {
-            guard let token = try? String(contentsOfFile: path, encoding: .utf8) else { throw reader.error("platform.token_file", value: path) }
+            guard let token = try? String(contentsOfFile: path, encoding: .utf8) else {
+                throw reader.error("platform.token_file", value: path)
+            }
             settings.platformToken = APIToken(token)
         }
         let flavorName = try reader.string("platform.flavor")
-        guard let flavor = PlatformFlavor(rawValue: flavorName) else { throw reader.error("platform.flavor", value: flavorName) }
+        guard let flavor = PlatformFlavor(rawValue: flavorName) else {
+            throw reader.error("platform.flavor", value: flavorName)
+        }
         settings.flavor = flavor
         switch try reader.optionalString("platform.field_spelling") {
         case "name_type"?: settings.fieldSpelling = .nameType
@@ -81,7 +97,9 @@ public struct SettingsLoader: Sendable {
         // The older per-second cap becomes both budgets where they are not given.
         let legacyRate = try reader.optionalNumber("rate_limit_per_second", in: 0.001...1_000_000)
         let legacyBudget = legacyRate.map { RequestRate(requests: max(1, Int(($0 * 60).rounded())), per: .seconds(60)) }
-        for (name, keyPath) in [("platform.budget.contacts", \Settings.budgetContacts), ("platform.budget.v2", \Settings.budgetV2)] {
+        for (name, keyPath) in [
+            ("platform.budget.contacts", \Settings.budgetContacts), ("platform.budget.v2", \Settings.budgetV2),
+        ] {
             if let text = try reader.optionalString(name) {
                 guard let rate = RequestRate(parsing: text) else { throw reader.error(name, value: text) }
                 settings[keyPath: keyPath] = rate
@@ -89,11 +107,14 @@ public struct SettingsLoader: Sendable {
                 settings[keyPath: keyPath] = legacyBudget ?? flavor.defaultBudget
             }
         }
-        settings.managedGroups = try reader.optionalString("platform.managed_groups")
-            .map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } } ?? []
+        settings.managedGroups =
+            try reader.optionalString("platform.managed_groups")
+            .map { $0.split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty } }
+            ?? []
         settings.maxPendingEntities = try reader.integer("backpressure.max_pending_entities", in: 1...10_000_000)
         settings.maxPendingBytes = try reader.integer("backpressure.max_pending_mb", in: 1...4096) << 20
-        settings.requestTimeout = .milliseconds(Int64(try reader.number("platform.request_timeout_seconds", in: 0.1...300) * 1000))
+        settings.requestTimeout = .milliseconds(
+            Int64(try reader.number("platform.request_timeout_seconds", in: 0.1...300) * 1000))
         settings.maxInFlight = try reader.integer("max_in_flight", in: 1...10_000)
         settings.retry = RetryPolicy(
             maxAttempts: try reader.optionalNumber("retry.max_attempts", in: 1...1000).map { Int($0) } ?? .max,
@@ -105,18 +126,24 @@ public struct SettingsLoader: Sendable {
         settings.drainDeadline = .seconds(try reader.integer("drain_deadline_seconds", in: 0...3600))
         settings.outageThreshold = try reader.integer("outage_threshold", in: 2...10_000)
         if let mapping = try reader.optionalString("mapping_file") {
-            guard let text = try? String(contentsOfFile: mapping, encoding: .utf8) else { throw reader.error("mapping_file", value: mapping) }
+            guard let text = try? String(contentsOfFile: mapping, encoding: .utf8) else {
+                throw reader.error("mapping_file", value: mapping)
+            }
             settings.decoder = try DecoderConfiguration(mappingYAML: text, file: mapping)
             settings.mappingFile = mapping
         }
         if let code = try reader.optionalString("default_country_code") {
-            guard !code.isEmpty, code.allSatisfy(\.isNumber) else { throw reader.error("default_country_code", value: code) }
+            guard !code.isEmpty, code.allSatisfy(\.isNumber) else {
+                throw reader.error("default_country_code", value: code)
+            }
             settings.decoder.defaultCountryCode = code
         }
         settings.httpHost = try reader.string("http.host")
         settings.httpPort = try reader.integer("http.port", in: 0...65_535)
         settings.logFormat = try reader.string("log.format")
-        guard ["auto", "json", "text"].contains(settings.logFormat) else { throw reader.error("log.format", value: settings.logFormat) }
+        guard ["auto", "json", "text"].contains(settings.logFormat) else {
+            throw reader.error("log.format", value: settings.logFormat)
+        }
         let level = try reader.string("log.level")
         guard let parsedLevel = Logger.Level(rawValue: level) else { throw reader.error("log.level", value: level) }
         settings.logLevel = parsedLevel
@@ -125,7 +152,9 @@ public struct SettingsLoader: Sendable {
         settings.logPII = flag
         if let id = try reader.optionalString("instance_id") { settings.instanceID = id }
         let refused = try reader.string("dead_letter.on_refused")
-        guard let policy = RefusedWritePolicy(rawValue: refused) else { throw reader.error("dead_letter.on_refused", value: refused) }
+        guard let policy = RefusedWritePolicy(rawValue: refused) else {
+            throw reader.error("dead_letter.on_refused", value: refused)
+        }
         settings.deadLetterRefused = policy
         settings.kafkaProperties = try kafkaPassthrough(fileText: fileText, file: file)
         return settings
@@ -140,7 +169,9 @@ public struct SettingsLoader: Sendable {
             for (key, value) in kafka {
                 guard let name = key.string, !own.contains(name) else { continue }
                 guard let scalar = value.scalar?.string else {
-                    throw ConfigError(key: "kafka.\(name)", source: "file \(file ?? "")", value: nil, expected: "a single value (librdkafka property \(name))")
+                    throw ConfigError(
+                        key: "kafka.\(name)", source: "file \(file ?? "")", value: nil,
+                        expected: "a single value (librdkafka property \(name))")
                 }
                 properties[name] = scalar
             }
@@ -168,15 +199,17 @@ struct Reader {
         for layer in layers {
             let absolute = AbsoluteConfigKey(layer.prefix + components)
             for type in [ConfigType.string, .int, .double, .bool, .stringArray] {
-                guard let result = try? layer.provider.value(forKey: absolute, type: type), let value = result.value else { continue }
-                let text: String = switch value.content {
-                case .string(let s): s
-                case .int(let i): String(i)
-                case .double(let d): String(d)
-                case .bool(let b): String(b)
-                case .stringArray(let items): items.joined(separator: ",")
-                default: ""
-                }
+                guard let result = try? layer.provider.value(forKey: absolute, type: type), let value = result.value
+                else { continue }
+                let text: String =
+                    switch value.content {
+                    case .string(let s): s
+                    case .int(let i): String(i)
+                    case .double(let d): String(d)
+                    case .bool(let b): String(b)
+                    case .stringArray(let items): items.joined(separator: ",")
+                    default: ""
+                    }
                 return (text, layer.describe(key, result.encodedKey))
             }
         }
@@ -186,7 +219,8 @@ struct Reader {
     func error(_ name: String, value: String) -> ConfigError {
         let source = (try? raw(name))?.source ?? "default"
         let key = SettingKey.named(name)!
-        return ConfigError(key: name, source: source, value: key.isSecret ? "<redacted>" : value, expected: key.expected)
+        return ConfigError(
+            key: name, source: source, value: key.isSecret ? "<redacted>" : value, expected: key.expected)
     }
 
     func optionalString(_ name: String) throws -> String? {
@@ -202,7 +236,9 @@ struct Reader {
     }
 
     func list(_ name: String) throws -> [String] {
-        (try optionalString(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
+        (try optionalString(name) ?? "").split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter {
+            !$0.isEmpty
+        }
     }
 
     func integer(_ name: String, in range: ClosedRange<Int>) throws -> Int {

@@ -14,11 +14,17 @@ struct Chaos {
         let controls = arguments.contains("--controls") || (!short && !arguments.contains("--no-controls"))
         arguments.removeAll { ["--short", "--controls", "--no-controls"].contains($0) }
         guard FileManager.default.isExecutableFile(atPath: Stage.workerBinary.path) else {
-            print("contact-sync-chaos: no worker binary at \(Stage.workerBinary.path); build it first (scripts/chaos does: swift build --product contact-sync)")
+            print(
+                "contact-sync-chaos: no worker binary at \(Stage.workerBinary.path); build it first (scripts/chaos does: swift build --product contact-sync)"
+            )
             exit(2)
         }
-        let chosen = Scenarios.all.filter { scenario in arguments.isEmpty || arguments.contains { scenario.name.localizedCaseInsensitiveContains($0) } }
-        print("contact-sync-chaos: \(chosen.count) scenarios\(short ? " (short)" : "")\(controls ? " and their negative controls" : "") against \(Stage.workerBinary.path)")
+        let chosen = Scenarios.all.filter { scenario in
+            arguments.isEmpty || arguments.contains { scenario.name.localizedCaseInsensitiveContains($0) }
+        }
+        print(
+            "contact-sync-chaos: \(chosen.count) scenarios\(short ? " (short)" : "")\(controls ? " and their negative controls" : "") against \(Stage.workerBinary.path)"
+        )
         print(header)
         var failed = 0
         var runs = 0
@@ -33,14 +39,22 @@ struct Chaos {
                     let seconds = (ContinuousClock.now - started).components.seconds
                     if breaking == nil {
                         print(line(verdict, seconds: seconds, result: verdict.passed ? "pass" : "FAIL"))
-                        if !verdict.passed { failed += 1; for example in verdict.examples { print("      \(example)") } }
+                        if !verdict.passed {
+                            failed += 1
+                            for example in verdict.examples { print("      \(example)") }
+                        }
                     } else {
                         // The broken worker must lose: a control that passes means the scenario cannot see that break.
-                        print(line(verdict, seconds: seconds, result: verdict.passed ? "FAIL (the broken worker passed)" : "caught"))
+                        print(
+                            line(
+                                verdict, seconds: seconds,
+                                result: verdict.passed ? "FAIL (the broken worker passed)" : "caught"))
                         if verdict.passed { failed += 1 }
                     }
                 } catch {
-                    print("\((label ?? scenario.name).padding(toLength: 44, withPad: " ", startingAt: 0)) ERROR: \(error)")
+                    print(
+                        "\((label ?? scenario.name).padding(toLength: 44, withPad: " ", startingAt: 0)) ERROR: \(error)"
+                    )
                     failed += 1
                 }
             }
@@ -49,12 +63,19 @@ struct Chaos {
         exit(failed == 0 ? 0 : 1)
     }
 
-    static let header = [pad("scenario", 44), pad("events", 7), pad("lost", 5), pad("dup", 4), pad("dead-lettered", 14), pad("wrong", 6), pad("secs", 5), "result"].joined(separator: " ")
+    static let header = [
+        pad("scenario", 44), pad("events", 7), pad("lost", 5), pad("dup", 4), pad("dead-lettered", 14), pad("wrong", 6),
+        pad("secs", 5), "result",
+    ].joined(separator: " ")
 
     static func line(_ v: Verdict, seconds: Int64, result: String) -> String {
-        var columns = [pad(v.scenario, 44), pad("\(v.events)", 7), pad("\(v.lost)", 5), pad("\(v.duplicated)", 4),
-                       pad("\(v.deadLettered)/\(v.badExpected)" + (v.wronglyDeadLettered > 0 ? " +\(v.wronglyDeadLettered)!" : ""), 14),
-                       pad("\(v.wrongFinal)", 6), pad("\(seconds)", 5), result]
+        var columns = [
+            pad(v.scenario, 44), pad("\(v.events)", 7), pad("\(v.lost)", 5), pad("\(v.duplicated)", 4),
+            pad(
+                "\(v.deadLettered)/\(v.badExpected)" + (v.wronglyDeadLettered > 0 ? " +\(v.wronglyDeadLettered)!" : ""),
+                14),
+            pad("\(v.wrongFinal)", 6), pad("\(seconds)", 5), result,
+        ]
         if !v.caughtUp { columns.append("(did not catch up in time)") }
         if !v.didNotBite.isEmpty { columns.append("(the fault did not bite: \(v.didNotBite.joined(separator: "; ")))") }
         if !v.note.isEmpty { columns.append("(\(v.note))") }

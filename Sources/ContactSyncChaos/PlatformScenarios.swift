@@ -14,11 +14,14 @@ extension Scenarios {
     /// the bad inputs may be dead-lettered.
     static func populatedWorkspace(_ run: ScenarioRun) async throws -> Verdict {
         let stage = try await Stage(name: "populated", chaos: SandboxChaos(latencyMs: 5), breaking: run.breaking)
-        let traffic = try withBadInputs(run.short ? 20 : 100, in: Traffic.good(entities: run.short ? 100 : 300, versions: 2))
-        let client = PlatformClient(options: .init(baseURL: stage.sandbox.baseURL, token: APIToken(Stage.token)), logger: stage.logger)
+        let traffic = try withBadInputs(
+            run.short ? 20 : 100, in: Traffic.good(entities: run.short ? 100 : 300, versions: 2))
+        let client = PlatformClient(
+            options: .init(baseURL: stage.sandbox.baseURL, token: APIToken(Stage.token)), logger: stage.logger)
         var imported: Set<String> = []
         for key in traffic.finals.keys.sorted() where (Int(key.dropFirst()) ?? 1) % 2 == 0 {
-            let contact = try await client.create(body: ContactWrite(name: .set("Imported \(key)"), urns: ["ext:\(key)"]))
+            let contact = try await client.create(
+                body: ContactWrite(name: .set("Imported \(key)"), urns: ["ext:\(key)"]))
             imported.insert(contact.uuid)
             if (Int(key.dropFirst()) ?? 1) % 6 == 0 { try stage.sandbox.setContactStatus(contact.uuid, to: .stopped) }
         }
@@ -31,19 +34,26 @@ extension Scenarios {
         let created = state.contacts.filter { !imported.contains($0.uuid) }
         let flowGroupLost = created.filter { !$0.groups.contains("Opted In") }
         let stoppedKept = state.contacts.filter { imported.contains($0.uuid) && $0.status == .stopped }
-        var verdict = try await finish("populated workspace, flows, opt-outs", stage, traffic, caughtUp: caughtUp,
-                                       note: "\(imported.count) contacts there before, \(stoppedKept.count) of them stopped, \(created.count) created into a flow's group") { state in
+        var verdict = try await finish(
+            "populated workspace, flows, opt-outs", stage, traffic, caughtUp: caughtUp,
+            note:
+                "\(imported.count) contacts there before, \(stoppedKept.count) of them stopped, \(created.count) created into a flow's group"
+        ) { state in
             for index in state.contacts.indices {
                 state.contacts[index].groups.removeAll { $0 == "Opted In" }
                 // The platform keeps a stopped contact out of group changes: its groups are not the events' to set.
-                if state.contacts[index].status == .stopped, let key = state.contacts[index].urns.first(where: { $0.hasPrefix("ext:") })?.dropFirst(4),
-                   case .present(let expected)? = traffic.finals[String(key)] {
+                if state.contacts[index].status == .stopped,
+                    let key = state.contacts[index].urns.first(where: { $0.hasPrefix("ext:") })?.dropFirst(4),
+                    case .present(let expected)? = traffic.finals[String(key)]
+                {
                     state.contacts[index].groups = expected.groups.sorted()
                 }
             }
         }
         verdict.wrongFinal += flowGroupLost.count
-        if let lost = flowGroupLost.first { verdict.example("\(lost.urns.first ?? lost.uuid): the flow's group \"Opted In\" was removed") }
+        if let lost = flowGroupLost.first {
+            verdict.example("\(lost.urns.first ?? lost.uuid): the flow's group \"Opted In\" was removed")
+        }
         verdict.require(!imported.isEmpty && !stoppedKept.isEmpty, "no contact was there before, or none stopped")
         verdict.require(!created.isEmpty, "no contact was created into the flow's group")
         return verdict
@@ -59,7 +69,8 @@ extension Scenarios {
         try await stage.produce(traffic.records)
         let budget = ["CONTACT_SYNC_PLATFORM_BUDGET_CONTACTS": "30/s", "CONTACT_SYNC_PLATFORM_BUDGET_V2": "30/s"]
         let workers = try (0..<3).map { _ in try stage.startWorker(extra: budget) }
-        let other = PlatformClient(options: .init(baseURL: stage.sandbox.baseURL, token: APIToken(Stage.token)), logger: stage.logger)
+        let other = PlatformClient(
+            options: .init(baseURL: stage.sandbox.baseURL, token: APIToken(Stage.token)), logger: stage.logger)
         let spender = Task {
             var calls = 0
             while !Task.isCancelled {
@@ -76,8 +87,11 @@ extension Scenarios {
         try await other.shutdown()
         let stats = stage.sandbox.stats()
         let throttled = stats.throttled(scope: .contacts)
-        var verdict = try await finish("throttled 30/s, 3 instances, another client", stage, traffic, caughtUp: caughtUp,
-                                       note: "\(stats.calls(scope: .contacts)) contact calls, \(throttled) × 429, the other client made \(otherCalls) calls")
+        var verdict = try await finish(
+            "throttled 30/s, 3 instances, another client", stage, traffic, caughtUp: caughtUp,
+            note:
+                "\(stats.calls(scope: .contacts)) contact calls, \(throttled) × 429, the other client made \(otherCalls) calls"
+        )
         verdict.require(otherCalls > 0, "the other client made no call")
         verdict.require(throttled > 0, "nobody was throttled: the budget was never contested")
         return verdict

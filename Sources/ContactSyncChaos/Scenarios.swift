@@ -40,14 +40,18 @@ enum Scenarios {
         for _ in 0..<kills {
             let before = stage.sandbox.stats().total
             let process = try stage.startWorker(extra: ["CONTACT_SYNC_MAX_IN_FLIGHT": "2"])
-            try await waitUntil("run \(midWork + 1) to call the platform") { stage.sandbox.stats().total > before || !process.isRunning }
+            try await waitUntil("run \(midWork + 1) to call the platform") {
+                stage.sandbox.stats().total > before || !process.isRunning
+            }
             try await Task.sleep(for: .milliseconds(Int64.random(in: 0...500, using: &generator)))
             if process.isRunning && stage.sandbox.stats().total > before { midWork += 1 }
             kill(process.processIdentifier, SIGKILL)
             process.waitUntilExit()
         }
         let caughtUp = try await stage.waitForExit(try stage.startWorker())
-        var verdict = try await finish("kill -9 ×\(kills), restart each", stage, traffic, caughtUp: caughtUp, note: "\(midWork) of \(kills) killed mid-work")
+        var verdict = try await finish(
+            "kill -9 ×\(kills), restart each", stage, traffic, caughtUp: caughtUp,
+            note: "\(midWork) of \(kills) killed mid-work")
         verdict.require(midWork == kills, "only \(midWork) of \(kills) runs were killed while calling the platform")
         return verdict
     }
@@ -72,11 +76,16 @@ enum Scenarios {
         let caughtUp = try await stage.waitForExit(process)
         let callsAfterDown = stage.sandbox.stats().total - callsAtDown
         let callsAfterUp = stage.sandbox.stats().total - callsAtUp
-        var verdict = try await finish("all brokers down \(outage.components.seconds) s mid-run", stage, traffic, caughtUp: caughtUp,
-                                       note: "\(before) contacts written before the outage, \(callsAfterDown) calls after it began, \(callsAfterUp) after it ended")
+        var verdict = try await finish(
+            "all brokers down \(outage.components.seconds) s mid-run", stage, traffic, caughtUp: caughtUp,
+            note:
+                "\(before) contacts written before the outage, \(callsAfterDown) calls after it began, \(callsAfterUp) after it ended"
+        )
         // Prefetched records can still be applied while the brokers are down; their versions and
         // offsets cannot be written, so a worker still running when they return had work held up.
-        verdict.require(runningAtDown && runningAtUp, "the worker was not running through the outage (it finished before it, or died in it)")
+        verdict.require(
+            runningAtDown && runningAtUp,
+            "the worker was not running through the outage (it finished before it, or died in it)")
         verdict.require(before > 0, "no contact was written before the outage")
         verdict.require(callsAfterDown > 0, "no platform work was left when the brokers went down")
         return verdict
@@ -105,8 +114,9 @@ enum Scenarios {
         storms.cancel()
         let stats = stage.sandbox.stats()
         let (errors, throttled) = (stats.count(statuses: 500...599), stats.count(status: 429))
-        var verdict = try await finish("platform \(Int(failRate * 100))% 5xx + 429 storms", stage, traffic, caughtUp: caughtUp,
-                                       note: "\(errors) × 5xx, \(throttled) × 429")
+        var verdict = try await finish(
+            "platform \(Int(failRate * 100))% 5xx + 429 storms", stage, traffic, caughtUp: caughtUp,
+            note: "\(errors) × 5xx, \(throttled) × 429")
         verdict.require(errors > 0, "no call was answered 5xx")
         verdict.require(throttled > 0, "no call was answered 429")
         return verdict
@@ -128,18 +138,26 @@ enum Scenarios {
         try stage.cluster.setBrokerDown(3)
         let process = try stage.startWorker()
         // The outage counts from the moment the worker is at work, not from its start.
-        try await waitUntil("the worker to write a contact") { !stage.sandbox.state().contacts.isEmpty || !process.isRunning }
+        try await waitUntil("the worker to write a contact") {
+            !stage.sandbox.state().contacts.isEmpty || !process.isRunning
+        }
         let atStart = stage.sandbox.state().contacts.count
         try await Task.sleep(for: unwritable)
         let committed = try await stage.committedOffsets()
         let heldBack = stage.sandbox.state().contacts.count
         try stage.cluster.setBrokerUp(3)
         let caughtUp = try await stage.waitForExit(process)
-        var verdict = try await finish("dead-letter topic unwritable \(unwritable.components.seconds) s", stage, traffic, caughtUp: caughtUp,
-                                       note: "\(heldBack - atStart) contacts written meanwhile, commits held at \(committed.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " "))")
+        var verdict = try await finish(
+            "dead-letter topic unwritable \(unwritable.components.seconds) s", stage, traffic, caughtUp: caughtUp,
+            note:
+                "\(heldBack - atStart) contacts written meanwhile, commits held at \(committed.sorted { $0.key < $1.key }.map { "\($0.key):\($0.value)" }.joined(separator: " "))"
+        )
         verdict.require(heldBack > atStart, "no good work went on while the dead-letter topic was down")
         for (partition, offset) in firstBad {
-            verdict.require((committed[partition] ?? -1) <= offset, "partition \(partition) committed \(committed[partition] ?? -1), past its first bad record at \(offset), before its dead letter was written")
+            verdict.require(
+                (committed[partition] ?? -1) <= offset,
+                "partition \(partition) committed \(committed[partition] ?? -1), past its first bad record at \(offset), before its dead letter was written"
+            )
         }
         return verdict
     }
@@ -150,24 +168,31 @@ enum Scenarios {
         let traffic = try withBadInputs(run.short ? 200 : 1000, in: Traffic.good(entities: 300, versions: 2))
         try await stage.produce(traffic.records)
         let caughtUp = try await stage.waitForExit(try stage.startWorker())
-        return try await finish("\(traffic.badCount) fuzzed bad inputs in good traffic", stage, traffic, caughtUp: caughtUp)
+        return try await finish(
+            "\(traffic.badCount) fuzzed bad inputs in good traffic", stage, traffic, caughtUp: caughtUp)
     }
 
     /// Good traffic with `count` bad records mixed in; the decoder must refuse each one.
     static func withBadInputs(_ count: Int, in good: Traffic) throws -> Traffic {
         var traffic = good
         var generator = SystemRandomNumberGenerator()
-        traffic.mix(BadInputs.generate(count, goodKeys: Array(traffic.finals.keys), using: &generator), using: &generator)
-        if let wrong = BadInputs.misclassified(traffic.records.filter(\.isBad)).first { throw ChaosError.generator(wrong) }
+        traffic.mix(
+            BadInputs.generate(count, goodKeys: Array(traffic.finals.keys), using: &generator), using: &generator)
+        if let wrong = BadInputs.misclassified(traffic.records.filter(\.isBad)).first {
+            throw ChaosError.generator(wrong)
+        }
         return traffic
     }
 
     /// Judges the end state, adds what the scenario observed, and tears the stage down.
-    static func finish(_ name: String, _ stage: Stage, _ traffic: Traffic, caughtUp: Bool, note: String = "",
-                       adjust: (inout SandboxState) -> Void = { _ in }) async throws -> Verdict {
+    static func finish(
+        _ name: String, _ stage: Stage, _ traffic: Traffic, caughtUp: Bool, note: String = "",
+        adjust: (inout SandboxState) -> Void = { _ in }
+    ) async throws -> Verdict {
         var state = stage.sandbox.state()
         adjust(&state)
-        var verdict = Verdict.judge(name, traffic: traffic, state: state, deadLetters: try await stage.deadLetters(), caughtUp: caughtUp)
+        var verdict = Verdict.judge(
+            name, traffic: traffic, state: state, deadLetters: try await stage.deadLetters(), caughtUp: caughtUp)
         verdict.note = [note, traffic.mix, verdict.note].filter { !$0.isEmpty }.joined(separator: "; ")
         await stage.shutdown()
         return verdict

@@ -17,7 +17,9 @@ final class Stage: @unchecked Sendable {
     /// The deliberate break every worker of this stage runs with (`CONTACT_SYNC_TEST_BREAK`).
     let breaking: String?
 
-    init(name: String, partitions: Int = 3, chaos: SandboxChaos = SandboxChaos(latencyMs: 5), breaking: String? = nil) async throws {
+    init(name: String, partitions: Int = 3, chaos: SandboxChaos = SandboxChaos(latencyMs: 5), breaking: String? = nil)
+        async throws
+    {
         self.breaking = breaking
         var logger = Logger(label: "chaos")
         logger.logLevel = .critical
@@ -50,14 +52,19 @@ final class Stage: @unchecked Sendable {
     @discardableResult
     func produce(_ records: [Traffic.Record]) async throws -> [DeliveryReport] {
         // message.max.bytes: BadInputs sends records past the worker's 1 MB producer limit.
-        let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers, "linger.ms": "2", "message.max.bytes": "8000000"], logger: logger)
+        let producer = try KafkaProducer(
+            properties: [
+                "bootstrap.servers": cluster.bootstrapServers, "linger.ms": "2", "message.max.bytes": "8000000",
+            ], logger: logger)
         defer { producer.close() }
-        return try await producer.send(records.map { OutgoingRecord(topic: topic, key: Array($0.key.utf8), value: $0.value) })
+        return try await producer.send(
+            records.map { OutgoingRecord(topic: topic, key: Array($0.key.utf8), value: $0.value) })
     }
 
     /// The group's committed offset per source partition (absent: nothing committed yet).
     func committedOffsets() async throws -> [Int32: Int64] {
-        let reader = try KafkaConsumer(properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": group], logger: logger)
+        let reader = try KafkaConsumer(
+            properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": group], logger: logger)
         let offsets = try await reader.committed((0..<Int32(partitions)).map { TopicPartition(topic, $0) })
         await reader.close()
         return Dictionary(offsets.filter { $0.offset >= 0 }.map { ($0.partition, $0.offset) }) { a, _ in a }
@@ -65,7 +72,8 @@ final class Stage: @unchecked Sendable {
 
     /// The worker binary sits next to this one (`swift build` puts products side by side).
     static var workerBinary: URL {
-        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent().appendingPathComponent("contact-sync")
+        URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath().deletingLastPathComponent()
+            .appendingPathComponent("contact-sync")
     }
 
     /// Starts `contact-sync run --until-caught-up` against this stage.
@@ -88,7 +96,9 @@ final class Stage: @unchecked Sendable {
         if let breaking { process.environment?["CONTACT_SYNC_TEST_BREAK"] = breaking }
         // CHAOS_WORKER_LOG=path keeps the workers' logs (info level) for a failing scenario.
         if let path = ProcessInfo.processInfo.environment["CHAOS_WORKER_LOG"] {
-            if !FileManager.default.fileExists(atPath: path) { _ = FileManager.default.createFile(atPath: path, contents: nil) }
+            if !FileManager.default.fileExists(atPath: path) {
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+            }
             let log = FileHandle(forWritingAtPath: path)
             log?.seekToEndOfFile()
             process.environment?["CONTACT_SYNC_LOG_LEVEL"] = "info"
@@ -117,7 +127,9 @@ final class Stage: @unchecked Sendable {
 
     /// Every record in the dead-letter topic, with its reason header.
     func deadLetters() async throws -> [KafkaRecord] {
-        let reader = try KafkaConsumer(properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": "chaos-reader-\(UUID())"], logger: logger)
+        let reader = try KafkaConsumer(
+            properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": "chaos-reader-\(UUID())"],
+            logger: logger)
         let records = try await TopicReader(consumer: reader, topic: dlq).readAll()
         await reader.close()
         return records

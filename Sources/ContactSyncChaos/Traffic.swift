@@ -29,7 +29,9 @@ struct Traffic {
         var groups: Set<String>
         var fields: [String: String]
 
-        var description: String { "\(name) \(language) \(urns.sorted()) \(groups.sorted()) \(fields.sorted { $0.key < $1.key })" }
+        var description: String {
+            "\(name) \(language) \(urns.sorted()) \(groups.sorted()) \(fields.sorted { $0.key < $1.key })"
+        }
     }
 
     /// What one entity's contact must look like at the end: absent, or its newest event's.
@@ -53,20 +55,25 @@ struct Traffic {
         for n in 0..<entities {
             let key = "\(prefix)\(n)"
             for version in 1...versions {
-                let deletedNow = (n % 7 == 0 && version == versions) || (n % 7 == 3 && version == versions - 1 && versions > 1)
+                let deletedNow =
+                    (n % 7 == 0 && version == versions) || (n % 7 == 3 && version == versions - 1 && versions > 1)
                 let json: String
                 if deletedNow {
-                    json = event(type: "customer.deleted", id: "\(key)-v\(version)", key: key, version: version, data: "")
+                    json = event(
+                        type: "customer.deleted", id: "\(key)-v\(version)", key: key, version: version, data: "")
                     traffic.finals[key] = .absent
                 } else {
-                    let type = version == 1 || (n % 7 == 3 && version == versions) ? "customer.created" : "customer.updated"
-                    json = event(type: type, id: "\(key)-v\(version)", key: key, version: version, data: members(n, key: key, version: version))
+                    let type =
+                        version == 1 || (n % 7 == 3 && version == versions) ? "customer.created" : "customer.updated"
+                    json = event(
+                        type: type, id: "\(key)-v\(version)", key: key, version: version,
+                        data: members(n, key: key, version: version))
                     traffic.finals[key] = .present(contact(n, key: key, version: version))
                 }
                 sent[key, default: [:]][version] = Array(json.utf8)
                 rounds[version - 1].append(Record(key: key, value: Array(json.utf8), isBad: false))
             }
-            if n % 5 == 1 && versions >= 2 {   // the newest arrives first; the older one after it is stale
+            if n % 5 == 1 && versions >= 2 {  // the newest arrives first; the older one after it is stale
                 let older = rounds[versions - 2].removeLast()
                 let newer = rounds[versions - 1].removeLast()
                 rounds[versions - 2].append(newer)
@@ -83,8 +90,9 @@ struct Traffic {
                 }
             }
             if n % 5 == 3 {
-                let json = event(type: "customer.updated", id: "\(key)-old", key: key, version: 0,
-                                 data: #", "name": "\#(key) stale", "fields": {"round": 0, "tier": "stale"}"#)
+                let json = event(
+                    type: "customer.updated", id: "\(key)-old", key: key, version: 0,
+                    data: #", "name": "\#(key) stale", "fields": {"round": 0, "tier": "stale"}"#)
                 tail.append(Record(key: key, value: Array(json.utf8), isBad: false, role: .staleNewID))
             }
         }
@@ -101,15 +109,16 @@ struct Traffic {
     static func phone(_ n: Int, _ version: Int) -> String { "+55829" + String(format: "%08d", n * 10 + version) }
 
     static func members(_ n: Int, key: String, version: Int) -> String {
-        #", "name": "\#(key) v\#(version)", "language": "\#(languages[version % 3])", "phone": "\#(phone(n, version))", "# +
-            #""email": "\#(key).v\#(version)@example.com", "groups": ["Customers", "Cohort \#(version % 3)"], "# +
-            #""fields": {"round": \#(version), "tier": "t\#(version)"}"#
+        #", "name": "\#(key) v\#(version)", "language": "\#(languages[version % 3])", "phone": "\#(phone(n, version))", "#
+            + #""email": "\#(key).v\#(version)@example.com", "groups": ["Customers", "Cohort \#(version % 3)"], "#
+            + #""fields": {"round": \#(version), "tier": "t\#(version)"}"#
     }
 
     static func contact(_ n: Int, key: String, version: Int) -> Contact {
-        Contact(name: "\(key) v\(version)", language: languages[version % 3],
-                urns: ["ext:\(key)", "tel:\(phone(n, version))", "mailto:\(key).v\(version)@example.com"],
-                groups: ["Customers", "Cohort \(version % 3)"], fields: ["round": "\(version)", "tier": "t\(version)"])
+        Contact(
+            name: "\(key) v\(version)", language: languages[version % 3],
+            urns: ["ext:\(key)", "tel:\(phone(n, version))", "mailto:\(key).v\(version)@example.com"],
+            groups: ["Customers", "Cohort \(version % 3)"], fields: ["round": "\(version)", "tier": "t\(version)"])
     }
 
     static func event(type: String, id: String, key: String, version: Int, data: String) -> String {
@@ -128,7 +137,10 @@ struct Traffic {
     /// How many records of each role: printed so that a run shows what it threw at the guard.
     var mix: String {
         let counts = Dictionary(grouping: records) { $0.isBad ? .bad : $0.role }.mapValues(\.count)
-        return [("out of order", Role.outOfOrder), ("redelivered", .redelivery), ("stale new id", .staleNewID), ("replayed", .replay)]
-            .map { "\(counts[$0.1] ?? 0) \($0.0)" }.joined(separator: ", ")
+        return [
+            ("out of order", Role.outOfOrder), ("redelivered", .redelivery), ("stale new id", .staleNewID),
+            ("replayed", .replay),
+        ]
+        .map { "\(counts[$0.1] ?? 0) \($0.0)" }.joined(separator: ", ")
     }
 }

@@ -22,7 +22,8 @@ struct Verdict {
     var examples: [String] = []
 
     var passed: Bool {
-        lost == 0 && duplicated == 0 && wrongFinal == 0 && wronglyDeadLettered == 0 && deadLettered == badExpected && caughtUp && didNotBite.isEmpty
+        lost == 0 && duplicated == 0 && wrongFinal == 0 && wronglyDeadLettered == 0 && deadLettered == badExpected
+            && caughtUp && didNotBite.isEmpty
     }
 
     /// Records that the fault did not bite unless `condition` holds.
@@ -37,11 +38,18 @@ struct Verdict {
     /// Compares the end state with the traffic: every entity is absent or holds every member of
     /// its newest event, each ext: URN belongs to one contact, and each bad record is in the
     /// dead-letter topic with the reason the decoder gives that input, at the decode stage.
-    static func judge(_ scenario: String, traffic: Traffic, state: SandboxState, deadLetters: [KafkaRecord], caughtUp: Bool) -> Verdict {
-        var verdict = Verdict(scenario: scenario, events: traffic.records.count, badExpected: traffic.badCount, caughtUp: caughtUp)
+    static func judge(
+        _ scenario: String, traffic: Traffic, state: SandboxState, deadLetters: [KafkaRecord], caughtUp: Bool
+    ) -> Verdict {
+        var verdict = Verdict(
+            scenario: scenario, events: traffic.records.count, badExpected: traffic.badCount, caughtUp: caughtUp)
         var byURN: [String: Int] = [:]
-        for contact in state.contacts { for urn in contact.urns where urn.hasPrefix("ext:") { byURN[urn, default: 0] += 1 } }
-        verdict.duplicated = byURN.values.reduce(0) { $0 + $1 - 1 } + state.contacts.filter { !$0.urns.contains { $0.hasPrefix("ext:") } }.count
+        for contact in state.contacts {
+            for urn in contact.urns where urn.hasPrefix("ext:") { byURN[urn, default: 0] += 1 }
+        }
+        verdict.duplicated =
+            byURN.values.reduce(0) { $0 + $1 - 1 }
+            + state.contacts.filter { !$0.urns.contains { $0.hasPrefix("ext:") } }.count
         for (key, final) in traffic.finals.sorted(by: { $0.key < $1.key }) {
             let contact = state.contact(urn: "ext:\(key)")
             switch (final, contact) {
@@ -53,8 +61,9 @@ struct Verdict {
                 verdict.lost += 1
                 verdict.example("\(key): lost")
             case (.present(let expected), let contact?):
-                let actual = Traffic.Contact(name: contact.name ?? "", language: contact.language ?? "", urns: Set(contact.urns),
-                                             groups: Set(contact.groups), fields: contact.fields.filter { ["round", "tier"].contains($0.key) })
+                let actual = Traffic.Contact(
+                    name: contact.name ?? "", language: contact.language ?? "", urns: Set(contact.urns),
+                    groups: Set(contact.groups), fields: contact.fields.filter { ["round", "tier"].contains($0.key) })
                 if actual != expected {
                     verdict.wrongFinal += 1
                     verdict.example("\(key): expected \(expected), holds \(actual)")
@@ -75,25 +84,34 @@ struct Verdict {
         }
         var seen: [[UInt8]: Int] = [:]
         for letter in deadLetters {
-            let header = { (name: String) in letter.headers.first { $0.name == name }?.value.map { String(decoding: $0, as: UTF8.self) } }
+            let header = { (name: String) in
+                letter.headers.first { $0.name == name }?.value.map { String(decoding: $0, as: UTF8.self) }
+            }
             // A value too large to carry arrives as its first bytes plus a header with the original
             // size: judge the bad record it was cut from, the one of that size and those first bytes.
             var value = letter.value ?? []
             if let size = header("contactsync.value_truncated").flatMap(Int.init),
-               let original = bad.keys.first(where: { $0.count == size && $0.starts(with: value) }) {
+                let original = bad.keys.first(where: { $0.count == size && $0.starts(with: value) })
+            {
                 value = original
             }
             guard bad[value] != nil, let reason = header("contactsync.reason"), !reason.isEmpty else {
                 verdict.wronglyDeadLettered += 1
-                verdict.example("good record dead-lettered (\(header("contactsync.reason") ?? "no reason")): \(String(decoding: value.prefix(80), as: UTF8.self))")
+                verdict.example(
+                    "good record dead-lettered (\(header("contactsync.reason") ?? "no reason")): \(String(decoding: value.prefix(80), as: UTF8.self))"
+                )
                 continue
             }
             // The key as sent (a dead letter may carry a cut copy of an oversized one).
             let key = header("contactsync.key_truncated") == nil ? letter.key : badKeys[value].map { Array($0.utf8) }
             let inbound = InboundRecord(topic: "customers", partition: 0, offset: 0, key: key, value: value)
-            guard case .reject(let rejection) = oracle.decode(inbound), rejection.reason.rawValue == reason, header("__connect.errors.stage") == "decode" else {
+            guard case .reject(let rejection) = oracle.decode(inbound), rejection.reason.rawValue == reason,
+                header("__connect.errors.stage") == "decode"
+            else {
                 verdict.wronglyDeadLettered += 1
-                verdict.example("dead letter with reason \(reason) at stage \(header("__connect.errors.stage") ?? "-") for a different kind of input: \(String(decoding: value.prefix(80), as: UTF8.self))")
+                verdict.example(
+                    "dead letter with reason \(reason) at stage \(header("__connect.errors.stage") ?? "-") for a different kind of input: \(String(decoding: value.prefix(80), as: UTF8.self))"
+                )
                 continue
             }
             seen[value, default: 0] += 1

@@ -28,7 +28,9 @@ public final class KafkaAdmin: Sendable {
         try await consumer.partitions(of: topic, timeout: timeout)
     }
 
-    public func watermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5)) async throws -> (low: Int64, high: Int64) {
+    public func watermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5)) async throws -> (
+        low: Int64, high: Int64
+    ) {
         try await consumer.watermarks(partition, timeout: timeout)
     }
 
@@ -48,7 +50,9 @@ public final class KafkaAdmin: Sendable {
                     return PartitionLag(partition: partition, low: marks.low, high: marks.high, committed: offset)
                 }
             }
-            return try await group.reduce(into: []) { $0.append($1) }.sorted { ($0.partition.topic, $0.partition.partition) < ($1.partition.topic, $1.partition.partition) }
+            return try await group.reduce(into: []) { $0.append($1) }.sorted {
+                ($0.partition.topic, $0.partition.partition) < ($1.partition.topic, $1.partition.partition)
+            }
         }
     }
 

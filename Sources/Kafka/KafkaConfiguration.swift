@@ -6,8 +6,10 @@ public typealias KafkaProperties = [String: String]
 
 enum KafkaConfiguration {
     /// Property names whose values never appear in a description or a log line.
-    static let secretNames: Set<String> = ["sasl.password", "ssl.key.password", "ssl.keystore.password",
-                                          "sasl.oauthbearer.client.secret", "ssl.key.pem", "ssl_key"]
+    static let secretNames: Set<String> = [
+        "sasl.password", "ssl.key.password", "ssl.keystore.password",
+        "sasl.oauthbearer.client.secret", "ssl.key.pem", "ssl_key",
+    ]
 
     /// `properties` with secret values replaced, for logs and error messages.
     static func redacted(_ properties: KafkaProperties) -> [String: String] {
@@ -27,7 +29,8 @@ enum KafkaConfiguration {
                 rd_kafka_conf_destroy(conf)
                 let shown = secretNames.contains(name) ? "<redacted>" : value
                 let reason = errstr.withUnsafeBufferPointer { String(cString: $0.baseAddress!) }
-                throw KafkaError(configuration: "kafka.\(name) = \"\(shown)\" is refused by librdkafka: \(reason)", context: context)
+                throw KafkaError(
+                    configuration: "kafka.\(name) = \"\(shown)\" is refused by librdkafka: \(reason)", context: context)
             }
         }
         return conf

@@ -4,8 +4,10 @@ import Foundation
 extension KafkaConsumer {
     /// librdkafka's rebalance callback, on the polling thread. It blocks that thread while the
     /// Swift handler runs, so revoked partitions are given up only after the handler returns.
-    static func rebalance(rk: OpaquePointer, err: rd_kafka_resp_err_t,
-                          partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?) {
+    static func rebalance(
+        rk: OpaquePointer, err: rd_kafka_resp_err_t,
+        partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+    ) {
         let context = HandleContext.from(rk)
         let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
         let list = PartitionList.read(partitions).map(\.topicPartition)
@@ -13,11 +15,15 @@ extension KafkaConsumer {
         let logger = context?.logger
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
-            logger?.info("partitions assigned", metadata: ["partitions": "\(list)", "protocol": "\(cooperative ? "cooperative" : "eager")"])
+            logger?.info(
+                "partitions assigned",
+                metadata: ["partitions": "\(list)", "protocol": "\(cooperative ? "cooperative" : "eager")"])
             if let handler { runBlocking { await handler.partitionsAssigned(list) } }
             if cooperative {
                 if let error = rd_kafka_incremental_assign(rk, partitions) {
-                    logger?.error("incremental assign failed", metadata: ["error": "\(KafkaError(taking: error, context: "assign"))"])
+                    logger?.error(
+                        "incremental assign failed",
+                        metadata: ["error": "\(KafkaError(taking: error, context: "assign"))"])
                 }
             } else {
                 _ = rd_kafka_assign(rk, partitions)
@@ -27,19 +33,26 @@ extension KafkaConsumer {
             // unpaused, as in the Java client; whoever paused pauses again if it still must.
             _ = rd_kafka_resume_partitions(rk, partitions)
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
-            logger?.info("partitions revoked", metadata: ["partitions": "\(list)", "protocol": "\(cooperative ? "cooperative" : "eager")"])
+            logger?.info(
+                "partitions revoked",
+                metadata: ["partitions": "\(list)", "protocol": "\(cooperative ? "cooperative" : "eager")"])
             if let handler { runBlocking { await handler.partitionsRevoked(list) } }
             if cooperative {
                 if let error = rd_kafka_incremental_unassign(rk, partitions) {
-                    logger?.error("incremental unassign failed", metadata: ["error": "\(KafkaError(taking: error, context: "unassign"))"])
+                    logger?.error(
+                        "incremental unassign failed",
+                        metadata: ["error": "\(KafkaError(taking: error, context: "unassign"))"])
                 }
             } else {
                 _ = rd_kafka_assign(rk, nil)
             }
         default:
             logger?.error("rebalance failed", metadata: ["error": "\(KafkaError(err, context: "rebalance"))"])
-            if cooperative { if let error = rd_kafka_incremental_unassign(rk, partitions) { rd_kafka_error_destroy(error) } }
-            else { _ = rd_kafka_assign(rk, nil) }
+            if cooperative {
+                if let error = rd_kafka_incremental_unassign(rk, partitions) { rd_kafka_error_destroy(error) }
+            } else {
+                _ = rd_kafka_assign(rk, nil)
+            }
         }
     }
 }

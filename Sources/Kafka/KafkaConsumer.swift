@@ -14,9 +14,11 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// thread outside Swift's cooperative pool: the callback may block it while async work ends.
     private let queue = DispatchQueue(label: "kafka-consumer-poll")
     private let closed = ManagedAtomicFlag()
-    private var topicNames: [OpaquePointer: String] = [:]   // touched only on `queue`
+    private var topicNames: [OpaquePointer: String] = [:]  // touched only on `queue`
 
-    public init(properties: KafkaProperties, rebalanceHandler: (any RebalanceHandler)? = nil, logger: Logger) throws(KafkaError) {
+    public init(properties: KafkaProperties, rebalanceHandler: (any RebalanceHandler)? = nil, logger: Logger)
+        throws(KafkaError)
+    {
         var properties = properties
         properties["enable.auto.offset.store"] = "false"
         self.logger = logger
@@ -52,7 +54,8 @@ public final class KafkaConsumer: @unchecked Sendable {
     public func poll(maxRecords: Int = 500, timeout: Duration = .milliseconds(100)) async throws -> [KafkaRecord] {
         try await withCheckedThrowingContinuation { continuation in
             queue.async {
-                continuation.resume(with: Result { try self.pollNow(maxRecords: maxRecords, timeoutMs: Int32(timeout.milliseconds)) })
+                continuation.resume(
+                    with: Result { try self.pollNow(maxRecords: maxRecords, timeoutMs: Int32(timeout.milliseconds)) })
             }
         }
     }
@@ -67,8 +70,12 @@ public final class KafkaConsumer: @unchecked Sendable {
             let err = message.pointee.err
             if err == RD_KAFKA_RESP_ERR__PARTITION_EOF { continue }
             if err.isError {
-                let detail = message.pointee.payload.map { String(decoding: UnsafeRawBufferPointer(start: $0, count: message.pointee.len), as: UTF8.self) }
-                logger.warning("kafka consume error", metadata: ["error": "\(KafkaError(err, context: "consume", message: detail))"])
+                let detail = message.pointee.payload.map {
+                    String(decoding: UnsafeRawBufferPointer(start: $0, count: message.pointee.len), as: UTF8.self)
+                }
+                logger.warning(
+                    "kafka consume error",
+                    metadata: ["error": "\(KafkaError(err, context: "consume", message: detail))"])
                 continue
             }
             records.append(KafkaRecord(message: message, topic: topicName(message.pointee.rkt)))
@@ -139,7 +146,9 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// The group's committed offsets for `partitions` (`TopicPartitionOffset.invalid` when none).
-    public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws -> [TopicPartitionOffset] {
+    public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws
+        -> [TopicPartitionOffset]
+    {
         let handle = self.handle
         return try await offloaded {
             let list = PartitionList.make(partitions)
@@ -151,7 +160,9 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Low and high watermark of a partition (the high one is the offset the next record gets).
-    public func watermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5)) async throws -> (low: Int64, high: Int64) {
+    public func watermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5)) async throws -> (
+        low: Int64, high: Int64
+    ) {
         let handle = self.handle
         return try await offloaded { try handle.watermarks(partition, timeoutMs: Int32(timeout.milliseconds)) }
     }
@@ -162,7 +173,9 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Offsets of the first records at or after each time (milliseconds since the epoch).
-    public func offsetsForTimes(_ times: [TopicPartitionOffset], timeout: Duration = .seconds(5)) async throws -> [TopicPartitionOffset] {
+    public func offsetsForTimes(_ times: [TopicPartitionOffset], timeout: Duration = .seconds(5)) async throws
+        -> [TopicPartitionOffset]
+    {
         let handle = self.handle
         return try await offloaded {
             let list = PartitionList.make(times)
@@ -180,7 +193,10 @@ public final class KafkaConsumer: @unchecked Sendable {
             queue.async {
                 self.closed.set(true)
                 let err = rd_kafka_consumer_close(self.handle.rk)
-                if err.isError { self.logger.warning("kafka consumer close", metadata: ["error": "\(KafkaError(err, context: "leave the group"))"]) }
+                if err.isError {
+                    self.logger.warning(
+                        "kafka consumer close", metadata: ["error": "\(KafkaError(err, context: "leave the group"))"])
+                }
                 self.handle.destroy()
                 continuation.resume()
             }

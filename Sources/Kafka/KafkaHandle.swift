@@ -27,8 +27,10 @@ final class KafkaHandle: @unchecked Sendable {
     private let destroyed = NSLock()
     private var isDestroyed = false
 
-    init(type: rd_kafka_type_t, properties: KafkaProperties, logger: Logger,
-         configure: (OpaquePointer) -> Void = { _ in }) throws(KafkaError) {
+    init(
+        type: rd_kafka_type_t, properties: KafkaProperties, logger: Logger,
+        configure: (OpaquePointer) -> Void = { _ in }
+    ) throws(KafkaError) {
         let what = type == RD_KAFKA_PRODUCER ? "producer" : "consumer"
         let conf = try KafkaConfiguration.make(properties, context: "configure the Kafka \(what)")
         let context = HandleContext(logger: logger)
@@ -37,12 +39,14 @@ final class KafkaHandle: @unchecked Sendable {
         rd_kafka_conf_set_log_cb(conf) { rk, level, facility, message in
             guard let context = HandleContext.from(rk) else { return }
             let text = "\(String(cString: facility!)): \(String(cString: message!))"
-            context.logger.log(level: KafkaHandle.logLevel(syslog: level), "librdkafka", metadata: ["rdkafka": "\(text)"])
+            context.logger.log(
+                level: KafkaHandle.logLevel(syslog: level), "librdkafka", metadata: ["rdkafka": "\(text)"])
         }
         rd_kafka_conf_set_error_cb(conf) { _, err, reason, opaque in
             guard let opaque else { return }
             let context = Unmanaged<HandleContext>.fromOpaque(opaque).takeUnretainedValue()
-            let error = KafkaError(rd_kafka_resp_err_t(rawValue: err), context: "librdkafka", message: String(cString: reason!))
+            let error = KafkaError(
+                rd_kafka_resp_err_t(rawValue: err), context: "librdkafka", message: String(cString: reason!))
             // Most are transient (a broker down, a connection reset); librdkafka retries them.
             context.logger.warning("kafka client error", metadata: ["error": "\(error)"])
         }

@@ -31,7 +31,8 @@ public final class KafkaProducer: @unchecked Sendable {
                 if m.err.isError {
                     delivery.finish(.failure(KafkaError(m.err, context: "deliver a record to \(delivery.topic)")))
                 } else {
-                    delivery.finish(.success(DeliveryReport(topic: delivery.topic, partition: m.partition, offset: m.offset)))
+                    delivery.finish(
+                        .success(DeliveryReport(topic: delivery.topic, partition: m.partition, offset: m.offset)))
                 }
             }
         }
@@ -52,13 +53,17 @@ public final class KafkaProducer: @unchecked Sendable {
     /// - Throws: `KafkaError` when the record could not be queued or delivered (e.g. the
     ///   brokers stayed unreachable for `message.timeout.ms`, or the topic does not exist).
     @discardableResult
-    public func send(topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?,
-                     headers: [KafkaHeader] = []) async throws -> DeliveryReport {
+    public func send(
+        topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?,
+        headers: [KafkaHeader] = []
+    ) async throws -> DeliveryReport {
         try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DeliveryReport, any Error>) in
             let delivery = PendingDelivery(topic: topic, continuation: continuation)
             let opaque = Unmanaged<DeliveryTarget>.passRetained(delivery).toOpaque()
-            if let error = enqueue(topic: topic, partition: partition ?? RD_KAFKA_PARTITION_UA, key: key, value: value,
-                                   headers: headers, opaque: opaque) {
+            if let error = enqueue(
+                topic: topic, partition: partition ?? RD_KAFKA_PARTITION_UA, key: key, value: value,
+                headers: headers, opaque: opaque)
+            {
                 Unmanaged<DeliveryTarget>.fromOpaque(opaque).release()
                 continuation.resume(throwing: error)
             }
@@ -72,13 +77,16 @@ public final class KafkaProducer: @unchecked Sendable {
     @discardableResult
     public func send(_ records: [OutgoingRecord]) async throws -> [DeliveryReport] {
         guard !records.isEmpty else { return [] }
-        return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<[DeliveryReport], any Error>) in
+        return try await withCheckedThrowingContinuation {
+            (continuation: CheckedContinuation<[DeliveryReport], any Error>) in
             let batch = PendingBatch(count: records.count, continuation: continuation)
             for (index, record) in records.enumerated() {
                 let slot = PendingBatch.Slot(batch: batch, index: index, topic: record.topic)
                 let opaque = Unmanaged<DeliveryTarget>.passRetained(slot).toOpaque()
-                if let error = enqueue(topic: record.topic, partition: record.partition ?? RD_KAFKA_PARTITION_UA, key: record.key,
-                                       value: record.value, headers: record.headers, opaque: opaque) {
+                if let error = enqueue(
+                    topic: record.topic, partition: record.partition ?? RD_KAFKA_PARTITION_UA, key: record.key,
+                    value: record.value, headers: record.headers, opaque: opaque)
+                {
                     Unmanaged<DeliveryTarget>.fromOpaque(opaque).release()
                     batch.fail(remainingFrom: index, error)
                     return
@@ -87,8 +95,10 @@ public final class KafkaProducer: @unchecked Sendable {
         }
     }
 
-    private func enqueue(topic: String, partition: Int32, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader],
-                         opaque: UnsafeMutableRawPointer) -> KafkaError? {
+    private func enqueue(
+        topic: String, partition: Int32, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader],
+        opaque: UnsafeMutableRawPointer
+    ) -> KafkaError? {
         while true {
             // No header list at all for the common case of none: one allocation less per record.
             let hdrs: OpaquePointer? = headers.isEmpty ? nil : rd_kafka_headers_new(headers.count)
@@ -104,15 +114,22 @@ public final class KafkaProducer: @unchecked Sendable {
                     withOptionalBytes(value) { valuePtr, valueLen in
                         withUnsafeTemporaryAllocation(of: rd_kafka_vu_t.self, capacity: 7) { vus in
                             vus.initialize(repeating: rd_kafka_vu_t())
-                            vus[0].vtype = RD_KAFKA_VTYPE_TOPIC; vus[0].u.cstr = topicName
-                            vus[1].vtype = RD_KAFKA_VTYPE_PARTITION; vus[1].u.i32 = partition
-                            vus[2].vtype = RD_KAFKA_VTYPE_KEY; vus[2].u.mem = .init(ptr: keyPtr, size: keyLen)
-                            vus[3].vtype = RD_KAFKA_VTYPE_VALUE; vus[3].u.mem = .init(ptr: valuePtr, size: valueLen)
-                            vus[4].vtype = RD_KAFKA_VTYPE_MSGFLAGS; vus[4].u.i = RD_KAFKA_MSG_F_COPY
-                            vus[5].vtype = RD_KAFKA_VTYPE_OPAQUE; vus[5].u.ptr = opaque
+                            vus[0].vtype = RD_KAFKA_VTYPE_TOPIC
+                            vus[0].u.cstr = topicName
+                            vus[1].vtype = RD_KAFKA_VTYPE_PARTITION
+                            vus[1].u.i32 = partition
+                            vus[2].vtype = RD_KAFKA_VTYPE_KEY
+                            vus[2].u.mem = .init(ptr: keyPtr, size: keyLen)
+                            vus[3].vtype = RD_KAFKA_VTYPE_VALUE
+                            vus[3].u.mem = .init(ptr: valuePtr, size: valueLen)
+                            vus[4].vtype = RD_KAFKA_VTYPE_MSGFLAGS
+                            vus[4].u.i = RD_KAFKA_MSG_F_COPY
+                            vus[5].vtype = RD_KAFKA_VTYPE_OPAQUE
+                            vus[5].u.ptr = opaque
                             var count = 6
                             if let hdrs {
-                                vus[6].vtype = RD_KAFKA_VTYPE_HEADERS; vus[6].u.headers = hdrs
+                                vus[6].vtype = RD_KAFKA_VTYPE_HEADERS
+                                vus[6].u.headers = hdrs
                                 count = 7
                             }
                             return rd_kafka_produceva(handle.rk, vus.baseAddress, count)
@@ -120,7 +137,7 @@ public final class KafkaProducer: @unchecked Sendable {
                     }
                 }
             }
-            guard let error else { return nil }   // librdkafka owns the headers now
+            guard let error else { return nil }  // librdkafka owns the headers now
             if let hdrs { rd_kafka_headers_destroy(hdrs) }
             if rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR__QUEUE_FULL {
                 // The local queue is full (brokers slow or down): wait for room, don't drop.

@@ -27,8 +27,10 @@ public struct KafkaRecord: Sendable {
     /// Milliseconds since the epoch (create or log-append time), when the broker gave one.
     public let timestampMs: Int64?
 
-    public init(topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8]?,
-                headers: [KafkaHeader] = [], timestampMs: Int64? = nil) {
+    public init(
+        topic: String, partition: Int32, offset: Int64, key: [UInt8]?, value: [UInt8]?,
+        headers: [KafkaHeader] = [], timestampMs: Int64? = nil
+    ) {
         self.topic = topic
         self.partition = partition
         self.offset = offset
@@ -63,7 +65,9 @@ public struct KafkaRecord: Sendable {
             var val: UnsafeRawPointer?
             var size = 0
             while rd_kafka_header_get_all(hdrs, index, &name, &val, &size) == RD_KAFKA_RESP_ERR_NO_ERROR {
-                headers.append(KafkaHeader(String(cString: name!), val.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }))
+                headers.append(
+                    KafkaHeader(
+                        String(cString: name!), val.map { Array(UnsafeRawBufferPointer(start: $0, count: size)) }))
                 index += 1
             }
         }

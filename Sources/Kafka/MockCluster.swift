@@ -59,7 +59,9 @@ public final class MockCluster: @unchecked Sendable {
     /// leader down while the others stay reachable.
     public func setPartitionLeader(_ topic: String, partition: Int32, broker: Int32) throws(KafkaError) {
         let err = rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker)
-        if err.isError { throw KafkaError(err, context: "move leader of mock \(topic)[\(partition)] to broker \(broker)") }
+        if err.isError {
+            throw KafkaError(err, context: "move leader of mock \(topic)[\(partition)] to broker \(broker)")
+        }
     }
 
     /// Pins the coordinator of a consumer group (`type` "group") or transaction to `broker`.
@@ -82,8 +84,18 @@ public final class MockCluster: @unchecked Sendable {
 
 /// Kafka protocol request types, for `MockCluster.pushRequestErrors`.
 public enum KafkaAPIKey: Int16, Sendable {
-    case produce = 0, fetch = 1, listOffsets = 2, metadata = 3, offsetCommit = 8, offsetFetch = 9,
-         findCoordinator = 10, joinGroup = 11, heartbeat = 12, leaveGroup = 13, syncGroup = 14
+    case produce = 0
+    case fetch = 1
+    case listOffsets = 2
+    case metadata = 3
+    case offsetCommit = 8
+    case offsetFetch = 9
+    case
+        findCoordinator = 10
+    case joinGroup = 11
+    case heartbeat = 12
+    case leaveGroup = 13
+    case syncGroup = 14
 }
 
 /// Kafka error codes used in tests and fault injection.

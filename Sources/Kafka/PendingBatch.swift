@@ -49,6 +49,10 @@ final class PendingBatch: @unchecked Sendable {
             return remaining == 0
         }
         guard done else { return }
-        if let firstError { continuation.resume(throwing: firstError) } else { continuation.resume(returning: reports.map { $0! }) }
+        if let firstError {
+            continuation.resume(throwing: firstError)
+        } else {
+            continuation.resume(returning: reports.map { $0! })
+        }
     }
 }

@@ -60,11 +60,14 @@ enum PartitionList {
     }
 
     /// The first per-partition error in a list librdkafka filled in, if any.
-    static func firstError(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, context: String) -> KafkaError? {
+    static func firstError(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>, context: String)
+        -> KafkaError?
+    {
         for index in 0..<Int(list.pointee.cnt) {
             let element = list.pointee.elems[index]
             if element.err.isError {
-                return KafkaError(element.err, context: "\(context) \(String(cString: element.topic))[\(element.partition)]")
+                return KafkaError(
+                    element.err, context: "\(context) \(String(cString: element.topic))[\(element.partition)]")
             }
         }
         return nil

@@ -39,8 +39,9 @@ public struct TopicReader: Sendable {
             let records = try await consumer.poll(maxRecords: 1000, timeout: .milliseconds(200))
             if records.isEmpty {
                 guard ContinuousClock.now - idle < idleLimit else {
-                    throw KafkaError(RD_KAFKA_RESP_ERR__TIMED_OUT, context: "read \(topic)",
-                                     message: "no records for \(idleLimit) though the topic has more; are the brokers reachable?")
+                    throw KafkaError(
+                        RD_KAFKA_RESP_ERR__TIMED_OUT, context: "read \(topic)",
+                        message: "no records for \(idleLimit) though the topic has more; are the brokers reachable?")
                 }
                 continue
             }
@@ -56,7 +57,10 @@ public struct TopicReader: Sendable {
     /// Every record from the beginning to the current end.
     public func readAll() async throws -> [KafkaRecord] {
         var records: [KafkaRecord] = []
-        try await read(try await ranges()) { records.append($0); return true }
+        try await read(try await ranges()) {
+            records.append($0)
+            return true
+        }
         return records
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// The platform's API token. It describes itself as `<redacted>` so that it cannot reach a log
 /// line, an error message or a `print` by accident; only the request builder reads `value`.
 public struct APIToken: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -16,5 +18,3 @@ public struct APIToken: Sendable, Hashable, CustomStringConvertible, CustomDebug
         value.count >= 4 ? text.replacingOccurrences(of: value, with: "<redacted>") : text
     }
 }
-
-import Foundation

@@ -1,3 +1,5 @@
+public import Foundation
+
 /// A contact as the platform answers it (the members contact-sync reads).
 public struct Contact: Sendable, Equatable, Decodable {
     public struct GroupRef: Sendable, Equatable, Decodable {
@@ -34,11 +36,17 @@ struct LooseScalar: Decodable {
     let text: String?
     init(from decoder: any Decoder) throws {
         let c = try decoder.singleValueContainer()
-        if c.decodeNil() { text = nil }
-        else if let s = try? c.decode(String.self) { text = s }
-        else if let d = try? c.decode(Decimal.self) { text = "\(d)" }
-        else if let b = try? c.decode(Bool.self) { text = String(b) }
-        else { text = nil }
+        if c.decodeNil() {
+            text = nil
+        } else if let s = try? c.decode(String.self) {
+            text = s
+        } else if let d = try? c.decode(Decimal.self) {
+            text = "\(d)"
+        } else if let b = try? c.decode(Bool.self) {
+            text = String(b)
+        } else {
+            text = nil
+        }
     }
 }
 
@@ -73,8 +81,10 @@ public struct ContactWrite: Sendable, Equatable, Encodable {
     /// Field values by key; a `nil` value clears the field. Empty: fields untouched.
     public var fields: [String: FieldValue?]
 
-    public init(name: Update<String>? = nil, language: Update<String>? = nil, urns: [String]? = nil,
-                groups: [String]? = nil, fields: [String: FieldValue?] = [:]) {
+    public init(
+        name: Update<String>? = nil, language: Update<String>? = nil, urns: [String]? = nil,
+        groups: [String]? = nil, fields: [String: FieldValue?] = [:]
+    ) {
         self.name = name
         self.language = language
         self.urns = urns
@@ -93,12 +103,18 @@ public struct ContactWrite: Sendable, Equatable, Encodable {
         if !fields.isEmpty {
             var nested = c.nestedContainer(keyedBy: DynamicKey.self, forKey: .fields)
             for (key, value) in fields.sorted(by: { $0.key < $1.key }) {
-                if let value { try nested.encode(value, forKey: DynamicKey(key)) } else { try nested.encodeNil(forKey: DynamicKey(key)) }
+                if let value {
+                    try nested.encode(value, forKey: DynamicKey(key))
+                } else {
+                    try nested.encodeNil(forKey: DynamicKey(key))
+                }
             }
         }
     }
 
-    private static func encode<V>(_ update: Update<V>?, _ key: CodingKeys, into c: inout KeyedEncodingContainer<CodingKeys>) throws {
+    private static func encode<V>(
+        _ update: Update<V>?, _ key: CodingKeys, into c: inout KeyedEncodingContainer<CodingKeys>
+    ) throws {
         switch update {
         case .set(let value): try c.encode(value, forKey: key)
         case .clear: try c.encodeNil(forKey: key)
@@ -126,8 +142,11 @@ public struct Field: Sendable, Equatable, Decodable {
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
         key = try c.decode(String.self, forKey: .key)
-        label = try c.decodeIfPresent(String.self, forKey: .name) ?? c.decodeIfPresent(String.self, forKey: .label) ?? key
-        type = try c.decodeIfPresent(String.self, forKey: .type) ?? c.decodeIfPresent(String.self, forKey: .value_type) ?? "text"
+        label =
+            try c.decodeIfPresent(String.self, forKey: .name) ?? c.decodeIfPresent(String.self, forKey: .label) ?? key
+        type =
+            try c.decodeIfPresent(String.self, forKey: .type) ?? c.decodeIfPresent(String.self, forKey: .value_type)
+            ?? "text"
     }
 }
 
@@ -163,5 +182,3 @@ struct Page<Item: Decodable>: Decodable {
     let next: String?
     let results: [Item]
 }
-
-public import Foundation

@@ -4,7 +4,8 @@ extension PlatformClient {
     /// Creates or updates the contact holding `urn` (`POST contacts.json?urn=`): `created` is
     /// true on 201. The platform refuses `urns` in the body of this form, so this refuses it first.
     public func upsert(byURN urn: URN, body: ContactWrite) async throws -> (contact: Contact, created: Bool) {
-        precondition(body.urns == nil, "POST contacts.json?urn= takes no urns in the body; use update(uuid:) to set URNs")
+        precondition(
+            body.urns == nil, "POST contacts.json?urn= takes no urns in the body; use update(uuid:) to set URNs")
         let answer = try await send(.POST, "contacts.json", query: [("urn", urn.description)], body: body)
         return (try answer.decode(Contact.self), answer.status == 201)
     }
@@ -28,7 +29,8 @@ extension PlatformClient {
 
     /// The contact holding this URN, or `nil`.
     public func contact(urn: URN) async throws -> Contact? {
-        try await send(.GET, "contacts.json", query: [("urn", urn.description)]).decode(Page<Contact>.self).results.first
+        try await send(.GET, "contacts.json", query: [("urn", urn.description)]).decode(Page<Contact>.self).results
+            .first
     }
 
     /// Deletes the contact holding `urn`; 204 and 404 both mean it is gone.

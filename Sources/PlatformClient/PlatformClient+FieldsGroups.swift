@@ -7,10 +7,11 @@ extension PlatformClient {
     /// Creates a field; the platform derives its key from the label. Written in the configured
     /// spelling (`name`/`type`, or `label`/`value_type` for older servers).
     public func createField(label: String, type: FieldType, spelling: FieldSpelling? = nil) async throws -> Field {
-        let body: [String: String] = switch spelling ?? options.fieldSpelling {
-        case .nameType: ["name": label, "type": type.rawValue]
-        case .labelValueType: ["label": label, "value_type": type.legacyName]
-        }
+        let body: [String: String] =
+            switch spelling ?? options.fieldSpelling {
+            case .nameType: ["name": label, "type": type.rawValue]
+            case .labelValueType: ["label": label, "value_type": type.legacyName]
+            }
         return try await send(.POST, "fields.json", body: body).decode(Field.self)
     }
 
@@ -40,7 +41,9 @@ extension PlatformClient {
         while let page = next {
             pages += 1
             // A server whose `next` never ends would otherwise keep us here forever.
-            guard pages <= 10_000 else { throw PlatformError.unexpected(status: 200, body: "more than 10000 pages from \(endpoint)") }
+            guard pages <= 10_000 else {
+                throw PlatformError.unexpected(status: 200, body: "more than 10000 pages from \(endpoint)")
+            }
             let answer = try await send(.GET, url: page, endpoint: endpoint)
             let decoded = try answer.decode(Page<Item>.self)
             items += decoded.results

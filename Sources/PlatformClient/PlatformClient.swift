@@ -1,6 +1,6 @@
 public import AsyncHTTPClient
-public import Logging
 import Foundation
+public import Logging
 import NIOCore
 import NIOHTTP1
 
@@ -20,9 +20,11 @@ public final class PlatformClient: Sendable {
         public var maxConnections: Int
         public var fieldSpelling: FieldSpelling
 
-        public init(baseURL: String, token: APIToken, requestTimeout: Duration = .seconds(10),
-                    connectTimeout: Duration = .seconds(5), maxConnections: Int = 64,
-                    fieldSpelling: FieldSpelling = .nameType) {
+        public init(
+            baseURL: String, token: APIToken, requestTimeout: Duration = .seconds(10),
+            connectTimeout: Duration = .seconds(5), maxConnections: Int = 64,
+            fieldSpelling: FieldSpelling = .nameType
+        ) {
             self.baseURL = baseURL
             self.token = token
             self.requestTimeout = requestTimeout
@@ -74,19 +76,24 @@ public final class PlatformClient: Sendable {
         let body: [UInt8]
         func decode<T: Decodable>(_ type: T.Type) throws -> T {
             do { return try JSONDecoder().decode(T.self, from: Data(body)) } catch {
-                throw PlatformError.unexpected(status: status, body: "unreadable answer: \(String(decoding: body, as: UTF8.self))")
+                throw PlatformError.unexpected(
+                    status: status, body: "unreadable answer: \(String(decoding: body, as: UTF8.self))")
             }
         }
     }
 
     /// Sends one request; answers with 2xx (and 404 when `allowNotFound`), throws `PlatformError` otherwise.
-    func send(_ method: HTTPMethod, _ endpoint: String, query: [(String, String)] = [],
-              body: (any Encodable)? = nil, allowNotFound: Bool = false) async throws -> Answer {
+    func send(
+        _ method: HTTPMethod, _ endpoint: String, query: [(String, String)] = [],
+        body: (any Encodable)? = nil, allowNotFound: Bool = false
+    ) async throws -> Answer {
         try await send(method, url: url(endpoint, query), endpoint: endpoint, body: body, allowNotFound: allowNotFound)
     }
 
-    func send(_ method: HTTPMethod, url: String, endpoint: String, body: (any Encodable)? = nil,
-              allowNotFound: Bool = false) async throws -> Answer {
+    func send(
+        _ method: HTTPMethod, url: String, endpoint: String, body: (any Encodable)? = nil,
+        allowNotFound: Bool = false
+    ) async throws -> Answer {
         var request = HTTPClientRequest(url: url)
         request.method = method
         request.headers.add(name: "Authorization", value: "Token \(options.token.value)")
@@ -118,15 +125,22 @@ public final class PlatformClient: Sendable {
         return answer
     }
 
-    private func report(_ endpoint: String, _ method: HTTPMethod, _ status: Int?, _ outcome: String, _ started: ContinuousClock.Instant) {
+    private func report(
+        _ endpoint: String, _ method: HTTPMethod, _ status: Int?, _ outcome: String, _ started: ContinuousClock.Instant
+    ) {
         if outcome != "ok" {
-            logger.debug("platform call failed", metadata: [
-                "endpoint": "\(endpoint)", "method": "\(method.rawValue)", "status": "\(status.map(String.init) ?? "none")",
-                "outcome": "\(outcome)", "base_url": "\(apiRoot)", "token": "\(options.token)",
-            ])
+            logger.debug(
+                "platform call failed",
+                metadata: [
+                    "endpoint": "\(endpoint)", "method": "\(method.rawValue)",
+                    "status": "\(status.map(String.init) ?? "none")",
+                    "outcome": "\(outcome)", "base_url": "\(apiRoot)", "token": "\(options.token)",
+                ])
         }
-        observer?(PlatformCall(endpoint: endpoint, method: method.rawValue, status: status, outcome: outcome,
-                               duration: ContinuousClock.now - started))
+        observer?(
+            PlatformCall(
+                endpoint: endpoint, method: method.rawValue, status: status, outcome: outcome,
+                duration: ContinuousClock.now - started))
     }
 
     func url(_ endpoint: String, _ query: [(String, String)]) -> String {
@@ -135,7 +149,8 @@ public final class PlatformClient: Sendable {
         return "\(apiRoot)/\(endpoint)?\(encoded)"
     }
 
-    static let unreserved = CharacterSet(charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    static let unreserved = CharacterSet(
+        charactersIn: "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     /// Query values hold URNs (`tel:+55…`): `+` and `:` must be escaped or `+` reads as a space.
     static func percentEncode(_ value: String) -> String {
@@ -150,7 +165,7 @@ public final class PlatformClient: Sendable {
         case 400: return .validation(status: 400, body: text)
         case 401, 403: return .unauthorized(status: answer.status, detail: text)
         case 404: return .notFound(body: text)
-        case 408: return .timeout   // a proxy gave up waiting: as transient as our own timeout
+        case 408: return .timeout  // a proxy gave up waiting: as transient as our own timeout
         case 429: return .throttled(retryAfter: retryAfter(headers.first(name: "Retry-After"), body: text), body: text)
         case 500..<600: return .server(status: answer.status, body: text)
         default: return .unexpected(status: answer.status, body: text)

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What went wrong talking to the platform, typed so the engine can decide: retry, pause or
 /// dead-letter. Bodies are kept (truncated) because the platform's answer is what a person
 /// needs to fix a rejected event.
@@ -36,7 +38,9 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The HTTP status, when there was an answer.
     public var status: Int? {
         switch self {
-        case .validation(let status, _), .unauthorized(let status, _), .server(let status, _), .unexpected(let status, _): status
+        case .validation(let status, _), .unauthorized(let status, _), .server(let status, _),
+            .unexpected(let status, _):
+            status
         case .notFound: 404
         case .throttled: 429
         case .timeout, .unreachable: nil
@@ -46,7 +50,9 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
     /// The platform's answer body, when there was one.
     public var body: String? {
         switch self {
-        case .validation(_, let body), .notFound(let body), .throttled(_, let body), .server(_, let body), .unexpected(_, let body): body
+        case .validation(_, let body), .notFound(let body), .throttled(_, let body), .server(_, let body),
+            .unexpected(_, let body):
+            body
         case .unauthorized(_, let detail): detail
         case .timeout, .unreachable: nil
         }
@@ -64,7 +70,9 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
     /// by index (`{"urns": {"0": [...]}}`) or by value (`"URN belongs to another contact: X"`).
     /// Empty when the answer names none it can be matched to.
     public func takenURNs(of sent: [String]) -> [String] {
-        guard isURNTakenByAnotherContact, let body, let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any] else {
+        guard isURNTakenByAnotherContact, let body,
+            let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
+        else {
             return []
         }
         var taken: [String] = []
@@ -72,7 +80,9 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
             for (index, messages) in byIndex {
                 guard let position = Int(index), sent.indices.contains(position) else { continue }
                 let texts = (messages as? [String]) ?? []
-                if texts.contains(where: { $0.contains("in use by another contact") || $0.contains("belongs to another contact") }) {
+                if texts.contains(where: {
+                    $0.contains("in use by another contact") || $0.contains("belongs to another contact")
+                }) {
                     taken.append(sent[position])
                 }
             }
@@ -81,7 +91,9 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
             for message in messages {
                 guard let range = message.range(of: "belongs to another contact: ") else { continue }
                 let named = message[range.upperBound...].trimmingCharacters(in: .whitespaces)
-                if let match = sent.first(where: { $0 == named || $0.lowercased() == named.lowercased() }) { taken.append(match) }
+                if let match = sent.first(where: { $0 == named || $0.lowercased() == named.lowercased() }) {
+                    taken.append(match)
+                }
             }
         }
         return sent.filter(taken.contains)
@@ -100,8 +112,10 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .notFound: return true
         case .validation(_, let body):
-            return body.contains("Deleted contacts can't be modified") || body.contains("Inactive contacts can't be modified")
-                || body.contains("Deleted contacts cannot be modified") || body.contains("Inactive contacts cannot be modified")
+            return body.contains("Deleted contacts can't be modified")
+                || body.contains("Inactive contacts can't be modified")
+                || body.contains("Deleted contacts cannot be modified")
+                || body.contains("Inactive contacts cannot be modified")
         default: return false
         }
     }
@@ -148,7 +162,8 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
         case .notFound(let body): "platform answered 404 Not Found: \(Self.clip(body))"
         case .unauthorized(let status, let detail):
             "platform refused the API token (\(status)): \(Self.clip(detail)); check platform.token / CONTACT_SYNC_PLATFORM_TOKEN"
-        case .throttled(let after, _): "platform throttled the request (429)\(after.map { ", retry after \($0)" } ?? "")"
+        case .throttled(let after, _):
+            "platform throttled the request (429)\(after.map { ", retry after \($0)" } ?? "")"
         case .server(let status, let body): "platform failed (\(status)): \(Self.clip(body))"
         case .timeout: "platform did not answer within the request timeout"
         case .unreachable(let reason): "platform unreachable: \(reason)"
@@ -158,9 +173,8 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
 
     /// Bodies can be whole HTML error pages; keep descriptions to one readable line.
     static func clip(_ text: String, limit: Int = 300) -> String {
-        let oneLine = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(separator: " ")
+        let oneLine = text.split(whereSeparator: \.isNewline).map { $0.trimmingCharacters(in: .whitespaces) }.joined(
+            separator: " ")
         return oneLine.count <= limit ? oneLine : String(oneLine.prefix(limit)) + "…"
     }
 }
-
-import Foundation

@@ -21,26 +21,33 @@ public enum PlatformFlavor: String, Sendable, CaseIterable {
     /// DRF's default rate per scope (`v2.contacts` and `v2` alike): 3,600 an hour on TextIt,
     /// 2,500 on RapidPro 9 and Weni. A workspace may have its own (`api_rates`).
     public var defaultBudget: RequestRate {
-        self == .textit ? RequestRate(requests: 3600, per: .seconds(3600)) : RequestRate(requests: 2500, per: .seconds(3600))
+        self == .textit
+            ? RequestRate(requests: 3600, per: .seconds(3600)) : RequestRate(requests: 2500, per: .seconds(3600))
     }
 
     /// Field keys the platform keeps for itself: a name deriving one of them is refused with
     /// "Generated key … is invalid or a reserved name.".
     public var reservedFieldKeys: Set<String> {
-        let schemes: Set<String> = ["tel", "mailto", "ext", "whatsapp", "facebook", "telegram", "twitter", "twitterid", "viber", "line",
-                                    "instagram", "external", "jiochat", "wechat", "fcm", "freshchat", "vk", "discord", "rocketchat",
-                                    "webchat", "slack", "teams"]
+        let schemes: Set<String> = [
+            "tel", "mailto", "ext", "whatsapp", "facebook", "telegram", "twitter", "twitterid", "viber", "line",
+            "instagram", "external", "jiochat", "wechat", "fcm", "freshchat", "vk", "discord", "rocketchat",
+            "webchat", "slack", "teams",
+        ]
         switch self {
         case .textit:
             return ["has", "is", "fields", "urns", "created_on", "last_seen_on"]
         case .rapidpro9:
             // The contact's own attributes and every URN scheme.
-            return schemes.union(["has", "is", "fields", "urns", "created_on", "last_seen_on", "id", "uuid", "name", "first_name",
-                                  "language", "groups", "created_by", "modified_by", "modified_on", "org", "contact", "channel",
-                                  "timezone", "email", "status", "blocked", "stopped", "flow", "tickets"])
+            return schemes.union([
+                "has", "is", "fields", "urns", "created_on", "last_seen_on", "id", "uuid", "name", "first_name",
+                "language", "groups", "created_by", "modified_by", "modified_on", "org", "contact", "channel",
+                "timezone", "email", "status", "blocked", "stopped", "flow", "tickets",
+            ])
         case .weni:
-            return schemes.union(["id", "name", "first_name", "language", "groups", "uuid", "created_on", "created_by", "modified_by",
-                                  "is", "has"])
+            return schemes.union([
+                "id", "name", "first_name", "language", "groups", "uuid", "created_on", "created_by", "modified_by",
+                "is", "has",
+            ])
         }
     }
 

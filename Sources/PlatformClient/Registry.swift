@@ -1,3 +1,5 @@
+import Synchronization
+
 /// Makes sure the fields and groups events name exist, creating them once.
 ///
 /// Events name fields by key. The registry reads `fields.json` and `groups.json` once each
@@ -15,7 +17,7 @@ public actor Registry {
     let flavor: PlatformFlavor
     let caller: Caller
     private var fieldKeys: Set<String>?
-    private var groupUUIDs: [String: String]?                  // lower-cased name → UUID
+    private var groupUUIDs: [String: String]?  // lower-cased name → UUID
     private var pendingFields: [String: Task<String, any Error>] = [:]
     private var pendingGroups: [String: Task<String, any Error>] = [:]
     private var fieldRead: Task<Set<String>, any Error>?
@@ -73,7 +75,9 @@ public actor Registry {
         let spelling = flavor.fieldSpelling
         let created = Box<String>()
         do {
-            try await caller { created.value = try await client.createField(label: name, type: type, spelling: spelling).key }
+            try await caller {
+                created.value = try await client.createField(label: name, type: type, spelling: spelling).key
+            }
         } catch let error as PlatformError where error.status == 400 {
             // Made meanwhile by someone else ("must be unique"), or refused: the list decides.
             fieldKeys = try await readFields()
@@ -138,8 +142,6 @@ public actor Registry {
         return byName
     }
 }
-
-import Synchronization
 
 /// Carries a result out of a `Caller` closure (which returns nothing, so any caller fits).
 final class Box<Value: Sendable>: Sendable {

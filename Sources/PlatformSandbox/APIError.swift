@@ -10,7 +10,8 @@ struct APIError: Error {
     var text: String?
 
     /// An unhandled server-side exception: `temba_exception_handler`'s plain answer.
-    static let serverError = APIError(status: .internalServerError, body: .null, text: "Server Error. Site administrators have been notified.")
+    static let serverError = APIError(
+        status: .internalServerError, body: .null, text: "Server Error. Site administrators have been notified.")
 
     /// `400` mapping each bad member to its messages, e.g. `{"name": ["Must be unique."]}`.
     static func invalid(_ member: String, _ message: String) -> APIError {

@@ -13,8 +13,8 @@ enum DRFChecks {
     /// `CharField.to_internal_value`: strings, and numbers turned into text; anything else refused.
     static func text(_ value: JSONValue) -> String? {
         switch value {
-        case let .string(text): text
-        case let .number(number): JSONValue.format(number)
+        case .string(let text): text
+        case .number(let number): JSONValue.format(number)
         default: nil
         }
     }
@@ -41,7 +41,8 @@ extension Organisation {
     /// - Parameters:
     ///   - existing: the contact being updated (found by `?uuid=` or `?urn=`), deleted ones included.
     ///   - urnInURL: whether the request names the contact by `?urn=` (then `urns` is refused).
-    func validateContact(_ body: JSONValue, existing: ContactRecord?, urnInURL: Bool) throws(APIError) -> ContactChanges {
+    func validateContact(_ body: JSONValue, existing: ContactRecord?, urnInURL: Bool) throws(APIError) -> ContactChanges
+    {
         guard case .object = body else {
             throw APIError.invalid("non_field_errors", "Request body should be a single JSON object")
         }
@@ -50,38 +51,38 @@ extension Organisation {
 
         if let value = body["name"] {
             switch validateName(value) {
-            case let .success(name): changes.name = .some(name)
-            case let .failure(problem): errors.add("name", problem)
+            case .success(let name): changes.name = .some(name)
+            case .failure(let problem): errors.add("name", problem)
             }
         }
         if let value = body["language"] {
             switch validateLanguage(value) {
-            case let .success(language): changes.language = .some(language)
-            case let .failure(problem): errors.add("language", problem)
+            case .success(let language): changes.language = .some(language)
+            case .failure(let problem): errors.add("language", problem)
             }
         }
         if let value = body["urns"] {
             switch validateURNs(value, creating: existing == nil, urnInURL: urnInURL) {
-            case let .success(urns): changes.urns = urns
-            case let .failure(problem): errors.add("urns", problem.body)
+            case .success(let urns): changes.urns = urns
+            case .failure(let problem): errors.add("urns", problem.body)
             }
         }
         if let value = body["groups"] {
             switch groupReferences(value, allowSmart: false) {
-            case let .success(ids):
+            case .success(let ids):
                 // `validate_groups`: only active contacts can be put in groups.
                 if let existing, existing.status != .active, !ids.isEmpty {
                     errors.add("groups", "Non-active contacts can't be added to groups")
                 } else {
                     changes.groupIDs = ids
                 }
-            case let .failure(problem): errors.add("groups", problem.message)
+            case .failure(let problem): errors.add("groups", problem.message)
             }
         }
         if let value = body["fields"] {
             switch validateFieldValues(value) {
-            case let .success(values): changes.fields = values
-            case let .failure(problem): errors.add("fields", problem.body)
+            case .success(let values): changes.fields = values
+            case .failure(let problem): errors.add("fields", problem.body)
             }
         }
         try errors.throwIfAny()
@@ -100,10 +101,14 @@ extension Organisation {
         let limit = flavor.maxContactNameLength
         if flavor == .weni {
             if name.isEmpty { return .failure(MemberError("Contact name cannot be empty.")) }
-            if name.pythonLength > limit { return .failure(MemberError("Contact name cannot exceed \(limit) characters.")) }
+            if name.pythonLength > limit {
+                return .failure(MemberError("Contact name cannot exceed \(limit) characters."))
+            }
         } else {
             if name.isEmpty { return .failure(MemberError("This field may not be blank.")) }
-            if name.pythonLength > limit { return .failure(MemberError("Ensure this field has no more than \(limit) characters.")) }
+            if name.pythonLength > limit {
+                return .failure(MemberError("Ensure this field has no more than \(limit) characters."))
+            }
         }
         return .success(name)
     }
@@ -123,7 +128,9 @@ extension Organisation {
     /// Normalised URNs. Per item: `{"urns": {"0": ["Invalid URN: …"]}}`; then the member's
     /// own checks (`validate_urns`), whose messages are a flat list.
     private func validateURNs(_ value: JSONValue, creating: Bool, urnInURL: Bool) -> Result<[String], MemberBodyError> {
-        guard case let .array(items) = value else { return .failure(MemberBodyError([.string(DRFChecks.notAList(value))])) }
+        guard case .array(let items) = value else {
+            return .failure(MemberBodyError([.string(DRFChecks.notAList(value))]))
+        }
         guard items.count <= Self.maxItemsPerContact else {
             return .failure(MemberBodyError([.string(flavor.tooManyItems(Self.maxItemsPerContact))]))
         }
@@ -139,12 +146,15 @@ extension Organisation {
             } else if let urn = PlatformURN.normalise(text, flavor: flavor) {
                 if !normalised.contains(urn) { normalised.append(urn) }
             } else {
-                problems.append((String(index), [.string("Invalid URN: \(text). Ensure phone numbers contain country codes.")]))
+                problems.append(
+                    (String(index), [.string("Invalid URN: \(text). Ensure phone numbers contain country codes.")]))
             }
         }
         if !problems.isEmpty { return .failure(MemberBodyError(.object(problems))) }
         if urnInURL { return .failure(MemberBodyError(["Field not allowed when using URN in URL"])) }
-        if creating && flavor.refusesTakenURNInValidation, let taken = normalised.first(where: { contact(urn: $0) != nil }) {
+        if creating && flavor.refusesTakenURNInValidation,
+            let taken = normalised.first(where: { contact(urn: $0) != nil })
+        {
             return .failure(MemberBodyError([.string("URN belongs to another contact: \(taken)")]))
         }
         return .success(normalised)
@@ -152,8 +162,11 @@ extension Organisation {
 
     /// Values as sent, by key (`nil` clears); refused per key when not text or a number.
     private func validateFieldValues(_ value: JSONValue) -> Result<[String: String?], MemberBodyError> {
-        guard case let .object(members) = value else {
-            return .failure(MemberBodyError([.string("Expected a dictionary of items but got type \"\(DRFChecks.typeName(value))\".")]))
+        guard case .object(let members) = value else {
+            return .failure(
+                MemberBodyError([
+                    .string("Expected a dictionary of items but got type \"\(DRFChecks.typeName(value))\".")
+                ]))
         }
         var values: [String: String?] = [:]
         var problems: [(String, JSONValue)] = []
@@ -180,15 +193,15 @@ extension Organisation {
     /// Groups named by UUID or name (case-insensitive), as `ContactGroupField(many=True)` reads
     /// them: the first bad item fails the member. Status groups are not among them.
     func groupReferences(_ value: JSONValue, allowSmart: Bool) -> Result<[Int], MemberError> {
-        guard case let .array(items) = value else { return .failure(MemberError(DRFChecks.notAList(value))) }
+        guard case .array(let items) = value else { return .failure(MemberError(DRFChecks.notAList(value))) }
         guard items.count <= Self.maxItemsPerContact else {
             return .failure(MemberError(flavor.tooManyItems(Self.maxItemsPerContact)))
         }
         var ids: [Int] = []
         for item in items {
             switch groupReference(item, allowSmart: allowSmart) {
-            case let .success(group): if !ids.contains(group.id) { ids.append(group.id) }
-            case let .failure(problem): return .failure(problem)
+            case .success(let group): if !ids.contains(group.id) { ids.append(group.id) }
+            case .failure(let problem): return .failure(problem)
             }
         }
         return .success(ids)

@@ -118,7 +118,9 @@ final class Endpoints: Sendable {
 
     /// `normalize_urn` of a query parameter: `{"detail": "Invalid URN: …"}` when it is not one.
     private func normalisedURN(_ text: String) throws(APIError) -> String {
-        guard let urn = PlatformURN.normalise(text, flavor: flavor) else { throw APIError.detail(.badRequest, "Invalid URN: \(text)") }
+        guard let urn = PlatformURN.normalise(text, flavor: flavor) else {
+            throw APIError.detail(.badRequest, "Invalid URN: \(text)")
+        }
         return urn
     }
 
@@ -135,7 +137,9 @@ final class Endpoints: Sendable {
 
     private func listFields(_ request: APIRequest) throws(APIError) -> APIAnswer {
         try organisation.withLock { org throws(APIError) in
-            let page = try request.pagination.page(org.fields(key: request.query["key"]), key: { Int64($0.id) }) { org.json($0) }
+            let page = try request.pagination.page(org.fields(key: request.query["key"]), key: { Int64($0.id) }) {
+                org.json($0)
+            }
             return APIAnswer(status: .ok, body: page)
         }
     }
@@ -152,12 +156,15 @@ final class Endpoints: Sendable {
     // MARK: groups.json
 
     private func listGroups(_ request: APIRequest) throws(APIError) -> APIAnswer {
-        let uuid = request.query["uuid"], name = request.query["name"]
+        let uuid = request.query["uuid"]
+        let name = request.query["name"]
         if uuid != nil && name != nil {
             throw APIError.detail(.badRequest, "You may only specify one of the uuid, name parameters")
         }
         return try organisation.withLock { org throws(APIError) in
-            let page = try request.pagination.page(org.groups(uuid: uuid, name: name), key: { Int64($0.id) }) { org.json($0) }
+            let page = try request.pagination.page(org.groups(uuid: uuid, name: name), key: { Int64($0.id) }) {
+                org.json($0)
+            }
             return APIAnswer(status: .ok, body: page)
         }
     }

@@ -30,7 +30,9 @@ enum FieldNameRules {
     /// (Weni strips before checking), at most 36 characters.
     static func isValidName(_ name: String, flavor: SandboxFlavor) -> Bool {
         let checked = flavor == .weni ? name.trimmingSpaces : name
-        guard !checked.isEmpty, checked.pythonLength <= maxNameLength, checked == checked.trimmingSpaces else { return false }
+        guard !checked.isEmpty, checked.pythonLength <= maxNameLength, checked == checked.trimmingSpaces else {
+            return false
+        }
         return checked.unicodeScalars.allSatisfy { scalar in
             ("a"..."z").contains(scalar) || ("A"..."Z").contains(scalar) || PlatformURN.isASCIIDigit(scalar)
                 || scalar == " " || scalar == "-" || (flavor == .weni && scalar == "_")

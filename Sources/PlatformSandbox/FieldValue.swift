@@ -26,7 +26,8 @@ enum FieldValue {
         }
         let parts = body.split(separator: ".", omittingEmptySubsequences: false)
         guard parts.count <= 2, parts.allSatisfy({ $0.allSatisfy(\.isASCIIDigitCharacter) }),
-              parts.contains(where: { !$0.isEmpty }) else { return nil }
+            parts.contains(where: { !$0.isEmpty })
+        else { return nil }
         var whole = String(parts[0].drop { $0 == "0" })
         var fraction = parts.count == 2 ? String(parts[1]) : ""
         while fraction.last == "0" { fraction.removeLast() }
@@ -50,7 +51,8 @@ enum ISODateTime {
         guard let match = text.wholeMatch(of: pattern) else { return nil }
         func part(_ index: Int) -> String? { match.output[index].substring.map(String.init) }
         guard let year = Int(part(1)!), let month = Int(part(2)!), let day = Int(part(3)!),
-              let hour = Int(part(4)!), let minute = Int(part(5)!) else { return nil }
+            let hour = Int(part(4)!), let minute = Int(part(5)!)
+        else { return nil }
         let second = part(6).flatMap(Int.init) ?? 0
         let fractionText = (part(7) ?? "").padding(toLength: 6, withPad: "0", startingAt: 0)
         let micros = Int64(fractionText.prefix(6)) ?? 0
@@ -59,7 +61,8 @@ enum ISODateTime {
         let zone = part(8)!
         if zone != "Z" && zone != "z" {
             let digits = zone.dropFirst().filter(\.isASCIIDigitCharacter)
-            let hours = Int(digits.prefix(2))!, minutes = Int(digits.suffix(2))!
+            let hours = Int(digits.prefix(2))!
+            let minutes = Int(digits.suffix(2))!
             guard hours < 24, minutes < 60 else { return nil }
             offsetSeconds = (hours * 3600 + minutes * 60) * (zone.first == "-" ? -1 : 1)
         }
@@ -67,7 +70,8 @@ enum ISODateTime {
         calendar.timeZone = TimeZone(identifier: "UTC")!
         let components = DateComponents(year: year, month: month, day: day, hour: hour, minute: minute, second: second)
         guard let date = calendar.date(from: components),
-              calendar.component(.day, from: date) == day else { return nil }
+            calendar.component(.day, from: date) == day
+        else { return nil }
         let seconds = Int64(date.timeIntervalSince1970) - Int64(offsetSeconds)
         return seconds * 1_000_000 + micros
     }

@@ -17,12 +17,12 @@ enum JSONValue: Sendable, Equatable {
     static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
         case (.null, .null): true
-        case let (.bool(a), .bool(b)): a == b
-        case let (.number(a), .number(b)): a == b
-        case let (.string(a), .string(b)): a == b
-        case let (.array(a), .array(b)): a == b
+        case (.bool(let a), .bool(let b)): a == b
+        case (.number(let a), .number(let b)): a == b
+        case (.string(let a), .string(let b)): a == b
+        case (.array(let a), .array(let b)): a == b
         // Member order is presentation only: parsing does not keep it, so equality ignores it.
-        case let (.object(a), .object(b)):
+        case (.object(let a), .object(let b)):
             a.count == b.count && a.allSatisfy { member in b.contains { $0.0 == member.0 && $0.1 == member.1 } }
         default: false
         }
@@ -30,18 +30,18 @@ enum JSONValue: Sendable, Equatable {
 
     /// The value of member `key` when this is an object (`nil` when absent or not an object).
     subscript(key: String) -> JSONValue? {
-        guard case let .object(members) = self else { return nil }
+        guard case .object(let members) = self else { return nil }
         return members.first { $0.0 == key }?.1
     }
 
     /// Member names of an object, in document order.
     var memberNames: [String] {
-        guard case let .object(members) = self else { return [] }
+        guard case .object(let members) = self else { return [] }
         return members.map(\.0)
     }
 
     var stringValue: String? {
-        if case let .string(text) = self { return text }
+        if case .string(let text) = self { return text }
         return nil
     }
 
@@ -62,17 +62,17 @@ enum JSONValue: Sendable, Equatable {
     private func write(to out: inout String) {
         switch self {
         case .null: out += "null"
-        case let .bool(flag): out += flag ? "true" : "false"
-        case let .number(number): out += Self.format(number)
-        case let .string(text): Self.writeString(text, to: &out)
-        case let .array(items):
+        case .bool(let flag): out += flag ? "true" : "false"
+        case .number(let number): out += Self.format(number)
+        case .string(let text): Self.writeString(text, to: &out)
+        case .array(let items):
             out += "["
             for (index, item) in items.enumerated() {
                 if index > 0 { out += "," }
                 item.write(to: &out)
             }
             out += "]"
-        case let .object(members):
+        case .object(let members):
             out += "{"
             for (index, (key, value)) in members.enumerated() {
                 if index > 0 { out += "," }
@@ -102,7 +102,8 @@ enum JSONValue: Sendable, Equatable {
             case "\r": out += "\\r"
             case "\t": out += "\\t"
             case _ where scalar.value < 0x20:
-                out += "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
+                out +=
+                    "\\u" + String(repeating: "0", count: 4 - String(scalar.value, radix: 16).count)
                     + String(scalar.value, radix: 16)
             default: out.unicodeScalars.append(scalar)
             }
@@ -132,7 +133,8 @@ extension JSONValue: Decodable {
 }
 
 extension JSONValue: ExpressibleByStringLiteral, ExpressibleByIntegerLiteral, ExpressibleByBooleanLiteral,
-    ExpressibleByNilLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral {
+    ExpressibleByNilLiteral, ExpressibleByArrayLiteral, ExpressibleByDictionaryLiteral
+{
     init(stringLiteral value: String) { self = .string(value) }
     init(integerLiteral value: Int) { self = .number(Double(value)) }
     init(booleanLiteral value: Bool) { self = .bool(value) }

@@ -14,7 +14,9 @@ enum LanguageCodes {
 
     static func isKnown(_ code: String) -> Bool {
         let lowered = code.lowercased()
-        guard let known else { return lowered.unicodeScalars.count == 3 && lowered.unicodeScalars.allSatisfy { ("a"..."z").contains($0) } }
+        guard let known else {
+            return lowered.unicodeScalars.count == 3 && lowered.unicodeScalars.allSatisfy { ("a"..."z").contains($0) }
+        }
         return known.contains(lowered)
     }
 
@@ -26,7 +28,8 @@ enum LanguageCodes {
 
     private static func load() -> Set<String>? {
         guard let data = FileManager.default.contents(atPath: path),
-              let file = try? JSONDecoder().decode(File.self, from: data) else { return nil }
+            let file = try? JSONDecoder().decode(File.self, from: data)
+        else { return nil }
         return Set(file.entries.map { $0.alpha_3.lowercased() })
     }
 }

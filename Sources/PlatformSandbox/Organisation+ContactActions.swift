@@ -27,8 +27,8 @@ extension Organisation {
         case .null?: errors.add("contacts", "This field may not be null.")
         case let value?:
             switch contactReferences(value) {
-            case let .success(ids): contactIDs = ids
-            case let .failure(problem): errors.add("contacts", problem)
+            case .success(let ids): contactIDs = ids
+            case .failure(let problem): errors.add("contacts", problem)
             }
         }
 
@@ -43,8 +43,8 @@ extension Organisation {
 
         if let value = body["group"], !value.isNull {
             switch groupReference(value, allowSmart: false) {
-            case let .success(found): group = found
-            case let .failure(problem): errors.add("group", problem)
+            case .success(let found): group = found
+            case .failure(let problem): errors.add("group", problem)
             }
         }
         try errors.throwIfAny()
@@ -52,15 +52,19 @@ extension Organisation {
 
         // `validate()`: the object-level rules, reported under non_field_errors.
         if action.needsGroup && group == nil {
-            throw APIError.invalid("non_field_errors", "For action \"\(action.rawValue)\" you should also specify a group")
+            throw APIError.invalid(
+                "non_field_errors", "For action \"\(action.rawValue)\" you should also specify a group")
         }
         if !action.needsGroup && group != nil {
-            throw APIError.invalid("non_field_errors", "For action \"\(action.rawValue)\" you should not specify a group")
+            throw APIError.invalid(
+                "non_field_errors", "For action \"\(action.rawValue)\" you should not specify a group")
         }
         if action == .add {
             let inactive = contactIDs.compactMap { contacts[$0] }.filter { $0.status != .active }.map(\.uuid)
             if !inactive.isEmpty {
-                throw APIError.invalid("non_field_errors", "Non-active contacts cannot be added to groups: \(inactive.joined(separator: ", "))")
+                throw APIError.invalid(
+                    "non_field_errors",
+                    "Non-active contacts cannot be added to groups: \(inactive.joined(separator: ", "))")
             }
         }
 
@@ -78,13 +82,15 @@ extension Organisation {
     /// `ContactField(many=True)`: each item a UUID or a URN of an active contact; the first one
     /// not found fails the member with "No such object: X" (X as sent).
     private func contactReferences(_ value: JSONValue) -> Result<[Int], MemberError> {
-        guard case let .array(items) = value else { return .failure(MemberError(DRFChecks.notAList(value))) }
+        guard case .array(let items) = value else { return .failure(MemberError(DRFChecks.notAList(value))) }
         guard items.count <= Self.maxItemsPerContact else {
             return .failure(MemberError(flavor.tooManyItems(Self.maxItemsPerContact)))
         }
         var ids: [Int] = []
         for item in items {
-            guard let reference = DRFChecks.text(item) else { return .failure(MemberError("Must be a string or integer")) }
+            guard let reference = DRFChecks.text(item) else {
+                return .failure(MemberError("Must be a string or integer"))
+            }
             guard let contact = activeContact(reference: reference) else {
                 return .failure(MemberError("No such object: \(reference)"))
             }

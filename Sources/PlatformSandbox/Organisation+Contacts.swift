@@ -15,9 +15,9 @@ extension Organisation {
         // A UUID or URN names one contact at most: start from the index, not from everyone.
         var found: [ContactRecord]
         switch (filter.uuid, filter.urn) {
-        case let (uuid?, urn?): found = contact(uuid: uuid).map { [$0] }?.filter { $0.urns.contains(urn) } ?? []
-        case let (uuid?, nil): found = contact(uuid: uuid).map { [$0] } ?? []
-        case let (nil, urn?): found = contact(urn: urn).map { [$0] } ?? []
+        case (let uuid?, let urn?): found = contact(uuid: uuid).map { [$0] }?.filter { $0.urns.contains(urn) } ?? []
+        case (let uuid?, nil): found = contact(uuid: uuid).map { [$0] } ?? []
+        case (nil, let urn?): found = contact(urn: urn).map { [$0] } ?? []
         case (nil, nil): found = Array(contacts.values)
         }
         found = found.filter(\.isActive)

@@ -13,7 +13,9 @@ extension Organisation {
         }
         let (label, type) = try validateField(body, updating: nil)
         if !flavor.answersLimitsWithConflict && fields.count >= Self.maxFields {
-            throw APIError.invalid("non_field_errors", SandboxFlavor.weniLimitText(noun: "contact fields", count: fields.count, limit: Self.maxFields))
+            throw APIError.invalid(
+                "non_field_errors",
+                SandboxFlavor.weniLimitText(noun: "contact fields", count: fields.count, limit: Self.maxFields))
         }
         let key = FieldNameRules.key(forName: label)
         // A new name whose key an existing field has (`Nick-Name` after `Nick name`): TextIt and
@@ -35,7 +37,9 @@ extension Organisation {
     }
 
     /// The label and type of a field body, refused per member in the spelling the request used.
-    private func validateField(_ body: JSONValue, updating existing: FieldRecord?) throws(APIError) -> (String, FieldType) {
+    private func validateField(_ body: JSONValue, updating existing: FieldRecord?) throws(APIError) -> (
+        String, FieldType
+    ) {
         guard case .object = body else {
             throw APIError.invalid("non_field_errors", "Request body should be a single JSON object")
         }
@@ -54,7 +58,8 @@ extension Organisation {
                 errors.add(labelMember, "Not a valid string.")
             }
         } else if !current {
-            errors.add(labelMember, body[labelMember] == nil ? "This field is required." : "This field may not be null.")
+            errors.add(
+                labelMember, body[labelMember] == nil ? "This field is required." : "This field may not be null.")
         }
         if let value = body[typeMember], !value.isNull {
             let typeName = value.stringValue ?? value.serialized()
@@ -77,9 +82,13 @@ extension Organisation {
         }
         if !FieldNameRules.isValidName(label, flavor: flavor) { return flavor.fieldNameText }
         let key = FieldNameRules.key(forName: label)
-        if !FieldNameRules.isValidKey(key, flavor: flavor) { return "Generated key \"\(key)\" is invalid or a reserved name." }
+        if !FieldNameRules.isValidKey(key, flavor: flavor) {
+            return "Generated key \"\(key)\" is invalid or a reserved name."
+        }
         let others = fields.values.filter { $0.id != existing?.id }
-        if others.contains(where: { $0.label.lowercased() == label.lowercased() }) { return "This field must be unique." }
+        if others.contains(where: { $0.label.lowercased() == label.lowercased() }) {
+            return "This field must be unique."
+        }
         if flavor == .weni, others.contains(where: { $0.key == key }) {
             return "Generated key \"\(key)\" conflicts with an existing contact field."
         }

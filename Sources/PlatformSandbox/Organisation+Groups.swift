@@ -23,8 +23,12 @@ extension Organisation {
     /// Adds a group once its name has been checked; also how tests seed smart or in-use groups.
     mutating func addGroup(name: String, query: String?, usedBy: String?) throws(APIError) -> GroupRecord {
         if userGroupCount >= Self.maxGroups {
-            if flavor.answersLimitsWithConflict { throw APIError.detail(.conflict, flavor.limitReachedText(limit: Self.maxGroups)) }
-            throw APIError.invalid("non_field_errors", SandboxFlavor.weniLimitText(noun: "groups", count: userGroupCount, limit: Self.maxGroups))
+            if flavor.answersLimitsWithConflict {
+                throw APIError.detail(.conflict, flavor.limitReachedText(limit: Self.maxGroups))
+            }
+            throw APIError.invalid(
+                "non_field_errors",
+                SandboxFlavor.weniLimitText(noun: "groups", count: userGroupCount, limit: Self.maxGroups))
         }
         let group = GroupRecord(id: nextID(), uuid: Self.newUUID(), name: name, query: query, usedBy: usedBy)
         groups[group.id] = group
@@ -87,7 +91,9 @@ extension Organisation {
         } else if statusNames.contains(name.lowercased()) {
             messages.append("This field must be unique.")
         }
-        if flavor != .weni && name.pythonLength > limit { messages.append("Ensure this field has no more than \(limit) characters.") }
+        if flavor != .weni && name.pythonLength > limit {
+            messages.append("Ensure this field has no more than \(limit) characters.")
+        }
         if !messages.isEmpty { throw APIError.invalid([("name", .array(messages.map(JSONValue.string)))]) }
         return name
     }

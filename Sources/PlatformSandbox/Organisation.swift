@@ -31,7 +31,8 @@ struct Organisation: Sendable {
         if flavor.hasOpenTicketsGroup {
             // `ContactGroup.create_system_groups`: a smart system group, listed by groups.json.
             let id = nextID()
-            groups[id] = GroupRecord(id: id, uuid: Self.newUUID(), name: "Open Tickets", query: "tickets > 0", usedBy: nil, system: true)
+            groups[id] = GroupRecord(
+                id: id, uuid: Self.newUUID(), name: "Open Tickets", query: "tickets > 0", usedBy: nil, system: true)
         }
     }
 
@@ -111,7 +112,10 @@ struct Organisation: Sendable {
     /// Both spellings: `name`/`type` (current) and `label`/`value_type` (older servers).
     func json(_ field: FieldRecord) -> JSONValue {
         if flavor == .weni {
-            return ["key": .string(field.key), "label": .string(field.label), "value_type": .string(field.type.oldName), "pinned": false]
+            return [
+                "key": .string(field.key), "label": .string(field.label), "value_type": .string(field.type.oldName),
+                "pinned": false,
+            ]
         }
         return [
             "key": .string(field.key),
@@ -129,7 +133,8 @@ struct Organisation: Sendable {
     /// Weni's group object has no `system` member.
     func json(_ group: GroupRecord) -> JSONValue {
         var members: [(String, JSONValue)] = [
-            ("uuid", .string(group.uuid)), ("name", .string(group.name)), ("query", group.query.json), ("status", "ready"),
+            ("uuid", .string(group.uuid)), ("name", .string(group.name)), ("query", group.query.json),
+            ("status", "ready"),
         ]
         if flavor != .weni { members.append(("system", .bool(group.system))) }
         members.append(("count", .number(Double(memberCount(ofGroup: group.id)))))

@@ -20,7 +20,8 @@ struct Pagination {
         var next: JSONValue = .null
         if remaining.count > page.count, let last = page.last {
             let others = query.pairs.filter { $0.name != "cursor" }
-            let parts = others.map { "\(Self.escape($0.name))=\(Self.escape($0.value))" }
+            let parts =
+                others.map { "\(Self.escape($0.name))=\(Self.escape($0.value))" }
                 + ["cursor=\(Self.encode(key(last)))"]
             next = .string("\(origin)\(path)?\(parts.joined(separator: "&"))")
         }
@@ -37,12 +38,14 @@ struct Pagination {
         var text = cursor.replacingOccurrences(of: "-", with: "+").replacingOccurrences(of: "_", with: "/")
         text += String(repeating: "=", count: (4 - text.count % 4) % 4)
         guard let data = Data(base64Encoded: text), let plain = String(data: data, encoding: .utf8),
-              plain.hasPrefix("p=") else { return nil }
+            plain.hasPrefix("p=")
+        else { return nil }
         return Int64(plain.dropFirst(2))
     }
 
-    private static let unreserved = CharacterSet(charactersIn:
-        "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
+    private static let unreserved = CharacterSet(
+        charactersIn:
+            "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-._~")
 
     static func escape(_ text: String) -> String {
         text.addingPercentEncoding(withAllowedCharacters: unreserved) ?? text

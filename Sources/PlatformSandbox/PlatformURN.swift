@@ -41,7 +41,8 @@ enum PlatformURN {
             // A business-scoped id `cc.ALNUM`: the country code is upper-cased.
             let scalars = Array(normalised.unicodeScalars)
             if scalars.count > 2, scalars[2] == "." {
-                normalised = String(String.UnicodeScalarView(scalars[..<2])).uppercased()
+                normalised =
+                    String(String.UnicodeScalarView(scalars[..<2])).uppercased()
                     + String(String.UnicodeScalarView(scalars[2...]))
             }
         default: break
@@ -72,7 +73,8 @@ enum PlatformURN {
         case "twitterid", "telegram", "instagram":
             return scalars.allSatisfy(isASCIIDigit)
         case "facebook":
-            return path.hasPrefix("ref:") || scalars.allSatisfy(isASCIIDigit) || (scalars.first == "-" && scalars.dropFirst().allSatisfy(isASCIIDigit) && scalars.count > 1)
+            return path.hasPrefix("ref:") || scalars.allSatisfy(isASCIIDigit)
+                || (scalars.first == "-" && scalars.dropFirst().allSatisfy(isASCIIDigit) && scalars.count > 1)
         case "mailto":
             // Django's validate_email, reduced: one `@`, a local part, a dotted domain, no spaces.
             let parts = path.split(separator: "@", omittingEmptySubsequences: false)
@@ -81,11 +83,15 @@ enum PlatformURN {
         case "whatsapp", "bsuid":
             if scheme == "whatsapp", scalars.allSatisfy(isASCIIDigit) { return true }
             // `^[A-Z]{2}\.[a-zA-Z0-9]{1,128}$`
-            guard scalars.count >= 4, scalars[2] == ".", scalars[0..<2].allSatisfy({ ("A"..."Z").contains($0) }) else { return false }
+            guard scalars.count >= 4, scalars[2] == ".", scalars[0..<2].allSatisfy({ ("A"..."Z").contains($0) }) else {
+                return false
+            }
             let rest = scalars[3...]
-            return rest.count <= 128 && rest.allSatisfy { isASCIIDigit($0) || ("a"..."z").contains($0) || ("A"..."Z").contains($0) }
+            return rest.count <= 128
+                && rest.allSatisfy { isASCIIDigit($0) || ("a"..."z").contains($0) || ("A"..."Z").contains($0) }
         case "viber":
-            return (1...24).contains(scalars.count) && scalars.allSatisfy { isWordASCII($0) || $0 == "=" || $0 == "+" || $0 == "/" }
+            return (1...24).contains(scalars.count)
+                && scalars.allSatisfy { isWordASCII($0) || $0 == "=" || $0 == "+" || $0 == "/" }
         default:
             return true  // anything goes for the other schemes
         }
@@ -103,7 +109,8 @@ extension StringProtocol {
     var trimmingSpaces: String {
         let scalars = Array(unicodeScalars)
         guard let first = scalars.firstIndex(where: { !$0.properties.isWhitespace }),
-              let last = scalars.lastIndex(where: { !$0.properties.isWhitespace }) else { return "" }
+            let last = scalars.lastIndex(where: { !$0.properties.isWhitespace })
+        else { return "" }
         return String(String.UnicodeScalarView(scalars[first...last]))
     }
 

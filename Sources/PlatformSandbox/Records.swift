@@ -87,9 +87,20 @@ struct MicrosecondClock: Sendable {
             let raw = String(value)
             text += String(repeating: "0", count: max(0, digits - raw.count)) + raw
         }
-        append(year, digits: 4); text += "-"; append(month, digits: 2); text += "-"; append(day, digits: 2); text += "T"
-        append(secondOfDay / 3600, digits: 2); text += ":"; append(secondOfDay / 60 % 60, digits: 2); text += ":"
-        append(secondOfDay % 60, digits: 2); text += "."; append(Int(fraction), digits: 6); text += "Z"
+        append(year, digits: 4)
+        text += "-"
+        append(month, digits: 2)
+        text += "-"
+        append(day, digits: 2)
+        text += "T"
+        append(secondOfDay / 3600, digits: 2)
+        text += ":"
+        append(secondOfDay / 60 % 60, digits: 2)
+        text += ":"
+        append(secondOfDay % 60, digits: 2)
+        text += "."
+        append(Int(fraction), digits: 6)
+        text += "Z"
         return text
     }
 

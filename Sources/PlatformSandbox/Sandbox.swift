@@ -1,5 +1,5 @@
-public import Logging
 import Hummingbird
+public import Logging
 import ServiceLifecycle
 import Synchronization
 
@@ -29,15 +29,20 @@ public final class Sandbox: Sendable {
     /// Starts listening and returns once the port is bound.
     /// - Throws: when the address cannot be bound (e.g. the port is taken).
     public static func start(_ options: SandboxOptions, logger: Logger) async throws -> Sandbox {
-        if let problem = options.throttle.problem { throw SandboxStartError(host: options.host, port: options.port, reason: problem) }
+        if let problem = options.throttle.problem {
+            throw SandboxStartError(host: options.host, port: options.port, reason: problem)
+        }
         if LanguageCodes.known == nil {
-            logger.warning("ISO 639-3 table not found; any three letters pass as a language", metadata: ["path": "\(LanguageCodes.path)"])
+            logger.warning(
+                "ISO 639-3 table not found; any three letters pass as a language",
+                metadata: ["path": "\(LanguageCodes.path)"])
         }
         let core = SandboxCore(options: options)
         let bound = BoundPort()
         let app = Application(
             responder: SandboxResponder(core: core),
-            configuration: .init(address: .hostname(options.host, port: options.port), serverName: "contact-sync-sandbox"),
+            configuration: .init(
+                address: .hostname(options.host, port: options.port), serverName: "contact-sync-sandbox"),
             onServerRunning: { channel in bound.resolve(.success(channel.localAddress?.port ?? options.port)) },
             logger: logger
         )
@@ -47,7 +52,10 @@ public final class Sandbox: Sendable {
         let server = Task {
             do {
                 try await services.run()
-                bound.resolve(.failure(SandboxStartError(host: options.host, port: options.port, reason: "the server stopped before listening")))
+                bound.resolve(
+                    .failure(
+                        SandboxStartError(
+                            host: options.host, port: options.port, reason: "the server stopped before listening")))
             } catch {
                 bound.resolve(.failure(SandboxStartError(host: options.host, port: options.port, reason: "\(error)")))
                 throw error
@@ -179,7 +187,9 @@ final class SandboxCore: Sendable {
 
     func state() -> SandboxState { endpoints.organisation.withLock { $0.snapshot } }
 
-    func setContactStatus(_ reference: String, to status: ContactStatus) throws(SandboxAdminError) -> SandboxState.Contact {
+    func setContactStatus(_ reference: String, to status: ContactStatus) throws(SandboxAdminError)
+        -> SandboxState.Contact
+    {
         try endpoints.organisation.withLock { org throws(SandboxAdminError) in
             guard let contact = org.activeContact(reference: reference) else {
                 throw SandboxAdminError("no active contact has the UUID or URN \(reference)")
@@ -200,7 +210,7 @@ private final class BoundPort: Sendable {
 
     func resolve(_ result: Result<Int, any Error>) {
         let waiters: [CheckedContinuation<Int, any Error>] = phase.withLock { phase in
-            guard case let .waiting(waiters) = phase else { return [] }
+            guard case .waiting(let waiters) = phase else { return [] }
             phase = .done(result)
             return waiters
         }
@@ -211,10 +221,10 @@ private final class BoundPort: Sendable {
         try await withCheckedThrowingContinuation { continuation in
             let ready: Result<Int, any Error>? = phase.withLock { phase in
                 switch phase {
-                case let .waiting(waiters):
+                case .waiting(let waiters):
                     phase = .waiting(waiters + [continuation])
                     return nil
-                case let .done(result): return result
+                case .done(let result): return result
                 }
             }
             if let ready { continuation.resume(with: ready) }

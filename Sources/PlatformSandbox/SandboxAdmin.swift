@@ -16,23 +16,32 @@ struct SandboxAdmin {
         let body: JSONValue? = request.method == .post ? await Self.body(of: request) : nil
         switch (path, request.method) {
         case ("/_sandbox/state", .get): return SandboxResponder.response(status: .ok, encoding: core.state())
-        case ("/_sandbox/stats", .get): return SandboxResponder.response(status: .ok, encoding: core.stats.withLock { $0.snapshot })
-        case ("/_sandbox/chaos", .get): return SandboxResponder.response(status: .ok, encoding: core.chaos.withLock { $0.settings })
+        case ("/_sandbox/stats", .get):
+            return SandboxResponder.response(status: .ok, encoding: core.stats.withLock { $0.snapshot })
+        case ("/_sandbox/chaos", .get):
+            return SandboxResponder.response(status: .ok, encoding: core.chaos.withLock { $0.settings })
         case ("/_sandbox/chaos", .post):
-            guard let bytes = body?.serialized(), let patch = try? JSONDecoder().decode(SandboxChaos.Patch.self, from: Data(bytes.utf8)) else {
-                return refusal("Expected a JSON object with any of latencyMs, failRate, ratePerSecond (0 = none), throttleReads, rejectAllTokens.")
+            guard let bytes = body?.serialized(),
+                let patch = try? JSONDecoder().decode(SandboxChaos.Patch.self, from: Data(bytes.utf8))
+            else {
+                return refusal(
+                    "Expected a JSON object with any of latencyMs, failRate, ratePerSecond (0 = none), throttleReads, rejectAllTokens."
+                )
             }
             let settings = core.chaos.withLock { engine in
                 engine.update(patch.applied(to: engine.settings))
                 return engine.settings
             }
             return SandboxResponder.response(status: .ok, encoding: settings)
-        case ("/_sandbox/throttle", .get): return SandboxResponder.response(status: .ok, encoding: core.throttle.withLock { $0.settings })
+        case ("/_sandbox/throttle", .get):
+            return SandboxResponder.response(status: .ok, encoding: core.throttle.withLock { $0.settings })
         case ("/_sandbox/throttle", .post): return setThrottle(body)
         case ("/_sandbox/flow", .get):
             return SandboxResponder.response(status: .ok, encoding: core.endpoints.organisation.withLock { $0.flow })
         case ("/_sandbox/flow", .post):
-            guard case .object = body, let value = body?["groupOnCreate"], value.isNull || value.stringValue?.isEmpty == false else {
+            guard case .object = body, let value = body?["groupOnCreate"],
+                value.isNull || value.stringValue?.isEmpty == false
+            else {
                 return refusal("Expected {\"groupOnCreate\": <group name or null>}.")
             }
             let flow = SandboxFlow(groupOnCreate: value.stringValue)
@@ -40,8 +49,11 @@ struct SandboxAdmin {
             return SandboxResponder.response(status: .ok, encoding: flow)
         case ("/_sandbox/contacts/status", .post):
             guard let contact = body?["contact"]?.stringValue, let name = body?["status"]?.stringValue,
-                  let status = ContactStatus(rawValue: name) else {
-                return refusal("Expected {\"contact\": <uuid or urn>, \"status\": \"active\"|\"blocked\"|\"stopped\"|\"archived\"}.")
+                let status = ContactStatus(rawValue: name)
+            else {
+                return refusal(
+                    "Expected {\"contact\": <uuid or urn>, \"status\": \"active\"|\"blocked\"|\"stopped\"|\"archived\"}."
+                )
             }
             do {
                 return SandboxResponder.response(status: .ok, encoding: try core.setContactStatus(contact, to: status))
@@ -54,9 +66,11 @@ struct SandboxAdmin {
 
     /// Members given change: a rate string sets the scope's budget, `null` removes it.
     private func setThrottle(_ body: JSONValue?) -> Response {
-        guard case let .object(members)? = body, !members.isEmpty,
-              members.allSatisfy({ ["contacts", "v2"].contains($0.0) && ($0.1.isNull || $0.1.stringValue != nil) }) else {
-            return refusal("Expected {\"contacts\": \"N/s|m|h|d\" or null, \"v2\": … } (absent members stay as they are).")
+        guard case .object(let members)? = body, !members.isEmpty,
+            members.allSatisfy({ ["contacts", "v2"].contains($0.0) && ($0.1.isNull || $0.1.stringValue != nil) })
+        else {
+            return refusal(
+                "Expected {\"contacts\": \"N/s|m|h|d\" or null, \"v2\": … } (absent members stay as they are).")
         }
         var new = core.throttle.withLock { $0.settings }
         if let value = body?["contacts"] { new.contacts = value.stringValue }

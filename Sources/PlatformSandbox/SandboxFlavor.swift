@@ -66,8 +66,11 @@ public enum SandboxFlavor: String, Sendable, CaseIterable, Codable {
                 "tickets", "timezone", "urns",
             ]).union(URNSchemes.valid(for: self))
         case .weni:
-            Set<String>(["id", "name", "first_name", "language", "groups", "uuid", "created_on", "created_by", "modified_by", "is", "has"])
-                .union(URNSchemes.valid(for: self))
+            Set<String>([
+                "id", "name", "first_name", "language", "groups", "uuid", "created_on", "created_by", "modified_by",
+                "is", "has",
+            ])
+            .union(URNSchemes.valid(for: self))
         }
     }
 

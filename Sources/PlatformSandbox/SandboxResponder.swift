@@ -24,8 +24,9 @@ struct SandboxResponder: HTTPResponder {
             answer = Self.response(error)
         }
         core.stats.withLock {
-            $0.record(endpoint: endpoint ?? "other", method: request.method.rawValue, status: answer.status.code,
-                      scope: endpoint.map(ThrottleScope.of(endpoint:)))
+            $0.record(
+                endpoint: endpoint ?? "other", method: request.method.rawValue, status: answer.status.code,
+                scope: endpoint.map(ThrottleScope.of(endpoint:)))
         }
         return answer
     }
@@ -35,12 +36,12 @@ struct SandboxResponder: HTTPResponder {
         // No tolerance: by default a timer may fire up to 10 % late, and the latency is a promise.
         if chaos.latencyMs > 0 { try await Task.sleep(for: .milliseconds(chaos.latencyMs), tolerance: .zero) }
         // Every request may fail, reads and unknown paths included, as behind a failing proxy.
-        if case let .serverError(status) = core.chaos.withLock({ $0.drawFailure() }) {
+        if case .serverError(let status) = core.chaos.withLock({ $0.drawFailure() }) {
             return Self.injectedFault(status: status)
         }
         guard let endpoint else { throw APIError.notFound }
         try authenticate(request.headers[.authorization], rejectAll: chaos.rejectAllTokens)
-        if case let .throttled(seconds) = core.chaos.withLock({ $0.takeToken(isWrite: request.method != .get) }) {
+        if case .throttled(let seconds) = core.chaos.withLock({ $0.takeToken(isWrite: request.method != .get) }) {
             throw Self.throttled(wait: seconds)
         }
         // DRF checks throttles after authentication and before the view reads the body.
@@ -110,20 +111,26 @@ struct SandboxResponder: HTTPResponder {
     static func injectedFault(status: Int) -> Response {
         let responseStatus = HTTPResponse.Status(code: status)
         if status == 503 {
-            return response(status: responseStatus, body: ["detail": "Service temporarily unavailable, try again later."])
+            return response(
+                status: responseStatus, body: ["detail": "Service temporarily unavailable, try again later."])
         }
         let title = "\(status) \(status == 502 ? "Bad Gateway" : "Gateway Time-out")"
-        let page = status == 500
+        let page =
+            status == 500
             ? "<h1>Server Error (500)</h1>"
             : "<html><head><title>\(title)</title></head><body><center><h1>\(title)</h1></center><hr><center>nginx</center></body></html>"
-        return Response(status: responseStatus, headers: [.contentType: "text/html"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: page + "\n")))
+        return Response(
+            status: responseStatus, headers: [.contentType: "text/html"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: page + "\n")))
     }
 
     static func response(_ error: APIError) -> Response {
-        var response = error.text.map {
-            Response(status: error.status, headers: [.contentType: "text/html; charset=utf-8"], body: ResponseBody(byteBuffer: ByteBuffer(string: $0)))
-        } ?? response(status: error.status, body: error.body)
+        var response =
+            error.text.map {
+                Response(
+                    status: error.status, headers: [.contentType: "text/html; charset=utf-8"],
+                    body: ResponseBody(byteBuffer: ByteBuffer(string: $0)))
+            } ?? response(status: error.status, body: error.body)
         for header in error.headers {
             if let name = HTTPFields.Element.Name(header.name) { response.headers[name] = header.value }
         }
@@ -143,7 +150,8 @@ struct SandboxResponder: HTTPResponder {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let text = (try? encoder.encode(value)).map { String(decoding: $0, as: UTF8.self) } ?? "{}"
-        return Response(status: status, headers: [.contentType: "application/json"],
-                        body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: ResponseBody(byteBuffer: ByteBuffer(string: text)))
     }
 }

@@ -59,7 +59,8 @@ extension Organisation {
 
     func snapshot(of contact: ContactRecord) -> SandboxState.Contact {
         SandboxState.Contact(
-            uuid: contact.uuid, name: contact.name, status: contact.status, language: contact.language, urns: contact.urns,
+            uuid: contact.uuid, name: contact.name, status: contact.status, language: contact.language,
+            urns: contact.urns,
             groups: contact.groupIDs.compactMap { groups[$0]?.name },
             fields: fieldValues(of: contact),
             createdOn: MicrosecondClock.format(contact.createdOn),

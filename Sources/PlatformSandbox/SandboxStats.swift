@@ -21,7 +21,9 @@ public struct SandboxStats: Sendable, Equatable, Codable {
     /// `429` answers per throttle scope (the platform's budget and `SandboxChaos.ratePerSecond`).
     public var scopeThrottled: [String: Int]
 
-    public init(total: Int = 0, calls: [Calls] = [], scopeCalls: [String: Int] = [:], scopeThrottled: [String: Int] = [:]) {
+    public init(
+        total: Int = 0, calls: [Calls] = [], scopeCalls: [String: Int] = [:], scopeThrottled: [String: Int] = [:]
+    ) {
         self.total = total
         self.calls = calls
         self.scopeCalls = scopeCalls
@@ -78,8 +80,10 @@ struct StatsCounter: Sendable {
     }
 
     var snapshot: SandboxStats {
-        let calls = counts.map { SandboxStats.Calls(endpoint: $0.endpoint, method: $0.method, status: $0.status, count: $1) }
-            .sorted { ($0.endpoint, $0.method, $0.status) < ($1.endpoint, $1.method, $1.status) }
+        let calls = counts.map {
+            SandboxStats.Calls(endpoint: $0.endpoint, method: $0.method, status: $0.status, count: $1)
+        }
+        .sorted { ($0.endpoint, $0.method, $0.status) < ($1.endpoint, $1.method, $1.status) }
         return SandboxStats(total: total, calls: calls, scopeCalls: scopeCalls, scopeThrottled: scopeThrottled)
     }
 }

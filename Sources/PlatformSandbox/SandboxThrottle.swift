@@ -89,7 +89,9 @@ struct ThrottleWindows: Sendable {
 
     /// `nil` when the request may go on (and is counted), else the seconds to wait.
     mutating func admit(_ scope: ThrottleScope, now: ContinuousClock.Instant = .now) -> Int? {
-        guard let rate = settings.rate(of: scope), let (limit, seconds) = SandboxThrottle.parse(rate) else { return nil }
+        guard let rate = settings.rate(of: scope), let (limit, seconds) = SandboxThrottle.parse(rate) else {
+            return nil
+        }
         let window = Duration.seconds(seconds)
         var times = history[scope] ?? []
         // Oldest first; drop those at or past the window's edge (DRF: `history[-1] <= now - duration`).

@@ -70,7 +70,9 @@ extension Substring {
     private func asciiTrimmed() -> Substring? {
         let bytes = utf8
         // The usual case: ASCII, not whitespace, at both ends: nothing to trim.
-        if let first = bytes.first, let last = bytes.last, first < 0x80, last < 0x80, !first.isASCIIWhitespace, !last.isASCIIWhitespace {
+        if let first = bytes.first, let last = bytes.last, first < 0x80, last < 0x80, !first.isASCIIWhitespace,
+            !last.isASCIIWhitespace
+        {
             return self
         }
         // Only ASCII whitespace: nothing is left either way.

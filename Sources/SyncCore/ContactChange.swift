@@ -104,9 +104,11 @@ public struct ContactPatch: Sendable, Equatable {
     /// Field values by label (or key); `.clear` empties a field.
     public var fields: [String: Update<FieldValue>]
 
-    public init(name: Update<String>? = nil, language: Update<String>? = nil, phone: Update<URN>? = nil,
-                whatsapp: Update<URN>? = nil, email: Update<URN>? = nil, groups: Update<[String]>? = nil,
-                fields: [String: Update<FieldValue>] = [:]) {
+    public init(
+        name: Update<String>? = nil, language: Update<String>? = nil, phone: Update<URN>? = nil,
+        whatsapp: Update<URN>? = nil, email: Update<URN>? = nil, groups: Update<[String]>? = nil,
+        fields: [String: Update<FieldValue>] = [:]
+    ) {
         self.name = name
         self.language = language
         self.phone = phone

@@ -28,9 +28,11 @@ public struct DecoderConfiguration: Sendable {
     /// The contact field that receives `lead.status_changed`'s status.
     public var leadStatusField: String
 
-    public init(topics: [String: TopicRule] = [:], unlistedFormat: Format? = .canonical,
-                extPrefixes: [String: String] = ["customer": "", "lead": "lead-"],
-                defaultCountryCode: String? = nil, leadStatusField: String = "lead_status") {
+    public init(
+        topics: [String: TopicRule] = [:], unlistedFormat: Format? = .canonical,
+        extPrefixes: [String: String] = ["customer": "", "lead": "lead-"],
+        defaultCountryCode: String? = nil, leadStatusField: String = "lead_status"
+    ) {
         self.topics = topics
         self.unlistedFormat = unlistedFormat
         self.extPrefixes = extPrefixes
@@ -82,10 +84,12 @@ public struct Mapping: Sendable {
     /// Field label → where its value is.
     public var fields: [(label: String, source: Source)]
 
-    public init(id: Source, action: ActionRule? = nil, eventID: Source? = nil, version: Source? = nil,
-                versionKind: OrderingVersion.Kind = .sequence, name: Source? = nil, language: Source? = nil,
-                phone: Source? = nil, whatsapp: Source? = nil, email: Source? = nil, groups: Source? = nil,
-                fields: [(label: String, source: Source)] = []) {
+    public init(
+        id: Source, action: ActionRule? = nil, eventID: Source? = nil, version: Source? = nil,
+        versionKind: OrderingVersion.Kind = .sequence, name: Source? = nil, language: Source? = nil,
+        phone: Source? = nil, whatsapp: Source? = nil, email: Source? = nil, groups: Source? = nil,
+        fields: [(label: String, source: Source)] = []
+    ) {
         self.id = id
         self.action = action
         self.eventID = eventID
@@ -139,7 +143,10 @@ extension Mapping.Source {
                 case .literal(let literal): text += literal
                 case .pointer(let pointer):
                     guard let value = document.at(pointer: pointer) else { return nil }
-                    if let scalar = value.scalarText { text += scalar; sawValue = true }
+                    if let scalar = value.scalarText {
+                        text += scalar
+                        sawValue = true
+                    }
                 }
             }
             return sawValue ? .string(text.trimmingSpaces()) : .null
@@ -150,7 +157,10 @@ extension Mapping.Source {
         switch self {
         case .pointer(let p): "JSON pointer \(p)"
         case .template(let parts):
-            "template \"" + parts.map { if case .literal(let l) = $0 { l } else if case .pointer(let p) = $0 { "{\(p)}" } else { "" } }.joined() + "\""
+            "template \""
+                + parts.map {
+                    if case .literal(let l) = $0 { l } else if case .pointer(let p) = $0 { "{\(p)}" } else { "" }
+                }.joined() + "\""
         }
     }
 }

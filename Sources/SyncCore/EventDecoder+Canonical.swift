@@ -1,25 +1,45 @@
 extension EventDecoder {
     /// The canonical envelope (events.md §1).
-    func decodeCanonical(_ event: JSON, record: InboundRecord, rule: DecoderConfiguration.TopicRule) throws(Rejection) -> ContactChange {
-        guard case .object = event else { throw Rejection(.malformedJSON, "the record value must be a JSON object (the canonical envelope)") }
-        guard let id = event["id"]?.scalarText, !id.isEmpty else { throw Rejection(.missingMember, "id (JSON pointer /id) is required: the event's unique id") }
-        guard let type = event["type"] else { throw Rejection(.missingMember, "type (JSON pointer /type) is required, e.g. \"customer.updated\"") }
-        guard let typeName = type.string, let (family, verb) = Self.eventType(typeName) else {
-            throw Rejection(.unknownType, "type (JSON pointer /type) = \(type.preview) is not one of \(Self.knownTypes.joined(separator: ", "))")
+    func decodeCanonical(_ event: JSON, record: InboundRecord, rule: DecoderConfiguration.TopicRule) throws(Rejection)
+        -> ContactChange
+    {
+        guard case .object = event else {
+            throw Rejection(.malformedJSON, "the record value must be a JSON object (the canonical envelope)")
         }
-        guard let occurred = event["occurred_at"] else { throw Rejection(.missingMember, "occurred_at (JSON pointer /occurred_at) is required (RFC 3339)") }
+        guard let id = event["id"]?.scalarText, !id.isEmpty else {
+            throw Rejection(.missingMember, "id (JSON pointer /id) is required: the event's unique id")
+        }
+        guard let type = event["type"] else {
+            throw Rejection(.missingMember, "type (JSON pointer /type) is required, e.g. \"customer.updated\"")
+        }
+        guard let typeName = type.string, let (family, verb) = Self.eventType(typeName) else {
+            throw Rejection(
+                .unknownType,
+                "type (JSON pointer /type) = \(type.preview) is not one of \(Self.knownTypes.joined(separator: ", "))")
+        }
+        guard let occurred = event["occurred_at"] else {
+            throw Rejection(.missingMember, "occurred_at (JSON pointer /occurred_at) is required (RFC 3339)")
+        }
         guard let occurredMs = occurred.string.flatMap(Timestamp.milliseconds(fromISO8601:)) else {
-            throw Rejection(.invalidVersion, "occurred_at (JSON pointer /occurred_at) = \(occurred.preview) is not an RFC 3339 time with an offset")
+            throw Rejection(
+                .invalidVersion,
+                "occurred_at (JSON pointer /occurred_at) = \(occurred.preview) is not an RFC 3339 time with an offset")
         }
         var version = OrderingVersion.timestamp(occurredMs)
         if let v = event["version"], !v.isNull {
             guard case .number(let digits) = v, let number = Int64(digits) else {
-                throw Rejection(.invalidVersion, "version (JSON pointer /version) = \(v.preview) must be a whole number")
+                throw Rejection(
+                    .invalidVersion, "version (JSON pointer /version) = \(v.preview) must be a whole number")
             }
             version = .sequence(number)
         }
-        guard let data = event["data"], case .object = data else { throw Rejection(.missingMember, "data (JSON pointer /data) is required and must be an object") }
-        guard let entityID = data["id"]?.scalarText else { throw Rejection(.missingMember, "data.id (JSON pointer /data/id) is required: it becomes the contact's ext: URN") }
+        guard let data = event["data"], case .object = data else {
+            throw Rejection(.missingMember, "data (JSON pointer /data) is required and must be an object")
+        }
+        guard let entityID = data["id"]?.scalarText else {
+            throw Rejection(
+                .missingMember, "data.id (JSON pointer /data/id) is required: it becomes the contact's ext: URN")
+        }
         let prefix = rule.extPrefix ?? configuration.extPrefixes[family] ?? ""
         let urn = try extURN(prefix: prefix, id: entityID, place: "data.id (JSON pointer /data/id)")
         let trace = record.header("traceparent")
@@ -31,7 +51,9 @@ extension EventDecoder {
         if let v = data["name"] { try builder.name(v, at: "data.name (JSON pointer /data/name)") }
         if let v = data["language"] { try builder.language(v, at: "data.language (JSON pointer /data/language)") }
         if let v = data["phone"] { try builder.urn("tel", v, at: "data.phone (JSON pointer /data/phone)") }
-        if let v = data["whatsapp"] { try builder.urn("whatsapp", v, at: "data.whatsapp (JSON pointer /data/whatsapp)") }
+        if let v = data["whatsapp"] {
+            try builder.urn("whatsapp", v, at: "data.whatsapp (JSON pointer /data/whatsapp)")
+        }
         if let v = data["email"] { try builder.urn("mailto", v, at: "data.email (JSON pointer /data/email)") }
         if let v = data["groups"] { try builder.groups(v, at: "data.groups (JSON pointer /data/groups)") }
         if let v = data["fields"], !v.isNull { try builder.fields(v, at: "data.fields") }
@@ -43,19 +65,23 @@ extension EventDecoder {
         } else if let status = data["status"], family == "lead" {
             try builder.field(configuration.leadStatusField, status, at: "data.status (JSON pointer /data/status)")
         }
-        return ContactChange(extURN: urn, version: version, eventID: id, traceparent: trace, action: .upsert(builder.patch))
+        return ContactChange(
+            extURN: urn, version: version, eventID: id, traceparent: trace, action: .upsert(builder.patch))
     }
 
-    static let knownTypes = ["customer.created", "customer.updated", "customer.deleted", "lead.created",
-                             "lead.updated", "lead.status_changed", "lead.deleted"]
+    static let knownTypes = [
+        "customer.created", "customer.updated", "customer.deleted", "lead.created",
+        "lead.updated", "lead.status_changed", "lead.deleted",
+    ]
 
     static func eventType(_ type: String) -> (family: String, verb: String)? {
         typeParts[type]
     }
 
     /// Every known type split once, so each event costs one lookup.
-    private static let typeParts: [String: (family: String, verb: String)] = Dictionary(uniqueKeysWithValues: knownTypes.map { type in
-        let dot = type.firstIndex(of: ".")!
-        return (type, (String(type[..<dot]), String(type[type.index(after: dot)...])))
-    })
+    private static let typeParts: [String: (family: String, verb: String)] = Dictionary(
+        uniqueKeysWithValues: knownTypes.map { type in
+            let dot = type.firstIndex(of: ".")!
+            return (type, (String(type[..<dot]), String(type[type.index(after: dot)...])))
+        })
 }

@@ -1,23 +1,35 @@
 extension EventDecoder {
     /// Debezium change events (events.md §2), plain or `schema`/`payload`-wrapped.
-    func decodeDebezium(_ value: JSON, record: InboundRecord, rule: DecoderConfiguration.TopicRule) throws(Rejection) -> ContactChange {
+    func decodeDebezium(_ value: JSON, record: InboundRecord, rule: DecoderConfiguration.TopicRule) throws(Rejection)
+        -> ContactChange
+    {
         let event = (value["payload"] != nil && value["schema"] != nil) ? value["payload"]! : value
-        guard case .object = event else { throw Rejection(.malformedJSON, "the Debezium value must be an object (or schema/payload-wrapped)") }
-        guard let op = event["op"]?.string else { throw Rejection(.missingMember, "op (JSON pointer /op or /payload/op) is required: c, r, u or d") }
+        guard case .object = event else {
+            throw Rejection(.malformedJSON, "the Debezium value must be an object (or schema/payload-wrapped)")
+        }
+        guard let op = event["op"]?.string else {
+            throw Rejection(.missingMember, "op (JSON pointer /op or /payload/op) is required: c, r, u or d")
+        }
         let isDelete: Bool
         let rowMember: String
         switch op {
-        case "c", "r", "u": isDelete = false; rowMember = "after"
-        case "d": isDelete = true; rowMember = "before"
+        case "c", "r", "u":
+            isDelete = false
+            rowMember = "after"
+        case "d":
+            isDelete = true
+            rowMember = "before"
         default: throw Rejection(.unknownType, "op = \"\(op)\" is not a Debezium operation (c, r, u or d)")
         }
         guard let row = event[rowMember], case .object = row else {
-            throw Rejection(.missingMember, "\(rowMember) (JSON pointer /\(rowMember)) must hold the row for op \"\(op)\"")
+            throw Rejection(
+                .missingMember, "\(rowMember) (JSON pointer /\(rowMember)) must hold the row for op \"\(op)\"")
         }
         let mapping = rule.mapping ?? .debeziumDefault
         let idValue = mapping.id.resolve(in: row) ?? Self.keyID(record.key)
         guard let entityID = idValue?.scalarText else {
-            throw Rejection(.missingMember, "\(rowMember).id (\(mapping.id.place) in the row, or the record key's id) is required")
+            throw Rejection(
+                .missingMember, "\(rowMember).id (\(mapping.id.place) in the row, or the record key's id) is required")
         }
         let urn = try extURN(prefix: rule.extPrefix ?? "", id: entityID, place: "\(rowMember) id (\(mapping.id.place))")
         let source = event["source"]
@@ -33,7 +45,8 @@ extension EventDecoder {
             return ContactChange(extURN: urn, version: version, eventID: eventID, traceparent: trace, action: .delete)
         }
         let patch = try patch(from: row, mapping: mapping, base: "after.")
-        return ContactChange(extURN: urn, version: version, eventID: eventID, traceparent: trace, action: .upsert(patch))
+        return ContactChange(
+            extURN: urn, version: version, eventID: eventID, traceparent: trace, action: .upsert(patch))
     }
 
     /// The id in a Debezium key (`{"id": 123}` or `{"schema": …, "payload": {"id": 123}}`).

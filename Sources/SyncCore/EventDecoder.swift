@@ -9,30 +9,42 @@ public struct EventDecoder: Sendable {
 
     public func decode(_ record: InboundRecord) -> DecodeOutcome {
         guard let rule = configuration.rule(for: record.topic) else {
-            return .reject(Rejection(.unmappedTopic, "topic \(record.topic) has no rule in the mapping and unlisted topics are refused"))
+            return .reject(
+                Rejection(
+                    .unmappedTopic, "topic \(record.topic) has no rule in the mapping and unlisted topics are refused"))
         }
         // Hostile sizes are refused here, with a reason, before they can reach a versions record
         // or a dead-letter header that the producer would refuse (a stalled partition).
         if let key = record.key, key.count > Self.maxKeyBytes {
-            return .reject(Rejection(.invalidMember, "the record key is \(key.count) bytes; at most \(Self.maxKeyBytes) are accepted (keys are entity ids)"))
+            return .reject(
+                Rejection(
+                    .invalidMember,
+                    "the record key is \(key.count) bytes; at most \(Self.maxKeyBytes) are accepted (keys are entity ids)"
+                ))
         }
         guard let bytes = record.value else {
             // Debezium follows a delete with a null-valued tombstone for compaction: nothing to do.
             if rule.format == .debezium { return .skip(.tombstone) }
-            return .reject(Rejection(.malformedJSON, "the record value is null (a tombstone) on a \(rule.format.rawValue) topic"))
+            return .reject(
+                Rejection(.malformedJSON, "the record value is null (a tombstone) on a \(rule.format.rawValue) topic"))
         }
         let document: JSON
         do { document = try JSON.parse(bytes) } catch {
             return .reject(Rejection(.malformedJSON, "the record value is not JSON: \(error)"))
         }
         do {
-            let change: ContactChange = switch rule.format {
-            case .canonical: try decodeCanonical(document, record: record, rule: rule)
-            case .debezium: try decodeDebezium(document, record: record, rule: rule)
-            case .mapped: try decodeMapped(document, record: record, rule: rule)
-            }
+            let change: ContactChange =
+                switch rule.format {
+                case .canonical: try decodeCanonical(document, record: record, rule: rule)
+                case .debezium: try decodeDebezium(document, record: record, rule: rule)
+                case .mapped: try decodeMapped(document, record: record, rule: rule)
+                }
             guard change.eventID.utf8.count <= Self.maxEventIDBytes else {
-                return .reject(Rejection(.invalidMember, "the event id is \(change.eventID.utf8.count) bytes; at most \(Self.maxEventIDBytes) are accepted (it is stored in the versions topic and dead-letter headers)"))
+                return .reject(
+                    Rejection(
+                        .invalidMember,
+                        "the event id is \(change.eventID.utf8.count) bytes; at most \(Self.maxEventIDBytes) are accepted (it is stored in the versions topic and dead-letter headers)"
+                    ))
             }
             return .change(change)
         } catch {
@@ -47,7 +59,9 @@ public struct EventDecoder: Sendable {
 
     func extURN(prefix: String, id: String, place: String) throws(Rejection) -> URN {
         let trimmed = id.trimmingSpaces()
-        guard !trimmed.isEmpty else { throw Rejection(.missingMember, "\(place) is empty; it becomes the contact's ext: URN") }
+        guard !trimmed.isEmpty else {
+            throw Rejection(.missingMember, "\(place) is empty; it becomes the contact's ext: URN")
+        }
         do { return try URN(scheme: "ext", path: prefix + trimmed) } catch {
             throw Rejection(.invalidURN, "\(place): \(error)")
         }
@@ -58,13 +72,21 @@ public struct EventDecoder: Sendable {
         var builder = PatchBuilder(defaultCountryCode: configuration.defaultCountryCode)
         func place(_ member: String, _ source: Mapping.Source) -> String { "\(base)\(member) (\(source.place))" }
         if let s = mapping.name, let v = s.resolve(in: document) { try builder.name(v, at: place("name", s)) }
-        if let s = mapping.language, let v = s.resolve(in: document) { try builder.language(v, at: place("language", s)) }
+        if let s = mapping.language, let v = s.resolve(in: document) {
+            try builder.language(v, at: place("language", s))
+        }
         if let s = mapping.phone, let v = s.resolve(in: document) { try builder.urn("tel", v, at: place("phone", s)) }
-        if let s = mapping.whatsapp, let v = s.resolve(in: document) { try builder.urn("whatsapp", v, at: place("whatsapp", s)) }
-        if let s = mapping.email, let v = s.resolve(in: document) { try builder.urn("mailto", v, at: place("email", s)) }
+        if let s = mapping.whatsapp, let v = s.resolve(in: document) {
+            try builder.urn("whatsapp", v, at: place("whatsapp", s))
+        }
+        if let s = mapping.email, let v = s.resolve(in: document) {
+            try builder.urn("mailto", v, at: place("email", s))
+        }
         if let s = mapping.groups, let v = s.resolve(in: document) { try builder.groups(v, at: place("groups", s)) }
         for (label, source) in mapping.fields {
-            if let v = source.resolve(in: document) { try builder.field(label, v, at: place("fields.\(label)", source)) }
+            if let v = source.resolve(in: document) {
+                try builder.field(label, v, at: place("fields.\(label)", source))
+            }
         }
         return builder.patch
     }

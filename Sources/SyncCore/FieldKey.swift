@@ -48,7 +48,8 @@ public enum FieldKey {
 
     /// The bytes a label may hold: letters, digits, space, `-` and `_`.
     private static func isAllowed(_ byte: UInt8) -> Bool {
-        byte.isASCIILetter || byte.isASCIIDigit || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-") || byte == UInt8(ascii: "_")
+        byte.isASCIILetter || byte.isASCIIDigit || byte == UInt8(ascii: " ") || byte == UInt8(ascii: "-")
+            || byte == UInt8(ascii: "_")
     }
 
     /// `key(forLabel:)` for an ASCII label, byte by byte (every label of every event's fields).
@@ -58,8 +59,14 @@ public enum FieldKey {
             var pendingUnderscore = false
             for byte in label.utf8 {
                 let lower = byte.asciiLowercased
-                guard lower.isASCIILetter || lower.isASCIIDigit else { pendingUnderscore = true; continue }
-                if pendingUnderscore && length > 0 { key[length] = UInt8(ascii: "_"); length += 1 }
+                guard lower.isASCIILetter || lower.isASCIIDigit else {
+                    pendingUnderscore = true
+                    continue
+                }
+                if pendingUnderscore && length > 0 {
+                    key[length] = UInt8(ascii: "_")
+                    length += 1
+                }
                 pendingUnderscore = false
                 key[length] = lower
                 length += 1

@@ -18,8 +18,10 @@ public struct InboundRecord: Sendable {
     public let headers: [Header]
     public let timestampMs: Int64?
 
-    public init(topic: String, partition: Int32 = 0, offset: Int64 = 0, key: [UInt8]?, value: [UInt8]?,
-                headers: [Header] = [], timestampMs: Int64? = nil) {
+    public init(
+        topic: String, partition: Int32 = 0, offset: Int64 = 0, key: [UInt8]?, value: [UInt8]?,
+        headers: [Header] = [], timestampMs: Int64? = nil
+    ) {
         self.topic = topic
         self.partition = partition
         self.offset = offset

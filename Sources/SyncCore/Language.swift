@@ -19,7 +19,9 @@ public enum Language {
     private static let table: [Bool] = {
         var table = [Bool](repeating: false, count: 26 * 26 * 26)
         for code in codes {
-            guard let index = letterIndex(code) else { preconditionFailure("iso_639-3.json holds \"\(code)\", not three letters a-z") }
+            guard let index = letterIndex(code) else {
+                preconditionFailure("iso_639-3.json holds \"\(code)\", not three letters a-z")
+            }
             table[index] = true
         }
         return table
@@ -45,8 +47,9 @@ public enum Language {
 
     private static func loadCodes() -> Set<String> {
         guard let url = Bundle.module.url(forResource: "iso_639-3", withExtension: "json"),
-              let data = try? Data(contentsOf: url),
-              let table = try? JSONDecoder().decode(Table.self, from: data) else {
+            let data = try? Data(contentsOf: url),
+            let table = try? JSONDecoder().decode(Table.self, from: data)
+        else {
             // The resource is part of the build; its absence is a packaging bug, not bad input.
             preconditionFailure("SyncCore's iso_639-3.json resource is missing or unreadable")
         }

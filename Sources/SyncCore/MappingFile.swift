@@ -23,7 +23,10 @@ extension DecoderConfiguration {
     public init(mappingYAML text: String, file: String) throws(MappingFileError) {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: text) else { self.init(); return }
+            guard let node = try Yams.compose(yaml: text) else {
+                self.init()
+                return
+            }
             root = node
         } catch {
             throw MappingFileError(file: file, line: 1, key: "(document)", problem: "is not valid YAML: \(error)")
@@ -35,22 +38,33 @@ extension DecoderConfiguration {
             switch key {
             case "default_country_code":
                 let code = try reader.string(node, key: key)
-                guard !code.isEmpty, code.allSatisfy(\.isASCIIDigit) else { throw reader.error(node, key, "expected digits such as \"55\"") }
+                guard !code.isEmpty, code.allSatisfy(\.isASCIIDigit) else {
+                    throw reader.error(node, key, "expected digits such as \"55\"")
+                }
                 defaultCountryCode = code
             case "lead_status_field": leadStatusField = try reader.string(node, key: key)
             case "unlisted_topics":
                 let value = try reader.string(node, key: key)
-                if value == "reject" { unlistedFormat = nil }
-                else if let format = Format(rawValue: value) { unlistedFormat = format }
-                else { throw reader.error(node, key, "expected reject, canonical, debezium or mapped") }
+                if value == "reject" {
+                    unlistedFormat = nil
+                } else if let format = Format(rawValue: value) {
+                    unlistedFormat = format
+                } else {
+                    throw reader.error(node, key, "expected reject, canonical, debezium or mapped")
+                }
             case "ext_prefixes":
-                for (family, prefix) in try reader.mapping(node, key: key) { extPrefixes[family] = try reader.string(prefix, key: "\(key).\(family)") }
+                for (family, prefix) in try reader.mapping(node, key: key) {
+                    extPrefixes[family] = try reader.string(prefix, key: "\(key).\(family)")
+                }
             case "topics":
                 for (topic, ruleNode) in try reader.mapping(node, key: key) {
                     topics[topic] = try reader.topicRule(ruleNode, key: "topics.\(topic)")
                 }
             default:
-                throw reader.error(node, key, "unknown key (expected default_country_code, lead_status_field, unlisted_topics, ext_prefixes or topics)")
+                throw reader.error(
+                    node, key,
+                    "unknown key (expected default_country_code, lead_status_field, unlisted_topics, ext_prefixes or topics)"
+                )
             }
         }
     }
@@ -89,7 +103,10 @@ struct YAMLReader {
     func source(_ node: Node, key: String) throws(MappingFileError) -> Mapping.Source {
         let text = try string(node, key: key)
         guard let source = Mapping.source(text) else {
-            throw error(node, key, "expected a JSON pointer starting with \"/\" or a template such as \"{first_name} {last_name}\", got \"\(text)\"")
+            throw error(
+                node, key,
+                "expected a JSON pointer starting with \"/\" or a template such as \"{first_name} {last_name}\", got \"\(text)\""
+            )
         }
         return source
     }
@@ -110,7 +127,8 @@ struct YAMLReader {
             case "ext_prefix": prefix = try string(value, key: "\(key).ext_prefix")
             case "mapping": mappingNode = value
             case "action": actionNode = value
-            default: throw error(value, "\(key).\(name)", "unknown key (expected format, ext_prefix, action or mapping)")
+            default:
+                throw error(value, "\(key).\(name)", "unknown key (expected format, ext_prefix, action or mapping)")
             }
         }
         guard let format else { throw error(node, "\(key).format", "is required: canonical, debezium or mapped") }
@@ -121,7 +139,9 @@ struct YAMLReader {
             throw error(node, "\(key).mapping", "is required for format mapped (where id, name, phone… come from)")
         }
         if let actionNode {
-            guard format == .mapped else { throw error(actionNode, "\(key).action", "only mapped topics choose the action by a member") }
+            guard format == .mapped else {
+                throw error(actionNode, "\(key).action", "only mapped topics choose the action by a member")
+            }
             var pointer: String?
             var upsert: [String] = []
             var delete: [String] = []
@@ -133,7 +153,9 @@ struct YAMLReader {
                 default: throw error(value, "\(key).action.\(name)", "unknown key (expected pointer, upsert, delete)")
                 }
             }
-            guard let pointer, pointer.hasPrefix("/") else { throw error(actionNode, "\(key).action.pointer", "expected a JSON pointer starting with \"/\"") }
+            guard let pointer, pointer.hasPrefix("/") else {
+                throw error(actionNode, "\(key).action.pointer", "expected a JSON pointer starting with \"/\"")
+            }
             rule.mapping?.action = Mapping.ActionRule(pointer: pointer, upsert: Set(upsert), delete: Set(delete))
         }
         return rule
@@ -145,12 +167,16 @@ struct YAMLReader {
         for (name, value) in try mapping(node, key: key) {
             let at = "\(key).\(name)"
             switch name {
-            case "id": result.id = try source(value, key: at); sawID = true
+            case "id":
+                result.id = try source(value, key: at)
+                sawID = true
             case "event_id": result.eventID = try source(value, key: at)
             case "version": result.version = try source(value, key: at)
             case "version_kind":
                 let text = try string(value, key: at)
-                guard let kind = OrderingVersion.Kind(rawValue: text) else { throw error(value, at, "expected sequence or timestamp") }
+                guard let kind = OrderingVersion.Kind(rawValue: text) else {
+                    throw error(value, at, "expected sequence or timestamp")
+                }
                 result.versionKind = kind
             case "name": result.name = try source(value, key: at)
             case "language": result.language = try source(value, key: at)
@@ -160,14 +186,21 @@ struct YAMLReader {
             case "groups": result.groups = try source(value, key: at)
             case "fields":
                 for (label, fieldNode) in try mapping(value, key: at) {
-                    if let problem = FieldKey.problem(withLabel: label) { throw error(fieldNode, "\(at).\(label)", "field label refused: \(problem)") }
+                    if let problem = FieldKey.problem(withLabel: label) {
+                        throw error(fieldNode, "\(at).\(label)", "field label refused: \(problem)")
+                    }
                     result.fields.append((label, try source(fieldNode, key: "\(at).\(label)")))
                 }
             default:
-                throw error(value, at, "unknown key (expected id, event_id, version, version_kind, name, language, phone, whatsapp, email, groups, fields)")
+                throw error(
+                    value, at,
+                    "unknown key (expected id, event_id, version, version_kind, name, language, phone, whatsapp, email, groups, fields)"
+                )
             }
         }
-        if format == .mapped && !sawID { throw error(node, "\(key).id", "is required: where the entity id is (e.g. /lead/id)") }
+        if format == .mapped && !sawID {
+            throw error(node, "\(key).id", "is required: where the entity id is (e.g. /lead/id)")
+        }
         return result
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 /// Turns member values found in an event into a validated `ContactPatch`, with the platform's
 /// rules, so bad data is refused before any call. Each value comes with the place it was read
 /// from (e.g. `data.phone (JSON pointer /data/phone)`), which every rejection names.
@@ -10,19 +11,32 @@ struct PatchBuilder {
     static let maxItems = 100
 
     mutating func name(_ value: JSON, at place: String) throws(Rejection) {
-        if value.isNull { patch.name = .clear; return }
-        guard let text = value.scalarText else { throw Rejection(.invalidName, "\(place) must be a string, got \(value.kind)") }
+        if value.isNull {
+            patch.name = .clear
+            return
+        }
+        guard let text = value.scalarText else {
+            throw Rejection(.invalidName, "\(place) must be a string, got \(value.kind)")
+        }
         let trimmed = text.trimmingSpaces()
         guard trimmed.hasAtMost(Self.maxName) else {
-            throw Rejection(.invalidName, "\(place) has \(trimmed.platformLength) characters (code points, as the platform counts them); the platform allows at most \(Self.maxName)")
+            throw Rejection(
+                .invalidName,
+                "\(place) has \(trimmed.platformLength) characters (code points, as the platform counts them); the platform allows at most \(Self.maxName)"
+            )
         }
         patch.name = trimmed.isEmpty ? .clear : .set(trimmed)
     }
 
     mutating func language(_ value: JSON, at place: String) throws(Rejection) {
-        if value.isNull { patch.language = .clear; return }
+        if value.isNull {
+            patch.language = .clear
+            return
+        }
         guard let code = value.string, Language.isValid(code) else {
-            throw Rejection(.invalidLanguage, "\(place) = \(value.preview) is not an ISO 639-3 code (three lower-case letters, e.g. \"por\")")
+            throw Rejection(
+                .invalidLanguage,
+                "\(place) = \(value.preview) is not an ISO 639-3 code (three lower-case letters, e.g. \"por\")")
         }
         patch.language = .set(code)
     }
@@ -33,13 +47,15 @@ struct PatchBuilder {
             update = .clear
         } else {
             guard let text = value.scalarText, !text.trimmingSpaces().isEmpty else {
-                throw Rejection(.invalidURN, "\(place) must be a non-empty string, got \(PersonalData.marked(value.preview))")
+                throw Rejection(
+                    .invalidURN, "\(place) must be a non-empty string, got \(PersonalData.marked(value.preview))")
             }
             // Accept both "+5582…" and "tel:+5582…" from producers.
             let path = Self.droppingScheme(scheme, from: text)
             do { update = .set(try URN(scheme: scheme, path: path, defaultCountryCode: defaultCountryCode)) } catch {
                 // The value is personal data, valid or not: bracketed so that logs mask it.
-                throw Rejection(.invalidURN, "\(place): Invalid URN: \(PersonalData.marked(error.urn)) (\(error.problem))")
+                throw Rejection(
+                    .invalidURN, "\(place): Invalid URN: \(PersonalData.marked(error.urn)) (\(error.problem))")
             }
         }
         switch scheme {
@@ -50,13 +66,23 @@ struct PatchBuilder {
     }
 
     mutating func groups(_ value: JSON, at place: String) throws(Rejection) {
-        if value.isNull { patch.groups = .clear; return }
-        guard case .array(let items) = value else { throw Rejection(.invalidGroup, "\(place) must be a list of group names, got \(value.kind)") }
-        guard items.count <= Self.maxItems else { throw Rejection(.tooMany, "\(place) names \(items.count) groups; at most \(Self.maxItems)") }
+        if value.isNull {
+            patch.groups = .clear
+            return
+        }
+        guard case .array(let items) = value else {
+            throw Rejection(.invalidGroup, "\(place) must be a list of group names, got \(value.kind)")
+        }
+        guard items.count <= Self.maxItems else {
+            throw Rejection(.tooMany, "\(place) names \(items.count) groups; at most \(Self.maxItems)")
+        }
         var names: [String] = []
         for (index, item) in items.enumerated() {
             guard let name = item.string, !name.isEmpty, name.hasAtMost(64), name.trimmingSpaces() == name else {
-                throw Rejection(.invalidGroup, "item \(index) of \(place) = \(item.preview) is not a group name (1 to 64 characters, no surrounding spaces)")
+                throw Rejection(
+                    .invalidGroup,
+                    "item \(index) of \(place) = \(item.preview) is not a group name (1 to 64 characters, no surrounding spaces)"
+                )
             }
             if !names.contains(where: { $0.equalsIgnoringCase(name) }) { names.append(name) }
         }
@@ -64,7 +90,9 @@ struct PatchBuilder {
     }
 
     mutating func fields(_ value: JSON, at place: String) throws(Rejection) {
-        guard case .object(let members) = value else { throw Rejection(.invalidFieldValue, "\(place) must be an object of field values, got \(value.kind)") }
+        guard case .object(let members) = value else {
+            throw Rejection(.invalidFieldValue, "\(place) must be an object of field values, got \(value.kind)")
+        }
         patch.fields.reserveCapacity(patch.fields.count + members.count)
         for (label, item) in members { try field(label, item, at: "\(place).\(label)") }
     }
@@ -92,30 +120,44 @@ struct PatchBuilder {
         case .number(let digits):
             // `1e999999` is valid JSON but no number the platform stores: refused, never made up.
             guard Self.isRepresentable(digits) else {
-                throw Rejection(.invalidFieldValue, "\(place()) = \(JSON.number(digits).preview) is out of range for a number field")
+                throw Rejection(
+                    .invalidFieldValue, "\(place()) = \(JSON.number(digits).preview) is out of range for a number field"
+                )
             }
             patch.fields[label] = .set(.number(digits))
         case .bool(let flag): patch.fields[label] = .set(.text(flag ? "true" : "false"))
         case .string(let text):
-            if text.isEmpty { patch.fields[label] = .clear }
-            else if Timestamp.looksLikeDateTime(text) {
+            if text.isEmpty {
+                patch.fields[label] = .clear
+            } else if Timestamp.looksLikeDateTime(text) {
                 guard Timestamp.milliseconds(fromISO8601: text) != nil else {
-                    throw Rejection(.invalidFieldValue, "\(place()) = \"\(text)\" looks like a datetime but is not ISO 8601 with an offset")
+                    throw Rejection(
+                        .invalidFieldValue,
+                        "\(place()) = \"\(text)\" looks like a datetime but is not ISO 8601 with an offset")
                 }
                 patch.fields[label] = .set(.datetime(text))
             } else {
-                guard text.hasAtMost(640) else { throw Rejection(.invalidFieldValue, "\(place()) is longer than 640 characters") }
+                guard text.hasAtMost(640) else {
+                    throw Rejection(.invalidFieldValue, "\(place()) is longer than 640 characters")
+                }
                 patch.fields[label] = .set(.text(text))
             }
-        case .array, .object: throw Rejection(.invalidFieldValue, "\(place()) must be text, a number, a datetime or null, got \(value.kind)")
+        case .array, .object:
+            throw Rejection(
+                .invalidFieldValue, "\(place()) must be text, a number, a datetime or null, got \(value.kind)")
         }
     }
 
     /// Whether a JSON number survives as a decimal (the platform stores numbers as decimals).
     /// Plain integers and short decimals, nearly all of them, skip the conversion.
     static func isRepresentable(_ digits: String) -> Bool {
-        if digits.utf8.count <= 18, !digits.utf8.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") }) { return true }
-        guard let decimal = Decimal(string: digits), !decimal.isNaN, let double = Double(digits), double.isFinite else { return false }
+        if digits.utf8.count <= 18, !digits.utf8.contains(where: { $0 == UInt8(ascii: "e") || $0 == UInt8(ascii: "E") })
+        {
+            return true
+        }
+        guard let decimal = Decimal(string: digits), !decimal.isNaN, let double = Double(digits), double.isFinite else {
+            return false
+        }
         return true
     }
 
@@ -134,10 +176,15 @@ struct PatchBuilder {
 
     /// `a-z` first, then `a-z`, `0-9` and `_`, at most 36 bytes: the shape of a field key.
     static func hasKeyShape(_ name: String) -> Bool {
-        guard let first = name.utf8.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z"), name.utf8.count <= FieldKey.maxKeyLength else {
+        guard let first = name.utf8.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z"),
+            name.utf8.count <= FieldKey.maxKeyLength
+        else {
             return false
         }
-        return name.utf8.allSatisfy { ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_") }
+        return name.utf8.allSatisfy {
+            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
+                || $0 == UInt8(ascii: "_")
+        }
     }
 
     var isEmpty: Bool { patch == ContactPatch() }

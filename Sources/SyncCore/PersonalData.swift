@@ -25,7 +25,10 @@ public enum PersonalData {
         var result = String.UnicodeScalarView()
         var value: String.UnicodeScalarView?
         for scalar in text.unicodeScalars {
-            if scalar == open { value = String.UnicodeScalarView(); continue }
+            if scalar == open {
+                value = String.UnicodeScalarView()
+                continue
+            }
             if scalar == close {
                 if let inside = value { result.append(contentsOf: mask(String(inside)).unicodeScalars) }
                 value = nil

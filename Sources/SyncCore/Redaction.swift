@@ -14,8 +14,10 @@ public struct Redactor: Sendable {
 
     public init(secrets: [String] = []) {
         // Short values would redact ordinary words; a 3-character password is not worth that.
-        self.secrets = Array(Set(secrets.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { $0.count >= 4 }))
-            .sorted { $0.count > $1.count }
+        self.secrets = Array(
+            Set(secrets.map { $0.trimmingCharacters(in: .whitespacesAndNewlines) }.filter { $0.count >= 4 })
+        )
+        .sorted { $0.count > $1.count }
     }
 
     /// A redactor for the values of every secret-looking key in `properties` (librdkafka's).
@@ -39,12 +41,16 @@ public struct Redactor: Sendable {
         return secretNameParts.contains { lower.contains($0) }
     }
 
-    static let secretNameParts = ["pass", "pasw", "pwd", "secr", "tok", "key", "cred", "oauth", "jaas", "auth", "sig", "cert"]
+    static let secretNameParts = [
+        "pass", "pasw", "pwd", "secr", "tok", "key", "cred", "oauth", "jaas", "auth", "sig", "cert",
+    ]
 
     /// Replaces secret-carrying shapes whatever their value.
     public static func scrubShapes(_ text: String) -> String {
         // Fast path: most text (every log line) has none of the shapes' anchors.
-        guard text.contains("://") || text.contains("=") || text.contains("oken") || text.contains("earer") || text.contains("asic")
+        guard
+            text.contains("://") || text.contains("=") || text.contains("oken") || text.contains("earer")
+                || text.contains("asic")
         else { return text }
         var result = text
         for (pattern, template) in patterns {
@@ -58,15 +64,20 @@ public struct Redactor: Sendable {
     private static let patterns: [(NSRegularExpression, String)] = [
         // `Authorization: Token abc…`, `Bearer abc…`, `Basic abc…` (an echoed request header).
         // Case-sensitive, as the schemes are written: "the token refused" is prose, not a credential.
-        (try! NSRegularExpression(pattern: #"\b(Token|Bearer|Basic)([ \t:=]+)[A-Za-z0-9._~+/=\-]{4,}"#),
-         "$1$2<redacted>"),
+        (
+            try! NSRegularExpression(pattern: #"\b(Token|Bearer|Basic)([ \t:=]+)[A-Za-z0-9._~+/=\-]{4,}"#),
+            "$1$2<redacted>"
+        ),
         // `https://user:password@host` → `https://<redacted>@host`.
         (try! NSRegularExpression(pattern: #"://[^/\s@"'<>]+@"#), "://<redacted>@"),
         // `?token=…`, `&api_key=…`, `password=…` (query strings, librdkafka JAAS-like configs).
         // Not a bare `key=`: `dlq replay` prints record keys that way.
-        (try! NSRegularExpression(
-            pattern: #"((?:^|[?&;\s,"'])[A-Za-z0-9_.\-]*(?:pass|pwd|secr|token|tokn|api_?key|apikey|access_?key|private_?key|cred|auth|signature)[A-Za-z0-9_.\-]*\s*=\s*)("[^"]*"|'[^']*'|[^&\s;,"']+)"#,
-            options: [.caseInsensitive]),
-         "$1<redacted>"),
+        (
+            try! NSRegularExpression(
+                pattern:
+                    #"((?:^|[?&;\s,"'])[A-Za-z0-9_.\-]*(?:pass|pwd|secr|token|tokn|api_?key|apikey|access_?key|private_?key|cred|auth|signature)[A-Za-z0-9_.\-]*\s*=\s*)("[^"]*"|'[^']*'|[^&\s;,"']+)"#,
+                options: [.caseInsensitive]),
+            "$1<redacted>"
+        ),
     ]
 }

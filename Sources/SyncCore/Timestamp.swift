@@ -11,8 +11,9 @@ public enum Timestamp {
 
     static func milliseconds(iso8601Bytes utf8: UnsafeBufferPointer<UInt8>) -> Int64? {
         guard utf8.count >= 20, utf8[4] == UInt8(ascii: "-"), utf8[7] == UInt8(ascii: "-"),
-              utf8[10] == UInt8(ascii: "T") || utf8[10] == UInt8(ascii: " "),
-              utf8[13] == UInt8(ascii: ":"), utf8[16] == UInt8(ascii: ":") else { return nil }
+            utf8[10] == UInt8(ascii: "T") || utf8[10] == UInt8(ascii: " "),
+            utf8[13] == UInt8(ascii: ":"), utf8[16] == UInt8(ascii: ":")
+        else { return nil }
         func number(_ range: Range<Int>) -> Int? {
             var value = 0
             for i in range {
@@ -22,8 +23,9 @@ public enum Timestamp {
             return value
         }
         guard let year = number(0..<4), let month = number(5..<7), let day = number(8..<10),
-              let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
-              (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61 else { return nil }
+            let hour = number(11..<13), let minute = number(14..<16), let second = number(17..<19),
+            (1...12).contains(month), (1...31).contains(day), hour < 24, minute < 60, second < 61
+        else { return nil }
         var index = 19
         var millis = 0
         if index < utf8.count, utf8[index] == UInt8(ascii: ".") {
@@ -63,7 +65,8 @@ public enum Timestamp {
         let utf8 = text.utf8
         guard utf8.count >= 16 else { return false }
         func byte(_ offset: Int) -> UInt8 { utf8[utf8.index(utf8.startIndex, offsetBy: offset)] }
-        return byte(0).isASCIIDigit && byte(3).isASCIIDigit && byte(4) == UInt8(ascii: "-") && byte(7) == UInt8(ascii: "-")
+        return byte(0).isASCIIDigit && byte(3).isASCIIDigit && byte(4) == UInt8(ascii: "-")
+            && byte(7) == UInt8(ascii: "-")
             && byte(10) == UInt8(ascii: "T")
     }
 

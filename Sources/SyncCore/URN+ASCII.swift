@@ -5,7 +5,9 @@ extension URN {
     /// The bytes `phoneSeparators` holds.
     static func isPhoneSeparator(_ byte: UInt8) -> Bool {
         switch byte {
-        case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."), UInt8(ascii: "/"): true
+        case UInt8(ascii: " "), UInt8(ascii: "-"), UInt8(ascii: "("), UInt8(ascii: ")"), UInt8(ascii: "."),
+            UInt8(ascii: "/"):
+            true
         default: false
         }
     }
@@ -33,26 +35,41 @@ extension URN {
                 first = next()
             } else if first == UInt8(ascii: "0") {
                 let saved = index
-                if next() == UInt8(ascii: "0") { international = true; first = next() } else { index = saved }
+                if next() == UInt8(ascii: "0") {
+                    international = true
+                    first = next()
+                } else {
+                    index = saved
+                }
             }
             var leadingZeros = !international && defaultCountryCode != nil
             var byte = first
             guard byte != nil else { return .failure(.notAPhoneNumber) }
             while let b = byte {
                 guard b.isASCIIDigit else { return .failure(.notAPhoneNumber) }
-                if !(leadingZeros && b == UInt8(ascii: "0")) { digits.append(b); leadingZeros = false }
+                if !(leadingZeros && b == UInt8(ascii: "0")) {
+                    digits.append(b)
+                    leadingZeros = false
+                }
                 byte = next()
             }
             let prefix = international || defaultCountryCode == nil ? [] : code
             let count = prefix.count + digits.count
             guard (4...15).contains(count) else { return .failure(.digitCount(count)) }
-            return .success(String(unsafeUninitializedCapacity: count + 1) { buffer in
-                buffer[0] = UInt8(ascii: "+")
-                var end = 1
-                for b in prefix { buffer[end] = b; end += 1 }
-                for b in digits { buffer[end] = b; end += 1 }
-                return end
-            })
+            return .success(
+                String(unsafeUninitializedCapacity: count + 1) { buffer in
+                    buffer[0] = UInt8(ascii: "+")
+                    var end = 1
+                    for b in prefix {
+                        buffer[end] = b
+                        end += 1
+                    }
+                    for b in digits {
+                        buffer[end] = b
+                        end += 1
+                    }
+                    return end
+                })
         }.get()
     }
 
@@ -64,18 +81,28 @@ extension URN {
             var separators = 0
             var plus = false
             for byte in bytes {
-                if isPhoneSeparator(byte) { separators += 1; continue }
-                if byte == UInt8(ascii: "+") && !plus && digits == 0 { plus = true; continue }   // one leading '+'
+                if isPhoneSeparator(byte) {
+                    separators += 1
+                    continue
+                }
+                if byte == UInt8(ascii: "+") && !plus && digits == 0 {
+                    plus = true
+                    continue
+                }  // one leading '+'
                 guard byte.isASCIIDigit else { return .failure(.notAWhatsAppNumber) }
                 digits += 1
             }
             guard digits > 0, digits <= 15 else { return .failure(.notAWhatsAppNumber) }
             if separators == 0 && !plus { return .success(String(decoding: bytes, as: UTF8.self)) }
-            return .success(String(unsafeUninitializedCapacity: digits) { buffer in
-                var end = 0
-                for byte in bytes where byte.isASCIIDigit { buffer[end] = byte; end += 1 }
-                return end
-            })
+            return .success(
+                String(unsafeUninitializedCapacity: digits) { buffer in
+                    var end = 0
+                    for byte in bytes where byte.isASCIIDigit {
+                        buffer[end] = byte
+                        end += 1
+                    }
+                    return end
+                })
         }.get()
     }
 
@@ -85,8 +112,10 @@ extension URN {
         let bytes = raw.utf8
         guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at != bytes.startIndex else { throw .notAnEmailAddress }
         let domain = bytes[bytes.index(after: at)...]
-        guard !domain.contains(UInt8(ascii: "@")), domain.contains(UInt8(ascii: ".")), domain.first != UInt8(ascii: "."),
-              domain.last != UInt8(ascii: "."), !bytes.contains(where: \.isASCIIWhitespace) else { throw .notAnEmailAddress }
+        guard !domain.contains(UInt8(ascii: "@")), domain.contains(UInt8(ascii: ".")),
+            domain.first != UInt8(ascii: "."),
+            domain.last != UInt8(ascii: "."), !bytes.contains(where: \.isASCIIWhitespace)
+        else { throw .notAnEmailAddress }
         // Most addresses arrive lower-case already: keep the producer's string.
         guard bytes.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else { return raw }
         return raw.lowercased()

@@ -17,7 +17,8 @@ public struct URN: Hashable, Sendable, CustomStringConvertible {
 
     /// `knownSchemes.contains(scheme)`, with the schemes of nearly every event compared first.
     static func isKnown(_ scheme: String) -> Bool {
-        scheme == "tel" || scheme == "whatsapp" || scheme == "mailto" || scheme == "ext" || knownSchemes.contains(scheme)
+        scheme == "tel" || scheme == "whatsapp" || scheme == "mailto" || scheme == "ext"
+            || knownSchemes.contains(scheme)
     }
 
     /// Parses and normalises `text`.
@@ -40,12 +41,16 @@ public struct URN: Hashable, Sendable, CustomStringConvertible {
             try self.init(parsing: "\(scheme):\(path)", defaultCountryCode: defaultCountryCode)
             return
         }
-        try self.init(knownScheme: scheme, rawPath: path.trimmingSpaces(), defaultCountryCode: defaultCountryCode) { "\(scheme):\(path)" }
+        try self.init(knownScheme: scheme, rawPath: path.trimmingSpaces(), defaultCountryCode: defaultCountryCode) {
+            "\(scheme):\(path)"
+        }
     }
 
     /// Validates and normalises `rawPath` (already trimmed) for `scheme`; `original` names the
     /// URN as the producer wrote it, for the error.
-    private init(knownScheme scheme: String, rawPath: String, defaultCountryCode: String?, original: () -> String) throws(URNError) {
+    private init(knownScheme scheme: String, rawPath: String, defaultCountryCode: String?, original: () -> String)
+        throws(URNError)
+    {
         guard !rawPath.isEmpty else { throw URNError(original(), "has an empty path") }
         guard rawPath.utf8.count <= 255 else { throw URNError(original(), "is longer than 255 characters") }
         self.scheme = scheme
@@ -112,7 +117,8 @@ public struct URN: Hashable, Sendable, CustomStringConvertible {
         let email = raw.lowercased()
         let parts = email.split(separator: "@", omittingEmptySubsequences: false)
         guard parts.count == 2, !parts[0].isEmpty, parts[1].contains("."), !parts[1].hasPrefix("."),
-              !parts[1].hasSuffix("."), !email.contains(where: \.isWhitespace) else { throw .notAnEmailAddress }
+            !parts[1].hasSuffix("."), !email.contains(where: \.isWhitespace)
+        else { throw .notAnEmailAddress }
         return email
     }
 }
@@ -121,10 +127,13 @@ public struct URN: Hashable, Sendable, CustomStringConvertible {
 struct URNProblem: Error {
     let problem: String
 
-    static let notAPhoneNumber = URNProblem(problem: "is not a phone number (digits, spaces, dashes and an optional leading +)")
+    static let notAPhoneNumber = URNProblem(
+        problem: "is not a phone number (digits, spaces, dashes and an optional leading +)")
     static let notAWhatsAppNumber = URNProblem(problem: "is not a WhatsApp number (digits only, at most 15)")
     static let notAnEmailAddress = URNProblem(problem: "is not an email address")
-    static func digitCount(_ count: Int) -> URNProblem { URNProblem(problem: "has \(count) digits; E.164 numbers have 4 to 15") }
+    static func digitCount(_ count: Int) -> URNProblem {
+        URNProblem(problem: "has \(count) digits; E.164 numbers have 4 to 15")
+    }
 }
 
 /// Why a URN was refused, worded like the platform's `Invalid URN: …` answers.

@@ -43,8 +43,10 @@ final class ContactHandler: Sendable {
         var urns: [String]
     }
 
-    init(client: PlatformClient, registry: Registry, gate: PlatformGate, actions: ActionBatcher, managedGroups: [String],
-         logger: Logger) {
+    init(
+        client: PlatformClient, registry: Registry, gate: PlatformGate, actions: ActionBatcher, managedGroups: [String],
+        logger: Logger
+    ) {
         self.client = client
         self.registry = registry
         self.gate = gate
@@ -74,7 +76,9 @@ final class ContactHandler: Sendable {
         }
     }
 
-    private func applyHoldingTicket(_ change: ContactChange, budget: RetryBudget, tickets: TicketHolder) async throws -> Result {
+    private func applyHoldingTicket(_ change: ContactChange, budget: RetryBudget, tickets: TicketHolder) async throws
+        -> Result
+    {
         switch change.action {
         case .delete:
             return try await delete(change)
@@ -94,12 +98,16 @@ final class ContactHandler: Sendable {
         return Result(kind: .deleted)
     }
 
-    private func contactsCall<T: Sendable>(_ budget: RetryBudget, _ tickets: TicketHolder,
-                                          _ body: @Sendable @escaping () async throws -> T) async throws -> T {
+    private func contactsCall<T: Sendable>(
+        _ budget: RetryBudget, _ tickets: TicketHolder,
+        _ body: @Sendable @escaping () async throws -> T
+    ) async throws -> T {
         try await gate.call(.contacts, budget, ticket: tickets.take(), body)
     }
 
-    private func upsert(_ change: ContactChange, _ patch: ContactPatch, _ budget: RetryBudget, _ tickets: TicketHolder) async throws -> Result {
+    private func upsert(_ change: ContactChange, _ patch: ContactPatch, _ budget: RetryBudget, _ tickets: TicketHolder)
+        async throws -> Result
+    {
         var body = try await write(for: patch)
         let key = change.entityKey
         let client = self.client
@@ -114,9 +122,12 @@ final class ContactHandler: Sendable {
             }
             let write = body
             do {
-                let contact = try await contactsCall(budget, tickets) { try await client.update(uuid: cached.uuid, body: write) }
+                let contact = try await contactsCall(budget, tickets) {
+                    try await client.update(uuid: cached.uuid, body: write)
+                }
                 store(key, contact)
-                var result = Result(kind: .updated, uuid: contact.uuid, urnConflicts: sent.filter { !contact.urns.contains($0) })
+                var result = Result(
+                    kind: .updated, uuid: contact.uuid, urnConflicts: sent.filter { !contact.urns.contains($0) })
                 result.skippedGroupChanges = try await syncGroups(of: contact, named: patch.groups)
                 return result
             } catch let error as PlatformError where error.isDeletedContact {
@@ -132,8 +143,10 @@ final class ContactHandler: Sendable {
     }
 
     /// Creates the contact; `nil` when its ext: URN exists already (go by that URN instead).
-    private func create(_ change: ContactChange, _ patch: ContactPatch, _ body: ContactWrite, _ budget: RetryBudget,
-                        _ tickets: TicketHolder) async throws -> Result? {
+    private func create(
+        _ change: ContactChange, _ patch: ContactPatch, _ body: ContactWrite, _ budget: RetryBudget,
+        _ tickets: TicketHolder
+    ) async throws -> Result? {
         var create = body
         create.urns = Self.urns(current: [change.extURN.description], ext: change.extURN, patch: patch)
         create.groups = try await groupUUIDs(named: patch.groups)
@@ -158,22 +171,28 @@ final class ContactHandler: Sendable {
 
     /// `POST contacts.json?urn=<ext>` (creates or updates), then the URN list by UUID when it
     /// differs, then memberships.
-    private func upsertByURN(_ change: ContactChange, _ patch: ContactPatch, _ body: ContactWrite, _ budget: RetryBudget,
-                             _ tickets: TicketHolder) async throws -> Result {
+    private func upsertByURN(
+        _ change: ContactChange, _ patch: ContactPatch, _ body: ContactWrite, _ budget: RetryBudget,
+        _ tickets: TicketHolder
+    ) async throws -> Result {
         var write = body
         write.urns = nil
         write.groups = nil
         let client = self.client
         let ext = change.extURN
         let sent = write
-        let (contact, created) = try await contactsCall(budget, tickets) { try await client.upsert(byURN: ext, body: sent) }
+        let (contact, created) = try await contactsCall(budget, tickets) {
+            try await client.upsert(byURN: ext, body: sent)
+        }
         var current = contact
         var conflicts: [String] = []
         if patch.touchesURNs {
             let wanted = Self.urns(current: contact.urns, ext: ext, patch: patch)
             if wanted != contact.urns {
                 let uuid = contact.uuid
-                current = try await contactsCall(budget, tickets) { try await client.update(uuid: uuid, body: ContactWrite(urns: wanted)) }
+                current = try await contactsCall(budget, tickets) {
+                    try await client.update(uuid: uuid, body: ContactWrite(urns: wanted))
+                }
                 conflicts = wanted.filter { !current.urns.contains($0) }
             }
         }
@@ -196,7 +215,9 @@ final class ContactHandler: Sendable {
         let wantedFolded = Set(wanted.map { $0.lowercased() })
         let current = Set(contact.groups.map { $0.name.lowercased() })
         let toAdd = wanted.filter { !current.contains($0.lowercased()) }
-        let toRemove = contact.groups.filter { managedGroups.contains($0.name.lowercased()) && !wantedFolded.contains($0.name.lowercased()) }
+        let toRemove = contact.groups.filter {
+            managedGroups.contains($0.name.lowercased()) && !wantedFolded.contains($0.name.lowercased())
+        }
         let changes = toAdd.count + toRemove.count
         guard changes > 0 else { return 0 }
         if let status = contact.status, status != "active" {
@@ -214,7 +235,7 @@ final class ContactHandler: Sendable {
                         _ = try await actions.perform(action, contact: uuid, group: groupUUID)
                         return 0
                     } catch let error as PlatformError where error.isNonActiveContact {
-                        return 1   // stopped or blocked since the write: the platform keeps it out
+                        return 1  // stopped or blocked since the write: the platform keeps it out
                     }
                 }
             }
@@ -225,10 +246,13 @@ final class ContactHandler: Sendable {
     }
 
     private func skippedGroupChanges(_ count: Int, contact: Contact) {
-        Counter(label: MetricNames.groupChangesSkipped, dimensions: [("reason", "contact_not_active")]).increment(by: count)
-        logger.info("group changes skipped: the contact is not active", metadata: [
-            "contact_uuid": "\(contact.uuid)", "status": "\(contact.status ?? "-")", "changes": "\(count)",
-        ])
+        Counter(label: MetricNames.groupChangesSkipped, dimensions: [("reason", "contact_not_active")]).increment(
+            by: count)
+        logger.info(
+            "group changes skipped: the contact is not active",
+            metadata: [
+                "contact_uuid": "\(contact.uuid)", "status": "\(contact.status ?? "-")", "changes": "\(count)",
+            ])
     }
 
     private func groupUUIDs(named: Update<[String]>?) async throws -> [String]? {
@@ -245,7 +269,9 @@ final class ContactHandler: Sendable {
     /// The contact's URN list after the patch: the ext: URN first, each touched scheme replaced.
     static func urns(current: [String], ext: URN, patch: ContactPatch) -> [String] {
         var result = [ext.description]
-        let touched: [(String, Update<URN>?)] = [("tel", patch.phone), ("whatsapp", patch.whatsapp), ("mailto", patch.email)]
+        let touched: [(String, Update<URN>?)] = [
+            ("tel", patch.phone), ("whatsapp", patch.whatsapp), ("mailto", patch.email),
+        ]
         for urn in current where urn != ext.description {
             let scheme = String(urn.prefix { $0 != ":" })
             if touched.contains(where: { $0.0 == scheme && $0.1 != nil }) { continue }
@@ -271,11 +297,12 @@ final class ContactHandler: Sendable {
         case nil: break
         }
         for (key, update) in patch.fields.sorted(by: { $0.key < $1.key }) {
-            let type: FieldType = switch update {
-            case .set(.number): .number
-            case .set(.datetime): .datetime
-            default: .text
-            }
+            let type: FieldType =
+                switch update {
+                case .set(.number): .number
+                case .set(.datetime): .datetime
+                default: .text
+                }
             let created = try await registry.ensureField(key: key, type: type)
             switch update {
             case .set(.number(let digits)):
@@ -293,5 +320,10 @@ final class ContactHandler: Sendable {
 final class TicketHolder: Sendable {
     private let ticket: Mutex<ScopeBudget.Ticket?>
     init(_ ticket: ScopeBudget.Ticket?) { self.ticket = Mutex(ticket) }
-    func take() -> ScopeBudget.Ticket? { ticket.withLock { held in defer { held = nil }; return held } }
+    func take() -> ScopeBudget.Ticket? {
+        ticket.withLock { held in
+            defer { held = nil }
+            return held
+        }
+    }
 }

@@ -1,8 +1,8 @@
 import Foundation
 import Kafka
-import PlatformClient
 import Logging
 import Metrics
+import PlatformClient
 import SyncCore
 import Synchronization
 
@@ -37,9 +37,13 @@ final class DurableWriter: Sendable {
     let stopWorker: @Sendable () -> Void
     private let halted = Mutex<String?>(nil)
 
-    init(producer: KafkaProducer, deadLetterTopic: String, versionsTopic: String, versionsPartitions: Int32, instanceID: String,
-         logger: Logger, status: WorkerStatus, kafka: KafkaProperties = [:], redact: @escaping @Sendable (String) -> String = Redactor.scrubShapes,
-         refused: RefusedWritePolicy = .halt, stopWorker: @escaping @Sendable () -> Void = {}) {
+    init(
+        producer: KafkaProducer, deadLetterTopic: String, versionsTopic: String, versionsPartitions: Int32,
+        instanceID: String,
+        logger: Logger, status: WorkerStatus, kafka: KafkaProperties = [:],
+        redact: @escaping @Sendable (String) -> String = Redactor.scrubShapes,
+        refused: RefusedWritePolicy = .halt, stopWorker: @escaping @Sendable () -> Void = {}
+    ) {
         self.producer = producer
         self.deadLetterTopic = deadLetterTopic
         self.versionsTopic = versionsTopic
@@ -59,42 +63,55 @@ final class DurableWriter: Sendable {
     /// The versions partition holding state for a source partition (aligned when counts match).
     func versionsPartition(for source: Int32) -> Int32 { source % versionsPartitions }
 
-    func deadLetter(_ record: KafkaRecord, stage: String, reason: String, message: String, attempts: Int,
-                    firstFailure: Date, platform: PlatformFailure? = nil, eventID: String?) async throws {
+    func deadLetter(
+        _ record: KafkaRecord, stage: String, reason: String, message: String, attempts: Int,
+        firstFailure: Date, platform: PlatformFailure? = nil, eventID: String?
+    ) async throws {
         let now = Date()
         let replays = Int(record.header("contactsync.replay_count") ?? "") ?? 0
         let info = DeadLetterInfo(
-            sourceTopic: record.topic, sourcePartition: record.partition, sourceOffset: record.offset, stage: stage, reason: reason,
+            sourceTopic: record.topic, sourcePartition: record.partition, sourceOffset: record.offset, stage: stage,
+            reason: reason,
             message: message, attempts: attempts, firstFailureMs: Int64(firstFailure.timeIntervalSince1970 * 1000),
-            lastFailureMs: Int64(now.timeIntervalSince1970 * 1000), platformStatus: platform?.status, platformBody: platform?.body,
+            lastFailureMs: Int64(now.timeIntervalSince1970 * 1000), platformStatus: platform?.status,
+            platformBody: platform?.body,
             instanceID: instanceID, eventID: eventID.map { DeadLetterInfo.clip($0, to: 256) }, replayCount: replays
         )
-        let payload = info.payload(key: record.key, value: record.value, original: record.inbound.headers, limit: messageLimit, redact: redact)
+        let payload = info.payload(
+            key: record.key, value: record.value, original: record.inbound.headers, limit: messageLimit, redact: redact)
         let headers = payload.headers.map { KafkaHeader($0.name, $0.value) }
         let place = "\(record.topic)[\(record.partition)]@\(record.offset)"
         let written = try await durably("dead-letter \(place)", topic: deadLetterTopic, isDeadLetter: true) {
-            try await self.producer.send(topic: self.deadLetterTopic, key: payload.key, value: payload.value, headers: headers)
+            try await self.producer.send(
+                topic: self.deadLetterTopic, key: payload.key, value: payload.value, headers: headers)
         }
         guard written else { return }
-        logger.warning("dead-lettered", metadata: [
-            "topic": "\(record.topic)", "partition": "\(record.partition)", "offset": "\(record.offset)",
-            "reason": "\(reason)", "event_id": "\(LogText.escaped(DeadLetterInfo.clip(eventID ?? "", to: 256)))",
-            "error": "\(LogText.escaped(DeadLetterInfo.clip(redact(message), to: DeadLetterInfo.maxMessage)))",
-        ])
+        logger.warning(
+            "dead-lettered",
+            metadata: [
+                "topic": "\(record.topic)", "partition": "\(record.partition)", "offset": "\(record.offset)",
+                "reason": "\(reason)", "event_id": "\(LogText.escaped(DeadLetterInfo.clip(eventID ?? "", to: 256)))",
+                "error": "\(LogText.escaped(DeadLetterInfo.clip(redact(message), to: DeadLetterInfo.maxMessage)))",
+            ])
     }
 
     func saveVersion(_ key: String, _ version: AppliedVersion, sourcePartition: Int32) async throws {
-        try await durably("save version of \(DeadLetterInfo.clip(key, to: 256))", topic: versionsTopic, isDeadLetter: false) {
-            try await self.producer.send(topic: self.versionsTopic, partition: self.versionsPartition(for: sourcePartition),
-                                         key: Array(key.utf8), value: version.encoded())
+        try await durably(
+            "save version of \(DeadLetterInfo.clip(key, to: 256))", topic: versionsTopic, isDeadLetter: false
+        ) {
+            try await self.producer.send(
+                topic: self.versionsTopic, partition: self.versionsPartition(for: sourcePartition),
+                key: Array(key.utf8), value: version.encoded())
         }
     }
 
     /// - Returns: `true` once written, `false` when a permanent refusal was skipped by policy.
     /// - Throws: when halting (the record stays pending) or cancelled.
     @discardableResult
-    private func durably(_ what: String, topic: String, isDeadLetter: Bool,
-                         _ send: @Sendable () async throws -> DeliveryReport) async throws -> Bool {
+    private func durably(
+        _ what: String, topic: String, isDeadLetter: Bool,
+        _ send: @Sendable () async throws -> DeliveryReport
+    ) async throws -> Bool {
         var attempt = 0
         while true {
             if let why = haltReason { throw WorkerError(why) }
@@ -107,21 +124,31 @@ final class DurableWriter: Sendable {
             } catch let error as KafkaError {
                 attempt += 1
                 if isDeadLetter { status.update { $0.deadLetterHealthy = false } }
-                logger.error("durable write failed; retrying", metadata: ["what": "\(what)", "attempt": "\(attempt)", "error": "\(redact(error.description))"])
+                logger.error(
+                    "durable write failed; retrying",
+                    metadata: ["what": "\(what)", "attempt": "\(attempt)", "error": "\(redact(error.description))"])
                 try await Task.sleep(for: .milliseconds(min(5000, 100 * (1 << min(attempt, 6)))))
             }
         }
     }
 
-    private func refusedPermanently(_ what: String, topic: String, error: KafkaError, isDeadLetter: Bool) throws -> Bool {
-        Counter(label: MetricNames.durableWritesRefused, dimensions: [("topic", topic), ("policy", refused.rawValue)]).increment()
-        let metadata: Logger.Metadata = ["what": "\(what)", "topic": "\(topic)", "error": "\(redact(error.description))", "policy": "\(refused.rawValue)"]
+    private func refusedPermanently(_ what: String, topic: String, error: KafkaError, isDeadLetter: Bool) throws -> Bool
+    {
+        Counter(label: MetricNames.durableWritesRefused, dimensions: [("topic", topic), ("policy", refused.rawValue)])
+            .increment()
+        let metadata: Logger.Metadata = [
+            "what": "\(what)", "topic": "\(topic)", "error": "\(redact(error.description))",
+            "policy": "\(refused.rawValue)",
+        ]
         switch refused {
         case .skip:
-            logger.error("\(topic) refused the record permanently; skipped it (dead_letter.on_refused=skip): the original stays in its source topic until retention", metadata: metadata)
+            logger.error(
+                "\(topic) refused the record permanently; skipped it (dead_letter.on_refused=skip): the original stays in its source topic until retention",
+                metadata: metadata)
             return false
         case .halt:
-            let why = "\(topic) refused a record permanently (\(redact(error.description))) while trying to \(what); "
+            let why =
+                "\(topic) refused a record permanently (\(redact(error.description))) while trying to \(what); "
                 + "the worker stops so that nothing past it is committed (dead_letter.on_refused=halt). Fix the topic (size limit, ACLs) "
                 + "or set dead_letter.on_refused=skip to let such records go, then restart"
             halted.withLock { $0 = $0 ?? why }

@@ -24,8 +24,8 @@ actor Lanes {
 
     private let maxInFlight: Int
     private var lanes: [String: Lane] = [:]
-    private var ready: [String] = []                 // keys with queued work, waiting for a slot
-    private var readyHead = 0                        // ready[..<readyHead] were handed out
+    private var ready: [String] = []  // keys with queued work, waiting for a slot
+    private var readyHead = 0  // ready[..<readyHead] were handed out
     private(set) var inFlight = 0
     private(set) var queued = 0
     /// Estimated memory of the records fetched and not yet done (queued or being applied).

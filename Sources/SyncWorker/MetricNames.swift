@@ -38,6 +38,8 @@ public enum MetricNames {
     /// Records the dead-letter or versions topic refused permanently (by topic and policy): alert on any.
     public static let durableWritesRefused = "contactsync_durable_writes_refused_total"
 
-    public static let all = [records, consumerLag, endToEnd, apiRequestSeconds, apiCalls, retries, deadLetters, inFlight,
-                             rebalances, paused, commits, lastCommit, platformAvailable, durableWritesRefused]
+    public static let all = [
+        records, consumerLag, endToEnd, apiRequestSeconds, apiCalls, retries, deadLetters, inFlight,
+        rebalances, paused, commits, lastCommit, platformAvailable, durableWritesRefused,
+    ]
 }

@@ -13,10 +13,10 @@ enum TestBreak: String, CaseIterable, Sendable {
 
     static let active: Set<TestBreak> = {
         #if DEBUG
-        let names = ProcessInfo.processInfo.environment["CONTACT_SYNC_TEST_BREAK"] ?? ""
-        return Set(names.split(separator: ",").compactMap { TestBreak(rawValue: String($0)) })
+            let names = ProcessInfo.processInfo.environment["CONTACT_SYNC_TEST_BREAK"] ?? ""
+            return Set(names.split(separator: ",").compactMap { TestBreak(rawValue: String($0)) })
         #else
-        return []
+            return []
         #endif
     }()
 

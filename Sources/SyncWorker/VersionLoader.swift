@@ -32,8 +32,11 @@ struct VersionLoader: Sendable {
             for record in try await reader.poll(maxRecords: 5000, timeout: .milliseconds(200)) {
                 last = max(last, record.offset)
                 guard let key = record.key.map({ String(decoding: $0, as: UTF8.self) }) else { continue }
-                if let value = record.value, let version = AppliedVersion(decoding: value) { versions[key] = version }
-                else if record.value == nil { versions[key] = nil }
+                if let value = record.value, let version = AppliedVersion(decoding: value) {
+                    versions[key] = version
+                } else if record.value == nil {
+                    versions[key] = nil
+                }
             }
         }
         await reader.close()
@@ -43,7 +46,10 @@ struct VersionLoader: Sendable {
 
 extension KafkaError {
     static func loadTimeout(topic: String, partition: Int32, reached: Int64, high: Int64) -> any Error {
-        VersionLoadError(description: "could not read \(topic)[\(partition)] to its end (reached offset \(reached) of \(high)); check that the brokers are reachable")
+        VersionLoadError(
+            description:
+                "could not read \(topic)[\(partition)] to its end (reached offset \(reached) of \(high)); check that the brokers are reachable"
+        )
     }
 }
 

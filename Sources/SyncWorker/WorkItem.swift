@@ -12,14 +12,16 @@ struct WorkItem: Sendable {
     /// About what the record holds in memory while pending: its bytes plus the decoded change
     /// (measured order of magnitude, not exact): backpressure bounds the sum.
     var estimatedBytes: Int {
-        (record.value?.count ?? 0) + (record.key?.count ?? 0) + record.headers.reduce(0) { $0 + $1.name.utf8.count + ($1.value?.count ?? 0) } + 768
+        (record.value?.count ?? 0) + (record.key?.count ?? 0)
+            + record.headers.reduce(0) { $0 + $1.name.utf8.count + ($1.value?.count ?? 0) } + 768
     }
 }
 
 extension KafkaRecord {
     /// The record as the decoder (and the dead-letter tools) see it.
     public var inbound: InboundRecord {
-        InboundRecord(topic: topic, partition: partition, offset: offset, key: key, value: value,
-                      headers: headers.map { .init(name: $0.name, value: $0.value) }, timestampMs: timestampMs)
+        InboundRecord(
+            topic: topic, partition: partition, offset: offset, key: key, value: value,
+            headers: headers.map { .init(name: $0.name, value: $0.value) }, timestampMs: timestampMs)
     }
 }

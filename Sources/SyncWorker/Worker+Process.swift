@@ -9,7 +9,8 @@ extension Worker {
     /// Every fetched record is tracked until it is done: applied, skipped or dead-lettered.
     func admit(_ record: KafkaRecord) async {
         await lanes.fetched(WorkItem(record: record, change: nil))
-        if TestBreak.on(.commitBeforeApply) { await lanes.finished(record.topicPartition, record.offset) }   // chaos control only
+        // Chaos control only.
+        if TestBreak.on(.commitBeforeApply) { await lanes.finished(record.topicPartition, record.offset) }
         status.update { $0.recordsIn += 1 }
         switch decoder.decode(record.inbound) {
         case .skip:
@@ -20,7 +21,8 @@ extension Worker {
             deadLetterBeforeAnyCall(record, reason: rejection.reason.rawValue, message: rejection.markedMessage)
         case .change(let change):
             if let problem = fieldKeyProblem(change) {
-                deadLetterBeforeAnyCall(record, reason: "invalid_field_key", message: problem.description, eventID: change.eventID)
+                deadLetterBeforeAnyCall(
+                    record, reason: "invalid_field_key", message: problem.description, eventID: change.eventID)
                 return
             }
             await lanes.enqueue(WorkItem(record: record, change: change), key: change.entityKey)
@@ -36,21 +38,27 @@ extension Worker {
         case .delete: return nil
         }
         for key in patch.fields.keys {
-            if case .failure(let problem) = FieldNaming.name(forKey: key, flavor: configuration.flavor) { return problem }
+            if case .failure(let problem) = FieldNaming.name(forKey: key, flavor: configuration.flavor) {
+                return problem
+            }
         }
         return nil
     }
 
-    private func deadLetterBeforeAnyCall(_ record: KafkaRecord, reason: String, message: String, eventID: String? = nil) {
+    private func deadLetterBeforeAnyCall(_ record: KafkaRecord, reason: String, message: String, eventID: String? = nil)
+    {
         Task {
             do {
-                try await writer.deadLetter(record, stage: "decode", reason: reason, message: message,
-                                            attempts: 0, firstFailure: Date(), eventID: eventID)
+                try await writer.deadLetter(
+                    record, stage: "decode", reason: reason, message: message,
+                    attempts: 0, firstFailure: Date(), eventID: eventID)
                 status.update { $0.deadLettered[reason, default: 0] += 1 }
                 Counter(label: MetricNames.deadLetters, dimensions: [("reason", reason)]).increment()
                 await finish(record, outcome: "dead_lettered")
             } catch {
-                logger.warning("dead letter abandoned at shutdown; the record will be read again", metadata: ["offset": "\(record.offset)"])
+                logger.warning(
+                    "dead letter abandoned at shutdown; the record will be read again",
+                    metadata: ["offset": "\(record.offset)"])
             }
         }
     }
@@ -85,11 +93,17 @@ extension Worker {
         var kept: [WorkItem] = []
         for item in batch {
             let change = item.change!
-            switch TestBreak.on(.noGuard) ? .apply : VersionGuard.decide(version: change.version, eventID: change.eventID, last: running) {
+            switch TestBreak.on(.noGuard)
+                ? .apply : VersionGuard.decide(version: change.version, eventID: change.eventID, last: running)
+            {
             case .apply:
                 kept.append(item)
-                let newer = running.map { change.version.isOlder(than: $0.version) == true ? $0.version : change.version } ?? change.version
-                running = AppliedVersion(version: newer, eventID: change.eventID, deleted: change.isDelete, contactUUID: running?.contactUUID)
+                let newer =
+                    running.map { change.version.isOlder(than: $0.version) == true ? $0.version : change.version }
+                    ?? change.version
+                running = AppliedVersion(
+                    version: newer, eventID: change.eventID, deleted: change.isDelete, contactUUID: running?.contactUUID
+                )
             case .duplicate:
                 status.update { $0.skippedDuplicate += 1 }
                 await finish(item.record, outcome: "skipped")
@@ -116,11 +130,12 @@ extension Worker {
                 // The rest of the change counts as applied; the conflict goes to a person.
                 guard await deadLetterURNConflict(last, result.urnConflicts) else { return }
             }
-            let applied = AppliedVersion(version: merged.version, eventID: merged.eventID, deleted: merged.isDelete, contactUUID: result.uuid)
+            let applied = AppliedVersion(
+                version: merged.version, eventID: merged.eventID, deleted: merged.isDelete, contactUUID: result.uuid)
             do {
                 try await writer.saveVersion(key, applied, sourcePartition: kept[0].record.partition)
             } catch {
-                return   // shutting down: not done, read again by whoever owns the partition next
+                return  // shutting down: not done, read again by whoever owns the partition next
             }
             await lanes.recordApplied(key, applied)
             status.update {
@@ -132,13 +147,19 @@ extension Worker {
                 $0.groupChangesSkipped += result.skippedGroupChanges
             }
             for item in kept { await finish(item.record, outcome: "applied") }
-            logger.debug("applied", metadata: ["key": "\(key)", "events": "\(kept.count)", "event_id": "\(merged.eventID)", "trace_id": "\(merged.traceparent ?? "")"])
+            logger.debug(
+                "applied",
+                metadata: [
+                    "key": "\(key)", "events": "\(kept.count)", "event_id": "\(merged.eventID)",
+                    "trace_id": "\(merged.traceparent ?? "")",
+                ])
         case .failed(let failure):
             for item in kept {
                 do {
-                    try await writer.deadLetter(item.record, stage: "apply", reason: failure.reason, message: failure.message,
-                                                attempts: failure.attempts, firstFailure: failure.firstFailure,
-                                                platform: failure.platform, eventID: item.change?.eventID)
+                    try await writer.deadLetter(
+                        item.record, stage: "apply", reason: failure.reason, message: failure.message,
+                        attempts: failure.attempts, firstFailure: failure.firstFailure,
+                        platform: failure.platform, eventID: item.change?.eventID)
                 } catch {
                     return
                 }
@@ -174,22 +195,31 @@ extension Worker {
             return .applied(try await handler.apply(change, budget: budget, ticket: ticket))
         } catch let error as PlatformError {
             let reason = error.isURNTakenByAnotherContact ? "urn_conflict" : "platform_rejected"
-            return .failed(ApplyFailure(reason: reason, message: error.description, attempts: budget.attempts + 1,
-                                        firstFailure: budget.firstFailure ?? Date(), platform: PlatformFailure(status: error.status, body: error.body)))
+            return .failed(
+                ApplyFailure(
+                    reason: reason, message: error.description, attempts: budget.attempts + 1,
+                    firstFailure: budget.firstFailure ?? Date(),
+                    platform: PlatformFailure(status: error.status, body: error.body)))
         } catch let error as RetriesExhausted {
-            return .failed(ApplyFailure(reason: "retries_exhausted", message: error.description, attempts: error.attempts,
-                                        firstFailure: budget.firstFailure ?? Date(),
-                                        platform: PlatformFailure(status: error.last.status, body: error.last.body)))
+            return .failed(
+                ApplyFailure(
+                    reason: "retries_exhausted", message: error.description, attempts: error.attempts,
+                    firstFailure: budget.firstFailure ?? Date(),
+                    platform: PlatformFailure(status: error.last.status, body: error.last.body)))
         } catch let problem as FieldKeyProblem {
-            return .failed(ApplyFailure(reason: "invalid_field_key", message: problem.description, attempts: 0,
-                                        firstFailure: Date(), platform: nil))
+            return .failed(
+                ApplyFailure(
+                    reason: "invalid_field_key", message: problem.description, attempts: 0,
+                    firstFailure: Date(), platform: nil))
         } catch is Abandoned {
             return .abandoned
         } catch is CancellationError {
             return .abandoned
         } catch {
-            return .failed(ApplyFailure(reason: "internal_error", message: "\(error)", attempts: budget.attempts + 1,
-                                        firstFailure: budget.firstFailure ?? Date(), platform: nil))
+            return .failed(
+                ApplyFailure(
+                    reason: "internal_error", message: "\(error)", attempts: budget.attempts + 1,
+                    firstFailure: budget.firstFailure ?? Date(), platform: nil))
         }
     }
 
@@ -198,13 +228,17 @@ extension Worker {
     private func deadLetterURNConflict(_ item: WorkItem, _ urns: [String]) async -> Bool {
         status.update { $0.urnConflicts += urns.count }
         Counter(label: MetricNames.urnConflicts).increment(by: urns.count)
-        logger.warning("URNs held by another contact were left out", metadata: [
-            "urns": "\(urns.map(Self.maskedURN))", "event_id": "\(item.change?.eventID ?? "")",
-        ])
+        logger.warning(
+            "URNs held by another contact were left out",
+            metadata: [
+                "urns": "\(urns.map(Self.maskedURN))", "event_id": "\(item.change?.eventID ?? "")",
+            ])
         do {
-            try await writer.deadLetter(item.record, stage: "apply", reason: "urn_conflict",
-                                        message: "the platform left out \(urns.count) URN(s) held by another contact: \(urns.joined(separator: ", ")); the rest of the change was applied",
-                                        attempts: 1, firstFailure: Date(), eventID: item.change?.eventID)
+            try await writer.deadLetter(
+                item.record, stage: "apply", reason: "urn_conflict",
+                message:
+                    "the platform left out \(urns.count) URN(s) held by another contact: \(urns.joined(separator: ", ")); the rest of the change was applied",
+                attempts: 1, firstFailure: Date(), eventID: item.change?.eventID)
         } catch {
             return false
         }

@@ -13,14 +13,16 @@ struct RebalanceBridge: RebalanceHandler {
         worker.status.update { $0.assignedPartitions += partitions.count }
         await worker.updateBudgetShare()
         guard let writer = worker.parts.withLock({ $0?.writer }) else { return }
-        let loader = VersionLoader(properties: worker.configuration.kafka, topic: worker.configuration.versionsTopic, logger: worker.logger)
+        let loader = VersionLoader(
+            properties: worker.configuration.kafka, topic: worker.configuration.versionsTopic, logger: worker.logger)
         for versionsPartition in Set(partitions.map { writer.versionsPartition(for: $0.partition) }) {
             do {
                 let versions = try await loader.load(partition: versionsPartition)
                 await worker.lanes.load(versions)
             } catch {
-                worker.logger.error("could not load applied versions; the guard starts empty for these partitions",
-                                    metadata: ["partition": "\(versionsPartition)", "error": "\(error)"])
+                worker.logger.error(
+                    "could not load applied versions; the guard starts empty for these partitions",
+                    metadata: ["partition": "\(versionsPartition)", "error": "\(error)"])
             }
         }
     }
@@ -60,9 +62,12 @@ extension Worker {
         status.update { $0.budgetShare = share }
         for scope in PlatformScope.allCases {
             let allowance = await gate.budget(scope).allowance
-            if allowance != .max { Gauge(label: MetricNames.budgetAllowance, dimensions: [("scope", scope.rawValue)]).record(allowance) }
+            if allowance != .max {
+                Gauge(label: MetricNames.budgetAllowance, dimensions: [("scope", scope.rawValue)]).record(allowance)
+            }
         }
-        logger.info("budget share", metadata: ["share": "\(share)", "assigned": "\(assigned)", "partitions": "\(total)"])
+        logger.info(
+            "budget share", metadata: ["share": "\(share)", "assigned": "\(assigned)", "partitions": "\(total)"])
     }
 
     /// The end of every partition of the topics now: `--until-caught-up` stops when the group's

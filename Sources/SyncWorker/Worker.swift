@@ -1,6 +1,6 @@
+import Foundation
 import Kafka
 public import Logging
-import Foundation
 import Metrics
 public import PlatformClient
 public import ServiceLifecycle
@@ -36,28 +36,39 @@ public final class Worker: Service, Sendable {
         self.configuration = configuration
         self.logger = logger
         let status = self.status
-        client = PlatformClient(options: platform, logger: logger, observer: { call in
-            status.update { $0.apiCalls += 1 }
-            let dims = [("endpoint", call.endpoint), ("method", call.method), ("status", call.status.map(String.init) ?? call.outcome)]
-            Counter(label: MetricNames.apiCalls, dimensions: dims).increment()
-            Timer(label: MetricNames.apiRequestSeconds, dimensions: dims, preferredDisplayUnit: .seconds)
-                .recordNanoseconds(call.duration.components.seconds * 1_000_000_000 + call.duration.components.attoseconds / 1_000_000_000)
-        })
+        client = PlatformClient(
+            options: platform, logger: logger,
+            observer: { call in
+                status.update { $0.apiCalls += 1 }
+                let dims = [
+                    ("endpoint", call.endpoint), ("method", call.method),
+                    ("status", call.status.map(String.init) ?? call.outcome),
+                ]
+                Counter(label: MetricNames.apiCalls, dimensions: dims).increment()
+                Timer(label: MetricNames.apiRequestSeconds, dimensions: dims, preferredDisplayUnit: .seconds)
+                    .recordNanoseconds(
+                        call.duration.components.seconds * 1_000_000_000 + call.duration.components.attoseconds
+                            / 1_000_000_000)
+            })
         let stopping = stopping
         var policy = configuration.retry
-        policy.maxAttempts = .max   // the budget is time (RetryBudget), whatever a count says
+        policy.maxAttempts = .max  // the budget is time (RetryBudget), whatever a count says
         let retry = policy
         var health = PlatformHealth.Policy()
         health.consecutive = configuration.outageThreshold
         health.degradeAt = configuration.degradeAtFailureRate
-        let gate = PlatformGate(contacts: configuration.budgetContacts, v2: configuration.budgetV2, retry: retry, health: health,
-                                status: status, logger: logger, isStopping: { stopping.isSet })
+        let gate = PlatformGate(
+            contacts: configuration.budgetContacts, v2: configuration.budgetV2, retry: retry, health: health,
+            status: status, logger: logger, isStopping: { stopping.isSet })
         self.gate = gate
-        let registry = Registry(client: client, flavor: configuration.flavor, caller: { work in
-            try await gate.call(.v2, RetryBudget(limit: retry.maxElapsed)) { try await work() }
-        })
-        handler = ContactHandler(client: client, registry: registry, gate: gate, actions: ActionBatcher(client: client, gate: gate),
-                                 managedGroups: configuration.managedGroups, logger: logger)
+        let registry = Registry(
+            client: client, flavor: configuration.flavor,
+            caller: { work in
+                try await gate.call(.v2, RetryBudget(limit: retry.maxElapsed)) { try await work() }
+            })
+        handler = ContactHandler(
+            client: client, registry: registry, gate: gate, actions: ActionBatcher(client: client, gate: gate),
+            managedGroups: configuration.managedGroups, logger: logger)
         decoder = EventDecoder(configuration: configuration.decoder)
         lanes = Lanes(maxInFlight: configuration.maxInFlight)
     }
@@ -81,28 +92,38 @@ public final class Worker: Service, Sendable {
 
     private func runPipeline() async throws {
         let config = configuration
-        let producer = try KafkaProducer(properties: config.kafka.merging(["linger.ms": "5"]) { current, _ in current }, logger: logger)
+        let producer = try KafkaProducer(
+            properties: config.kafka.merging(["linger.ms": "5"]) { current, _ in current }, logger: logger)
         let versionsPartitions: [Int32]
         do {
             versionsPartitions = try await producer.partitions(of: config.versionsTopic)
         } catch {
             producer.close(timeout: .zero)
-            throw WorkerError("cannot read the metadata of the versions topic \(config.versionsTopic) (\(error)): check that the brokers (\(config.kafka["bootstrap.servers"] ?? "-")) are reachable and that the topic exists, compacted (cleanup.policy=compact), with as many partitions as the source topics")
+            throw WorkerError(
+                "cannot read the metadata of the versions topic \(config.versionsTopic) (\(error)): check that the brokers (\(config.kafka["bootstrap.servers"] ?? "-")) are reachable and that the topic exists, compacted (cleanup.policy=compact), with as many partitions as the source topics"
+            )
         }
         guard !versionsPartitions.isEmpty else {
             producer.close(timeout: .zero)
-            throw WorkerError("the versions topic \(config.versionsTopic) has no partitions; create it compacted with as many partitions as the source topics")
+            throw WorkerError(
+                "the versions topic \(config.versionsTopic) has no partitions; create it compacted with as many partitions as the source topics"
+            )
         }
-        let writer = DurableWriter(producer: producer, deadLetterTopic: config.deadLetterTopic, versionsTopic: config.versionsTopic,
-                                   versionsPartitions: Int32(versionsPartitions.count), instanceID: config.instanceID, logger: logger, status: status,
-                                   kafka: config.kafka, redact: config.redactor(token: client.options.token),
-                                   refused: config.deadLetterRefused, stopWorker: { [self] in self.stop() })
-        let consumer = try KafkaConsumer(properties: config.consumerProperties, rebalanceHandler: RebalanceBridge(worker: self), logger: logger)
+        let writer = DurableWriter(
+            producer: producer, deadLetterTopic: config.deadLetterTopic, versionsTopic: config.versionsTopic,
+            versionsPartitions: Int32(versionsPartitions.count), instanceID: config.instanceID, logger: logger,
+            status: status,
+            kafka: config.kafka, redact: config.redactor(token: client.options.token),
+            refused: config.deadLetterRefused, stopWorker: { [self] in self.stop() })
+        let consumer = try KafkaConsumer(
+            properties: config.consumerProperties, rebalanceHandler: RebalanceBridge(worker: self), logger: logger)
         parts.withLock { $0 = Parts(consumer: consumer, producer: producer, writer: writer) }
         await lanes.setRunner { [self] key in await self.process(key) }
         try consumer.subscribe(topics: config.topics)
         let targets = config.untilCaughtUp ? try await caughtUpTargets(consumer) : [:]
-        logger.info("worker started", metadata: ["group": "\(config.groupID)", "topics": "\(config.topics)", "instance": "\(config.instanceID)"])
+        logger.info(
+            "worker started",
+            metadata: ["group": "\(config.groupID)", "topics": "\(config.topics)", "instance": "\(config.instanceID)"])
 
         let lagReporter = Task { [self] in
             var waited: [PlatformScope: Duration] = [:]
@@ -136,7 +157,8 @@ public final class Worker: Service, Sendable {
     private func pollLoop(consumer: KafkaConsumer, targets: [TopicPartition: Int64]) async throws {
         var lastCommit = ContinuousClock.now
         var paused: Set<TopicPartition>? = nil
-        var backpressure = Backpressure(maxEntities: configuration.maxPendingEntities, maxBytes: configuration.maxPendingBytes)
+        var backpressure = Backpressure(
+            maxEntities: configuration.maxPendingEntities, maxBytes: configuration.maxPendingBytes)
         while !isStopping && !Task.isCancelled {
             let (entities, bytes) = await (lanes.pendingEntities, lanes.pendingBytes)
             let full = backpressure.update(entities: entities, bytes: bytes)
@@ -164,7 +186,8 @@ public final class Worker: Service, Sendable {
             }
             // Polling goes on while paused (paused partitions return nothing): rebalances are
             // served and the member stays within max.poll.interval.ms during a long outage.
-            let records = try await consumer.poll(maxRecords: shouldPause ? 1 : 500, timeout: .milliseconds(shouldPause ? 10 : 100))
+            let records = try await consumer.poll(
+                maxRecords: shouldPause ? 1 : 500, timeout: .milliseconds(shouldPause ? 10 : 100))
             for record in records { await admit(record) }
             if ContinuousClock.now - lastCommit >= configuration.commitInterval {
                 await commit(consumer)
@@ -195,11 +218,17 @@ public final class Worker: Service, Sendable {
     /// `contactsync_consumer_lag` per assigned partition: high watermark minus committed offset.
     func reportLag(_ consumer: KafkaConsumer) async {
         guard let assignment = try? consumer.assignment(), !assignment.isEmpty,
-              let committed = try? await consumer.committed(assignment) else { return }
+            let committed = try? await consumer.committed(assignment)
+        else { return }
         for offset in committed {
-            guard let marks = try? await consumer.watermarks(offset.topicPartition, timeout: .seconds(2)) else { continue }
+            guard let marks = try? await consumer.watermarks(offset.topicPartition, timeout: .seconds(2)) else {
+                continue
+            }
             let lag = max(0, marks.high - max(offset.offset, marks.low))
-            Gauge(label: MetricNames.consumerLag, dimensions: [("topic", offset.topic), ("partition", String(offset.partition))]).record(lag)
+            Gauge(
+                label: MetricNames.consumerLag,
+                dimensions: [("topic", offset.topic), ("partition", String(offset.partition))]
+            ).record(lag)
         }
     }
 

@@ -49,12 +49,16 @@ public struct WorkerConfiguration: Sendable {
     /// What happens when the dead-letter or versions topic refuses a record permanently.
     public var deadLetterRefused: RefusedWritePolicy = .halt
 
-    public init(kafka: KafkaProperties, groupID: String, topics: [String], deadLetterTopic: String, versionsTopic: String? = nil,
-                decoder: DecoderConfiguration = DecoderConfiguration(), maxInFlight: Int = 64, flavor: PlatformFlavor = .textit,
-                budgetContacts: RequestRate = .unlimited, budgetV2: RequestRate = .unlimited, managedGroups: [String] = [],
-                maxPendingEntities: Int = 10_000, maxPendingBytes: Int = 32 << 20,
-                retry: RetryPolicy = RetryPolicy(), commitInterval: Duration = .seconds(1), drainDeadline: Duration = .seconds(30),
-                outageThreshold: Int = 10, untilCaughtUp: Bool = false, instanceID: String) {
+    public init(
+        kafka: KafkaProperties, groupID: String, topics: [String], deadLetterTopic: String,
+        versionsTopic: String? = nil,
+        decoder: DecoderConfiguration = DecoderConfiguration(), maxInFlight: Int = 64, flavor: PlatformFlavor = .textit,
+        budgetContacts: RequestRate = .unlimited, budgetV2: RequestRate = .unlimited, managedGroups: [String] = [],
+        maxPendingEntities: Int = 10_000, maxPendingBytes: Int = 32 << 20,
+        retry: RetryPolicy = RetryPolicy(), commitInterval: Duration = .seconds(1),
+        drainDeadline: Duration = .seconds(30),
+        outageThreshold: Int = 10, untilCaughtUp: Bool = false, instanceID: String
+    ) {
         self.kafka = kafka
         self.groupID = groupID
         self.topics = topics

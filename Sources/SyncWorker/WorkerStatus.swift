@@ -34,7 +34,9 @@ public struct WorkerSnapshot: Sendable, Equatable {
 
     /// Why the worker is not ready, or `nil` when it is.
     public var notReadyReason: String? {
-        if !platformAvailable { return "platform unavailable or degraded (many recent calls failing, or the API token refused)" }
+        if !platformAvailable {
+            return "platform unavailable or degraded (many recent calls failing, or the API token refused)"
+        }
         if !deadLetterHealthy { return "dead-letter topic not writable" }
         return nil
     }

@@ -5,6 +5,7 @@ import PlatformClient
 import PlatformSandbox
 import SyncCore
 import Testing
+
 @testable import ContactSyncCLI
 @testable import SyncWorker
 
@@ -22,32 +23,48 @@ import Testing
 
         func runWorker() async throws -> WorkerSnapshot {
             try? cluster.createTopic("g.versions", partitions: 1)
-            let configuration = WorkerConfiguration(kafka: kafka, groupID: "g", topics: ["customers"], deadLetterTopic: "dlq",
-                                                    retry: RetryPolicy(maxAttempts: 2, base: .milliseconds(5)), commitInterval: .milliseconds(100),
-                                                    untilCaughtUp: true, instanceID: "t")
-            let worker = Worker(configuration: configuration, platform: .init(baseURL: sandbox.baseURL, token: APIToken("t")), logger: logger)
+            let configuration = WorkerConfiguration(
+                kafka: kafka, groupID: "g", topics: ["customers"], deadLetterTopic: "dlq",
+                retry: RetryPolicy(maxAttempts: 2, base: .milliseconds(5)), commitInterval: .milliseconds(100),
+                untilCaughtUp: true, instanceID: "t")
+            let worker = Worker(
+                configuration: configuration, platform: .init(baseURL: sandbox.baseURL, token: APIToken("t")),
+                logger: logger)
             try await worker.run()
             return worker.status.snapshot
         }
 
         func produce(_ items: [(String, String)], topic: String = "customers") async throws {
             let producer = try KafkaProducer(properties: kafka, logger: logger)
-            for (key, value) in items { try await producer.send(topic: topic, key: Array(key.utf8), value: Array(value.utf8), headers: [KafkaHeader("origin", "crm")]) }
+            for (key, value) in items {
+                try await producer.send(
+                    topic: topic, key: Array(key.utf8), value: Array(value.utf8),
+                    headers: [KafkaHeader("origin", "crm")])
+            }
             producer.close()
         }
 
         func read(_ topic: String) async throws -> [KafkaRecord] {
-            let consumer = try KafkaConsumer(properties: kafka.merging(["group.id": "reader-\(UUID())"]) { $1 }, logger: logger)
+            let consumer = try KafkaConsumer(
+                properties: kafka.merging(["group.id": "reader-\(UUID())"]) { $1 }, logger: logger)
             let reader = TopicReader(consumer: consumer, topic: topic)
             var records: [KafkaRecord] = []
-            try await reader.read(try await reader.ranges()) { records.append($0); return true }
+            try await reader.read(try await reader.ranges()) {
+                records.append($0)
+                return true
+            }
             await consumer.close()
             return records
         }
 
-        func replay(_ filter: DeadLetterFilter = DeadLetterFilter(), to target: String? = nil, limit: Int? = nil, maxReplays: Int = 3) async throws -> DeadLetterReplay.Summary {
-            try await DeadLetterReplay(kafka: kafka, group: "g.dlq-replay", topic: "dlq", filter: filter, target: target, dryRun: false,
-                                       rate: nil, limit: limit, maxReplays: maxReplays).run { _ in }
+        func replay(
+            _ filter: DeadLetterFilter = DeadLetterFilter(), to target: String? = nil, limit: Int? = nil,
+            maxReplays: Int = 3
+        ) async throws -> DeadLetterReplay.Summary {
+            try await DeadLetterReplay(
+                kafka: kafka, group: "g.dlq-replay", topic: "dlq", filter: filter, target: target, dryRun: false,
+                rate: nil, limit: limit, maxReplays: maxReplays
+            ).run { _ in }
         }
     }
 
@@ -55,10 +72,16 @@ import Testing
         var logger = Logger(label: "dlq-test")
         logger.logLevel = .critical
         let cluster = try MockCluster(logger: logger)
-        for (topic, partitions) in [("customers", 1), ("dlq", 1), ("elsewhere", 1)] { try cluster.createTopic(topic, partitions: partitions) }
+        for (topic, partitions) in [("customers", 1), ("dlq", 1), ("elsewhere", 1)] {
+            try cluster.createTopic(topic, partitions: partitions)
+        }
         let sandbox = try await Sandbox.start(SandboxOptions(token: "t"), logger: logger)
-        return Setup(cluster: cluster, sandbox: sandbox, logger: logger,
-                     kafka: ["bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500"])
+        return Setup(
+            cluster: cluster, sandbox: sandbox, logger: logger,
+            kafka: [
+                "bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000",
+                "heartbeat.interval.ms": "500",
+            ])
     }
 
     @Test func inspectReplayFiltersResumeAndTheLoopGuard() async throws {
@@ -79,7 +102,10 @@ import Testing
         #expect(infos.map(\.reason).sorted() == ["invalid_language", "invalid_urn", "invalid_urn", "malformed_json"])
         #expect(infos.allSatisfy { $0.sourceTopic == "customers" && $0.stage == "decode" })
         #expect(dead.allSatisfy { $0.header("origin") == "crm" }, "original headers kept")
-        #expect(Set(dead.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }) == ["cus_1", "cus_2", "cus_3", "cus_4"])
+        #expect(
+            Set(dead.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }) == [
+                "cus_1", "cus_2", "cus_3", "cus_4",
+            ])
 
         // replay with a filter, interrupted after one record, then run again: each record once.
         let interrupted = try await s.replay(DeadLetterFilter(reason: "invalid_urn"), to: "elsewhere", limit: 1)
@@ -87,11 +113,14 @@ import Testing
         let resumed = try await s.replay(DeadLetterFilter(reason: "invalid_urn"), to: "elsewhere")
         #expect(resumed.sent == 1)
         let copies = try await s.read("elsewhere")
-        #expect(copies.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }.sorted() == ["cus_1", "cus_3"])
+        #expect(
+            copies.compactMap { $0.key.map { String(decoding: $0, as: UTF8.self) } }.sorted() == ["cus_1", "cus_3"])
         #expect(copies.allSatisfy { $0.header("origin") == "crm" && $0.header("contactsync.replay_count") == "1" })
         #expect(copies.allSatisfy { $0.header("contactsync.replayed_from")?.hasPrefix("dlq[0]@") == true })
-        #expect(copies.allSatisfy { $0.header("__connect.errors.topic") == nil && $0.header("contactsync.reason") == nil })
-        #expect(copies.map { $0.value } == dead.filter { $0.header("contactsync.reason") == "invalid_urn" }.map(\.value))
+        #expect(
+            copies.allSatisfy { $0.header("__connect.errors.topic") == nil && $0.header("contactsync.reason") == nil })
+        #expect(
+            copies.map { $0.value } == dead.filter { $0.header("contactsync.reason") == "invalid_urn" }.map(\.value))
         // Nothing is left to replay for this group: everything read is committed.
         #expect(try await s.replay(DeadLetterFilter(key: "cus_2")).sent == 0)
         await s.sandbox.shutdown()
@@ -103,11 +132,12 @@ import Testing
         _ = try await s.runWorker()
         // Replay into the source, where the worker dead-letters it again (still bad), three times.
         for round in 1...3 {
-            let summary = try await DeadLetterReplay(kafka: s.kafka, group: "replay-\(round)", topic: "dlq", filter: DeadLetterFilter(key: "cus_9"),
-                                                     target: nil, dryRun: false, rate: nil, limit: nil, maxReplays: 2).run { _ in }
+            let summary = try await DeadLetterReplay(
+                kafka: s.kafka, group: "replay-\(round)", topic: "dlq", filter: DeadLetterFilter(key: "cus_9"),
+                target: nil, dryRun: false, rate: nil, limit: nil, maxReplays: 2
+            ).run { _ in }
             _ = try await s.runWorker()
-            if round <= 2 { #expect(summary.sent >= 1) }
-            else { #expect(summary.refusedByLoopGuard >= 1) }
+            if round <= 2 { #expect(summary.sent >= 1) } else { #expect(summary.refusedByLoopGuard >= 1) }
         }
         let dead = try await s.read("dlq")
         #expect(dead.map { Int($0.header("contactsync.replay_count") ?? "0") ?? 0 }.max() == 2)
@@ -129,7 +159,8 @@ import Testing
         _ = try await s.replay(DeadLetterFilter(key: "cus_7"))
         let after = try await s.runWorker()
         #expect(after.skippedStale == 1)
-        #expect(s.sandbox.state().contact(urn: "ext:cus_7")?.name == "New", "the replayed v1 did not roll the contact back")
+        #expect(
+            s.sandbox.state().contact(urn: "ext:cus_7")?.name == "New", "the replayed v1 did not roll the contact back")
         await s.sandbox.shutdown()
     }
 }
@@ -139,11 +170,14 @@ extension DeadLetterToolTests.Setup {
     /// failures dead-letter fast (a degraded platform would make it wait instead).
     func runWorkerQuickly() async throws -> WorkerSnapshot {
         try? cluster.createTopic("g.versions", partitions: 1)
-        var configuration = WorkerConfiguration(kafka: kafka, groupID: "g", topics: ["customers"], deadLetterTopic: "dlq",
-                                                retry: RetryPolicy(maxElapsed: .milliseconds(200), base: .milliseconds(5)),
-                                                commitInterval: .milliseconds(100), outageThreshold: 1000, untilCaughtUp: true, instanceID: "t")
+        var configuration = WorkerConfiguration(
+            kafka: kafka, groupID: "g", topics: ["customers"], deadLetterTopic: "dlq",
+            retry: RetryPolicy(maxElapsed: .milliseconds(200), base: .milliseconds(5)),
+            commitInterval: .milliseconds(100), outageThreshold: 1000, untilCaughtUp: true, instanceID: "t")
         configuration.degradeAtFailureRate = 2
-        let worker = Worker(configuration: configuration, platform: .init(baseURL: sandbox.baseURL, token: APIToken("t")), logger: logger)
+        let worker = Worker(
+            configuration: configuration, platform: .init(baseURL: sandbox.baseURL, token: APIToken("t")),
+            logger: logger)
         try await worker.run()
         return worker.status.snapshot
     }

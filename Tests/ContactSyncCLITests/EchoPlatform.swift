@@ -1,6 +1,7 @@
 import Foundation
+
 #if canImport(Glibc)
-import Glibc
+    import Glibc
 #endif
 
 /// A platform stand-in that answers every request 400 with the request itself in the body, as
@@ -19,7 +20,9 @@ final class EchoPlatform: @unchecked Sendable {
         address.sin_addr.s_addr = inet_addr("127.0.0.1")
         address.sin_port = 0
         var length = socklen_t(MemoryLayout<sockaddr_in>.size)
-        let bound = withUnsafePointer(to: &address) { $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) } }
+        let bound = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { bind(listener, $0, length) }
+        }
         guard bound == 0, listen(listener, 16) == 0 else { throw POSIXError(.EADDRINUSE) }
         withUnsafeMutablePointer(to: &address) { pointer in
             _ = pointer.withMemoryRebound(to: sockaddr.self, capacity: 1) { getsockname(listener, $0, &length) }
@@ -42,8 +45,10 @@ final class EchoPlatform: @unchecked Sendable {
             guard count > 0 else { return }
             let request = String(decoding: buffer[0..<count], as: UTF8.self)
             let head = request.components(separatedBy: "\r\n\r\n").first ?? request
-            let body = #"{"detail": "bad request", "echo": \#(String(decoding: try! JSONSerialization.data(withJSONObject: [head], options: [.fragmentsAllowed]), as: UTF8.self))}"#
-            let response = "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
+            let body =
+                #"{"detail": "bad request", "echo": \#(String(decoding: try! JSONSerialization.data(withJSONObject: [head], options: [.fragmentsAllowed]), as: UTF8.self))}"#
+            let response =
+                "HTTP/1.1 400 Bad Request\r\nContent-Type: application/json\r\nContent-Length: \(body.utf8.count)\r\n\r\n\(body)"
             _ = response.utf8CString.withUnsafeBufferPointer { write(client, $0.baseAddress, $0.count - 1) }
         }
     }

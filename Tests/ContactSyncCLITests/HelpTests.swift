@@ -1,14 +1,19 @@
 import ArgumentParser
 import Testing
+
 @testable import ContactSyncCLI
 
 @Suite struct HelpTests {
     @Test func theRootListsEveryCommand() {
         let help = ContactSyncCommand.helpMessage()
-        for name in ["run", "demo", "sandbox", "dev-broker", "produce", "check", "dlq"] { #expect(help.contains(name), "\(name)") }
+        for name in ["run", "demo", "sandbox", "dev-broker", "produce", "check", "dlq"] {
+            #expect(help.contains(name), "\(name)")
+        }
     }
 
-    @Test(arguments: [["run"], ["demo"], ["sandbox"], ["dev-broker"], ["produce"], ["check"], ["dlq", "inspect"], ["dlq", "replay"]])
+    @Test(arguments: [
+        ["run"], ["demo"], ["sandbox"], ["dev-broker"], ["produce"], ["check"], ["dlq", "inspect"], ["dlq", "replay"],
+    ])
     func everyCommandHasHelpWithAnExample(path: [String]) throws {
         let help = ContactSyncCommand.helpMessage(for: try command(path))
         #expect(help.contains("Example"), "\(path) help lacks an example")

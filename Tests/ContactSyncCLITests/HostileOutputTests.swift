@@ -1,8 +1,9 @@
 import Foundation
 import Logging
-import Synchronization
 import SyncCore
+import Synchronization
 import Testing
+
 @testable import ContactSyncCLI
 
 /// Personal data, terminal escapes and configuration mistakes, as an attacker or a tired
@@ -15,25 +16,34 @@ import Testing
 
     func log(_ message: String, format: LineLogHandler.Format = .json, pii: Bool = false) -> String {
         let lines = Lines()
-        let handler = LineLogHandler(label: "t", format: format, level: .info, pii: pii, write: { line in lines.all.withLock { $0.append(line) } })
+        let handler = LineLogHandler(
+            label: "t", format: format, level: .info, pii: pii,
+            write: { line in lines.all.withLock { $0.append(line) } })
         Logger(label: "t") { _ in handler }.warning("dead-lettered", metadata: ["error": "\(message)"])
         return lines.joined
     }
 
     /// Malformed phones and emails match no phone or email pattern; they are masked because
     /// the decoder marks the member's value as personal, whatever it looks like.
-    @Test(arguments: [("phone", "+55 (82) 99331-1122 x"), ("phone", "82 9 9331 1122 ramal 5"), ("whatsapp", "82 9 9331 1122 ramal 5"),
-                      ("email", "maria_silva@@example.com")])
+    @Test(arguments: [
+        ("phone", "+55 (82) 99331-1122 x"), ("phone", "82 9 9331 1122 ramal 5"), ("whatsapp", "82 9 9331 1122 ramal 5"),
+        ("email", "maria_silva@@example.com"),
+    ])
     func malformedPersonalValuesAreMaskedInLogs(member: String, value: String) throws {
         let decoder = EventDecoder(configuration: DecoderConfiguration())
-        let json = #"{"id": "e", "type": "customer.updated", "occurred_at": "2026-11-24T10:00:00Z", "data": {"id": "c", "\#(member)": "\#(value)"}}"#
+        let json =
+            #"{"id": "e", "type": "customer.updated", "occurred_at": "2026-11-24T10:00:00Z", "data": {"id": "c", "\#(member)": "\#(value)"}}"#
         let outcome = decoder.decode(InboundRecord(topic: "customers", key: nil, value: Array(json.utf8)))
-        guard case .reject(let rejection) = outcome else { Issue.record("not rejected: \(outcome)"); return }
+        guard case .reject(let rejection) = outcome else {
+            Issue.record("not rejected: \(outcome)")
+            return
+        }
         let masked = log(rejection.markedMessage)
         #expect(!masked.contains(value), "\(masked)")
         #expect(!masked.contains(String(value.dropFirst())), "\(masked)")
         #expect(log(rejection.markedMessage, pii: true).contains(value), "--log-pii shows it")
-        #expect(rejection.message.contains(value), "the dead letter's own message keeps it (the record holds it anyway)")
+        #expect(
+            rejection.message.contains(value), "the dead letter's own message keeps it (the record holds it anyway)")
     }
 
     @Test func escapeSequencesAreShownNotObeyed() {
@@ -63,10 +73,16 @@ import Testing
     }
 
     @Test func aConfigFileThatIsADirectoryOrBinaryIsNamed() async throws {
-        #expect(await configError(file: NSTemporaryDirectory()) == "config error: config = \"\(NSTemporaryDirectory())\" (from flag --config): expected a YAML file, not a directory")
+        #expect(
+            await configError(file: NSTemporaryDirectory())
+                == "config error: config = \"\(NSTemporaryDirectory())\" (from flag --config): expected a YAML file, not a directory"
+        )
         let binary = NSTemporaryDirectory() + "cs-\(UUID()).yaml"
         try Data([0x00, 0xFF, 0xFE, 0x01]).write(to: URL(fileURLWithPath: binary))
-        #expect(await configError(file: binary) == "config error: config = \"\(binary)\" (from flag --config): expected a UTF-8 YAML text file (this one is binary)")
+        #expect(
+            await configError(file: binary)
+                == "config error: config = \"\(binary)\" (from flag --config): expected a UTF-8 YAML text file (this one is binary)"
+        )
     }
 
     @Test func aYAMLValueOfTheWrongShapeOrAnUnknownKeyIsRefused() async throws {
@@ -82,7 +98,9 @@ import Testing
     @Test func anEmptyTokenDoesNotHideTheTokenFile() async throws {
         let file = NSTemporaryDirectory() + "cs-token-\(UUID())"
         try "from-the-file".write(toFile: file, atomically: true, encoding: .utf8)
-        let settings = try await load(environment: ["CONTACT_SYNC_PLATFORM_TOKEN": "", "CONTACT_SYNC_PLATFORM_TOKEN_FILE": file])
+        let settings = try await load(environment: [
+            "CONTACT_SYNC_PLATFORM_TOKEN": "", "CONTACT_SYNC_PLATFORM_TOKEN_FILE": file,
+        ])
         #expect(settings.platformToken?.redacted(in: "from-the-file") == "<redacted>")
     }
 }

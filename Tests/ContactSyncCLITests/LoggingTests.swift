@@ -2,6 +2,7 @@ import Foundation
 import Logging
 import Synchronization
 import Testing
+
 @testable import ContactSyncCLI
 
 @Suite struct LoggingTests {
@@ -22,11 +23,16 @@ import Testing
 
     @Test func jsonLinesCarryMetadataMaskPIIAndRedactSecrets() throws {
         let lines = Lines()
-        let handler = LineLogHandler(label: "t", format: .json, level: .info, pii: false, secrets: ["hunter2-secret"],
-                                     write: { line in lines.all.withLock { $0.append(line) } })
+        let handler = LineLogHandler(
+            label: "t", format: .json, level: .info, pii: false, secrets: ["hunter2-secret"],
+            write: { line in lines.all.withLock { $0.append(line) } })
         let logger = Logger(label: "t") { _ in handler }
-        logger.info("applied +558299331122 with hunter2-secret", metadata: ["topic": "customers", "partition": "1", "offset": "42",
-                                                                            "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01"])
+        logger.info(
+            "applied +558299331122 with hunter2-secret",
+            metadata: [
+                "topic": "customers", "partition": "1", "offset": "42",
+                "traceparent": "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            ])
         logger.debug("not logged below info")
         let written = lines.all.withLock { $0 }
         #expect(written.count == 1)
@@ -40,7 +46,9 @@ import Testing
 
     @Test func withLogPIIThePhoneIsKept() {
         let lines = Lines()
-        let handler = LineLogHandler(label: "t", format: .text, level: .info, pii: true, write: { line in lines.all.withLock { $0.append(line) } })
+        let handler = LineLogHandler(
+            label: "t", format: .text, level: .info, pii: true,
+            write: { line in lines.all.withLock { $0.append(line) } })
         Logger(label: "t") { _ in handler }.warning("call +558299331122")
         #expect(lines.all.withLock { $0 } == ["WARNING call +558299331122"])
     }

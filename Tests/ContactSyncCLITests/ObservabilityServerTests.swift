@@ -5,6 +5,7 @@ import Metrics
 import Prometheus
 import ServiceLifecycle
 import Testing
+
 @testable import ContactSyncCLI
 @testable import SyncWorker
 
@@ -13,18 +14,22 @@ import Testing
         let status = WorkerStatus()
         let registry = PrometheusCollectorRegistry()
         let factory = PrometheusMetricsFactory(registry: registry)
-        Counter(label: MetricNames.records, dimensions: [("outcome", "applied"), ("topic", "customers")], factory: factory).increment(by: 3)
+        Counter(
+            label: MetricNames.records, dimensions: [("outcome", "applied"), ("topic", "customers")], factory: factory
+        ).increment(by: 3)
         var logger = Logger(label: "obs")
         logger.logLevel = .error
         let port = PortBox()
-        let app = ObservabilityServer.application(host: "127.0.0.1", port: 0, status: status, registry: registry, logger: logger,
-                                                  onRunning: { port.set($0) })
+        let app = ObservabilityServer.application(
+            host: "127.0.0.1", port: 0, status: status, registry: registry, logger: logger,
+            onRunning: { port.set($0) })
         let group = ServiceGroup(configuration: .init(services: [app], gracefulShutdownSignals: [], logger: logger))
         let server = Task { try await group.run() }
         let base = "http://127.0.0.1:\(try await port.value())"
 
         func get(_ path: String) async throws -> (Int, String) {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: base + path), timeout: .seconds(5))
+            let response = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: base + path), timeout: .seconds(5))
             let body = try await response.body.collect(upTo: 1 << 20)
             return (Int(response.status.code), String(buffer: body))
         }

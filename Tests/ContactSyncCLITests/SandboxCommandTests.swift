@@ -1,5 +1,6 @@
 import ArgumentParser
 import Testing
+
 @testable import ContactSyncCLI
 
 /// `contact-sync sandbox` options: parsed as documented, nonsense refused before starting.
@@ -40,7 +41,8 @@ import Testing
         for arguments in [
             ["--token", "t", "--fail-rate", "1.5"], ["--token", "t", "--port", "70000"],
             ["--token", "t", "--rate-per-s", "0"], ["--token", ""],
-            ["--token", "t", "--flavor", "textit2"], ["--token", "t", "--throttle", "fast"], ["--token", "t", "--throttle", "0/s"],
+            ["--token", "t", "--flavor", "textit2"], ["--token", "t", "--throttle", "fast"],
+            ["--token", "t", "--throttle", "0/s"],
         ] {
             #expect(throws: (any Error).self, "arguments \(arguments)") { try SandboxCommand.parse(arguments) }
         }

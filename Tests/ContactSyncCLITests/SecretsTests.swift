@@ -18,7 +18,8 @@ import Testing
     static let urlToken = "url-tok-SECRET-7"
     static let all = [token, kafkaPassword, oauthSecret, misspelledPassword, misspelledToken, urlPassword, urlToken]
 
-    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
         .appendingPathComponent(".build/debug/contact-sync")
 
     struct Output {
@@ -44,8 +45,10 @@ import Testing
         func finish() async -> Output {
             // Pipes are drained off the cooperative pool so that a chatty child cannot block.
             let (stdout, stderr) = await Task.detached { [out, err] in
-                (String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                 String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self))
+                (
+                    String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
+                    String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+                )
             }.value
             process.waitUntilExit()
             return Output(stdout: stdout, stderr: stderr, status: process.terminationStatus)
@@ -65,15 +68,18 @@ import Testing
         for topic in ["customers", "dlq", "g.versions"] { try cluster.createTopic(topic, partitions: 1) }
         let platform = try EchoPlatform()
         let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers], logger: logger)
-        try await producer.send(topic: "customers", key: Array("cus_1".utf8), value: Array(
-            #"{"id": "e1", "type": "customer.updated", "occurred_at": "2026-11-24T10:00:00Z", "version": 1, "data": {"id": "cus_1", "name": "Ana"}}"#.utf8))
+        try await producer.send(
+            topic: "customers", key: Array("cus_1".utf8),
+            value: Array(
+                #"{"id": "e1", "type": "customer.updated", "occurred_at": "2026-11-24T10:00:00Z", "version": 1, "data": {"id": "cus_1", "name": "Ana"}}"#
+                    .utf8))
         producer.close()
         let httpPort = Int.random(in: 40_000..<50_000)
         let environment = [
             "CONTACT_SYNC_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers, "CONTACT_SYNC_KAFKA_GROUP_ID": "g",
             "CONTACT_SYNC_TOPICS": "customers", "CONTACT_SYNC_DLQ_TOPIC": "dlq",
             "CONTACT_SYNC_PLATFORM_URL": "http://127.0.0.1:\(platform.port)", "CONTACT_SYNC_PLATFORM_TOKEN": Self.token,
-            "CONTACT_SYNC_KAFKA_SASL_PASSWORD": Self.kafkaPassword,   // known librdkafka key, unused on PLAINTEXT
+            "CONTACT_SYNC_KAFKA_SASL_PASSWORD": Self.kafkaPassword,  // known librdkafka key, unused on PLAINTEXT
             "CONTACT_SYNC_LOG_LEVEL": "debug", "CONTACT_SYNC_LOG_FORMAT": "text", "CONTACT_SYNC_HTTP_HOST": "127.0.0.1",
             "CONTACT_SYNC_HTTP_PORT": String(httpPort), "CONTACT_SYNC_RETRY_MAX_ATTEMPTS": "1",
         ]
@@ -85,12 +91,14 @@ import Testing
         var deadLetters: [KafkaRecord] = []
         for _ in 0..<300 where deadLetters.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
-            let reader = try KafkaConsumer(properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": "r-\(UUID())"], logger: logger)
+            let reader = try KafkaConsumer(
+                properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": "r-\(UUID())"], logger: logger)
             deadLetters = try await TopicReader(consumer: reader, topic: "dlq").readAll()
             await reader.close()
         }
         for path in ["/metrics", "/readyz"] {
-            let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: "http://127.0.0.1:\(httpPort)\(path)"), timeout: .seconds(5))
+            let response = try await HTTPClient.shared.execute(
+                HTTPClientRequest(url: "http://127.0.0.1:\(httpPort)\(path)"), timeout: .seconds(5))
             seen[path] = String(buffer: try await response.body.collect(upTo: 1 << 20))
         }
         worker.process.interrupt()
@@ -103,7 +111,9 @@ import Testing
         #expect(body.contains("Token <redacted>"), "the echo reached the dead letter, redacted: \(body)")
         for record in deadLetters {
             seen["dead-letter value"] = String(decoding: record.value ?? [], as: UTF8.self)
-            seen["dead-letter headers"] = record.headers.map { "\($0.name)=\(String(decoding: $0.value ?? [], as: UTF8.self))" }.joined(separator: "\n")
+            seen["dead-letter headers"] = record.headers.map {
+                "\($0.name)=\(String(decoding: $0.value ?? [], as: UTF8.self))"
+            }.joined(separator: "\n")
         }
         for format in [[], ["--json"]] {
             let inspect = try await run(["dlq", "inspect", "--show-value"] + format + oauth, environment)
@@ -114,7 +124,8 @@ import Testing
         seen["check stdout"] = check.stdout + check.stderr
 
         // Misspelled and unknown keys, and a URL carrying credentials: refused or reported, never echoed.
-        let misspelled = try await run(["check"], environment.merging(["CONTACT_SYNC_KAFKA_SASL_PASWORD": Self.misspelledPassword]) { $1 })
+        let misspelled = try await run(
+            ["check"], environment.merging(["CONTACT_SYNC_KAFKA_SASL_PASWORD": Self.misspelledPassword]) { $1 })
         seen["check, misspelled kafka key"] = misspelled.stdout + misspelled.stderr
         let unknownFlag = try await run(["check", "--set", "platform.tokn=\(Self.misspelledToken)"], environment)
         seen["check, unknown --set key"] = unknownFlag.stdout + unknownFlag.stderr
@@ -123,7 +134,8 @@ import Testing
         let url = "http://ana:\(Self.urlPassword)@127.0.0.1:\(platform.port)/?token=\(Self.urlToken)"
         let withURL = try await run(["check", "--platform-url", url], environment)
         seen["check, credentials in the URL"] = withURL.stdout + withURL.stderr
-        let badURL = try await run(["run", "--platform-url", "ftp://ana:\(Self.urlPassword)@x/?token=\(Self.urlToken)"], environment)
+        let badURL = try await run(
+            ["run", "--platform-url", "ftp://ana:\(Self.urlPassword)@x/?token=\(Self.urlToken)"], environment)
         seen["run, bad URL"] = badURL.stdout + badURL.stderr
 
         for (channel, text) in seen.sorted(by: { $0.key < $1.key }) {

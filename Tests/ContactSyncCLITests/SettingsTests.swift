@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import ContactSyncCLI
 
 @Suite struct SettingsTests {
@@ -10,7 +11,8 @@ import Testing
     }
 
     @Test func flagsBeatEnvironmentBeatFileBeatDefaults() async throws {
-        let path = try file("max_in_flight: 10\nkafka:\n  bootstrap_servers: file:9092\n  group_id: from-file\ntopics: a,b\n")
+        let path = try file(
+            "max_in_flight: 10\nkafka:\n  bootstrap_servers: file:9092\n  group_id: from-file\ntopics: a,b\n")
         let env = ["CONTACT_SYNC_MAX_IN_FLIGHT": "20", "CONTACT_SYNC_KAFKA_GROUP_ID": "from-env"]
         let all = try await SettingsLoader(flags: ["max_in_flight": "30"], environment: env, configFile: path).load()
         #expect(all.maxInFlight == 30)
@@ -32,12 +34,18 @@ import Testing
         let fromEnv = await #expect(throws: ConfigError.self) {
             _ = try await SettingsLoader(environment: ["CONTACT_SYNC_MAX_IN_FLIGHT": "abc"]).load()
         }
-        #expect(fromEnv?.description == #"config error: max_in_flight = "abc" (from env CONTACT_SYNC_MAX_IN_FLIGHT): expected a whole number from 1 to 10000"#)
+        #expect(
+            fromEnv?.description
+                == #"config error: max_in_flight = "abc" (from env CONTACT_SYNC_MAX_IN_FLIGHT): expected a whole number from 1 to 10000"#
+        )
         let path = try file("retry:\n  max_attempts: 0\n")
         let fromFile = await #expect(throws: ConfigError.self) {
             _ = try await SettingsLoader(environment: [:], configFile: path).load()
         }
-        #expect(fromFile?.description == #"config error: retry.max_attempts = "0" (from file \#(path): retry.max_attempts): expected a whole number from 1 to 1000"#)
+        #expect(
+            fromFile?.description
+                == #"config error: retry.max_attempts = "0" (from file \#(path): retry.max_attempts): expected a whole number from 1 to 1000"#
+        )
         let fromFlag = await #expect(throws: ConfigError.self) {
             _ = try await SettingsLoader(flags: ["platform.url": "ftp://x"], environment: [:]).load()
         }
@@ -50,8 +58,10 @@ import Testing
 
     @Test func theTokenComesFromAFileAndIsNeverShown() async throws {
         let tokenPath = try file("s3cr3t-token-value\n")
-        let settings = try await SettingsLoader(environment: ["CONTACT_SYNC_PLATFORM_TOKEN_FILE": tokenPath, "CONTACT_SYNC_PLATFORM_URL": "https://flows.example.com",
-                                                             "CONTACT_SYNC_KAFKA_SASL_PASSWORD": "kafka-pass-123"]).load()
+        let settings = try await SettingsLoader(environment: [
+            "CONTACT_SYNC_PLATFORM_TOKEN_FILE": tokenPath, "CONTACT_SYNC_PLATFORM_URL": "https://flows.example.com",
+            "CONTACT_SYNC_KAFKA_SASL_PASSWORD": "kafka-pass-123",
+        ]).load()
         let options = try settings.platformOptions()
         #expect(options.token.redacted(in: "x s3cr3t-token-value y") == "x <redacted> y")
         #expect(!settings.description.contains("s3cr3t"))
@@ -62,10 +72,17 @@ import Testing
     }
 
     @Test func librdkafkaPropertiesPassThroughFromEverySource() async throws {
-        let path = try file("kafka:\n  bootstrap_servers: b:9092\n  security.protocol: SASL_SSL\n  fetch.wait.max.ms: \"50\"\n")
-        let settings = try await SettingsLoader(flags: ["kafka.linger.ms": "7"], environment: ["CONTACT_SYNC_KAFKA_SASL_MECHANISM": "PLAIN"], configFile: path).load()
-        #expect(settings.kafka == ["bootstrap.servers": "b:9092", "security.protocol": "SASL_SSL", "fetch.wait.max.ms": "50",
-                                   "sasl.mechanism": "PLAIN", "linger.ms": "7"])
+        let path = try file(
+            "kafka:\n  bootstrap_servers: b:9092\n  security.protocol: SASL_SSL\n  fetch.wait.max.ms: \"50\"\n")
+        let settings = try await SettingsLoader(
+            flags: ["kafka.linger.ms": "7"], environment: ["CONTACT_SYNC_KAFKA_SASL_MECHANISM": "PLAIN"],
+            configFile: path
+        ).load()
+        #expect(
+            settings.kafka == [
+                "bootstrap.servers": "b:9092", "security.protocol": "SASL_SSL", "fetch.wait.max.ms": "50",
+                "sasl.mechanism": "PLAIN", "linger.ms": "7",
+            ])
     }
 
     @Test func aBadMappingFileNamesFileLineAndKey() async throws {
@@ -77,8 +94,9 @@ import Testing
     }
 
     @Test func theReferenceDocumentsEveryKey() throws {
-        let doc = try String(contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-            .deletingLastPathComponent().appendingPathComponent("docs/configuration.md"), encoding: .utf8)
+        let doc = try String(
+            contentsOf: URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent().appendingPathComponent("docs/configuration.md"), encoding: .utf8)
         for key in SettingKey.all {
             #expect(doc.contains("`\(key.name)`"), "docs/configuration.md lacks \(key.name)")
             #expect(doc.contains(key.environmentName), "docs/configuration.md lacks \(key.environmentName)")

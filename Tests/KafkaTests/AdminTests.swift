@@ -7,7 +7,8 @@ import Testing
         try kafka.cluster.createTopic("lag", partitions: 2)
         try await kafka.produce(topic: "lag", count: 7, partition: 0)
         try await kafka.produce(topic: "lag", count: 3, partition: 1)
-        let admin = try KafkaAdmin(properties: ["bootstrap.servers": kafka.bootstrap], groupID: "g-lag", logger: kafka.logger)
+        let admin = try KafkaAdmin(
+            properties: ["bootstrap.servers": kafka.bootstrap], groupID: "g-lag", logger: kafka.logger)
         #expect(try await admin.partitions(of: "lag") == [0, 1])
         let marks = try await admin.watermarks(TopicPartition("lag", 0))
         #expect(marks.low == 0 && marks.high == 7)

@@ -29,7 +29,8 @@ import Testing
         try await producer.send(topic: "batch-fail", key: nil, value: Array("warm".utf8))
         try kafka.cluster.setAllBrokers(up: false)
         let error = await #expect(throws: KafkaError.self) {
-            try await producer.send((0..<10).map { OutgoingRecord(topic: "batch-fail", key: nil, value: Array("r\($0)".utf8)) })
+            try await producer.send(
+                (0..<10).map { OutgoingRecord(topic: "batch-fail", key: nil, value: Array("r\($0)".utf8)) })
         }
         #expect(error?.isTimeout == true, "\(String(describing: error))")
         try kafka.cluster.setAllBrokers(up: true)
@@ -49,7 +50,9 @@ import Testing
         // A producer started during the outage keeps its records queued until the broker is back.
         let producer = try kafka.producer(["message.timeout.ms": "60000"])
         let sends = Task {
-            for i in 20..<40 { try await producer.send(topic: "outage", key: Array("k\(i)".utf8), value: Array("v\(i)".utf8)) }
+            for i in 20..<40 {
+                try await producer.send(topic: "outage", key: Array("k\(i)".utf8), value: Array("v\(i)".utf8))
+            }
         }
         try kafka.cluster.setBrokerUp(1)
         try await sends.value
@@ -64,7 +67,8 @@ import Testing
         try kafka.cluster.createTopic("inject", partitions: 1)
         let producer = try kafka.producer()
         _ = try await producer.send(topic: "inject", key: nil, value: Array("warm".utf8))
-        kafka.cluster.pushRequestErrors(apiKey: .produce, errors: [KafkaErrorCode.requestTimedOut, KafkaErrorCode.notLeaderForPartition])
+        kafka.cluster.pushRequestErrors(
+            apiKey: .produce, errors: [KafkaErrorCode.requestTimedOut, KafkaErrorCode.notLeaderForPartition])
         let report = try await producer.send(topic: "inject", key: nil, value: Array("after errors".utf8))
         #expect(report.offset == 1, "idempotent retries store it once")
         producer.close()

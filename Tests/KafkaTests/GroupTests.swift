@@ -83,7 +83,7 @@ import Testing
         for record in records {
             try a.storeOffsets([TopicPartitionOffset(record.topic, record.partition, record.offset + 1)])
         }
-        await a.close()   // leaving the group revokes everything
+        await a.close()  // leaving the group revokes everything
         #expect(committedInHandler.withLock { $0 } == ["committed 2"])
         #expect(await log.events == ["assigned 2", "revoked 2"])
 

@@ -17,15 +17,19 @@ struct KafkaFixture {
     var bootstrap: String { cluster.bootstrapServers }
 
     func producer(_ extra: KafkaProperties = [:]) throws -> KafkaProducer {
-        try KafkaProducer(properties: ["bootstrap.servers": bootstrap, "linger.ms": "5"].merging(extra) { $1 }, logger: logger)
+        try KafkaProducer(
+            properties: ["bootstrap.servers": bootstrap, "linger.ms": "5"].merging(extra) { $1 }, logger: logger)
     }
 
-    func consumer(group: String, _ extra: KafkaProperties = [:], handler: (any RebalanceHandler)? = nil) throws -> KafkaConsumer {
+    func consumer(group: String, _ extra: KafkaProperties = [:], handler: (any RebalanceHandler)? = nil) throws
+        -> KafkaConsumer
+    {
         let properties: KafkaProperties = [
             "bootstrap.servers": bootstrap, "group.id": group, "auto.offset.reset": "earliest",
             "enable.auto.commit": "false", "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
         ]
-        return try KafkaConsumer(properties: properties.merging(extra) { $1 }, rebalanceHandler: handler, logger: logger)
+        return try KafkaConsumer(
+            properties: properties.merging(extra) { $1 }, rebalanceHandler: handler, logger: logger)
     }
 
     /// Sends `count` keyed records `k0…` with values `v0…` and waits for every delivery.
@@ -34,7 +38,8 @@ struct KafkaFixture {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for i in start..<(start + count) {
                 group.addTask {
-                    try await producer.send(topic: topic, partition: partition, key: Array("k\(i)".utf8), value: Array("v\(i)".utf8))
+                    try await producer.send(
+                        topic: topic, partition: partition, key: Array("k\(i)".utf8), value: Array("v\(i)".utf8))
                 }
             }
             try await group.waitForAll()
@@ -44,8 +49,10 @@ struct KafkaFixture {
 }
 
 /// Polls until `done` says so or `deadline` passes; returns everything polled.
-func pollUntil(_ consumer: KafkaConsumer, deadline: Duration = .seconds(30),
-               _ done: ([KafkaRecord]) -> Bool) async throws -> [KafkaRecord] {
+func pollUntil(
+    _ consumer: KafkaConsumer, deadline: Duration = .seconds(30),
+    _ done: ([KafkaRecord]) -> Bool
+) async throws -> [KafkaRecord] {
     var records: [KafkaRecord] = []
     let end = ContinuousClock.now + deadline
     while !done(records), ContinuousClock.now < end {

@@ -6,8 +6,12 @@ import Testing
         let kafka = try KafkaFixture()
         try kafka.cluster.createTopic("rt", partitions: 3)
         let producer = try kafka.producer()
-        let headers = [KafkaHeader("traceparent", "00-abc-def-01"), KafkaHeader("dup", "1"), KafkaHeader("dup", "2"), KafkaHeader("empty", nil)]
-        let first = try await producer.send(topic: "rt", key: Array("cus_1".utf8), value: Array(#"{"a":1}"#.utf8), headers: headers)
+        let headers = [
+            KafkaHeader("traceparent", "00-abc-def-01"), KafkaHeader("dup", "1"), KafkaHeader("dup", "2"),
+            KafkaHeader("empty", nil),
+        ]
+        let first = try await producer.send(
+            topic: "rt", key: Array("cus_1".utf8), value: Array(#"{"a":1}"#.utf8), headers: headers)
         let tombstone = try await producer.send(topic: "rt", key: Array("cus_1".utf8), value: nil)
         #expect(first.topic == "rt")
         #expect(tombstone.partition == first.partition, "one key, one partition")
@@ -33,8 +37,11 @@ import Testing
         let kafka = try KafkaFixture()
         try kafka.cluster.createTopic("batch", partitions: 1)
         let producer = try kafka.producer()
-        let records = (0..<500).map { OutgoingRecord(topic: "batch", key: Array("k\($0)".utf8), value: Array("v\($0)".utf8),
-                                                     headers: $0 % 2 == 0 ? [KafkaHeader("n", "\($0)")] : []) }
+        let records = (0..<500).map {
+            OutgoingRecord(
+                topic: "batch", key: Array("k\($0)".utf8), value: Array("v\($0)".utf8),
+                headers: $0 % 2 == 0 ? [KafkaHeader("n", "\($0)")] : [])
+        }
         let reports = try await producer.send(records)
         #expect(reports.map(\.offset) == Array(0..<500), "one report per record, in the order given")
         #expect(try await producer.send([]).isEmpty)
@@ -82,7 +89,7 @@ import Testing
         _ = try await pollUntil(first) { $0.count >= 6 }
         try first.storeOffsets([TopicPartitionOffset("redo", 0, 2)])
         try first.commit()
-        try first.storeOffsets([TopicPartitionOffset("redo", 0, 4)])   // stored, never committed
+        try first.storeOffsets([TopicPartitionOffset("redo", 0, 4)])  // stored, never committed
         await first.close()
 
         let second = try kafka.consumer(group: "g-redo")
@@ -129,7 +136,8 @@ import Testing
         }
         #expect(error?.description.contains("no.such.property") == true)
         let secret = #expect(throws: KafkaError.self) {
-            _ = try KafkaProducer(properties: ["sasl.password": "hunter2", "acks": "sometimes"], logger: .init(label: "t"))
+            _ = try KafkaProducer(
+                properties: ["sasl.password": "hunter2", "acks": "sometimes"], logger: .init(label: "t"))
         }
         #expect(secret?.description.contains("acks") == true)
         #expect(secret?.description.contains("hunter2") == false)

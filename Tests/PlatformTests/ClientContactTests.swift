@@ -6,7 +6,8 @@ import Testing
     @Test func upsertByURNCreatesThenUpdates() async throws {
         try await ClientHarness.with { h in
             let urn = try URN(parsing: "ext:cus-1")
-            let first = try await h.client.upsert(byURN: urn, body: ContactWrite(name: .set("Ana"), language: .set("por")))
+            let first = try await h.client.upsert(
+                byURN: urn, body: ContactWrite(name: .set("Ana"), language: .set("por")))
             #expect(first.created)
             #expect(first.contact.urns == ["ext:cus-1"])
             #expect(first.contact.language == "por")
@@ -36,7 +37,8 @@ import Testing
 
     @Test func aSecondCreateWithTheSameURNIsADataConflict() async throws {
         try await ClientHarness.with { h in
-            _ = try await h.client.create(body: ContactWrite(name: .set("Cy"), urns: ["ext:cus-3", "tel:+250788123123"]))
+            _ = try await h.client.create(
+                body: ContactWrite(name: .set("Cy"), urns: ["ext:cus-3", "tel:+250788123123"]))
             let error = await #expect(throws: PlatformError.self) {
                 _ = try await h.client.create(body: ContactWrite(urns: ["ext:cus-3b", "tel:+250788123123"]))
             }
@@ -51,7 +53,8 @@ import Testing
         try await ClientHarness.with { h in
             let a = try URN(parsing: "ext:del-a")
             _ = try await h.client.upsert(byURN: a, body: ContactWrite(name: .set("A")))
-            let b = try await h.client.upsert(byURN: URN(parsing: "ext:del-b"), body: ContactWrite(name: .set("B"))).contact
+            let b = try await h.client.upsert(byURN: URN(parsing: "ext:del-b"), body: ContactWrite(name: .set("B")))
+                .contact
             #expect(try await h.client.delete(urn: a) == .deleted)
             #expect(try await h.client.delete(urn: a) == .alreadyGone)
             #expect(try await h.client.delete(uuid: b.uuid) == .deleted)
@@ -65,10 +68,14 @@ import Testing
             let plan = try await h.client.createField(label: "Plan", type: .text)
             let score = try await h.client.createField(label: "Score", type: .number)
             let urn = try URN(parsing: "ext:f-1")
-            let set = try await h.client.upsert(byURN: urn, body: ContactWrite(fields: [plan.key: .text("gold"), score.key: .number(12.5)])).contact
+            let set = try await h.client.upsert(
+                byURN: urn, body: ContactWrite(fields: [plan.key: .text("gold"), score.key: .number(12.5)])
+            ).contact
             #expect(set.fields[plan.key] == .some("gold"))
             #expect(set.fields[score.key] == .some("12.5"))
-            let cleared = try await h.client.upsert(byURN: urn, body: ContactWrite(name: .clear, fields: [plan.key: ContactWrite.FieldValue?.none])).contact
+            let cleared = try await h.client.upsert(
+                byURN: urn, body: ContactWrite(name: .clear, fields: [plan.key: ContactWrite.FieldValue?.none])
+            ).contact
             #expect(cleared.fields[plan.key] == .some(nil))
             #expect(cleared.fields[score.key] == .some("12.5"))
         }
@@ -77,7 +84,9 @@ import Testing
     @Test func groupsAreSetByUUID() async throws {
         try await ClientHarness.with { h in
             let vip = try await h.client.createGroup(name: "VIP")
-            let contact = try await h.client.upsert(byURN: URN(parsing: "ext:g-1"), body: ContactWrite(groups: [vip.uuid])).contact
+            let contact = try await h.client.upsert(
+                byURN: URN(parsing: "ext:g-1"), body: ContactWrite(groups: [vip.uuid])
+            ).contact
             #expect(contact.groups.map(\.name) == ["VIP"])
         }
     }

@@ -14,16 +14,21 @@ import Testing
             let capture = CapturingLogHandler()
             var logger = Logger(label: "capture") { _ in capture }
             logger.logLevel = .trace
-            let client = PlatformClient(options: .init(baseURL: h.sandbox.baseURL, token: APIToken(secret)), logger: logger)
+            let client = PlatformClient(
+                options: .init(baseURL: h.sandbox.baseURL, token: APIToken(secret)), logger: logger)
             defer { Task { try? await client.shutdown() } }
             let error = await #expect(throws: PlatformError.self) {
                 _ = try await client.upsert(byURN: ext, body: ContactWrite(name: .set("x")))
             }
-            guard case .unauthorized(401, let detail) = error else { Issue.record("expected 401, got \(String(describing: error))"); return }
+            guard case .unauthorized(401, let detail) = error else {
+                Issue.record("expected 401, got \(String(describing: error))")
+                return
+            }
             #expect(detail.contains("Invalid token."))
             #expect(error?.isTransient == false)
             let logged = capture.lines.withLock { $0 }
-            let everything = "\(String(describing: error)) \(String(reflecting: error)) \(client.options.token) \(logged)"
+            let everything =
+                "\(String(describing: error)) \(String(reflecting: error)) \(client.options.token) \(logged)"
             #expect(!logged.isEmpty, "the failure was logged")
             #expect(!everything.contains(secret))
         }
@@ -34,8 +39,13 @@ import Testing
             let error = await #expect(throws: PlatformError.self) {
                 _ = try await h.client.upsert(byURN: ext, body: ContactWrite(language: .set("xxq")))
             }
-            guard case .validation(400, let body) = error else { Issue.record("got \(String(describing: error))"); return }
-            #expect(body == #"{"language":["Not a valid ISO639-3 language code."]}"#, "the platform's own answer, kept whole")
+            guard case .validation(400, let body) = error else {
+                Issue.record("got \(String(describing: error))")
+                return
+            }
+            #expect(
+                body == #"{"language":["Not a valid ISO639-3 language code."]}"#,
+                "the platform's own answer, kept whole")
         }
     }
 
@@ -53,8 +63,9 @@ import Testing
         try await ClientHarness.with(chaos: SandboxChaos(ratePerSecond: 1)) { h in
             var throttled: PlatformError?
             for index in 0..<20 where throttled == nil {
-                do { _ = try await h.client.upsert(byURN: URN(parsing: "ext:rate-\(index)"), body: ContactWrite()) }
-                catch let error as PlatformError { throttled = error }
+                do {
+                    _ = try await h.client.upsert(byURN: URN(parsing: "ext:rate-\(index)"), body: ContactWrite())
+                } catch let error as PlatformError { throttled = error }
             }
             #expect(throttled?.status == 429)
             #expect(throttled?.isTransient == true)
@@ -91,12 +102,16 @@ import Testing
         let sandbox = try await Sandbox.start(SandboxOptions(token: "t"), logger: Logger(label: "closed"))
         let url = sandbox.baseURL
         await sandbox.shutdown()
-        let client = PlatformClient(options: .init(baseURL: url, token: APIToken("t"), connectTimeout: .seconds(2)), logger: Logger(label: "c"))
+        let client = PlatformClient(
+            options: .init(baseURL: url, token: APIToken("t"), connectTimeout: .seconds(2)), logger: Logger(label: "c"))
         let error = await #expect(throws: PlatformError.self) {
             _ = try await client.contact(urn: ext)
         }
         try await client.shutdown()
-        guard case .unreachable = error else { Issue.record("expected unreachable, got \(String(describing: error))"); return }
+        guard case .unreachable = error else {
+            Issue.record("expected unreachable, got \(String(describing: error))")
+            return
+        }
         #expect(error?.isTransient == true)
     }
 }

@@ -24,7 +24,9 @@ struct ClientHarness {
         quiet.logLevel = .error
         let sandbox = try await Sandbox.start(options, logger: quiet)
         let client = PlatformClient(
-            options: .init(baseURL: sandbox.baseURL, token: APIToken(token), requestTimeout: requestTimeout, fieldSpelling: spelling),
+            options: .init(
+                baseURL: sandbox.baseURL, token: APIToken(token), requestTimeout: requestTimeout,
+                fieldSpelling: spelling),
             logger: logger ?? quiet
         )
         let harness = ClientHarness(sandbox: sandbox, client: client)

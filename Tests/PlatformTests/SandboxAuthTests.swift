@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlatformSandbox
 
 /// Authentication and the common error bodies (401, 404, 405).
@@ -16,7 +17,8 @@ import Testing
 
     @Test func wrongTokenIs401Invalid() async throws {
         try await SandboxHarness.with { h in
-            let reply = try await h.call(.POST, "/api/v2/groups.json", json: ["name": "X"], authorization: "Token wrong")
+            let reply = try await h.call(
+                .POST, "/api/v2/groups.json", json: ["name": "X"], authorization: "Token wrong")
             #expect(reply.status == 401)
             #expect(reply.body == ["detail": "Invalid token."])
             #expect(h.sandbox.state().groups.isEmpty)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlatformSandbox
 
 /// Injected faults: 5xx at a seeded rate, throttling with Retry-After, outages and recovery.
@@ -61,7 +62,10 @@ import Testing
             #expect(throttled.status == 429)
             let seconds = try #require(throttled.headers["retry-after"].flatMap { Int($0) })
             #expect((1...100).contains(seconds))
-            #expect(throttled.body == ["detail": .string("Request was throttled. Expected available in \(seconds) seconds.")])
+            #expect(
+                throttled.body == [
+                    "detail": .string("Request was throttled. Expected available in \(seconds) seconds.")
+                ])
             // Reads are not throttled unless asked.
             #expect(try await h.call(.GET, "/api/v2/groups.json").status == 200)
             #expect(h.sandbox.state().groups.map(\.name) == ["A"])

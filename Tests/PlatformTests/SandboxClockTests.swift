@@ -1,5 +1,6 @@
-@testable import PlatformSandbox
 import Testing
+
+@testable import PlatformSandbox
 
 @Suite struct SandboxClockTests {
     @Test(arguments: [

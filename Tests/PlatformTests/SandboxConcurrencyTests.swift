@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlatformSandbox
 
 /// Many callers at once: each write is atomic, so races end as the platform's would.
@@ -8,7 +9,9 @@ import Testing
             let statuses = try await withThrowingTaskGroup(of: Int.self) { group in
                 for index in 0..<20 {
                     group.addTask {
-                        try await h.call(.POST, "/api/v2/contacts.json?urn=ext%3Arace", json: ["name": .string("N\(index)")]).status
+                        try await h.call(
+                            .POST, "/api/v2/contacts.json?urn=ext%3Arace", json: ["name": .string("N\(index)")]
+                        ).status
                     }
                 }
                 return try await group.reduce(into: []) { $0.append($1) }
@@ -22,7 +25,8 @@ import Testing
     @Test func concurrentCreatesOfOneGroupOrFieldLeaveOneAndSayMustBeUnique() async throws {
         try await SandboxHarness.with { h in
             async let groupReplies = Self.race(20) { index in
-                try await h.call(.POST, "/api/v2/groups.json", json: ["name": index.isMultiple(of: 2) ? "Leads" : "LEADS"])
+                try await h.call(
+                    .POST, "/api/v2/groups.json", json: ["name": index.isMultiple(of: 2) ? "Leads" : "LEADS"])
             }
             async let fieldReplies = Self.race(20) { _ in
                 try await h.call(.POST, "/api/v2/fields.json", json: ["name": "Lead score", "type": "number"])

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlatformSandbox
 
 /// contacts.json validation: URNs, language, name, limits, groups, fields and their types.
@@ -7,10 +8,18 @@ import Testing
 
     @Test func urnsAreNormalised() async throws {
         try await SandboxHarness.with { h in
-            let contact = try await h.post(path, [
-                "urns": ["tel:+250 (788) 123-123", "whatsapp:558299331122", "mailto:John.Dalton@Ilhasoft.com.br", "ext:AbC-1"],
-            ], expecting: 201)
-            #expect(contact["urns"] == ["tel:+250788123123", "whatsapp:558299331122", "mailto:john.dalton@ilhasoft.com.br", "ext:AbC-1"])
+            let contact = try await h.post(
+                path,
+                [
+                    "urns": [
+                        "tel:+250 (788) 123-123", "whatsapp:558299331122", "mailto:John.Dalton@Ilhasoft.com.br",
+                        "ext:AbC-1",
+                    ]
+                ], expecting: 201)
+            #expect(
+                contact["urns"] == [
+                    "tel:+250788123123", "whatsapp:558299331122", "mailto:john.dalton@ilhasoft.com.br", "ext:AbC-1",
+                ])
         }
     }
 
@@ -18,11 +27,14 @@ import Testing
         try await SandboxHarness.with { h in
             let reply = try await h.call(.POST, path, json: ["urns": ["ext:ok", "foo", "tel:", "nosuch:123"]])
             #expect(reply.status == 400)
-            #expect(reply.body == ["urns": [
-                "1": ["Invalid URN: foo. Ensure phone numbers contain country codes."],
-                "2": ["Invalid URN: tel:. Ensure phone numbers contain country codes."],
-                "3": ["Invalid URN: nosuch:123. Ensure phone numbers contain country codes."],
-            ]])
+            #expect(
+                reply.body == [
+                    "urns": [
+                        "1": ["Invalid URN: foo. Ensure phone numbers contain country codes."],
+                        "2": ["Invalid URN: tel:. Ensure phone numbers contain country codes."],
+                        "3": ["Invalid URN: nosuch:123. Ensure phone numbers contain country codes."],
+                    ]
+                ])
             #expect(h.sandbox.state().contacts.isEmpty)
         }
     }
@@ -30,13 +42,15 @@ import Testing
     @Test func aURNHeldByAnotherContactIsRefused() async throws {
         try await SandboxHarness.with { h in
             let owner = try await h.post(path, ["urns": ["tel:+250785555555"]], expecting: 201)
-            let reply = try await h.call(.POST, path, json: ["name": "Robert", "urns": ["ext:r", "tel:+250-78-5555555"]])
+            let reply = try await h.call(
+                .POST, path, json: ["name": "Robert", "urns": ["ext:r", "tel:+250-78-5555555"]])
             #expect(reply.status == 400)
             // TextIt (the default flavour): mailroom's text at save time, keyed by index.
             #expect(reply.body == ["urns": ["1": ["URN is in use by another contact."]]])
             // The owner may repeat its own URN on update.
             let uuid = owner["uuid"]!.stringValue!
-            #expect(try await h.call(.POST, "\(path)?uuid=\(uuid)", json: ["urns": ["tel:+250785555555"]]).status == 200)
+            #expect(
+                try await h.call(.POST, "\(path)?uuid=\(uuid)", json: ["urns": ["tel:+250785555555"]]).status == 200)
         }
     }
 
@@ -55,7 +69,8 @@ import Testing
             #expect(try await h.call(.POST, path, json: ["language": "ENG"])["language"] == "ENG")
             let contact = try await h.post(path, ["language": "por"], expecting: 201)
             #expect(contact["language"] == "por")
-            let cleared = try await h.post("\(path)?uuid=\(contact["uuid"]!.stringValue!)", ["language": nil], expecting: 200)
+            let cleared = try await h.post(
+                "\(path)?uuid=\(contact["uuid"]!.stringValue!)", ["language": nil], expecting: 200)
             #expect(cleared["language"] == .null)
         }
     }
@@ -72,17 +87,20 @@ import Testing
 
     @Test func everyBadMemberIsReportedAtOnce() async throws {
         try await SandboxHarness.with { h in
-            let reply = try await h.call(.POST, path, json: [
-                "name": "Jim", "language": "xyz", "urns": ["1234556789"],
-                "groups": ["59686b4e-14bc-4160-9376-b649b218c806"], "fields": ["hmmm": "X"],
-            ])
+            let reply = try await h.call(
+                .POST, path,
+                json: [
+                    "name": "Jim", "language": "xyz", "urns": ["1234556789"],
+                    "groups": ["59686b4e-14bc-4160-9376-b649b218c806"], "fields": ["hmmm": "X"],
+                ])
             #expect(reply.status == 400)
-            #expect(reply.body == [
-                "language": ["Not a valid ISO639-3 language code."],
-                "urns": ["0": ["Invalid URN: 1234556789. Ensure phone numbers contain country codes."]],
-                "groups": ["No such object: 59686b4e-14bc-4160-9376-b649b218c806"],
-                "fields": ["Invalid contact field key: hmmm"],
-            ])
+            #expect(
+                reply.body == [
+                    "language": ["Not a valid ISO639-3 language code."],
+                    "urns": ["0": ["Invalid URN: 1234556789. Ensure phone numbers contain country codes."]],
+                    "groups": ["No such object: 59686b4e-14bc-4160-9376-b649b218c806"],
+                    "fields": ["Invalid contact field key: hmmm"],
+                ])
         }
     }
 
@@ -137,16 +155,23 @@ import Testing
             _ = try await h.post("/api/v2/fields.json", ["name": "Nickname", "type": "text"], expecting: 201)
             _ = try await h.post("/api/v2/fields.json", ["label": "Age", "value_type": "numeric"], expecting: 201)
             _ = try await h.post("/api/v2/fields.json", ["name": "Joined", "type": "datetime"], expecting: 201)
-            let contact = try await h.post(path, ["fields": [
-                "nickname": "Mack", "age": "012.50", "joined": "2020-01-31T09:27:39.071299-03:00",
-            ]], expecting: 201)
+            let contact = try await h.post(
+                path,
+                [
+                    "fields": [
+                        "nickname": "Mack", "age": "012.50", "joined": "2020-01-31T09:27:39.071299-03:00",
+                    ]
+                ], expecting: 201)
             // Numbers are decimals, datetimes shown in the workspace's zone (UTC here).
-            #expect(contact["fields"] == ["nickname": "Mack", "age": "12.5", "joined": "2020-01-31T12:27:39.071299+00:00"])
+            #expect(
+                contact["fields"] == ["nickname": "Mack", "age": "12.5", "joined": "2020-01-31T12:27:39.071299+00:00"])
             let uuid = contact["uuid"]!.stringValue!
-            let numeric = try await h.post("\(path)?uuid=\(uuid)", ["fields": ["age": 41, "joined": "2017-11-11 11:12:13Z"]], expecting: 200)
+            let numeric = try await h.post(
+                "\(path)?uuid=\(uuid)", ["fields": ["age": 41, "joined": "2017-11-11 11:12:13Z"]], expecting: 200)
             #expect(numeric["fields"] == ["nickname": "Mack", "age": "41", "joined": "2017-11-11T11:12:13+00:00"])
             // Values that do not parse as the field's type are kept empty, as on the platform.
-            let unparsable = try await h.post("\(path)?uuid=\(uuid)", ["fields": ["age": "forty", "joined": "2017-11-11T11:12:13"]], expecting: 200)
+            let unparsable = try await h.post(
+                "\(path)?uuid=\(uuid)", ["fields": ["age": "forty", "joined": "2017-11-11T11:12:13"]], expecting: 200)
             #expect(unparsable["fields"] == ["nickname": "Mack", "age": nil, "joined": nil])
             let cleared = try await h.post("\(path)?uuid=\(uuid)", ["fields": ["nickname": nil]], expecting: 200)
             #expect(cleared["fields"]?["nickname"] == .null)
@@ -175,7 +200,8 @@ import Testing
             #expect(contact["fields"] == ["score": "12.50"])
             _ = try await h.post("/api/v2/fields.json?key=score", ["name": "Score", "type": "number"], expecting: 200)
             #expect(h.sandbox.state().contacts.first?.fields == ["score": "12.5"])
-            _ = try await h.post("/api/v2/fields.json?key=score", ["name": "Score", "type": "datetime"], expecting: 200)
+            _ = try await h.post(
+                "/api/v2/fields.json?key=score", ["name": "Score", "type": "datetime"], expecting: 200)
             #expect(h.sandbox.state().contacts.first?.fields == [:])
             _ = try await h.post("/api/v2/fields.json?key=score", ["name": "Score", "type": "text"], expecting: 200)
             #expect(h.sandbox.state().contacts.first?.fields == ["score": "12.50"])
@@ -199,7 +225,8 @@ import Testing
             #expect(contact["created_on"] == contact["modified_on"])
             let blank = try await h.call(.POST, "\(path)?uuid=\(contact["uuid"]!.stringValue!)", json: ["name": "   "])
             #expect(blank.body == ["name": ["This field may not be blank."]])
-            let cleared = try await h.post("\(path)?uuid=\(contact["uuid"]!.stringValue!)", ["name": nil], expecting: 200)
+            let cleared = try await h.post(
+                "\(path)?uuid=\(contact["uuid"]!.stringValue!)", ["name": nil], expecting: 200)
             #expect(cleared["name"] == .null)
             #expect(cleared["modified_on"] != contact["modified_on"])
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlatformSandbox
 
 /// contacts.json writes: create, update by UUID or URN, delete — spec rows of "contacts.json".
@@ -10,17 +11,25 @@ import Testing
             _ = try await h.post("/api/v2/fields.json", ["name": "Nickname", "type": "text"], expecting: 201)
             _ = try await h.post("/api/v2/fields.json", ["name": "Side kick", "type": "text"], expecting: 201)
             let devs = try await h.post("/api/v2/groups.json", ["name": "Devs"], expecting: 201)
-            let contact = try await h.post(path, [
-                "name": "Ben Haggerty", "language": "eng",
-                "urns": ["tel:+250788123123", "whatsapp:250788123123", "mailto:Ben@Example.com", "ext:123456"],
-                "groups": [devs["uuid"]!], "fields": ["nickname": "Macklemore"],
-            ], expecting: 201)
-            #expect(Set(contact.memberNames) == ["uuid", "name", "status", "language", "urns", "groups", "fields",
-                                                  "flow", "created_on", "modified_on", "last_seen_on"])
+            let contact = try await h.post(
+                path,
+                [
+                    "name": "Ben Haggerty", "language": "eng",
+                    "urns": ["tel:+250788123123", "whatsapp:250788123123", "mailto:Ben@Example.com", "ext:123456"],
+                    "groups": [devs["uuid"]!], "fields": ["nickname": "Macklemore"],
+                ], expecting: 201)
+            #expect(
+                Set(contact.memberNames) == [
+                    "uuid", "name", "status", "language", "urns", "groups", "fields",
+                    "flow", "created_on", "modified_on", "last_seen_on",
+                ])
             #expect(contact["name"] == "Ben Haggerty")
             #expect(contact["status"] == "active")
             #expect(contact["language"] == "eng")
-            #expect(contact["urns"] == ["tel:+250788123123", "whatsapp:250788123123", "mailto:ben@example.com", "ext:123456"])
+            #expect(
+                contact["urns"] == [
+                    "tel:+250788123123", "whatsapp:250788123123", "mailto:ben@example.com", "ext:123456",
+                ])
             #expect(contact["groups"] == [["uuid": devs["uuid"]!, "name": "Devs"]])
             // Every field of the workspace appears, unset ones as null.
             #expect(contact["fields"] == ["nickname": "Macklemore", "side_kick": nil])
@@ -44,15 +53,20 @@ import Testing
     @Test func updateByUUIDChangesOnlyTheGivenMembers() async throws {
         try await SandboxHarness.with { h in
             _ = try await h.post("/api/v2/fields.json", ["name": "Nickname", "type": "text"], expecting: 201)
-            let created = try await h.post(path, ["name": "Jean", "language": "fra", "urns": ["ext:jean"],
-                                                  "fields": ["nickname": "Jado"]], expecting: 201)
+            let created = try await h.post(
+                path,
+                [
+                    "name": "Jean", "language": "fra", "urns": ["ext:jean"],
+                    "fields": ["nickname": "Jado"],
+                ], expecting: 201)
             let uuid = created["uuid"]!.stringValue!
             let renamed = try await h.post("\(path)?uuid=\(uuid)", ["name": "Jean II"], expecting: 200)
             #expect(renamed["name"] == "Jean II")
             #expect(renamed["language"] == "fra")
             #expect(renamed["urns"] == ["ext:jean"])
             #expect(renamed["fields"] == ["nickname": "Jado"])
-            let reurned = try await h.post("\(path)?uuid=\(uuid)", ["urns": ["ext:jean", "tel:+250784444444"]], expecting: 200)
+            let reurned = try await h.post(
+                "\(path)?uuid=\(uuid)", ["urns": ["ext:jean", "tel:+250784444444"]], expecting: 200)
             #expect(reurned["urns"] == ["ext:jean", "tel:+250784444444"])
             #expect(reurned["name"] == "Jean II")
         }
@@ -60,7 +74,8 @@ import Testing
 
     @Test func updateByUnknownUUIDIs404() async throws {
         try await SandboxHarness.with { h in
-            let reply = try await h.call(.POST, "\(path)?uuid=ad6acad9-959b-4d70-b144-5de2891e4d00", json: ["name": "X"])
+            let reply = try await h.call(
+                .POST, "\(path)?uuid=ad6acad9-959b-4d70-b144-5de2891e4d00", json: ["name": "X"])
             #expect(reply.status == 404)
             #expect(reply.body == ["detail": "Not found."])
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlatformSandbox
 
 /// fields.json: both spellings, key generation, reserved and duplicate labels, update, limit.
@@ -32,7 +33,8 @@ import Testing
     @Test func everyTypeIsAccepted() async throws {
         try await SandboxHarness.with { h in
             for type in ["text", "number", "datetime", "state", "district", "ward"] {
-                let field = try await h.post(path, ["name": .string("F \(type)"), "type": .string(type)], expecting: 201)
+                let field = try await h.post(
+                    path, ["name": .string("F \(type)"), "type": .string(type)], expecting: 201)
                 #expect(field["type"] == .string(type))
             }
             let reply = try await h.call(.POST, path, json: ["name": "Video", "type": "video"])
@@ -61,14 +63,17 @@ import Testing
             let symbols = try await h.call(.POST, path, json: ["name": "!@#$%", "type": "text"])
             #expect(symbols.status == 400)
             #expect(symbols.body == ["name": ["Can only contain letters, numbers and hypens."]])
-            let tooLong = try await h.call(.POST, path, json: ["label": .string(String(repeating: "a", count: 37)), "value_type": "text"])
+            let tooLong = try await h.call(
+                .POST, path, json: ["label": .string(String(repeating: "a", count: 37)), "value_type": "text"])
             #expect(tooLong.body == ["label": ["Ensure this field has no more than 36 characters."]])
             // TextIt reserves only has, is, fields, urns, created_on and last_seen_on.
             for reserved in ["Has", "is", "Fields", "Created On", "urns", "Last Seen On"] {
                 let key = FieldNameRules.key(forName: reserved)
                 let reply = try await h.call(.POST, path, json: ["name": .string(reserved), "type": "text"])
                 #expect(reply.status == 400, "label \(reserved)")
-                #expect(reply["name"]?.messages == ["Generated key \"\(key)\" is invalid or a reserved name."], "label \(reserved)")
+                #expect(
+                    reply["name"]?.messages == ["Generated key \"\(key)\" is invalid or a reserved name."],
+                    "label \(reserved)")
             }
             #expect(h.sandbox.state().fields.isEmpty)
         }
@@ -91,8 +96,12 @@ import Testing
 
     @Test func missingMembersAreRefused() async throws {
         try await SandboxHarness.with { h async throws in
-            #expect(try await h.call(.POST, path, json: [:]).body == ["non_field_errors": ["Field 'name' is required."]])
-            #expect(try await h.call(.POST, path, json: ["name": "Goats"]).body == ["non_field_errors": ["Field 'type' is required."]])
+            #expect(
+                try await h.call(.POST, path, json: [:]).body == ["non_field_errors": ["Field 'name' is required."]])
+            #expect(
+                try await h.call(.POST, path, json: ["name": "Goats"]).body == [
+                    "non_field_errors": ["Field 'type' is required."]
+                ])
         }
     }
 

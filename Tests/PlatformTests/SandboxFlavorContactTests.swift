@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlatformSandbox
 
 /// contacts.json as each flavour answers it: taken URNs, soft deletes, names.
@@ -7,11 +8,13 @@ import Testing
     func aTakenURNOnCreate(flavor: SandboxFlavor) async throws {
         try await SandboxHarness.with(flavor: flavor) { h in
             _ = try await h.createContact(["tel:+250788123123"])
-            let reply = try await h.call(.POST, "/api/v2/contacts.json", json: ["urns": ["ext:1", "tel:+250788123123"]])
+            let reply = try await h.call(
+                .POST, "/api/v2/contacts.json", json: ["urns": ["ext:1", "tel:+250788123123"]])
             #expect(reply.status == 400)
             switch flavor {
             case .textit: #expect(reply.body == ["urns": ["1": ["URN is in use by another contact."]]])
-            case .rapidpro9, .weni: #expect(reply.body == ["urns": ["URN belongs to another contact: tel:+250788123123"]])
+            case .rapidpro9, .weni:
+                #expect(reply.body == ["urns": ["URN belongs to another contact: tel:+250788123123"]])
             }
             #expect(h.sandbox.state().contacts.count == 1)
         }
@@ -22,7 +25,8 @@ import Testing
         try await SandboxHarness.with(flavor: flavor) { h in
             let holder = try await h.createContact(["ext:holder", "tel:+250788123123"])
             let other = try await h.createContact(["ext:other"])
-            let reply = try await h.call(.POST, "/api/v2/contacts.json?uuid=\(other)", json: ["urns": ["ext:other", "tel:+250788123123"]])
+            let reply = try await h.call(
+                .POST, "/api/v2/contacts.json?uuid=\(other)", json: ["urns": ["ext:other", "tel:+250788123123"]])
             #expect(reply.status == 200)
             let state = h.sandbox.state()
             let holderURNs = state.contacts.first { $0.uuid == holder }?.urns
@@ -61,14 +65,25 @@ import Testing
         try await SandboxHarness.with(flavor: flavor) { h in
             let blank = try await h.call(.POST, "/api/v2/contacts.json", json: ["name": "   "])
             #expect(blank.status == 400)
-            #expect(blank.body == ["name": [flavor == .weni ? "Contact name cannot be empty." : "This field may not be blank."]])
+            #expect(
+                blank.body == [
+                    "name": [flavor == .weni ? "Contact name cannot be empty." : "This field may not be blank."]
+                ])
             // Lengths are Python's: code points. 64 "é" written as e + combining accent are 128.
             let combining = String(repeating: "e\u{301}", count: 40)
             let long = try await h.call(.POST, "/api/v2/contacts.json", json: ["name": .string(combining)])
             #expect(long.status == (flavor == .weni ? 201 : 400))
             if flavor != .weni { #expect(long.body == ["name": ["Ensure this field has no more than 64 characters."]]) }
-            let over = try await h.call(.POST, "/api/v2/contacts.json", json: ["name": .string(String(repeating: "a", count: 101))])
-            #expect(over.body == ["name": [flavor == .weni ? "Contact name cannot exceed 100 characters." : "Ensure this field has no more than 64 characters."]])
+            let over = try await h.call(
+                .POST, "/api/v2/contacts.json", json: ["name": .string(String(repeating: "a", count: 101))])
+            #expect(
+                over.body == [
+                    "name": [
+                        flavor == .weni
+                            ? "Contact name cannot exceed 100 characters."
+                            : "Ensure this field has no more than 64 characters."
+                    ]
+                ])
             let trimmed = try await h.call(.POST, "/api/v2/contacts.json", json: ["name": "  Ana  "])
             #expect(trimmed["name"] == "Ana")
         }
@@ -77,18 +92,24 @@ import Testing
     @Test(arguments: SandboxFlavor.allCases)
     func urnAndLanguageTexts(flavor: SandboxFlavor) async throws {
         try await SandboxHarness.with(flavor: flavor) { h in
-            let reply = try await h.call(.POST, "/api/v2/contacts.json", json: ["urns": ["tel:0788123123", "mailto:Ana@Example.com"], "language": "xx1"])
+            let reply = try await h.call(
+                .POST, "/api/v2/contacts.json",
+                json: ["urns": ["tel:0788123123", "mailto:Ana@Example.com"], "language": "xx1"])
             #expect(reply.status == 400)
-            #expect(reply.body == [
-                "language": ["Not a valid ISO639-3 language code."],
-                "urns": ["0": ["Invalid URN: tel:0788123123. Ensure phone numbers contain country codes."]],
-            ])
+            #expect(
+                reply.body == [
+                    "language": ["Not a valid ISO639-3 language code."],
+                    "urns": ["0": ["Invalid URN: tel:0788123123. Ensure phone numbers contain country codes."]],
+                ])
             let short = try await h.call(.POST, "/api/v2/contacts.json", json: ["language": "en"])
             #expect(short.body == ["language": ["Ensure this field has at least 3 characters."]])
-            let ok = try await h.call(.POST, "/api/v2/contacts.json", json: ["urns": ["mailto:Ana@Example.com", "tel:+250 788-123-123"], "language": "kin"])
+            let ok = try await h.call(
+                .POST, "/api/v2/contacts.json",
+                json: ["urns": ["mailto:Ana@Example.com", "tel:+250 788-123-123"], "language": "kin"])
             #expect(ok.status == 201)
             #expect(ok["urns"] == ["mailto:ana@example.com", "tel:+250788123123"])
-            let many = try await h.call(.POST, "/api/v2/contacts.json", json: ["urns": .array((0...100).map { .string("ext:\($0)") })])
+            let many = try await h.call(
+                .POST, "/api/v2/contacts.json", json: ["urns": .array((0...100).map { .string("ext:\($0)") })])
             #expect(many.body == ["urns": [.string(flavor.tooManyItems(100))]])
         }
     }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlatformSandbox
 
 /// fields.json and groups.json as each flavour answers them: name rules, reserved keys, limits,
@@ -53,7 +54,11 @@ import Testing
                 if allowed {
                     #expect(reply.status == 201, "\(name) on \(flavor)")
                 } else {
-                    #expect(reply.body == Self.refusal(Self.nameMember(flavor), "Generated key \"\(key)\" is invalid or a reserved name."), "\(name) on \(flavor)")
+                    #expect(
+                        reply.body
+                            == Self.refusal(
+                                Self.nameMember(flavor), "Generated key \"\(key)\" is invalid or a reserved name."),
+                        "\(name) on \(flavor)")
                 }
             }
         }
@@ -64,7 +69,8 @@ import Testing
             let reply = try await h.call(.POST, "/api/v2/fields.json", json: ["name": "Plan", "type": "text"])
             #expect(reply.status == 400)
             #expect(reply.body == ["label": ["This field is required."], "value_type": ["This field is required."]])
-            let created = try await h.post("/api/v2/fields.json", ["label": "Plan", "value_type": "numeric"], expecting: 201)
+            let created = try await h.post(
+                "/api/v2/fields.json", ["label": "Plan", "value_type": "numeric"], expecting: 201)
             #expect(created == ["key": "plan", "label": "Plan", "value_type": "numeric", "pinned": false])
         }
     }
@@ -83,7 +89,12 @@ import Testing
                 #expect(reply.body == ["detail": "Cannot create object because workspace has reached limit of 250."])
             case .weni:
                 #expect(reply.status == 400)
-                #expect(reply.body == ["non_field_errors": ["This org has 250 contact fields and the limit is 250. You must delete existing ones before you can create new ones."]])
+                #expect(
+                    reply.body == [
+                        "non_field_errors": [
+                            "This org has 250 contact fields and the limit is 250. You must delete existing ones before you can create new ones."
+                        ]
+                    ])
             }
         }
     }

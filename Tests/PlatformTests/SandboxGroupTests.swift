@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlatformSandbox
 
 /// groups.json: create, names, uniqueness, rename, delete, limits, list filters.
@@ -31,15 +32,22 @@ import Testing
         try await SandboxHarness.with { h in
             let long = try await h.call(.POST, path, json: ["name": .string(String(repeating: "x", count: 65))])
             // NameValidator's text, then DRF's max_length: both are reported.
-            #expect(long.body == ["name": ["Cannot be longer than 64 characters.", "Ensure this field has no more than 64 characters."]])
+            #expect(
+                long.body == [
+                    "name": [
+                        "Cannot be longer than 64 characters.", "Ensure this field has no more than 64 characters.",
+                    ]
+                ])
             // DRF trims surrounding whitespace before any check.
             for padded in [" Devs", "Devs ", "\tDevs"] {
                 let reply = try await h.call(.POST, path, json: ["name": .string(padded)])
                 #expect(reply.status == (padded == " Devs" ? 201 : 400), "name '\(padded)'")
-                #expect(reply["name"] == (padded == " Devs" ? "Devs" : ["This field must be unique."]), "name '\(padded)'")
+                #expect(
+                    reply["name"] == (padded == " Devs" ? "Devs" : ["This field must be unique."]), "name '\(padded)'")
             }
             #expect(try await h.call(.POST, path, json: [:]).body == ["name": ["This field is required."]])
-            #expect(try await h.call(.POST, path, json: ["name": ""]).body == ["name": ["This field may not be blank."]])
+            #expect(
+                try await h.call(.POST, path, json: ["name": ""]).body == ["name": ["This field may not be blank."]])
             _ = try await h.post(path, ["name": .string(String(repeating: "x", count: 64))], expecting: 201)
         }
     }
@@ -56,7 +64,8 @@ import Testing
             _ = try await h.post("\(path)?uuid=\(uuid)", ["name": "u-reporters"], expecting: 200)
             let clash = try await h.call(.POST, "\(path)?uuid=\(uuid)", json: ["name": "checked"])
             #expect(clash.body == ["name": ["This field must be unique."]])
-            let missing = try await h.call(.POST, "\(path)?uuid=5f05311e-8f81-4a67-a5b5-1501b6d6496a", json: ["name": "X"])
+            let missing = try await h.call(
+                .POST, "\(path)?uuid=5f05311e-8f81-4a67-a5b5-1501b6d6496a", json: ["name": "X"])
             #expect(missing.status == 404)
         }
     }
@@ -65,7 +74,8 @@ import Testing
         try await SandboxHarness.with { h in
             let group = try await h.post(path, ["name": "Devs"], expecting: 201)
             let uuid = group["uuid"]!.stringValue!
-            _ = try await h.post("/api/v2/contacts.json", ["urns": ["ext:1"], "groups": [.string(uuid)]], expecting: 201)
+            _ = try await h.post(
+                "/api/v2/contacts.json", ["urns": ["ext:1"], "groups": [.string(uuid)]], expecting: 201)
             #expect(h.sandbox.state().group(named: "Devs")?.count == 1)
             #expect(try await h.call(.DELETE, "\(path)?uuid=\(uuid)").status == 204)
             let again = try await h.call(.DELETE, "\(path)?uuid=\(uuid)")

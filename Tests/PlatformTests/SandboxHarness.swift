@@ -1,6 +1,7 @@
 import AsyncHTTPClient
 import Foundation
 import Logging
+
 @testable import PlatformSandbox
 
 /// A sandbox on an ephemeral port and a raw HTTP caller, for tests that speak the API itself.
@@ -19,7 +20,8 @@ struct SandboxHarness {
         flow: SandboxFlow = .none,
         _ body: (SandboxHarness) async throws -> T
     ) async throws -> T {
-        var options = SandboxOptions(token: token, seed: seed, pageSize: pageSize, flavor: flavor, throttle: throttle, flow: flow)
+        var options = SandboxOptions(
+            token: token, seed: seed, pageSize: pageSize, flavor: flavor, throttle: throttle, flow: flow)
         options.chaos = chaos
         var logger = Logger(label: "sandbox-test")
         logger.logLevel = .warning
@@ -79,14 +81,16 @@ struct SandboxHarness {
     func post(_ path: String, _ json: JSONValue, expecting status: Int) async throws -> JSONValue {
         let reply = try await call(.POST, path, json: json)
         guard reply.status == status, let body = reply.body else {
-            throw HarnessError("POST \(path) answered \(reply.status) \(reply.body?.serialized() ?? "") (expected \(status))")
+            throw HarnessError(
+                "POST \(path) answered \(reply.status) \(reply.body?.serialized() ?? "") (expected \(status))")
         }
         return body
     }
 
     /// Creates a contact with `urns` (and whatever else `extra` holds); returns its UUID.
     func createContact(_ urns: [String], _ extra: [(String, JSONValue)] = []) async throws -> String {
-        let body = try await post("/api/v2/contacts.json", .object([("urns", .array(urns.map(JSONValue.string)))] + extra), expecting: 201)
+        let body = try await post(
+            "/api/v2/contacts.json", .object([("urns", .array(urns.map(JSONValue.string)))] + extra), expecting: 201)
         guard let uuid = body["uuid"]?.stringValue else { throw HarnessError("no uuid in \(body.serialized())") }
         return uuid
     }
@@ -98,7 +102,7 @@ struct SandboxHarness {
         var pages = 0
         while let next = url {
             let reply = try await call(.GET, url: next)
-            guard reply.status == 200, case let .array(page)? = reply["results"] else {
+            guard reply.status == 200, case .array(let page)? = reply["results"] else {
                 throw HarnessError("GET \(next) answered \(reply.status) \(reply.body?.serialized() ?? "")")
             }
             results += page
@@ -117,7 +121,7 @@ struct HarnessError: Error, CustomStringConvertible {
 extension JSONValue {
     /// An array's items (empty otherwise), for terse assertions.
     var items: [JSONValue] {
-        if case let .array(items) = self { return items }
+        if case .array(let items) = self { return items }
         return []
     }
 

@@ -1,5 +1,6 @@
 import Logging
 import Testing
+
 @testable import PlatformSandbox
 
 /// Starting, controlling and stopping a sandbox.
@@ -24,11 +25,13 @@ import Testing
 
     @Test func chaosCanBeSwitchedOverHTTPByOtherProcesses() async throws {
         try await SandboxHarness.with { h in
-            let set = try await h.call(.POST, "/_sandbox/chaos", json: ["failRate": 1, "ratePerSecond": 5], authorization: nil)
+            let set = try await h.call(
+                .POST, "/_sandbox/chaos", json: ["failRate": 1, "ratePerSecond": 5], authorization: nil)
             #expect(set.status == 200)
             #expect(h.sandbox.chaos() == SandboxChaos(failRate: 1, ratePerSecond: 5))
             #expect((500...599).contains(try await h.call(.GET, "/api/v2/groups.json").status))
-            let cleared = try await h.call(.POST, "/_sandbox/chaos", json: ["failRate": 0, "ratePerSecond": 0], authorization: nil)
+            let cleared = try await h.call(
+                .POST, "/_sandbox/chaos", json: ["failRate": 0, "ratePerSecond": 0], authorization: nil)
             #expect(cleared["failRate"] == 0)
             #expect(h.sandbox.chaos() == .none)
             let read = try await h.call(.GET, "/_sandbox/chaos", authorization: nil)

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlatformSandbox
 
 /// Lists: cursor pagination through absolute `next` links, and the contacts.json filters.
@@ -18,7 +19,10 @@ import Testing
             let all = try await h.listAll(path)
             #expect(all.pages == 3)
             // Most recently modified first, each contact once.
-            #expect(all.results.compactMap { $0["urns"]?.items.first?.stringValue } == ["ext:4", "ext:3", "ext:2", "ext:1", "ext:0"])
+            #expect(
+                all.results.compactMap { $0["urns"]?.items.first?.stringValue } == [
+                    "ext:4", "ext:3", "ext:2", "ext:1", "ext:0",
+                ])
         }
     }
 
@@ -81,12 +85,16 @@ import Testing
     @Test func fieldsAndGroupsPageToo() async throws {
         try await SandboxHarness.with(pageSize: 2) { h in
             for index in 0..<5 {
-                _ = try await h.post("/api/v2/fields.json", ["name": .string("Field \(index)"), "type": "text"], expecting: 201)
+                _ = try await h.post(
+                    "/api/v2/fields.json", ["name": .string("Field \(index)"), "type": "text"], expecting: 201)
                 _ = try await h.post("/api/v2/groups.json", ["name": .string("Group \(index)")], expecting: 201)
             }
             let fields = try await h.listAll("/api/v2/fields.json")
             #expect(fields.pages == 3)
-            #expect(fields.results.compactMap { $0["key"]?.stringValue } == ["field_4", "field_3", "field_2", "field_1", "field_0"])
+            #expect(
+                fields.results.compactMap { $0["key"]?.stringValue } == [
+                    "field_4", "field_3", "field_2", "field_1", "field_0",
+                ])
             let groups = try await h.listAll("/api/v2/groups.json")
             // Five groups and TextIt's "Open Tickets".
             #expect(groups.pages == 3)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import PlatformSandbox
 
 /// `state()`/`stats()` in process and `GET /_sandbox/state|stats` for other processes agree.
@@ -8,8 +9,9 @@ import Testing
         try await SandboxHarness.with { h in
             _ = try await h.post("/api/v2/fields.json", ["name": "Nickname", "type": "text"], expecting: 201)
             _ = try await h.post("/api/v2/groups.json", ["name": "Devs"], expecting: 201)
-            _ = try await h.post("/api/v2/contacts.json?urn=ext%3A1",
-                                 ["name": "Ben", "groups": ["Devs"], "fields": ["nickname": "Mack"]], expecting: 201)
+            _ = try await h.post(
+                "/api/v2/contacts.json?urn=ext%3A1",
+                ["name": "Ben", "groups": ["Devs"], "fields": ["nickname": "Mack"]], expecting: 201)
             _ = try await h.call(.GET, "/api/v2/contacts.json", authorization: nil)
 
             let state = h.sandbox.state()

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlatformSandbox
 
 /// Contact statuses set as an agent or an opt-out would, and the simulated trigger flow.
@@ -8,14 +9,16 @@ import Testing
         try await SandboxHarness.with(flavor: flavor) { h in
             _ = try await h.post("/api/v2/groups.json", ["name": "VIP"], expecting: 201)
             let uuid = try await h.createContact(["ext:a"])
-            let set = try await h.call(.POST, "/_sandbox/contacts/status", json: ["contact": "ext:a", "status": "stopped"], authorization: nil)
+            let set = try await h.call(
+                .POST, "/_sandbox/contacts/status", json: ["contact": "ext:a", "status": "stopped"], authorization: nil)
             #expect(set.status == 200)
             #expect(set["status"] == "stopped")
             let refused = try await h.call(.POST, "/api/v2/contacts.json?uuid=\(uuid)", json: ["groups": ["VIP"]])
             #expect(refused.status == 400)
             #expect(refused.body == ["groups": ["Non-active contacts can't be added to groups"]])
             // An empty list is allowed, and other members still change.
-            let emptied = try await h.call(.POST, "/api/v2/contacts.json?uuid=\(uuid)", json: ["groups": [], "name": "Quiet"])
+            let emptied = try await h.call(
+                .POST, "/api/v2/contacts.json?uuid=\(uuid)", json: ["groups": [], "name": "Quiet"])
             #expect(emptied.status == 200)
             #expect(emptied["status"] == "stopped")
             try h.sandbox.setContactStatus(uuid, to: .archived)
@@ -25,10 +28,13 @@ import Testing
 
     @Test func theAdminStatusEndpointRefusesUnknownContactsAndStatuses() async throws {
         try await SandboxHarness.with { h in
-            let unknown = try await h.call(.POST, "/_sandbox/contacts/status", json: ["contact": "ext:none", "status": "blocked"], authorization: nil)
+            let unknown = try await h.call(
+                .POST, "/_sandbox/contacts/status", json: ["contact": "ext:none", "status": "blocked"],
+                authorization: nil)
             #expect(unknown.status == 404)
             _ = try await h.createContact(["ext:a"])
-            let bad = try await h.call(.POST, "/_sandbox/contacts/status", json: ["contact": "ext:a", "status": "asleep"], authorization: nil)
+            let bad = try await h.call(
+                .POST, "/_sandbox/contacts/status", json: ["contact": "ext:a", "status": "asleep"], authorization: nil)
             #expect(bad.status == 400)
             #expect(throws: SandboxAdminError.self) { try h.sandbox.setContactStatus("ext:none", to: .blocked) }
         }

@@ -1,4 +1,5 @@
 import Testing
+
 @testable import PlatformSandbox
 
 /// The platform's budget: DRF's sliding window per scope. Counted, never timed: a window of a
@@ -17,7 +18,11 @@ import Testing
             #expect(refused.status == 429)
             let wait = Int(refused.headers["retry-after"] ?? "") ?? -1
             #expect((1...60).contains(wait))
-            #expect(refused.body == ["detail": .string("Request was throttled. Expected available in \(wait) second\(wait == 1 ? "" : "s").")])
+            #expect(
+                refused.body == [
+                    "detail": .string(
+                        "Request was throttled. Expected available in \(wait) second\(wait == 1 ? "" : "s").")
+                ])
             // The other scope has its own (here unlimited) budget.
             #expect(try await h.call(.GET, "/api/v2/fields.json").status == 200)
             let stats = h.sandbox.stats()
@@ -32,7 +37,8 @@ import Testing
         try await SandboxHarness.with(throttle: SandboxThrottle(v2: "2/h")) { h in
             #expect(try await h.call(.GET, "/api/v2/fields.json").status == 200)
             #expect(try await h.call(.GET, "/api/v2/groups.json").status == 200)
-            let actions = try await h.call(.POST, "/api/v2/contact_actions.json", json: ["contacts": ["ext:1"], "action": "block"])
+            let actions = try await h.call(
+                .POST, "/api/v2/contact_actions.json", json: ["contacts": ["ext:1"], "action": "block"])
             #expect(actions.status == 429)
             #expect((3000...3600).contains(Int(actions.headers["retry-after"] ?? "") ?? -1))
             // contacts.json is unlimited here.
@@ -42,7 +48,8 @@ import Testing
 
     @Test func aThrottledRequestIsNotCounted() async throws {
         try await SandboxHarness.with(throttle: SandboxThrottle(contacts: "2/m")) { h in
-            var ok = 0, refused = 0
+            var ok = 0
+            var refused = 0
             for _ in 0..<10 {
                 switch try await h.call(.GET, "/api/v2/contacts.json").status {
                 case 200: ok += 1

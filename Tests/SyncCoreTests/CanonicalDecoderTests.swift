@@ -1,11 +1,19 @@
 import Testing
+
 @testable import SyncCore
 
 @Suite struct CanonicalDecoderTests {
     let decoder = EventDecoder(configuration: DecoderConfiguration(defaultCountryCode: "55"))
 
     @Test func theSpecsExampleBecomesAFullUpsert() throws {
-        let outcome = decoder.decode(record("customers", json: try exampleText("canonical-customer.json"), headers: [.init(name: "traceparent", value: Array("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".utf8))]))
+        let outcome = decoder.decode(
+            record(
+                "customers", json: try exampleText("canonical-customer.json"),
+                headers: [
+                    .init(
+                        name: "traceparent",
+                        value: Array("00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01".utf8))
+                ]))
         let change = try #require(outcome.change)
         #expect(change.entityKey == "ext:cus_123")
         #expect(change.version == .sequence(42))
@@ -24,7 +32,9 @@ import Testing
     }
 
     @Test func onlyPresentMembersChangeAndNullClears() throws {
-        let patch = try #require(decoder.decode(record(json: canonical(data: #"{"id": "c1", "name": null, "fields": {"plan": null}}"#))).patch)
+        let patch = try #require(
+            decoder.decode(record(json: canonical(data: #"{"id": "c1", "name": null, "fields": {"plan": null}}"#)))
+                .patch)
         #expect(patch == ContactPatch(name: .clear, fields: ["plan": .clear]))
     }
 
@@ -42,7 +52,8 @@ import Testing
 
     @Test func leadStatusLandsInTheConfiguredField() throws {
         let custom = EventDecoder(configuration: DecoderConfiguration(leadStatusField: "stage"))
-        let outcome = custom.decode(record("leads", json: canonical(type: "lead.status_changed", data: #"{"id": 42, "status": "qualified"}"#)))
+        let outcome = custom.decode(
+            record("leads", json: canonical(type: "lead.status_changed", data: #"{"id": 42, "status": "qualified"}"#)))
         #expect(outcome.change?.entityKey == "ext:lead-42")
         #expect(outcome.patch?.fields == ["stage": .set(.text("qualified"))])
     }
@@ -50,20 +61,37 @@ import Testing
     @Test func prefixesComeFromTheTopicRuleFirst() throws {
         var configuration = DecoderConfiguration()
         configuration.topics["vip"] = .init(format: .canonical, extPrefix: "vip-")
-        let change = try #require(EventDecoder(configuration: configuration).decode(record("vip", json: canonical(data: #"{"id": "7"}"#))).change)
+        let change = try #require(
+            EventDecoder(configuration: configuration).decode(record("vip", json: canonical(data: #"{"id": "7"}"#)))
+                .change)
         #expect(change.extURN.description == "ext:vip-7")
     }
 
     @Test(arguments: [
         ("{not json", Rejection.Reason.malformedJSON, "not JSON"),
         ("[1,2]", .malformedJSON, "object"),
-        (#"{"type": "customer.updated", "occurred_at": "2026-11-24T10:15:00Z", "data": {"id": "1"}}"#, .missingMember, "/id"),
+        (
+            #"{"type": "customer.updated", "occurred_at": "2026-11-24T10:15:00Z", "data": {"id": "1"}}"#,
+            .missingMember, "/id"
+        ),
         (#"{"id": "e", "occurred_at": "2026-11-24T10:15:00Z", "data": {"id": "1"}}"#, .missingMember, "/type"),
-        (#"{"id": "e", "type": "customer.exploded", "occurred_at": "2026-11-24T10:15:00Z", "data": {"id": "1"}}"#, .unknownType, "customer.exploded"),
+        (
+            #"{"id": "e", "type": "customer.exploded", "occurred_at": "2026-11-24T10:15:00Z", "data": {"id": "1"}}"#,
+            .unknownType, "customer.exploded"
+        ),
         (#"{"id": "e", "type": "customer.updated", "data": {"id": "1"}}"#, .missingMember, "/occurred_at"),
-        (#"{"id": "e", "type": "customer.updated", "occurred_at": "yesterday", "data": {"id": "1"}}"#, .invalidVersion, "RFC 3339"),
-        (#"{"id": "e", "type": "customer.updated", "occurred_at": "2026-11-24T10:15:00Z", "version": "x", "data": {"id": "1"}}"#, .invalidVersion, "/version"),
-        (#"{"id": "e", "type": "customer.updated", "occurred_at": "2026-11-24T10:15:00Z", "data": {"name": "x"}}"#, .missingMember, "/data/id"),
+        (
+            #"{"id": "e", "type": "customer.updated", "occurred_at": "yesterday", "data": {"id": "1"}}"#,
+            .invalidVersion, "RFC 3339"
+        ),
+        (
+            #"{"id": "e", "type": "customer.updated", "occurred_at": "2026-11-24T10:15:00Z", "version": "x", "data": {"id": "1"}}"#,
+            .invalidVersion, "/version"
+        ),
+        (
+            #"{"id": "e", "type": "customer.updated", "occurred_at": "2026-11-24T10:15:00Z", "data": {"name": "x"}}"#,
+            .missingMember, "/data/id"
+        ),
         (#"{"id": "e", "type": "customer.updated", "occurred_at": "2026-11-24T10:15:00Z"}"#, .missingMember, "/data"),
     ])
     func envelopeRejections(json: String, reason: Rejection.Reason, mentions: String) throws {
@@ -95,7 +123,9 @@ import Testing
 
     @Test func unlistedTopicsCanBeRefused() throws {
         let strict = EventDecoder(configuration: DecoderConfiguration(unlistedFormat: nil))
-        #expect(strict.decode(record("elsewhere", json: canonical(data: #"{"id": "1"}"#))).rejection?.reason == .unmappedTopic)
+        #expect(
+            strict.decode(record("elsewhere", json: canonical(data: #"{"id": "1"}"#))).rejection?.reason
+                == .unmappedTopic)
     }
 
     @Test func aNullValueOnACanonicalTopicIsRejectedNotSkipped() {

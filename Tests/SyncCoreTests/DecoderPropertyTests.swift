@@ -1,9 +1,11 @@
 import PropertyBased
 import Testing
+
 @testable import SyncCore
 
 @Suite struct DecoderPropertyTests {
-    let decoder = EventDecoder(configuration: try! DecoderConfiguration(mappingYAML: try! exampleText("mappings.yaml"), file: "mappings.yaml"))
+    let decoder = EventDecoder(
+        configuration: try! DecoderConfiguration(mappingYAML: try! exampleText("mappings.yaml"), file: "mappings.yaml"))
 
     func checkTotal(_ outcome: DecodeOutcome) {
         switch outcome {
@@ -14,7 +16,8 @@ import Testing
     }
 
     @Test func arbitraryBytesNeverCrashAndAlwaysGetAnOutcome() async {
-        await propertyCheck(count: 300, input: Gen.int(in: 0...255).array(of: 0...300), Gen.int(in: 0...3)) { bytes, topicIndex in
+        await propertyCheck(count: 300, input: Gen.int(in: 0...255).array(of: 0...300), Gen.int(in: 0...3)) {
+            bytes, topicIndex in
             let topic = ["customers", "crm.public.customers", "crm.lead-webhooks", "leads"][topicIndex]
             checkTotal(decoder.decode(InboundRecord(topic: topic, key: nil, value: bytes.map { UInt8($0) })))
         }
@@ -26,7 +29,9 @@ import Testing
             ("crm.public.customers", try exampleText("debezium-customers.json")),
             ("crm.lead-webhooks", try exampleText("crm-lead-webhook.json")),
         ]
-        await propertyCheck(count: 500, input: Gen.int(in: 0...2), Gen.int(in: 0...100_000).array(of: 1...6), Gen.int(in: 0...255)) { which, positions, byte in
+        await propertyCheck(
+            count: 500, input: Gen.int(in: 0...2), Gen.int(in: 0...100_000).array(of: 1...6), Gen.int(in: 0...255)
+        ) { which, positions, byte in
             var bytes = Array(samples[which].1.utf8)
             for position in positions { bytes[position % bytes.count] = UInt8(byte) }
             checkTotal(decoder.decode(InboundRecord(topic: samples[which].0, key: nil, value: bytes)))
@@ -45,7 +50,9 @@ struct ModelContact: Equatable {
     mutating func apply(_ action: ContactChange.Action) {
         switch action {
         case .delete: self = ModelContact()
-        case .recreate(let patch): self = ModelContact(); apply(.upsert(patch))
+        case .recreate(let patch):
+            self = ModelContact()
+            apply(.upsert(patch))
         case .upsert(let patch):
             exists = true
             if let name = patch.name { self.name = if case .set(let v) = name { v } else { nil } }
@@ -60,20 +67,28 @@ struct ModelContact: Equatable {
     /// Event `n` of a generated sequence: a delete, or an upsert touching some members.
     static func change(_ n: Int, index: Int) -> ContactChange {
         let urn = try! URN(parsing: "ext:m-1")
-        if n % 5 == 0 { return ContactChange(extURN: urn, version: .sequence(Int64(index)), eventID: "e\(index)", action: .delete) }
+        if n % 5 == 0 {
+            return ContactChange(extURN: urn, version: .sequence(Int64(index)), eventID: "e\(index)", action: .delete)
+        }
         var patch = ContactPatch()
         if n % 2 == 0 { patch.name = n % 3 == 0 ? .clear : .set("name\(n)") }
         if n % 3 == 1 { patch.phone = .set(try! URN(parsing: "tel:+55829933\(1000 + n % 9000)")) }
         if n % 4 == 1 { patch.groups = n % 8 == 1 ? .clear : .set(["g\(n % 3)"]) }
         if n % 7 < 3 { patch.fields["f\(n % 2)"] = n % 7 == 0 ? .clear : .set(.number("\(n)")) }
-        return ContactChange(extURN: urn, version: .sequence(Int64(index)), eventID: "e\(index)", action: .upsert(patch))
+        return ContactChange(
+            extURN: urn, version: .sequence(Int64(index)), eventID: "e\(index)", action: .upsert(patch))
     }
 
     @Test func mergingEqualsApplyingOneAfterAnother() async {
-        await propertyCheck(count: 400, input: Gen.int(in: 0...1000).array(of: 1...12), Gen.int(in: 0...1)) { ns, startsWithContact in
+        await propertyCheck(count: 400, input: Gen.int(in: 0...1000).array(of: 1...12), Gen.int(in: 0...1)) {
+            ns, startsWithContact in
             let changes = ns.enumerated().map { Self.change($0.element, index: $0.offset) }
             var start = ModelContact()
-            if startsWithContact == 1 { start.apply(.upsert(ContactPatch(name: .set("before"), groups: .set(["old"]), fields: ["f1": .set(.text("x"))]))) }
+            if startsWithContact == 1 {
+                start.apply(
+                    .upsert(ContactPatch(name: .set("before"), groups: .set(["old"]), fields: ["f1": .set(.text("x"))]))
+                )
+            }
             var oneByOne = start
             for change in changes { oneByOne.apply(change.action) }
             var merged = start
@@ -89,7 +104,8 @@ struct ModelContact: Equatable {
         let urn = try! URN(parsing: "ext:r")
         let merged = ContactChange.merge([
             ContactChange(extURN: urn, version: .sequence(1), eventID: "a", action: .delete),
-            ContactChange(extURN: urn, version: .sequence(2), eventID: "b", action: .upsert(ContactPatch(name: .set("N")))),
+            ContactChange(
+                extURN: urn, version: .sequence(2), eventID: "b", action: .upsert(ContactPatch(name: .set("N")))),
         ])
         #expect(merged.action == .recreate(ContactPatch(name: .set("N"))))
         #expect(merged.eventID == "b")

@@ -1,13 +1,20 @@
 import Foundation
+
 @testable import SyncCore
 
-func record(_ topic: String = "customers", json: String?, key: String? = nil, headers: [InboundRecord.Header] = []) -> InboundRecord {
-    InboundRecord(topic: topic, partition: 0, offset: 7, key: key.map { Array($0.utf8) }, value: json.map { Array($0.utf8) }, headers: headers, timestampMs: 1_700_000_000_000)
+func record(_ topic: String = "customers", json: String?, key: String? = nil, headers: [InboundRecord.Header] = [])
+    -> InboundRecord
+{
+    InboundRecord(
+        topic: topic, partition: 0, offset: 7, key: key.map { Array($0.utf8) }, value: json.map { Array($0.utf8) },
+        headers: headers, timestampMs: 1_700_000_000_000)
 }
 
-func canonical(type: String = "customer.updated", id: String = "ev-1", version: String? = "42", data: String) -> String {
+func canonical(type: String = "customer.updated", id: String = "ev-1", version: String? = "42", data: String) -> String
+{
     let versionMember = version.map { #""version": \#($0), "# } ?? ""
-    return #"{"id": "\#(id)", "type": "\#(type)", "occurred_at": "2026-11-24T10:15:00.123Z", \#(versionMember)"data": \#(data)}"#
+    return
+        #"{"id": "\#(id)", "type": "\#(type)", "occurred_at": "2026-11-24T10:15:00.123Z", \#(versionMember)"data": \#(data)}"#
 }
 
 extension DecodeOutcome {

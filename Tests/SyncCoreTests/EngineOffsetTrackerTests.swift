@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import SyncCore
 
 @Suite struct EngineOffsetTrackerTests {
@@ -42,18 +43,21 @@ import Testing
         var tracker = OffsetTracker()
         for offset in Int64(0)...2 { tracker.fetched(offset) }
         tracker.finished(0)
-        tracker.fetched(1)       // seek back: 1 and 2 come again
+        tracker.fetched(1)  // seek back: 1 and 2 come again
         tracker.fetched(2)
         tracker.fetched(3)
         #expect(tracker.pending == 3)
-        tracker.finished(1); tracker.finished(2); tracker.finished(3)
+        tracker.finished(1)
+        tracker.finished(2)
+        tracker.finished(3)
         #expect(tracker.committable == 4)
         #expect(tracker.pending == 0)
     }
 
     @Test func finishingAnUnknownOffsetChangesNothing() {
         var tracker = OffsetTracker()
-        tracker.fetched(5); tracker.fetched(7)
+        tracker.fetched(5)
+        tracker.fetched(7)
         tracker.finished(6)
         tracker.finished(3)
         #expect(tracker.committable == 5)
@@ -63,13 +67,13 @@ import Testing
     @Test func aCommittedOffsetIsNotOfferedAgain() {
         var tracker = OffsetTracker(committed: 3)
         tracker.fetched(3)
-        #expect(tracker.committable == nil)      // 3 is what the group already has
+        #expect(tracker.committable == nil)  // 3 is what the group already has
         tracker.finished(3)
         #expect(tracker.committable == 4)
         tracker.didCommit(4)
         #expect(tracker.committed == 4)
         #expect(tracker.committable == nil)
-        tracker.didCommit(2)                     // a late, older commit acknowledgement never moves it back
+        tracker.didCommit(2)  // a late, older commit acknowledgement never moves it back
         #expect(tracker.committed == 4)
     }
 
@@ -88,10 +92,16 @@ import Testing
     /// 1,024 released entries): the committable offset is the first unfinished one (or one past
     /// the last fetched), and `pending` counts the unfinished ones.
     @Test func anyFinishOrderMatchesTheModel() async {
-        await propertyCheck(count: 60, input: Gen<Int>.value(in: 1...4).array(of: 1...3_000), Gen<Int>.value(in: 0...Int.max), Gen<Int>.value(in: 0...100)) { gaps, seed, percentDone in
+        await propertyCheck(
+            count: 60, input: Gen<Int>.value(in: 1...4).array(of: 1...3_000), Gen<Int>.value(in: 0...Int.max),
+            Gen<Int>.value(in: 0...100)
+        ) { gaps, seed, percentDone in
             var offsets: [Int64] = []
             var next: Int64 = 0
-            for gap in gaps { next += Int64(gap); offsets.append(next) }
+            for gap in gaps {
+                next += Int64(gap)
+                offsets.append(next)
+            }
             var random = Xoroshiro(seed: UInt64(seed))
             let finishedCount = offsets.count * percentDone / 100
             let order = offsets.shuffled(using: &random).prefix(finishedCount)
@@ -102,10 +112,15 @@ import Testing
             for offset in offsets {
                 tracker.fetched(offset)
                 while let candidate = pendingFinishes.last, candidate <= offset {
-                    tracker.finished(candidate); done.insert(candidate); pendingFinishes.removeLast()
+                    tracker.finished(candidate)
+                    done.insert(candidate)
+                    pendingFinishes.removeLast()
                 }
             }
-            for offset in pendingFinishes { tracker.finished(offset); done.insert(offset) }
+            for offset in pendingFinishes {
+                tracker.finished(offset)
+                done.insert(offset)
+            }
             let firstUnfinished = offsets.first { !done.contains($0) }
             #expect(tracker.committable == (firstUnfinished ?? offsets.last! + 1))
             #expect(tracker.pending == offsets.count - done.count)

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 @testable import SyncCore
 
 /// Inputs built to hurt: each is refused at decode with a reason, never turned into a made-up
@@ -9,25 +10,29 @@ import Testing
 
     @Test(arguments: ["1e999999", "-1e999999", "1e400", "1e-999999"])
     func anOverflowingNumberIsRefusedNotZeroed(number: String) {
-        let outcome = decoder.decode(record(json: canonical(data: #"{"id": "cus_1", "fields": {"score": \#(number)}}"#)))
+        let outcome = decoder.decode(
+            record(json: canonical(data: #"{"id": "cus_1", "fields": {"score": \#(number)}}"#)))
         #expect(outcome.rejection?.reason == .invalidFieldValue)
         #expect(outcome.rejection?.message == "data.fields.score = \(number) is out of range for a number field")
     }
 
     @Test func ordinaryNumbersStillPass() {
-        let outcome = decoder.decode(record(json: canonical(data: #"{"id": "cus_1", "fields": {"score": 12.5, "big": 1e20, "neg": -3}}"#)))
+        let outcome = decoder.decode(
+            record(json: canonical(data: #"{"id": "cus_1", "fields": {"score": 12.5, "big": 1e20, "neg": -3}}"#)))
         #expect(outcome.patch?.fields["score"] == .set(.number("12.5")))
         #expect(outcome.patch?.fields["big"] == .set(.number("1e20")))
     }
 
     @Test func aHugeEventIDIsRefusedAtDecode() {
-        let outcome = decoder.decode(record(json: canonical(id: String(repeating: "i", count: 1_200_000), data: #"{"id": "cus_1"}"#)))
+        let outcome = decoder.decode(
+            record(json: canonical(id: String(repeating: "i", count: 1_200_000), data: #"{"id": "cus_1"}"#)))
         #expect(outcome.rejection?.reason == .invalidMember)
         #expect(outcome.rejection?.message.hasPrefix("the event id is 1200000 bytes; at most 512") == true)
     }
 
     @Test func aHugeKeyIsRefusedAtDecode() {
-        let outcome = decoder.decode(record(json: canonical(data: #"{"id": "cus_1"}"#), key: String(repeating: "k", count: 10_000)))
+        let outcome = decoder.decode(
+            record(json: canonical(data: #"{"id": "cus_1"}"#), key: String(repeating: "k", count: 10_000)))
         #expect(outcome.rejection?.reason == .invalidMember)
         #expect(outcome.rejection?.message.hasPrefix("the record key is 10000 bytes; at most 4096") == true)
     }
@@ -44,7 +49,8 @@ import Testing
 
     /// A 600 KB phone number: the rejection's message is bounded when it becomes a header.
     @Test func aHugePhoneNumberIsRefusedWithABoundedMessage() {
-        let outcome = decoder.decode(record(json: canonical(data: #"{"id": "cus_1", "phone": "\#(String(repeating: "9", count: 600_000))"}"#)))
+        let outcome = decoder.decode(
+            record(json: canonical(data: #"{"id": "cus_1", "phone": "\#(String(repeating: "9", count: 600_000))"}"#)))
         #expect(outcome.rejection?.reason == .invalidURN)
     }
 }

@@ -1,5 +1,6 @@
 import PropertyBased
 import Testing
+
 @testable import SyncCore
 
 /// The byte-level URN rules must give exactly the verdicts of the Character rules they speed up.
@@ -13,22 +14,29 @@ import Testing
 
     /// A rule's verdict as text: the normalised path, or the problem.
     static func verdict(_ rule: () throws -> String) -> String {
-        do { return "ok " + (try rule()) } catch let problem as URNProblem { return "refused: " + problem.problem } catch { return "other \(error)" }
+        do { return "ok " + (try rule()) } catch let problem as URNProblem {
+            return "refused: " + problem.problem
+        } catch { return "other \(error)" }
     }
 
     @Test func telAgreesWithTheCharacterRule() async {
-        await propertyCheck(count: 3000, input: Gen.int(in: 0...200).array(of: 1...20), Gen.int(in: 0...2)) { picks, code in
+        await propertyCheck(count: 3000, input: Gen.int(in: 0...200).array(of: 1...20), Gen.int(in: 0...2)) {
+            picks, code in
             let raw = Self.text(picks)
             let cc = Self.countryCodes[code]
-            #expect(Self.verdict { try URN.asciiTel(raw, defaultCountryCode: cc) } == Self.verdict { try URN.characterTel(raw, defaultCountryCode: cc) },
-                    "\(raw) with \(cc ?? "no code")")
+            #expect(
+                Self.verdict { try URN.asciiTel(raw, defaultCountryCode: cc) }
+                    == Self.verdict { try URN.characterTel(raw, defaultCountryCode: cc) },
+                "\(raw) with \(cc ?? "no code")")
         }
     }
 
     @Test func whatsAppAgreesWithTheCharacterRule() async {
         await propertyCheck(count: 3000, input: Gen.int(in: 0...200).array(of: 1...20)) { picks in
             let raw = Self.text(picks)
-            #expect(Self.verdict { try URN.asciiWhatsApp(raw) } == Self.verdict { try URN.characterWhatsApp(raw) }, "\(raw)")
+            #expect(
+                Self.verdict { try URN.asciiWhatsApp(raw) } == Self.verdict { try URN.characterWhatsApp(raw) }, "\(raw)"
+            )
         }
     }
 
@@ -39,8 +47,11 @@ import Testing
         }
     }
 
-    @Test(arguments: [("+55 (82) 9999-1234", "55", "+558299991234"), ("0082 9999 1234", "55", "+8299991234"), ("082 9999-1234", "55", "+558299991234"),
-                      ("8299991234", nil, "+8299991234")])
+    @Test(arguments: [
+        ("+55 (82) 9999-1234", "55", "+558299991234"), ("0082 9999 1234", "55", "+8299991234"),
+        ("082 9999-1234", "55", "+558299991234"),
+        ("8299991234", nil, "+8299991234"),
+    ])
     func knownTelNumbers(raw: String, code: String?, expected: String) throws {
         #expect(try URN.asciiTel(raw, defaultCountryCode: code) == expected)
     }

@@ -1,5 +1,6 @@
 import PlatformClient
 import Testing
+
 @testable import SyncWorker
 
 /// The budget, health and backpressure decisions on their own, without a broker or a platform.
@@ -7,8 +8,10 @@ import Testing
     @Test(arguments: ["3600/h", "3600/hour", "600/m", "20/s", "100/day", "0"])
     func drfRatesParse(text: String) throws {
         let rate = try #require(RequestRate(parsing: text))
-        let expected: [String: (Int, Int64)] = ["3600/h": (3600, 3600), "3600/hour": (3600, 3600), "600/m": (600, 60), "20/s": (20, 1),
-                                                "100/day": (100, 86_400), "0": (0, 1)]
+        let expected: [String: (Int, Int64)] = [
+            "3600/h": (3600, 3600), "3600/hour": (3600, 3600), "600/m": (600, 60), "20/s": (20, 1),
+            "100/day": (100, 86_400), "0": (0, 1),
+        ]
         #expect(rate.requests == expected[text]!.0)
         #expect(rate.window == .seconds(expected[text]!.1))
     }

@@ -1,9 +1,11 @@
 import Testing
+
 @testable import SyncWorker
 
 struct ConsumerPropertiesTests {
     func configuration(kafka: [String: String]) -> WorkerConfiguration {
-        WorkerConfiguration(kafka: kafka, groupID: "g", topics: ["customers"], deadLetterTopic: "g.dlq", instanceID: "test")
+        WorkerConfiguration(
+            kafka: kafka, groupID: "g", topics: ["customers"], deadLetterTopic: "g.dlq", instanceID: "test")
     }
 
     @Test func prefetchIsCappedUnlessConfigured() {
@@ -12,7 +14,8 @@ struct ConsumerPropertiesTests {
         #expect(defaults["auto.offset.reset"] == "earliest")
         #expect(defaults["bootstrap.servers"] == "b:9092")
 
-        let given = configuration(kafka: ["queued.max.messages.kbytes": "65536", "auto.offset.reset": "latest"]).consumerProperties
+        let given = configuration(kafka: ["queued.max.messages.kbytes": "65536", "auto.offset.reset": "latest"])
+            .consumerProperties
         #expect(given["queued.max.messages.kbytes"] == "65536")
         #expect(given["auto.offset.reset"] == "latest")
     }

@@ -2,6 +2,7 @@ import Kafka
 import PlatformSandbox
 import SyncCore
 import Testing
+
 @testable import SyncWorker
 
 @Suite(.serialized) struct DeadLetterOutageTests {
@@ -16,17 +17,22 @@ import Testing
         // Every produce request now times out for a while, longer than message.timeout.ms: the
         // dead letter for offset 0 cannot be written yet (a transient failure; permanent ones,
         // such as authorization, follow dead_letter.on_refused: PoisonPillTests).
-        h.cluster.pushRequestErrors(apiKey: .produce, errors: Array(repeating: KafkaErrorCode.requestTimedOut, count: 12))
-        let worker = h.worker(try h.configuration(group: "g-dlq-down", untilCaughtUp: false) { $0.kafka["message.timeout.ms"] = "300" })
+        h.cluster.pushRequestErrors(
+            apiKey: .produce, errors: Array(repeating: KafkaErrorCode.requestTimedOut, count: 12))
+        let worker = h.worker(
+            try h.configuration(group: "g-dlq-down", untilCaughtUp: false) { $0.kafka["message.timeout.ms"] = "300" })
         let run = Task { try await worker.run() }
-        let admin = try KafkaAdmin(properties: ["bootstrap.servers": h.cluster.bootstrapServers], groupID: "g-dlq-down", logger: h.logger)
+        let admin = try KafkaAdmin(
+            properties: ["bootstrap.servers": h.cluster.bootstrapServers], groupID: "g-dlq-down", logger: h.logger)
         var sawUnhealthy = false
         var committedPastFailure = false
         let settled = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < settled {
             if !worker.status.snapshot.deadLetterHealthy { sawUnhealthy = true }
             let lag = try await admin.lag(topics: [h.topic])
-            if worker.status.snapshot.deadLetteredTotal == 0, (lag.first?.committed ?? 0) > 0 { committedPastFailure = true }
+            if worker.status.snapshot.deadLetteredTotal == 0, (lag.first?.committed ?? 0) > 0 {
+                committedPastFailure = true
+            }
             if lag.allSatisfy({ $0.lag == 0 }) { break }
             try await Task.sleep(for: .milliseconds(100))
         }

@@ -2,6 +2,7 @@ import Foundation
 import Kafka
 import SyncCore
 import Testing
+
 @testable import SyncWorker
 
 /// Records whose dead letter or versions record would pass the producer's size limit, and
@@ -9,9 +10,12 @@ import Testing
 @Suite(.serialized) struct PoisonPillTests {
     /// Produces with a producer allowed to send what the worker's default producer would refuse.
     func produceLarge(_ h: WorkerHarness, _ events: [(key: String, json: String?)]) async throws {
-        let producer = try KafkaProducer(properties: ["bootstrap.servers": h.cluster.bootstrapServers, "message.max.bytes": "8000000"], logger: h.logger)
+        let producer = try KafkaProducer(
+            properties: ["bootstrap.servers": h.cluster.bootstrapServers, "message.max.bytes": "8000000"],
+            logger: h.logger)
         for event in events {
-            try await producer.send(topic: h.topic, key: Array(event.key.utf8), value: event.json.map { Array($0.utf8) })
+            try await producer.send(
+                topic: h.topic, key: Array(event.key.utf8), value: event.json.map { Array($0.utf8) })
         }
         producer.close()
     }
@@ -20,24 +24,31 @@ import Testing
         let h = try await WorkerHarness(partitions: 1)
         let brackets = String(repeating: "[", count: 1_000_000)
         let twoMB = #"{"id": "e-big", "pad": ""# + String(repeating: "a", count: 2_000_000) + #""}"#
-        let longPhone = event("customer.updated", id: "e-phone", entity: "cus_phone", version: 1,
-                              data: #""phone": "\#(String(repeating: "9", count: 600_000))""#)
-        try await produceLarge(h, [
-            ("brackets", brackets), ("big", twoMB), longPhone,
-            event("customer.created", id: "g1", entity: "cus_after", version: 1, data: #""name": "after the pills""#),
-        ])
+        let longPhone = event(
+            "customer.updated", id: "e-phone", entity: "cus_phone", version: 1,
+            data: #""phone": "\#(String(repeating: "9", count: 600_000))""#)
+        try await produceLarge(
+            h,
+            [
+                ("brackets", brackets), ("big", twoMB), longPhone,
+                event(
+                    "customer.created", id: "g1", entity: "cus_after", version: 1, data: #""name": "after the pills""#),
+            ])
         let snapshot = try await h.runUntilCaughtUp(group: "g-pills", deadline: .seconds(40))
         #expect(snapshot.caughtUp, "the partition was not stalled")
         #expect(snapshot.deadLetteredTotal == 3)
         #expect(h.sandbox.state().contact(urn: "ext:cus_after")?.name == "after the pills")
         // Decode rejections are dead-lettered concurrently: ordered by source offset here.
-        let letters = try await h.deadLetters().sorted { Int($0.header("__connect.errors.offset") ?? "") ?? 0 < Int($1.header("__connect.errors.offset") ?? "") ?? 0 }
+        let letters = try await h.deadLetters().sorted {
+            Int($0.header("__connect.errors.offset") ?? "") ?? 0 < Int($1.header("__connect.errors.offset") ?? "") ?? 0
+        }
         #expect(letters.map { $0.header("contactsync.reason") } == ["malformed_json", "missing_member", "invalid_urn"])
         #expect(letters.map { $0.header("__connect.errors.offset") } == ["0", "1", "2"], "the original can be fetched")
         let big = try #require(letters.count == 3 ? letters[1] : nil)
         #expect(big.header("contactsync.value_truncated") == String(twoMB.utf8.count))
         #expect(big.value.map { Array($0) } == Array(twoMB.utf8.prefix(64 * 1024)))
-        let phoneMessage = try #require(letters.count == 3 ? letters[2].header("__connect.errors.exception.message") : nil)
+        let phoneMessage = try #require(
+            letters.count == 3 ? letters[2].header("__connect.errors.exception.message") : nil)
         #expect(phoneMessage.utf8.count <= 4096)
         #expect(phoneMessage.hasSuffix("bytes in all]"))
         await h.shutdown()
@@ -48,10 +59,12 @@ import Testing
     @Test func aHugeEventIDIsRefusedAtDecode() async throws {
         let h = try await WorkerHarness(partitions: 1)
         let id = String(repeating: "i", count: 1_200_000)
-        try await produceLarge(h, [
-            event("customer.created", id: id, entity: "cus_huge_id", version: 1, data: #""name": "never""#),
-            event("customer.created", id: "ok", entity: "cus_ok", version: 1, data: #""name": "fine""#),
-        ])
+        try await produceLarge(
+            h,
+            [
+                event("customer.created", id: id, entity: "cus_huge_id", version: 1, data: #""name": "never""#),
+                event("customer.created", id: "ok", entity: "cus_ok", version: 1, data: #""name": "fine""#),
+            ])
         let snapshot = try await h.runUntilCaughtUp(group: "g-huge-id", deadline: .seconds(40))
         #expect(snapshot.caughtUp)
         #expect(snapshot.deadLettered == ["invalid_member": 1])
@@ -65,15 +78,21 @@ import Testing
     @Test func aPermanentRefusalHaltsTheWorkerByDefault() async throws {
         let h = try await WorkerHarness(partitions: 1)
         try await h.produce([("bad", "{not json")])
-        h.cluster.pushRequestErrors(apiKey: .produce, errors: Array(repeating: KafkaErrorCode.topicAuthorizationFailed, count: 3))
-        let worker = h.worker(try h.configuration(group: "g-halt", untilCaughtUp: false) { $0.drainDeadline = .milliseconds(200) })
+        h.cluster.pushRequestErrors(
+            apiKey: .produce, errors: Array(repeating: KafkaErrorCode.topicAuthorizationFailed, count: 3))
+        let worker = h.worker(
+            try h.configuration(group: "g-halt", untilCaughtUp: false) { $0.drainDeadline = .milliseconds(200) })
         let run = Task { try await worker.run() }
-        let stopper = Task { try await Task.sleep(for: .seconds(30)); worker.stop() }
+        let stopper = Task {
+            try await Task.sleep(for: .seconds(30))
+            worker.stop()
+        }
         let error = await #expect(throws: (any Error).self) { try await run.value }
         stopper.cancel()
         #expect("\(error.map { "\($0)" } ?? "")".contains("dead_letter.on_refused=halt"))
         #expect(!worker.status.snapshot.deadLetterHealthy)
-        let admin = try KafkaAdmin(properties: ["bootstrap.servers": h.cluster.bootstrapServers], groupID: "g-halt", logger: h.logger)
+        let admin = try KafkaAdmin(
+            properties: ["bootstrap.servers": h.cluster.bootstrapServers], groupID: "g-halt", logger: h.logger)
         #expect(try await admin.lag(topics: [h.topic]).map(\.lag) == [1], "the refused record stays uncommitted")
         await admin.close()
         await h.shutdown()
@@ -84,7 +103,10 @@ import Testing
         try await h.produce([("bad", "{not json")])
         h.cluster.pushRequestErrors(apiKey: .produce, errors: [KafkaErrorCode.topicAuthorizationFailed])
         let worker = h.worker(try h.configuration(group: "g-skip") { $0.deadLetterRefused = .skip })
-        let stopper = Task { try await Task.sleep(for: .seconds(30)); worker.stop() }
+        let stopper = Task {
+            try await Task.sleep(for: .seconds(30))
+            worker.stop()
+        }
         try await worker.run()
         stopper.cancel()
         #expect(worker.status.snapshot.caughtUp)

@@ -3,6 +3,7 @@ import PlatformClient
 import PlatformSandbox
 import SyncCore
 import Testing
+
 @testable import SyncWorker
 
 /// The workspace's budget against the sandbox's DRF throttle (a sliding window per scope).
@@ -14,7 +15,10 @@ import Testing
         var events: [(key: String, json: String?)] = []
         for v in 1...5 {
             for n in 0..<60 {
-                events.append(event("customer.updated", id: "e\(n)-\(v)", entity: "cus_\(n)", version: v, data: #""name": "N\#(n) v\#(v)""#))
+                events.append(
+                    event(
+                        "customer.updated", id: "e\(n)-\(v)", entity: "cus_\(n)", version: v,
+                        data: #""name": "N\#(n) v\#(v)""#))
             }
         }
         try await h.produce(events)
@@ -37,9 +41,13 @@ import Testing
     @Test func anotherClientSpendingTheBudgetCausesPausesNotDeadLetters() async throws {
         let h = try await WorkerHarness(partitions: 2, throttle: SandboxThrottle("20/s"))
         var events: [(key: String, json: String?)] = []
-        for n in 0..<150 { events.append(event("customer.created", id: "c\(n)", entity: "cus_\(n)", version: 1, data: #""name": "N\#(n)""#)) }
+        for n in 0..<150 {
+            events.append(
+                event("customer.created", id: "c\(n)", entity: "cus_\(n)", version: 1, data: #""name": "N\#(n)""#))
+        }
         try await h.produce(events)
-        let other = PlatformClient(options: .init(baseURL: h.sandbox.baseURL, token: APIToken(WorkerHarness.token)), logger: h.logger)
+        let other = PlatformClient(
+            options: .init(baseURL: h.sandbox.baseURL, token: APIToken(WorkerHarness.token)), logger: h.logger)
         let spender = Task {
             // 10 reads a second on the contacts scope for as long as the worker runs.
             while !Task.isCancelled {

@@ -3,6 +3,7 @@ import Kafka
 import PlatformSandbox
 import SyncCore
 import Testing
+
 @testable import SyncWorker
 
 /// The real `contact-sync run` process, killed with SIGKILL at random moments and restarted.
@@ -33,8 +34,10 @@ import Testing
         try await h.produce(events)
         let environment = [
             "CONTACT_SYNC_KAFKA_BOOTSTRAP_SERVERS": h.cluster.bootstrapServers, "CONTACT_SYNC_KAFKA_GROUP_ID": "g-kill",
-            "CONTACT_SYNC_TOPICS": h.topic, "CONTACT_SYNC_DLQ_TOPIC": h.dlq, "CONTACT_SYNC_PLATFORM_URL": h.sandbox.baseURL,
-            "CONTACT_SYNC_PLATFORM_TOKEN": WorkerHarness.token, "CONTACT_SYNC_HTTP_PORT": "0", "CONTACT_SYNC_MAX_IN_FLIGHT": "1",
+            "CONTACT_SYNC_TOPICS": h.topic, "CONTACT_SYNC_DLQ_TOPIC": h.dlq,
+            "CONTACT_SYNC_PLATFORM_URL": h.sandbox.baseURL,
+            "CONTACT_SYNC_PLATFORM_TOKEN": WorkerHarness.token, "CONTACT_SYNC_HTTP_PORT": "0",
+            "CONTACT_SYNC_MAX_IN_FLIGHT": "1",
             "CONTACT_SYNC_COMMIT_INTERVAL_MS": "100", "CONTACT_SYNC_LOG_LEVEL": "critical",
             "CONTACT_SYNC_KAFKA_SESSION_TIMEOUT_MS": "6000", "CONTACT_SYNC_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
             "CONTACT_SYNC_PLATFORM_BUDGET_CONTACTS": "0", "CONTACT_SYNC_PLATFORM_BUDGET_V2": "0",
@@ -71,7 +74,10 @@ import Testing
         let last = try start()
         let end = ContinuousClock.now + .seconds(120)
         while last.isRunning, ContinuousClock.now < end { try await Task.sleep(for: .milliseconds(100)) }
-        if last.isRunning { kill(last.processIdentifier, SIGKILL); Issue.record("the final run did not catch up in time") }
+        if last.isRunning {
+            kill(last.processIdentifier, SIGKILL)
+            Issue.record("the final run did not catch up in time")
+        }
         #expect(last.terminationStatus == 0)
 
         let state = h.sandbox.state()

@@ -2,6 +2,7 @@ import Kafka
 import PlatformSandbox
 import SyncCore
 import Testing
+
 @testable import SyncWorker
 
 @Suite(.serialized) struct WorkerEndToEndTests {
@@ -9,17 +10,31 @@ import Testing
         let h = try await WorkerHarness()
         var events: [(key: String, json: String?)] = []
         for n in 0..<20 {
-            events.append(event("customer.created", id: "c\(n)", entity: "cus_\(n)", version: 1, data: #""name": "Customer \#(n)", "groups": ["Customers"], "fields": {"plan": "basic"}"#))
+            events.append(
+                event(
+                    "customer.created", id: "c\(n)", entity: "cus_\(n)", version: 1,
+                    data: #""name": "Customer \#(n)", "groups": ["Customers"], "fields": {"plan": "basic"}"#))
         }
         for n in 0..<20 {
-            events.append(event("customer.updated", id: "u\(n)", entity: "cus_\(n)", version: 2, data: #""name": "Customer \#(n) v2", "phone": "+5582999\#(String(format: "%05d", n))""#))
-            events.append(event("customer.updated", id: "u\(n)", entity: "cus_\(n)", version: 2, data: #""name": "Customer \#(n) v2", "phone": "+5582999\#(String(format: "%05d", n))""#)) // exact redelivery
-            events.append(event("customer.updated", id: "old\(n)", entity: "cus_\(n)", version: 1, data: #""name": "stale""#))     // out of order
+            events.append(
+                event(
+                    "customer.updated", id: "u\(n)", entity: "cus_\(n)", version: 2,
+                    data: #""name": "Customer \#(n) v2", "phone": "+5582999\#(String(format: "%05d", n))""#))
+            // An exact redelivery.
+            events.append(
+                event(
+                    "customer.updated", id: "u\(n)", entity: "cus_\(n)", version: 2,
+                    data: #""name": "Customer \#(n) v2", "phone": "+5582999\#(String(format: "%05d", n))""#))
+            // Out of order.
+            events.append(
+                event("customer.updated", id: "old\(n)", entity: "cus_\(n)", version: 1, data: #""name": "stale""#))
         }
         events.append(event("customer.deleted", id: "d5", entity: "cus_5", version: 3))
-        events.append(event("customer.updated", id: "late5", entity: "cus_5", version: 2, data: #""name": "resurrected?""#))
+        events.append(
+            event("customer.updated", id: "late5", entity: "cus_5", version: 2, data: #""name": "resurrected?""#))
         events.append(("bad-1", "{not json"))
-        events.append(event("customer.updated", id: "bad-lang", entity: "cus_bad", version: 1, data: #""language": "xx""#))
+        events.append(
+            event("customer.updated", id: "bad-lang", entity: "cus_bad", version: 1, data: #""language": "xx""#))
         events.append(event("customer.exploded", id: "bad-type", entity: "cus_bad2", version: 1))
         try await h.produce(events)
 
@@ -38,7 +53,10 @@ import Testing
         #expect(snapshot.deadLetteredTotal == 3)
         #expect(snapshot.recordsIn == events.count)
         let dead = try await h.deadLetters()
-        #expect(Set(dead.compactMap { $0.header("contactsync.reason") }) == ["malformed_json", "invalid_language", "unknown_type"])
+        #expect(
+            Set(dead.compactMap { $0.header("contactsync.reason") }) == [
+                "malformed_json", "invalid_language", "unknown_type",
+            ])
         #expect(dead.allSatisfy { $0.header("__connect.errors.topic") == "customers" })
         await h.shutdown()
     }
@@ -66,7 +84,10 @@ import Testing
         // 30 % 5xx, and 429 storms past 10 writes/s (with Retry-After).
         let h = try await WorkerHarness(chaos: SandboxChaos(failRate: 0.3, ratePerSecond: 10))
         var events: [(key: String, json: String?)] = []
-        for n in 0..<40 { events.append(event("customer.created", id: "f\(n)", entity: "cus_f\(n)", version: 1, data: #""name": "F\#(n)""#)) }
+        for n in 0..<40 {
+            events.append(
+                event("customer.created", id: "f\(n)", entity: "cus_f\(n)", version: 1, data: #""name": "F\#(n)""#))
+        }
         try await h.produce(events)
         let snapshot = try await h.runUntilCaughtUp(group: "g-flaky")
         #expect(snapshot.deadLetteredTotal == 0)
@@ -79,7 +100,11 @@ import Testing
     @Test func steadyDistinctKeysCostOneCallEach() async throws {
         let h = try await WorkerHarness(partitions: 3)
         var events: [(key: String, json: String?)] = []
-        for n in 0..<100 { events.append(event("customer.updated", id: "s\(n)", entity: "cus_steady\(n)", version: 1, data: #""name": "S\#(n)""#)) }
+        for n in 0..<100 {
+            events.append(
+                event("customer.updated", id: "s\(n)", entity: "cus_steady\(n)", version: 1, data: #""name": "S\#(n)""#)
+            )
+        }
         try await h.produce(events)
         _ = try await h.runUntilCaughtUp(group: "g-steady")
         let calls = h.sandbox.stats().count(endpoint: "contacts.json")
@@ -93,7 +118,12 @@ import Testing
         let h = try await WorkerHarness(partitions: 1)
         var events: [(key: String, json: String?)] = []
         for key in 0..<10 {
-            for v in 1...10 { events.append(event("customer.updated", id: "b\(key)-\(v)", entity: "cus_burst\(key)", version: v, data: #""name": "v\#(v)""#)) }
+            for v in 1...10 {
+                events.append(
+                    event(
+                        "customer.updated", id: "b\(key)-\(v)", entity: "cus_burst\(key)", version: v,
+                        data: #""name": "v\#(v)""#))
+            }
         }
         try await h.produce(events)
         let snapshot = try await h.runUntilCaughtUp(group: "g-burst")

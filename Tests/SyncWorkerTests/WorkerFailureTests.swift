@@ -2,6 +2,7 @@ import Kafka
 import PlatformSandbox
 import SyncCore
 import Testing
+
 @testable import SyncWorker
 
 /// Outages and rebalances: nothing is lost, nothing good is dead-lettered.
@@ -10,7 +11,10 @@ import Testing
         var events: [(key: String, json: String?)] = []
         for v in 1...versions {
             for n in 0..<count {
-                events.append(event("customer.updated", id: "\(prefix)\(n)-v\(v)", entity: "\(prefix)\(n)", version: v, data: #""name": "\#(prefix)\#(n) v\#(v)""#))
+                events.append(
+                    event(
+                        "customer.updated", id: "\(prefix)\(n)-v\(v)", entity: "\(prefix)\(n)", version: v,
+                        data: #""name": "\#(prefix)\#(n) v\#(v)""#))
             }
         }
         return events
@@ -19,7 +23,10 @@ import Testing
     func waitUntil(_ deadline: Duration = .seconds(60), _ condition: () async throws -> Bool) async throws {
         let end = ContinuousClock.now + deadline
         while try await !condition() {
-            guard ContinuousClock.now < end else { Issue.record("condition not met within \(deadline)"); return }
+            guard ContinuousClock.now < end else {
+                Issue.record("condition not met within \(deadline)")
+                return
+            }
             try await Task.sleep(for: .milliseconds(50))
         }
     }
@@ -31,9 +38,12 @@ import Testing
         let run = Task { try await worker.run() }
         try await waitUntil { worker.status.snapshot.applied >= 5 }
         try h.cluster.setBrokerDown(1)
-        try await Task.sleep(for: .seconds(4))   // the outage itself, not a wait for a result
+        try await Task.sleep(for: .seconds(4))  // the outage itself, not a wait for a result
         try h.cluster.setBrokerUp(1)
-        let stopper = Task { try await Task.sleep(for: .seconds(90)); worker.stop() }
+        let stopper = Task {
+            try await Task.sleep(for: .seconds(90))
+            worker.stop()
+        }
         try await run.value
         stopper.cancel()
         let snapshot = worker.status.snapshot
@@ -48,13 +58,16 @@ import Testing
         try await h.produce(events(30, prefix: "down"))
         var configuration = try h.configuration(group: "g-down")
         configuration.retry = RetryPolicy(maxAttempts: 3, base: .milliseconds(5), cap: .milliseconds(20))
-        configuration.outageThreshold = 2   // below the 3 attempts: recognised before any event spends its budget
+        configuration.outageThreshold = 2  // below the 3 attempts: recognised before any event spends its budget
         let worker = h.worker(configuration)
         let run = Task { try await worker.run() }
         try await waitUntil { !worker.status.snapshot.platformAvailable }
         #expect(worker.status.snapshot.notReadyReason?.contains("platform unavailable") == true)
         h.sandbox.setChaos(.none)
-        let stopper = Task { try await Task.sleep(for: .seconds(90)); worker.stop() }
+        let stopper = Task {
+            try await Task.sleep(for: .seconds(90))
+            worker.stop()
+        }
         try await run.value
         stopper.cancel()
         let snapshot = worker.status.snapshot
@@ -87,7 +100,8 @@ import Testing
         let runB = Task { try await b.run() }
         // Without polling while paused, A would hold every partition until max.poll.interval.ms.
         try await waitUntil(.seconds(30)) {
-            b.status.snapshot.assignedPartitions > 0 && a.status.snapshot.assignedPartitions + b.status.snapshot.assignedPartitions == 4
+            b.status.snapshot.assignedPartitions > 0
+                && a.status.snapshot.assignedPartitions + b.status.snapshot.assignedPartitions == 4
         }
         #expect(b.status.snapshot.assignedPartitions > 0, "the paused member gave partitions up")
         #expect(a.status.snapshot.assignedPartitions > 0, "and kept its share")
@@ -108,8 +122,11 @@ import Testing
         let worker = h.worker(try h.configuration(group: "g-token"))
         let run = Task { try await worker.run() }
         try await waitUntil { !worker.status.snapshot.platformAvailable }
-        h.sandbox.setChaos(.none)   // the token is rotated
-        let stopper = Task { try await Task.sleep(for: .seconds(90)); worker.stop() }
+        h.sandbox.setChaos(.none)  // the token is rotated
+        let stopper = Task {
+            try await Task.sleep(for: .seconds(90))
+            worker.stop()
+        }
         try await run.value
         stopper.cancel()
         #expect(worker.status.snapshot.deadLetteredTotal == 0)
@@ -121,7 +138,8 @@ import Testing
         let h = try await WorkerHarness(partitions: 4, chaos: SandboxChaos(latencyMs: 40))
         try await h.produce(events(400, prefix: "rb"))
         func configuration() throws -> WorkerConfiguration {
-            try h.configuration(group: "g-rb", untilCaughtUp: false) { $0.maxInFlight = 2 }   // slow enough that the second member joins mid-run
+            // Slow enough that the second member joins mid-run.
+            try h.configuration(group: "g-rb", untilCaughtUp: false) { $0.maxInFlight = 2 }
         }
         let a = h.worker(try configuration())
         let runA = Task { try await a.run() }

@@ -3,6 +3,7 @@ import PlatformClient
 import PlatformSandbox
 import SyncCore
 import Testing
+
 @testable import SyncWorker
 
 /// The worker against each flavour's stand-in: a workspace that already holds contacts, flows
@@ -16,10 +17,13 @@ import Testing
     @Test(arguments: SandboxFlavor.allCases)
     func aPopulatedWorkspaceEndsRightWithAtMostTwoCallsPerEntity(flavor: SandboxFlavor) async throws {
         let h = try await WorkerHarness(partitions: 2, flavor: flavor, flow: SandboxFlow(groupOnCreate: "Opted In"))
-        let client = PlatformClient(options: .init(baseURL: h.sandbox.baseURL, token: APIToken(WorkerHarness.token)), logger: h.logger)
+        let client = PlatformClient(
+            options: .init(baseURL: h.sandbox.baseURL, token: APIToken(WorkerHarness.token)), logger: h.logger)
         var stopped: [String] = []
         for n in 0..<20 where n % 2 == 0 {
-            let contact = try await client.create(body: ContactWrite(name: .set("Old \(n)"), urns: ["ext:cus_\(n)", "tel:+55829990\(String(format: "%04d", n))"]))
+            let contact = try await client.create(
+                body: ContactWrite(
+                    name: .set("Old \(n)"), urns: ["ext:cus_\(n)", "tel:+55829990\(String(format: "%04d", n))"]))
             if n % 3 == 0 {
                 try h.sandbox.setContactStatus(contact.uuid, to: .stopped)
                 stopped.append("ext:cus_\(n)")
@@ -29,13 +33,18 @@ import Testing
         let before = h.sandbox.stats().calls(scope: .contacts)
         var events: [(key: String, json: String?)] = []
         for n in 0..<20 {
-            events.append(event("customer.created", id: "c\(n)", entity: "cus_\(n)", version: 1, data: #"""
-                "name": "Customer \#(n)", "phone": "+55829990\#(String(format: "%04d", n))", "groups": ["Customers"],
-                "fields": {"last_order": "A-\#(n)", "signup_date": "2026-01-31T09:27:39.071-03:00", "score": \#(n)}
-                """#))
+            events.append(
+                event(
+                    "customer.created", id: "c\(n)", entity: "cus_\(n)", version: 1,
+                    data: #"""
+                        "name": "Customer \#(n)", "phone": "+55829990\#(String(format: "%04d", n))", "groups": ["Customers"],
+                        "fields": {"last_order": "A-\#(n)", "signup_date": "2026-01-31T09:27:39.071-03:00", "score": \#(n)}
+                        """#))
         }
         try await h.produce(events)
-        let snapshot = try await h.runUntilCaughtUp(group: "g-populated-\(flavor.rawValue)") { $0.flavor = Self.flavor(flavor) }
+        let snapshot = try await h.runUntilCaughtUp(group: "g-populated-\(flavor.rawValue)") {
+            $0.flavor = Self.flavor(flavor)
+        }
         #expect(snapshot.caughtUp)
         #expect(snapshot.deadLetteredTotal == 0)
         let contactCalls = h.sandbox.stats().calls(scope: .contacts) - before
@@ -66,7 +75,9 @@ import Testing
     func membershipsDeletesAndKeysFollowTheRules(flavor: SandboxFlavor) async throws {
         let h = try await WorkerHarness(partitions: 1, flavor: flavor, flow: SandboxFlow(groupOnCreate: "Opted In"))
         try await h.produce([
-            event("customer.created", id: "a1", entity: "cus_a", version: 1, data: #""name": "A", "groups": ["VIP", "Customers"]"#),
+            event(
+                "customer.created", id: "a1", entity: "cus_a", version: 1,
+                data: #""name": "A", "groups": ["VIP", "Customers"]"#),
             event("customer.created", id: "b1", entity: "cus_b", version: 1, data: #""name": "B""#),
         ])
         let group = "g-rules-\(flavor.rawValue)"
@@ -77,10 +88,12 @@ import Testing
             }
         }
         _ = try await run()
-        #expect(Set(try #require(h.sandbox.state().contact(urn: "ext:cus_a")).groups) == ["VIP", "Customers", "Opted In"])
+        #expect(
+            Set(try #require(h.sandbox.state().contact(urn: "ext:cus_a")).groups) == ["VIP", "Customers", "Opted In"])
 
-        let client = PlatformClient(options: .init(baseURL: h.sandbox.baseURL, token: APIToken(WorkerHarness.token)), logger: h.logger)
-        #expect(try await client.delete(urn: URN(parsing: "ext:cus_b")) == .deleted)   // an agent deleted it
+        let client = PlatformClient(
+            options: .init(baseURL: h.sandbox.baseURL, token: APIToken(WorkerHarness.token)), logger: h.logger)
+        #expect(try await client.delete(urn: URN(parsing: "ext:cus_b")) == .deleted)  // an agent deleted it
         try await client.shutdown()
         try await h.produce([
             event("customer.updated", id: "a2", entity: "cus_a", version: 2, data: #""groups": ["Customers"]"#),
@@ -90,7 +103,9 @@ import Testing
         ])
         let snapshot = try await run()
         let state = h.sandbox.state()
-        #expect(Set(try #require(state.contact(urn: "ext:cus_a")).groups) == ["Customers", "Opted In"], "VIP removed, the flow's group kept")
+        #expect(
+            Set(try #require(state.contact(urn: "ext:cus_a")).groups) == ["Customers", "Opted In"],
+            "VIP removed, the flow's group kept")
         #expect(state.contact(urn: "ext:cus_b")?.name == "B again", "written again by its ext: URN")
         #expect(snapshot.deadLetteredTotal == 2)
         let reasons = try await h.deadLetters().compactMap { $0.header("contactsync.reason") }
@@ -105,13 +120,16 @@ import Testing
     @Test(arguments: SandboxFlavor.allCases)
     func aURNHeldByAnotherContactIsAConflictNotALoss(flavor: SandboxFlavor) async throws {
         let h = try await WorkerHarness(partitions: 1, flavor: flavor)
-        let client = PlatformClient(options: .init(baseURL: h.sandbox.baseURL, token: APIToken(WorkerHarness.token)), logger: h.logger)
+        let client = PlatformClient(
+            options: .init(baseURL: h.sandbox.baseURL, token: APIToken(WorkerHarness.token)), logger: h.logger)
         _ = try await client.create(body: ContactWrite(name: .set("Someone"), urns: ["tel:+5582999110000"]))
         _ = try await client.create(body: ContactWrite(name: .set("Someone else"), urns: ["tel:+5582999110001"]))
         try await client.shutdown()
         let group = "g-urn-\(flavor.rawValue)"
         try await h.produce([
-            event("customer.created", id: "y1", entity: "cus_y", version: 1, data: #""name": "Y", "phone": "+5582999110000""#),
+            event(
+                "customer.created", id: "y1", entity: "cus_y", version: 1,
+                data: #""name": "Y", "phone": "+5582999110000""#),
             event("customer.created", id: "x1", entity: "cus_x", version: 1, data: #""name": "X""#),
         ])
         let first = try await h.runUntilCaughtUp(group: group) { $0.flavor = Self.flavor(flavor) }
@@ -119,7 +137,11 @@ import Testing
         #expect(y.name == "Y" && y.urns == ["ext:cus_y"], "created without the taken URN")
         #expect(first.urnConflicts == 1 && first.deadLetteredTotal == 1)
 
-        try await h.produce([event("customer.updated", id: "x2", entity: "cus_x", version: 2, data: #""name": "X two", "phone": "+5582999110001""#)])
+        try await h.produce([
+            event(
+                "customer.updated", id: "x2", entity: "cus_x", version: 2,
+                data: #""name": "X two", "phone": "+5582999110001""#)
+        ])
         let second = try await h.runUntilCaughtUp(group: group) { $0.flavor = Self.flavor(flavor) }
         let x = try #require(h.sandbox.state().contact(urn: "ext:cus_x"))
         #expect(x.name == "X two", "the rest of the change is applied")
@@ -139,7 +161,10 @@ import Testing
     @Test func deletesAreBatchedOffTheContactsScope() async throws {
         let h = try await WorkerHarness(partitions: 2)
         var events: [(key: String, json: String?)] = []
-        for n in 0..<150 { events.append(event("customer.created", id: "c\(n)", entity: "cus_\(n)", version: 1, data: #""name": "N\#(n)""#)) }
+        for n in 0..<150 {
+            events.append(
+                event("customer.created", id: "c\(n)", entity: "cus_\(n)", version: 1, data: #""name": "N\#(n)""#))
+        }
         try await h.produce(events)
         _ = try await h.runUntilCaughtUp(group: "g-deletes")
         #expect(h.sandbox.state().contacts.count == 150)

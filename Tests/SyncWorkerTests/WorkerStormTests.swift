@@ -2,6 +2,7 @@ import Kafka
 import PlatformSandbox
 import SyncCore
 import Testing
+
 @testable import SyncWorker
 
 /// A flaky platform (5xx on a share of every request, reads included, plus 429 bursts) never
@@ -13,11 +14,14 @@ import Testing
         let h = try await WorkerHarness(partitions: 2, chaos: SandboxChaos(latencyMs: 5, failRate: failRate))
         var events: [(key: String, json: String?)] = []
         for n in 0..<120 {
-            events.append(event("customer.created", id: "c\(n)", entity: "cus_\(n)", version: 1,
-                                data: #""name": "N\#(n)", "groups": ["G\#(n % 3)"], "fields": {"plan": "p\#(n % 4)"}"#))
+            events.append(
+                event(
+                    "customer.created", id: "c\(n)", entity: "cus_\(n)", version: 1,
+                    data: #""name": "N\#(n)", "groups": ["G\#(n % 3)"], "fields": {"plan": "p\#(n % 4)"}"#))
         }
         for n in 0..<120 where n % 3 == 0 {
-            events.append(event("customer.updated", id: "u\(n)", entity: "cus_\(n)", version: 2, data: #""name": "N\#(n) v2""#))
+            events.append(
+                event("customer.updated", id: "u\(n)", entity: "cus_\(n)", version: 2, data: #""name": "N\#(n) v2""#))
         }
         events.append(("bad", "{not json"))
         try await h.produce(events)

@@ -20,8 +20,10 @@ public struct DeadLetterPayload: Sendable, Equatable {
     ///   - original: the source record's own headers (kept unless they alone would crowd it out).
     ///   - deadLetter: the `__connect.errors.*` / `contactsync.*` headers (always kept; bounded).
     ///   - limit: the producer's `message.max.bytes`.
-    public static func fitting(key: [UInt8]?, value: [UInt8]?, original: [InboundRecord.Header],
-                               deadLetter: [InboundRecord.Header], limit: Int) -> DeadLetterPayload {
+    public static func fitting(
+        key: [UInt8]?, value: [UInt8]?, original: [InboundRecord.Header],
+        deadLetter: [InboundRecord.Header], limit: Int
+    ) -> DeadLetterPayload {
         let budget = max(64 * 1024, limit - framingSlack)
         var notes: [InboundRecord.Header] = []
         var key = key
@@ -32,7 +34,10 @@ public struct DeadLetterPayload: Sendable, Equatable {
         var kept = original
         if size(of: original) > budget / 4 {
             kept = []
-            notes.append(.init(name: "contactsync.headers_dropped", value: Array("\(original.count) headers, \(size(of: original)) bytes".utf8)))
+            notes.append(
+                .init(
+                    name: "contactsync.headers_dropped",
+                    value: Array("\(original.count) headers, \(size(of: original)) bytes".utf8)))
         }
         var value = value
         let fixed = (key?.count ?? 0) + size(of: kept) + size(of: deadLetter) + size(of: notes) + 64

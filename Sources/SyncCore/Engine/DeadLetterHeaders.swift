@@ -17,9 +17,13 @@ public struct DeadLetterInfo: Sendable, Equatable {
     public var eventID: String?
     public var replayCount: Int
 
-    public init(sourceTopic: String, sourcePartition: Int32, sourceOffset: Int64, stage: String, reason: String, message: String,
-                attempts: Int, firstFailureMs: Int64, lastFailureMs: Int64, platformStatus: Int? = nil, platformBody: String? = nil,
-                instanceID: String, eventID: String? = nil, replayCount: Int = 0) {
+    public init(
+        sourceTopic: String, sourcePartition: Int32, sourceOffset: Int64, stage: String, reason: String,
+        message: String,
+        attempts: Int, firstFailureMs: Int64, lastFailureMs: Int64, platformStatus: Int? = nil,
+        platformBody: String? = nil,
+        instanceID: String, eventID: String? = nil, replayCount: Int = 0
+    ) {
         self.sourceTopic = sourceTopic
         self.sourcePartition = sourcePartition
         self.sourceOffset = sourceOffset
@@ -44,7 +48,9 @@ public struct DeadLetterInfo: Sendable, Equatable {
     /// `original` headers (minus earlier dead-letter headers), then the dead-letter ones. The
     /// message and the platform body are redacted (the platform may echo the request, token and
     /// all) and truncated with a marker.
-    public func headers(keeping original: [InboundRecord.Header], redact: (String) -> String = Redactor.scrubShapes) -> [InboundRecord.Header] {
+    public func headers(keeping original: [InboundRecord.Header], redact: (String) -> String = Redactor.scrubShapes)
+        -> [InboundRecord.Header]
+    {
         var result = original.filter { !$0.name.hasPrefix("__connect.errors.") && !Self.ownNames.contains($0.name) }
         func add(_ name: String, _ value: String?) {
             if let value { result.append(.init(name: name, value: Array(value.utf8))) }
@@ -54,7 +60,9 @@ public struct DeadLetterInfo: Sendable, Equatable {
         add("__connect.errors.offset", String(sourceOffset))
         add("__connect.errors.stage", stage)
         add("__connect.errors.exception.class.name", "contactsync.\(reason)")
-        add("__connect.errors.exception.message", Self.clip(redact(PersonalData.unmarked(message)), to: Self.maxMessage))
+        add(
+            "__connect.errors.exception.message", Self.clip(redact(PersonalData.unmarked(message)), to: Self.maxMessage)
+        )
         add("contactsync.reason", reason)
         add("contactsync.attempts", String(attempts))
         add("contactsync.first_failure_at", String(firstFailureMs))
@@ -68,11 +76,14 @@ public struct DeadLetterInfo: Sendable, Equatable {
     }
 
     /// The whole dead letter for a record, redacted and shrunk to fit `limit` bytes.
-    public func payload(key: [UInt8]?, value: [UInt8]?, original: [InboundRecord.Header], limit: Int,
-                        redact: (String) -> String = Redactor.scrubShapes) -> DeadLetterPayload {
+    public func payload(
+        key: [UInt8]?, value: [UInt8]?, original: [InboundRecord.Header], limit: Int,
+        redact: (String) -> String = Redactor.scrubShapes
+    ) -> DeadLetterPayload {
         let kept = headers(keeping: original, redact: redact)
         let own = headers(keeping: [], redact: redact)
-        return DeadLetterPayload.fitting(key: key, value: value, original: Array(kept.dropLast(own.count)), deadLetter: own, limit: limit)
+        return DeadLetterPayload.fitting(
+            key: key, value: value, original: Array(kept.dropLast(own.count)), deadLetter: own, limit: limit)
     }
 
     /// `text` cut to at most `limit` UTF-8 bytes (on a scalar boundary: a run of combining
@@ -91,13 +102,17 @@ public struct DeadLetterInfo: Sendable, Equatable {
         return String(kept) + marker
     }
 
-    static let ownNames: Set<String> = ["contactsync.value_truncated", "contactsync.key_truncated", "contactsync.headers_dropped",
-                                        "contactsync.reason", "contactsync.attempts", "contactsync.first_failure_at",
-                                        "contactsync.last_failure_at", "contactsync.platform_status", "contactsync.platform_body",
-                                        "contactsync.instance_id", "contactsync.event_id", "contactsync.replay_count"]
+    static let ownNames: Set<String> = [
+        "contactsync.value_truncated", "contactsync.key_truncated", "contactsync.headers_dropped",
+        "contactsync.reason", "contactsync.attempts", "contactsync.first_failure_at",
+        "contactsync.last_failure_at", "contactsync.platform_status", "contactsync.platform_body",
+        "contactsync.instance_id", "contactsync.event_id", "contactsync.replay_count",
+    ]
 
     /// Names a replay adds; `dlq replay` strips dead-letter names and sets these anew.
-    public static let replayNames: Set<String> = ["contactsync.replayed_from", "contactsync.replay_count", "contactsync.replayed_at"]
+    public static let replayNames: Set<String> = [
+        "contactsync.replayed_from", "contactsync.replay_count", "contactsync.replayed_at",
+    ]
 
     /// Whether a header was added by the dead-letter path (and is dropped when replaying).
     public static func isDeadLetterHeader(_ name: String) -> Bool {
@@ -112,12 +127,15 @@ public struct DeadLetterInfo: Sendable, Equatable {
         guard let topic = values["__connect.errors.topic"] else { return nil }
         self.init(
             sourceTopic: topic, sourcePartition: Int32(values["__connect.errors.partition"] ?? "") ?? -1,
-            sourceOffset: Int64(values["__connect.errors.offset"] ?? "") ?? -1, stage: values["__connect.errors.stage"] ?? "",
-            reason: values["contactsync.reason"] ?? "unknown", message: values["__connect.errors.exception.message"] ?? "",
+            sourceOffset: Int64(values["__connect.errors.offset"] ?? "") ?? -1,
+            stage: values["__connect.errors.stage"] ?? "",
+            reason: values["contactsync.reason"] ?? "unknown",
+            message: values["__connect.errors.exception.message"] ?? "",
             attempts: Int(values["contactsync.attempts"] ?? "") ?? 0,
             firstFailureMs: Int64(values["contactsync.first_failure_at"] ?? "") ?? 0,
             lastFailureMs: Int64(values["contactsync.last_failure_at"] ?? "") ?? 0,
-            platformStatus: values["contactsync.platform_status"].flatMap { Int($0) }, platformBody: values["contactsync.platform_body"],
+            platformStatus: values["contactsync.platform_status"].flatMap { Int($0) },
+            platformBody: values["contactsync.platform_body"],
             instanceID: values["contactsync.instance_id"] ?? "", eventID: values["contactsync.event_id"],
             replayCount: Int(values["contactsync.replay_count"] ?? "") ?? 0
         )

@@ -5,9 +5,9 @@
 /// still pending, or one past the last record fetched when none is. Offsets may have gaps
 /// (compaction, transaction markers): only offsets actually fetched are tracked.
 public struct OffsetTracker: Sendable {
-    private var offsets: [Int64] = []       // fetched, in fetch (= offset) order
+    private var offsets: [Int64] = []  // fetched, in fetch (= offset) order
     private var done: [Bool] = []
-    private var head = 0                    // index of the first not-yet-released entry
+    private var head = 0  // index of the first not-yet-released entry
     private var lastFetched: Int64?
     /// The offset the group last committed for this partition (or started from).
     public private(set) var committed: Int64?
@@ -18,7 +18,7 @@ public struct OffsetTracker: Sendable {
 
     /// Records that `offset` was fetched and is now in progress.
     public mutating func fetched(_ offset: Int64) {
-        if let last = lastFetched, offset <= last { return }   // a redelivery after a seek: already tracked
+        if let last = lastFetched, offset <= last { return }  // a redelivery after a seek: already tracked
         offsets.append(offset)
         done.append(false)
         lastFetched = offset
@@ -27,10 +27,14 @@ public struct OffsetTracker: Sendable {
     /// Marks `offset` done (applied, skipped or dead-lettered).
     public mutating func finished(_ offset: Int64) {
         // Entries are sorted: binary search from the head.
-        var low = head, high = offsets.count - 1
+        var low = head
+        var high = offsets.count - 1
         while low <= high {
             let mid = (low + high) / 2
-            if offsets[mid] == offset { done[mid] = true; break }
+            if offsets[mid] == offset {
+                done[mid] = true
+                break
+            }
             if offsets[mid] < offset { low = mid + 1 } else { high = mid - 1 }
         }
         while head < offsets.count && done[head] { head += 1 }

@@ -9,7 +9,10 @@ public struct RetryPolicy: Sendable {
     public var base: Duration
     public var cap: Duration
 
-    public init(maxAttempts: Int = 8, maxElapsed: Duration = .seconds(300), base: Duration = .milliseconds(100), cap: Duration = .seconds(30)) {
+    public init(
+        maxAttempts: Int = 8, maxElapsed: Duration = .seconds(300), base: Duration = .milliseconds(100),
+        cap: Duration = .seconds(30)
+    ) {
         self.maxAttempts = maxAttempts
         self.maxElapsed = maxElapsed
         self.base = base
@@ -22,13 +25,17 @@ public struct RetryPolicy: Sendable {
     }
 
     /// After `attempt` failed attempts (1 = the first call failed), `elapsed` since the first.
-    public func decide<R: RandomNumberGenerator>(attempt: Int, elapsed: Duration, retryAfter: Duration?, using random: inout R) -> Decision {
+    public func decide<R: RandomNumberGenerator>(
+        attempt: Int, elapsed: Duration, retryAfter: Duration?, using random: inout R
+    ) -> Decision {
         if attempt >= maxAttempts { return .giveUp(reason: "gave up after \(attempt) attempts") }
         let exponential = min(cap, base * (1 << min(attempt - 1, 30)))
         let millis = max(Int64(0), exponential.milliseconds)
         var wait = Duration.milliseconds(Int64.random(in: 0...millis, using: &random))
         if let retryAfter { wait = max(wait, retryAfter) }
-        if elapsed + wait > maxElapsed { return .giveUp(reason: "gave up after \(attempt) attempts in \(elapsed) (retry budget \(maxElapsed))") }
+        if elapsed + wait > maxElapsed {
+            return .giveUp(reason: "gave up after \(attempt) attempts in \(elapsed) (retry budget \(maxElapsed))")
+        }
         return .retry(after: wait)
     }
 }

@@ -1,3 +1,5 @@
+import Foundation
+
 /// What was last applied to an entity: a redelivered or replayed older event must neither roll
 /// the contact back nor bring a deleted one back.
 public struct AppliedVersion: Sendable, Equatable, Codable {
@@ -26,9 +28,11 @@ public struct AppliedVersion: Sendable, Equatable, Codable {
 
     /// Reads a versions-topic value; `nil` for anything unreadable (it is then ignored).
     public init?(decoding bytes: [UInt8]) {
-        guard let json = try? JSON.parse(bytes), let kindText = json["k"]?.string, let kind = OrderingVersion.Kind(rawValue: kindText),
-              case .number(let digits)? = json["v"], let value = Int64(digits), let id = json["id"]?.string,
-              case .bool(let deleted)? = json["d"] else { return nil }
+        guard let json = try? JSON.parse(bytes), let kindText = json["k"]?.string,
+            let kind = OrderingVersion.Kind(rawValue: kindText),
+            case .number(let digits)? = json["v"], let value = Int64(digits), let id = json["id"]?.string,
+            case .bool(let deleted)? = json["d"]
+        else { return nil }
         self.init(version: OrderingVersion(kind, value), eventID: id, deleted: deleted, contactUUID: json["u"]?.string)
     }
 }
@@ -80,5 +84,3 @@ public enum VersionGuard {
         isOlder(a, than: b) ? b : a
     }
 }
-
-import Foundation

@@ -21,12 +21,17 @@ final class PlatformGate: Sendable {
     let isStopping: @Sendable () -> Bool
     private let health: Mutex<PlatformHealth>
 
-    init(contacts: RequestRate, v2: RequestRate, retry: RetryPolicy, health: PlatformHealth.Policy = .init(),
-         status: WorkerStatus, logger: Logger, isStopping: @escaping @Sendable () -> Bool) {
+    init(
+        contacts: RequestRate, v2: RequestRate, retry: RetryPolicy, health: PlatformHealth.Policy = .init(),
+        status: WorkerStatus, logger: Logger, isStopping: @escaping @Sendable () -> Bool
+    ) {
         // No share until the first assignment says which part of the budget is this instance's:
         // starting from the whole one would fill the window with calls a later, smaller share
         // must first wait out.
-        budgets = [.contacts: ScopeBudget(scope: .contacts, rate: contacts, share: 0), .v2: ScopeBudget(scope: .v2, rate: v2, share: 0)]
+        budgets = [
+            .contacts: ScopeBudget(scope: .contacts, rate: contacts, share: 0),
+            .v2: ScopeBudget(scope: .v2, rate: v2, share: 0),
+        ]
         self.retry = retry
         self.status = status
         self.logger = logger
@@ -53,8 +58,10 @@ final class PlatformGate: Sendable {
     /// - Parameter ticket: a budget ticket the caller took already (its first attempt uses it).
     /// - Throws: the `PlatformError` of a permanent answer, `RetriesExhausted`, `Abandoned`
     ///   (stopping), or `CancellationError`.
-    func call<T: Sendable>(_ scope: PlatformScope, _ budget: RetryBudget, ticket: ScopeBudget.Ticket? = nil,
-                           _ body: @Sendable () async throws -> T) async throws -> T {
+    func call<T: Sendable>(
+        _ scope: PlatformScope, _ budget: RetryBudget, ticket: ScopeBudget.Ticket? = nil,
+        _ body: @Sendable () async throws -> T
+    ) async throws -> T {
         let scopeBudget = self.budget(scope)
         var given = ticket
         while true {
@@ -87,15 +94,17 @@ final class PlatformGate: Sendable {
             await self.budget(scope).throttled(retryAfter: after)
             Counter(label: MetricNames.throttled, dimensions: [("scope", scope.rawValue)]).increment()
             status.update { $0.throttled += 1 }
-            logger.notice("platform budget spent by someone else too: pausing this scope", metadata: [
-                "scope": "\(scope.rawValue)", "retry_after": "\(after.map { $0.secondsText } ?? "-")",
-            ])
+            logger.notice(
+                "platform budget spent by someone else too: pausing this scope",
+                metadata: [
+                    "scope": "\(scope.rawValue)", "retry_after": "\(after.map { $0.secondsText } ?? "-")",
+                ])
             guard !isStopping() else { throw Abandoned() }
         case .unauthorized:
             noteAnswer(failed: true, outage: "the platform refused the API token")
             try await excusedWait(.seconds(2), budget)
         case let transient where transient.isTransient:
-            if TestBreak.on(.dlqOn5xx) {   // chaos control only
+            if TestBreak.on(.dlqOn5xx) {  // chaos control only
                 throw RetriesExhausted(last: transient, attempts: 1, spent: budget.spent, limit: budget.limit)
             }
             budget.noteFailure()
@@ -103,20 +112,22 @@ final class PlatformGate: Sendable {
             Counter(label: MetricNames.retries).increment()
             let degraded = noteAnswer(failed: true)
             var random = SystemRandomNumberGenerator()
-            let decision = retry.decide(attempt: min(budget.attempts, 30), elapsed: .zero, retryAfter: nil, using: &random)
+            let decision = retry.decide(
+                attempt: min(budget.attempts, 30), elapsed: .zero, retryAfter: nil, using: &random)
             let wait = if case .retry(let after) = decision { after } else { retry.cap }
             if degraded {
                 // Not the event's fault: probe every 1-5 s, and do not spend its budget.
                 try await excusedWait(min(.seconds(5), max(.seconds(1), wait)), budget)
             } else {
                 guard budget.spent + wait <= budget.limit else {
-                    throw RetriesExhausted(last: transient, attempts: budget.attempts, spent: budget.spent, limit: budget.limit)
+                    throw RetriesExhausted(
+                        last: transient, attempts: budget.attempts, spent: budget.spent, limit: budget.limit)
                 }
                 try await Task.sleep(for: wait)
                 guard !isStopping() || wait < .seconds(1) else { throw Abandoned() }
             }
         default:
-            noteAnswer(failed: false)   // the platform answered: it is up, the data is refused
+            noteAnswer(failed: false)  // the platform answered: it is up, the data is refused
             throw error
         }
     }
@@ -140,8 +151,9 @@ final class PlatformGate: Sendable {
             Gauge(label: MetricNames.platformAvailable).record(degraded ? 0 : 1)
             if degraded {
                 let why = outage ?? "\(Int(((rate ?? 1) * 100).rounded())) % of recent calls failed"
-                logger.error("platform degraded: pausing consumption; retries wait without spending events' budgets",
-                             metadata: ["why": "\(why)"])
+                logger.error(
+                    "platform degraded: pausing consumption; retries wait without spending events' budgets",
+                    metadata: ["why": "\(why)"])
             } else {
                 logger.info("platform healthy again: resuming")
             }

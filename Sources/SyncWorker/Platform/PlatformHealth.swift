@@ -44,9 +44,11 @@ struct PlatformHealth: Sendable {
             isDegraded = true
         } else if let rate {
             if !isDegraded && rate >= policy.degradeAt { isDegraded = true }
-            if isDegraded && !failed && (rate < policy.recoverBelow || consecutiveSuccesses >= policy.recoveredAfter) { isDegraded = false }
+            if isDegraded && !failed && (rate < policy.recoverBelow || consecutiveSuccesses >= policy.recoveredAfter) {
+                isDegraded = false
+            }
         } else if isDegraded && !failed {
-            isDegraded = false   // too few recent calls to judge, and this one worked
+            isDegraded = false  // too few recent calls to judge, and this one worked
         }
         return before != isDegraded
     }

@@ -28,7 +28,7 @@ actor ScopeBudget {
     /// `settle` rises quickly to just below the level that drew a 429, slowly past it.
     private var ceiling = 1.0
     private var lastSettleChange = ContinuousClock.now
-    private var window: [ContinuousClock.Instant] = []   // end times of counted calls, oldest first
+    private var window: [ContinuousClock.Instant] = []  // end times of counted calls, oldest first
     private var windowHead = 0
     /// The window's start-up entries (calls assumed, not made), to tell this instance's own real
     /// calls apart when a 429 says how much of the budget others use.
@@ -47,7 +47,8 @@ actor ScopeBudget {
         self.rate = rate
         self.share = min(1, max(0, share))
         if self.share > 0 {
-            window = Self.virtualWindow(rate: rate, allowance: Self.allowance(rate: rate, share: self.share, settle: 1), now: .now)
+            window = Self.virtualWindow(
+                rate: rate, allowance: Self.allowance(rate: rate, share: self.share, settle: 1), now: .now)
             assumed = window
         }
     }
@@ -78,7 +79,7 @@ actor ScopeBudget {
             let now = ContinuousClock.now
             if let until = pausedUntil, until > now {
                 try await Task.sleep(until: until)
-                continue   // then take a fresh slot: waiters must not burst together after a pause
+                continue  // then take a fresh slot: waiters must not burst together after a pause
             }
             let slot = max(now, nextSlot)
             nextSlot = slot + interval
@@ -164,13 +165,17 @@ actor ScopeBudget {
     private func fullUntil(_ now: ContinuousClock.Instant) -> ContinuousClock.Instant? {
         prune(now)
         guard window.count - windowHead + inFlight >= allowance else { return nil }
-        guard windowHead < window.count else { return now + .milliseconds(10) }   // all in flight: wait for one to end
+        guard windowHead < window.count else { return now + .milliseconds(10) }  // all in flight: wait for one to end
         return window[windowHead] + rate.window + .milliseconds(1)
     }
 
     private func prune(_ now: ContinuousClock.Instant) {
         while windowHead < window.count, window[windowHead] <= now - rate.window { windowHead += 1 }
-        if let first = assumed.firstIndex(where: { $0 > now - rate.window }) { assumed.removeFirst(first) } else { assumed.removeAll() }
+        if let first = assumed.firstIndex(where: { $0 > now - rate.window }) {
+            assumed.removeFirst(first)
+        } else {
+            assumed.removeAll()
+        }
         if windowHead > 1024 && windowHead * 2 > window.count {
             window.removeFirst(windowHead)
             windowHead = 0
@@ -191,8 +196,10 @@ actor ScopeBudget {
     }
 
     /// `count` end times spread evenly over the window ending now, the newest last.
-    private static func virtualWindow(rate: RequestRate, allowance: Int, now: ContinuousClock.Instant,
-                                      count: Int? = nil) -> [ContinuousClock.Instant] {
+    private static func virtualWindow(
+        rate: RequestRate, allowance: Int, now: ContinuousClock.Instant,
+        count: Int? = nil
+    ) -> [ContinuousClock.Instant] {
         guard !rate.isUnlimited, allowance > 0 else { return [] }
         let step = rate.window / allowance
         return (0..<(count ?? allowance)).map { now - step * (count ?? allowance) + step * ($0 + 1) }
