@@ -24,7 +24,7 @@ extension ContactChange {
             }
             merged.eventID = next.eventID
             merged.eventIDs += next.eventIDs
-            if next.version.isOlder(than: merged.version) != true { merged.version = next.version }
+            merged.version = VersionGuard.newer(next.version, merged.version)
             merged.traceparent = next.traceparent ?? merged.traceparent
         }
         return merged

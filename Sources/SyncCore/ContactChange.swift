@@ -35,9 +35,10 @@ public struct ContactChange: Sendable, Equatable {
 
 /// Orders the events of one entity: the producer's `version`, or a time.
 ///
-/// Only versions of the same kind compare: a `sequence` (event `version`, Debezium `lsn`)
-/// and a `timestamp` (`occurred_at`, `ts_ms`, in milliseconds) say nothing about each other,
-/// so `isOlder(than:)` answers `nil` and the change is applied.
+/// Only versions of the same kind compare by value: a `sequence` (event `version`, Debezium
+/// `lsn`) and a `timestamp` (`occurred_at`, `ts_ms`, in milliseconds) say nothing about each
+/// other, so `isOlder(than:)` answers `nil` for them. `VersionGuard.isOlder(_:than:)` is the
+/// total order the guard and the merge use (a sequence ranks above a timestamp).
 public struct OrderingVersion: Sendable, Hashable, Codable, CustomStringConvertible {
     public enum Kind: String, Sendable, Hashable, Codable {
         case sequence, timestamp

@@ -14,15 +14,16 @@ extension Worker {
         status.update { $0.recordsIn += 1 }
         switch decoder.decode(record.inbound) {
         case .skip:
-            status.update { $0.skippedTombstone += 1 }
-            await finish(record, outcome: "skipped")
+            await self.record(.skipped(.tombstone), for: record)
         case .reject(let rejection):
             // Bad input: no call, straight to the dead-letter topic (off the poll loop).
-            deadLetterBeforeAnyCall(record, reason: rejection.reason.rawValue, message: rejection.markedMessage)
+            deadLetterBeforeAnyCall(
+                record, reason: DeadLetterReason(rawValue: rejection.reason.rawValue),
+                message: rejection.markedMessage)
         case .change(let change):
             if let problem = fieldKeyProblem(change) {
                 deadLetterBeforeAnyCall(
-                    record, reason: "invalid_field_key", message: problem.description, eventID: change.eventID)
+                    record, reason: .invalidFieldKey, message: problem.description, eventID: change.eventID)
                 return
             }
             await lanes.enqueue(WorkItem(record: record, change: change), key: change.entityKey)
@@ -45,16 +46,15 @@ extension Worker {
         return nil
     }
 
-    private func deadLetterBeforeAnyCall(_ record: KafkaRecord, reason: String, message: String, eventID: String? = nil)
-    {
+    private func deadLetterBeforeAnyCall(
+        _ record: KafkaRecord, reason: DeadLetterReason, message: String, eventID: String? = nil
+    ) {
         Task {
             do {
                 try await writer.deadLetter(
-                    record, stage: "decode", reason: reason, message: message,
+                    record, stage: "decode", reason: reason.rawValue, message: message,
                     attempts: 0, firstFailure: Date(), eventID: eventID)
-                status.update { $0.deadLettered[reason, default: 0] += 1 }
-                Counter(label: MetricNames.deadLetters, dimensions: [("reason", reason)]).increment()
-                await finish(record, outcome: "dead_lettered")
+                await self.record(.deadLettered(reason), for: record)
             } catch {
                 logger.warning(
                     "dead letter abandoned at shutdown; the record will be read again",
@@ -64,15 +64,6 @@ extension Worker {
     }
 
     var writer: DurableWriter { parts.withLock { $0! }.writer }
-
-    func finish(_ record: KafkaRecord, outcome: String) async {
-        await lanes.finished(record.topicPartition, record.offset)
-        Counter(label: MetricNames.records, dimensions: [("outcome", outcome), ("topic", record.topic)]).increment()
-        if let ts = record.timestampMs {
-            let seconds = max(0, Date().timeIntervalSince1970 - Double(ts) / 1000)
-            Timer(label: MetricNames.endToEnd, preferredDisplayUnit: .seconds).recordNanoseconds(Int64(seconds * 1e9))
-        }
-    }
 
     /// One lane's turn: wait for the platform's budget, then take everything queued for the key
     /// (what arrived while waiting folds in), apply it, and free the lane.
@@ -89,7 +80,7 @@ extension Worker {
     /// it (with retries), make its version durable, then mark every record done.
     private func processBatch(_ key: String, _ batch: [WorkItem], ticket: ScopeBudget.Ticket?) async {
         Gauge(label: MetricNames.inFlight).record(await lanes.inFlight)
-        var running = await lanes.lastApplied(key)
+        var running = await versions.last(key)
         var kept: [WorkItem] = []
         for item in batch {
             let change = item.change!
@@ -98,18 +89,14 @@ extension Worker {
             {
             case .apply:
                 kept.append(item)
-                let newer =
-                    running.map { change.version.isOlder(than: $0.version) == true ? $0.version : change.version }
-                    ?? change.version
+                let newer = running.map { VersionGuard.newer(change.version, $0.version) } ?? change.version
                 running = AppliedVersion(
                     version: newer, eventID: change.eventID, deleted: change.isDelete, contactUUID: running?.contactUUID
                 )
             case .duplicate:
-                status.update { $0.skippedDuplicate += 1 }
-                await finish(item.record, outcome: "skipped")
+                await record(.skipped(.duplicate), for: item.record)
             case .stale:
-                status.update { $0.skippedStale += 1 }
-                await finish(item.record, outcome: "skipped")
+                await record(.skipped(.stale), for: item.record)
             }
         }
         guard !kept.isEmpty else {
@@ -118,7 +105,7 @@ extension Worker {
         }
         if kept.count > 1 { status.update { $0.coalesced += kept.count - 1 } }
         let merged = ContactChange.merge(kept.map { $0.change! })
-        if let known = await lanes.lastApplied(key), !known.deleted { handler.remember(key, uuid: known.contactUUID) }
+        if let known = await versions.last(key), !known.deleted { handler.remember(key, uuid: known.contactUUID) }
 
         // A delete waits in the batcher for others to share its call, not for a call slot.
         if merged.isDelete { await lanes.releaseSlot(key) }
@@ -137,7 +124,7 @@ extension Worker {
             } catch {
                 return  // shutting down: not done, read again by whoever owns the partition next
             }
-            await lanes.recordApplied(key, applied)
+            await versions.record(key, applied)
             status.update {
                 switch result.kind {
                 case .created: $0.created += 1
@@ -146,7 +133,7 @@ extension Worker {
                 }
                 $0.groupChangesSkipped += result.skippedGroupChanges
             }
-            for item in kept { await finish(item.record, outcome: "applied") }
+            for item in kept { await record(.applied, for: item.record) }
             logger.debug(
                 "applied",
                 metadata: [
@@ -157,15 +144,13 @@ extension Worker {
             for item in kept {
                 do {
                     try await writer.deadLetter(
-                        item.record, stage: "apply", reason: failure.reason, message: failure.message,
+                        item.record, stage: "apply", reason: failure.reason.rawValue, message: failure.message,
                         attempts: failure.attempts, firstFailure: failure.firstFailure,
                         platform: failure.platform, eventID: item.change?.eventID)
                 } catch {
                     return
                 }
-                status.update { $0.deadLettered[failure.reason, default: 0] += 1 }
-                Counter(label: MetricNames.deadLetters, dimensions: [("reason", failure.reason)]).increment()
-                await finish(item.record, outcome: "dead_lettered")
+                await record(.deadLettered(failure.reason), for: item.record)
             }
         case .abandoned:
             return
@@ -180,7 +165,7 @@ extension Worker {
     }
 
     struct ApplyFailure {
-        let reason: String
+        let reason: DeadLetterReason
         let message: String
         let attempts: Int
         let firstFailure: Date
@@ -194,7 +179,7 @@ extension Worker {
         do {
             return .applied(try await handler.apply(change, budget: budget, ticket: ticket))
         } catch let error as PlatformError {
-            let reason = error.isURNTakenByAnotherContact ? "urn_conflict" : "platform_rejected"
+            let reason: DeadLetterReason = error.isURNTakenByAnotherContact ? .urnConflict : .platformRejected
             return .failed(
                 ApplyFailure(
                     reason: reason, message: error.description, attempts: budget.attempts + 1,
@@ -203,13 +188,13 @@ extension Worker {
         } catch let error as RetriesExhausted {
             return .failed(
                 ApplyFailure(
-                    reason: "retries_exhausted", message: error.description, attempts: error.attempts,
+                    reason: .retriesExhausted, message: error.description, attempts: error.attempts,
                     firstFailure: budget.firstFailure ?? Date(),
                     platform: PlatformFailure(status: error.last.status, body: error.last.body)))
         } catch let problem as FieldKeyProblem {
             return .failed(
                 ApplyFailure(
-                    reason: "invalid_field_key", message: problem.description, attempts: 0,
+                    reason: .invalidFieldKey, message: problem.description, attempts: 0,
                     firstFailure: Date(), platform: nil))
         } catch is Abandoned {
             return .abandoned
@@ -218,7 +203,7 @@ extension Worker {
         } catch {
             return .failed(
                 ApplyFailure(
-                    reason: "internal_error", message: "\(error)", attempts: budget.attempts + 1,
+                    reason: .internalError, message: "\(error)", attempts: budget.attempts + 1,
                     firstFailure: budget.firstFailure ?? Date(), platform: nil))
         }
     }
@@ -235,15 +220,15 @@ extension Worker {
             ])
         do {
             try await writer.deadLetter(
-                item.record, stage: "apply", reason: "urn_conflict",
+                item.record, stage: "apply", reason: DeadLetterReason.urnConflict.rawValue,
                 message:
                     "the platform left out \(urns.count) URN(s) held by another contact: \(urns.joined(separator: ", ")); the rest of the change was applied",
                 attempts: 1, firstFailure: Date(), eventID: item.change?.eventID)
         } catch {
             return false
         }
-        status.update { $0.deadLettered["urn_conflict", default: 0] += 1 }
-        Counter(label: MetricNames.deadLetters, dimensions: [("reason", "urn_conflict")]).increment()
+        // A copy beside the applied record, not the record's own end: counted, not finished.
+        countDeadLetter(.urnConflict)
         return true
     }
 

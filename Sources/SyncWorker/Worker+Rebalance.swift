@@ -18,7 +18,7 @@ struct RebalanceBridge: RebalanceHandler {
         for versionsPartition in Set(partitions.map { writer.versionsPartition(for: $0.partition) }) {
             do {
                 let versions = try await loader.load(partition: versionsPartition)
-                await worker.lanes.load(versions)
+                await worker.versions.load(versions)
             } catch {
                 worker.logger.error(
                     "could not load applied versions; the guard starts empty for these partitions",
@@ -68,26 +68,5 @@ extension Worker {
         }
         logger.info(
             "budget share", metadata: ["share": "\(share)", "assigned": "\(assigned)", "partitions": "\(total)"])
-    }
-
-    /// The end of every partition of the topics now: `--until-caught-up` stops when the group's
-    /// committed offsets reach these.
-    func caughtUpTargets(_ consumer: KafkaConsumer) async throws -> [TopicPartition: Int64] {
-        var targets: [TopicPartition: Int64] = [:]
-        for topic in configuration.topics {
-            for partition in try await consumer.partitions(of: topic) {
-                let tp = TopicPartition(topic, partition)
-                let marks = try await consumer.watermarks(tp)
-                if marks.high > marks.low { targets[tp] = marks.high }
-            }
-        }
-        return targets
-    }
-
-    /// A failed look-up (the coordinator moving, a broker down) just means "not yet".
-    func isCaughtUp(_ consumer: KafkaConsumer, _ targets: [TopicPartition: Int64]) async -> Bool {
-        guard !targets.isEmpty else { return true }
-        guard let committed = try? await consumer.committed(Array(targets.keys)) else { return false }
-        return committed.allSatisfy { $0.offset >= (targets[$0.topicPartition] ?? 0) }
     }
 }

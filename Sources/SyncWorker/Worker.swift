@@ -21,6 +21,7 @@ public final class Worker: Service, Sendable {
     let handler: ContactHandler
     let decoder: EventDecoder
     let lanes: Lanes
+    let versions = AppliedVersions()
     let gate: PlatformGate
     let stopping = StopFlag()
     let parts = Mutex<Parts?>(nil)
@@ -156,30 +157,22 @@ public final class Worker: Service, Sendable {
 
     private func pollLoop(consumer: KafkaConsumer, targets: [TopicPartition: Int64]) async throws {
         var lastCommit = ContinuousClock.now
-        var paused: Set<TopicPartition>? = nil
-        var backpressure = Backpressure(
-            maxEntities: configuration.maxPendingEntities, maxBytes: configuration.maxPendingBytes)
+        var fetch = FetchControl(
+            backpressure: Backpressure(
+                maxEntities: configuration.maxPendingEntities, maxBytes: configuration.maxPendingBytes))
         while !isStopping && !Task.isCancelled {
             let (entities, bytes) = await (lanes.pendingEntities, lanes.pendingBytes)
-            let full = backpressure.update(entities: entities, bytes: bytes)
-            // A degraded platform pauses fetching while there is work to retry; with none, a
-            // batch is fetched so that calls keep probing it (health is read from answers).
-            let platformDown = !status.snapshot.platformAvailable && entities > 0
-            let throttled = await gate.isThrottled()
-            let shouldPause = platformDown || throttled || full
-            // The assignment is read only while pausing matters: not on every poll of normal work.
-            if shouldPause || paused != nil, let assignment = try? Set(consumer.assignment()) {
-                // Backpressure and outages pause fetching; nothing is buffered without bound.
-                // Partitions assigned while paused start paused too (a new assignment is unpaused).
-                let wasPaused = paused != nil
-                if shouldPause, paused != assignment {
-                    try? consumer.pause(Array(assignment))
-                    paused = assignment
-                } else if !shouldPause, wasPaused {
-                    try? consumer.resume(Array(assignment))
-                    paused = nil
+            let shouldPause = fetch.wantsPause(
+                entities: entities, bytes: bytes, platformDegraded: !status.snapshot.platformAvailable,
+                throttled: await gate.isThrottled())
+            if fetch.needsAssignment(wantsPause: shouldPause), let assignment = try? Set(consumer.assignment()) {
+                let wasPaused = fetch.isPaused
+                switch fetch.step(wantsPause: shouldPause, assignment: assignment) {
+                case .pause(let partitions): try? consumer.pause(partitions)
+                case .resume(let partitions): try? consumer.resume(partitions)
+                case nil: break
                 }
-                if wasPaused != shouldPause {
+                if wasPaused != fetch.isPaused {
                     status.update { $0.paused = shouldPause }
                     Gauge(label: MetricNames.paused).record(shouldPause ? 1 : 0)
                 }

@@ -1,0 +1,138 @@
+import Kafka
+
+/// Per-entity lanes: which key runs next, and what each lane holds. A plain value with no
+/// tasks or I/O, so the scheduling rules are tested on their own (`Lanes` runs it).
+///
+/// Records of one key run strictly in order; different keys run concurrently, with at most
+/// `maxInFlight` platform calls at once. A lane that gets a slot waits for the platform's
+/// budget first and only then takes its queued records (`take`): everything that arrived for
+/// the key meanwhile is folded into one change, so while the budget is the limit a backlog
+/// costs about one call per distinct entity. Lanes start in the order their oldest record
+/// arrived, so the entity holding the oldest pending offset is written first and commits keep
+/// moving. A lane gives its call slot back as soon as its platform call ends, so making the
+/// version durable afterwards does not hold a slot (Little's law: slots / call latency).
+struct LaneScheduler: Sendable {
+    private struct Lane {
+        var running = false
+        var holdsSlot = false
+        var queue: [WorkItem] = []
+        var takenBytes = 0
+        /// Partitions of the records being applied, with their counts.
+        var taken: [TopicPartition: Int] = [:]
+    }
+
+    let maxInFlight: Int
+    private var lanes: [String: Lane] = [:]
+    /// Keys with queued work, waiting for a slot; `ready[..<readyHead]` were handed out.
+    private var ready: [String] = []
+    private var readyHead = 0
+    private(set) var inFlight = 0
+    private(set) var queued = 0
+    /// Estimated memory of the records fetched and not yet done (queued or being applied).
+    private(set) var pendingBytes = 0
+
+    init(maxInFlight: Int) {
+        self.maxInFlight = max(1, maxInFlight)
+    }
+
+    /// Entities with records fetched and not yet done.
+    var pendingEntities: Int { lanes.count }
+
+    /// Records queued or being applied.
+    var load: Int { queued + inFlight }
+
+    /// Queues a record on its key's lane; returns the keys that may start now.
+    mutating func enqueue(_ item: WorkItem, key: String) -> [String] {
+        lanes[key, default: Lane()].queue.append(item)
+        queued += 1
+        pendingBytes += item.estimatedBytes
+        if lanes[key]!.queue.count == 1 && !lanes[key]!.running { ready.append(key) }
+        return startReady()
+    }
+
+    /// The records queued for `key`, handed to its running lane (which then folds them).
+    mutating func take(_ key: String) -> [WorkItem] {
+        guard var lane = lanes[key], lane.running else { return [] }
+        let batch = lane.queue
+        lane.queue = []
+        lane.takenBytes += batch.reduce(0) { $0 + $1.estimatedBytes }
+        for item in batch { lane.taken[item.partition, default: 0] += 1 }
+        lanes[key] = lane
+        queued -= batch.count
+        return batch
+    }
+
+    /// A lane's platform call ended: its slot goes to the next waiting lane.
+    mutating func releaseSlot(_ key: String) -> [String] {
+        guard lanes[key]?.holdsSlot == true else { return [] }
+        lanes[key]?.holdsSlot = false
+        inFlight -= 1
+        return startReady()
+    }
+
+    /// A lane's batch is done: its next batch (if any) waits for a slot like any other.
+    mutating func complete(_ key: String) -> [String] {
+        var starting = releaseSlot(key)
+        pendingBytes -= lanes[key]?.takenBytes ?? 0
+        lanes[key]?.takenBytes = 0
+        lanes[key]?.taken = [:]
+        lanes[key]?.running = false
+        if let lane = lanes[key] {
+            if lane.queue.isEmpty { lanes[key] = nil } else { ready.append(key) }
+        }
+        starting += startReady()
+        return starting
+    }
+
+    /// Drops the records of `partitions` (all when `nil`) that no lane has taken yet: at a
+    /// revocation or shutdown only work already being applied is waited for; the rest is read
+    /// again by the partition's next owner (the version guard skips what was applied).
+    mutating func dropQueued(_ partitions: Set<TopicPartition>?) {
+        for (key, lane) in lanes {
+            let kept = partitions.map { leaving in lane.queue.filter { !leaving.contains($0.partition) } } ?? []
+            guard kept.count != lane.queue.count else { continue }
+            queued -= lane.queue.count - kept.count
+            pendingBytes -=
+                lane.queue.reduce(0) { $0 + $1.estimatedBytes } - kept.reduce(0) { $0 + $1.estimatedBytes }
+            lanes[key]?.queue = kept
+            if kept.isEmpty && !lane.running { lanes[key] = nil }
+        }
+        ready = ready[readyHead...].filter { !(lanes[$0]?.queue.isEmpty ?? true) }
+        readyHead = 0
+    }
+
+    /// Records of `partitions` (all when `nil`) that lanes are applying now.
+    func applying(_ partitions: Set<TopicPartition>?) -> Int {
+        var count = 0
+        for lane in lanes.values {
+            for (partition, records) in lane.taken where partitions?.contains(partition) ?? true { count += records }
+        }
+        return count
+    }
+
+    /// Whether `key`'s queued records need a `contacts.json` call: only deletes don't (they go
+    /// 100 a call through `contact_actions.json` on the other scope's budget).
+    func needsContactCall(_ key: String) -> Bool {
+        lanes[key]?.queue.contains { !($0.change?.isDelete ?? true) } ?? false
+    }
+
+    private mutating func startReady() -> [String] {
+        var starting: [String] = []
+        while inFlight < maxInFlight, readyHead < ready.count {
+            let key = ready[readyHead]
+            readyHead += 1
+            guard var lane = lanes[key], !lane.running, !lane.queue.isEmpty else { continue }
+            lane.running = true
+            lane.holdsSlot = true
+            lanes[key] = lane
+            inFlight += 1
+            starting.append(key)
+        }
+        // Drop the handed-out prefix now and then, not on every call (removeFirst is O(n)).
+        if readyHead > 1024 && readyHead * 2 > ready.count {
+            ready.removeFirst(readyHead)
+            readyHead = 0
+        }
+        return starting
+    }
+}

@@ -1,0 +1,85 @@
+import Kafka
+import SyncCore
+
+/// The pipeline's bookkeeping in one actor, so every decision sees one consistent state:
+/// which lane runs (`LaneScheduler`) and how far each partition is done (`OffsetProgress`).
+/// It starts a task per lane given a slot; the version guard's state is `AppliedVersions`.
+actor Lanes {
+    private var scheduler: LaneScheduler
+    private var progress = OffsetProgress()
+    private var runner: (@Sendable (String) async -> Void)?
+
+    init(maxInFlight: Int) {
+        scheduler = LaneScheduler(maxInFlight: maxInFlight)
+    }
+
+    func setRunner(_ runner: @escaping @Sendable (String) async -> Void) {
+        self.runner = runner
+    }
+
+    // MARK: offsets
+
+    func fetched(_ item: WorkItem) {
+        progress.fetched(item.partition, item.offset)
+    }
+
+    func finished(_ partition: TopicPartition, _ offset: Int64) {
+        progress.finished(partition, offset)
+    }
+
+    /// Offsets ready to commit (the next to read per partition).
+    func committable(_ only: Set<TopicPartition>? = nil) -> [TopicPartitionOffset] {
+        progress.committable(only)
+    }
+
+    func didCommit(_ offsets: [TopicPartitionOffset]) {
+        progress.didCommit(offsets)
+    }
+
+    func pending(in partitions: Set<TopicPartition>) -> Int {
+        progress.pending(in: partitions)
+    }
+
+    /// Forgets revoked partitions: their queued records are abandoned and their offsets no
+    /// longer tracked (the next owner reads them again from the committed offset). The version
+    /// guard's state is kept: it is keyed by entity, and the versions topic (read again if
+    /// the partitions come back) decides by version, so an entry kept here can only be older.
+    func forget(_ partitions: Set<TopicPartition>) {
+        progress.forget(partitions)
+        scheduler.dropQueued(partitions)
+    }
+
+    // MARK: lanes
+
+    /// Queues a change on its key's lane and starts it when a slot is free.
+    func enqueue(_ item: WorkItem, key: String) {
+        start(scheduler.enqueue(item, key: key))
+    }
+
+    /// The records queued for `key`, handed to its running lane (which then folds them).
+    func take(_ key: String) -> [WorkItem] { scheduler.take(key) }
+
+    /// A lane's platform call ended: its slot goes to the next waiting lane.
+    func releaseSlot(_ key: String) { start(scheduler.releaseSlot(key)) }
+
+    /// A lane's batch is done: its next batch (if any) waits for a slot like any other.
+    func complete(_ key: String) { start(scheduler.complete(key)) }
+
+    /// Drops queued records of `partitions` (all when `nil`); see `LaneScheduler.dropQueued`.
+    func dropQueued(_ partitions: Set<TopicPartition>?) { scheduler.dropQueued(partitions) }
+
+    /// Records of `partitions` (all when `nil`) that lanes are applying now.
+    func applying(_ partitions: Set<TopicPartition>?) -> Int { scheduler.applying(partitions) }
+
+    func needsContactCall(_ key: String) -> Bool { scheduler.needsContactCall(key) }
+
+    var inFlight: Int { scheduler.inFlight }
+    var load: Int { scheduler.load }
+    var pendingEntities: Int { scheduler.pendingEntities }
+    var pendingBytes: Int { scheduler.pendingBytes }
+
+    private func start(_ keys: [String]) {
+        guard let runner else { return }
+        for key in keys { Task { await runner(key) } }
+    }
+}

@@ -1,0 +1,214 @@
+import Kafka
+import SyncCore
+import Testing
+
+@testable import SyncWorker
+
+/// The pipeline's decisions on their own: which lane runs, what an offset may commit, when
+/// fetching pauses. No broker, no platform, no tasks.
+@Suite struct PipelineUnitTests {
+    private static let p0 = TopicPartition("customers", 0)
+    private static let p1 = TopicPartition("customers", 1)
+
+    private func item(_ partition: TopicPartition, _ offset: Int64, delete: Bool = false) -> WorkItem {
+        let urn = try! URN(parsing: "ext:cus_\(offset)")
+        let change = ContactChange(
+            extURN: urn, version: .sequence(offset), eventID: "e\(offset)",
+            action: delete ? .delete : .upsert(ContactPatch()))
+        let record = KafkaRecord(
+            topic: partition.topic, partition: partition.partition, offset: offset, key: nil, value: [1, 2, 3])
+        return WorkItem(record: record, change: change)
+    }
+
+    @Test func oneKeyRunsOneBatchAtATimeAndFoldsWhatArrivedMeanwhile() {
+        var lanes = LaneScheduler(maxInFlight: 4)
+        do {
+            let got = lanes.enqueue(item(Self.p0, 0), key: "a")
+            #expect(got == ["a"])
+        }
+        // The lane holds a slot but has not taken its records: the next ones join its batch.
+        do {
+            let got = lanes.enqueue(item(Self.p0, 1), key: "a")
+            #expect(got == [])
+        }
+        do {
+            let got = lanes.take("a").map(\.offset)
+            #expect(got == [0, 1])
+        }
+        do {
+            let got = lanes.enqueue(item(Self.p0, 2), key: "a")
+            #expect(got == [], "a running key does not start twice")
+        }
+        #expect(lanes.applying(nil) == 2)
+        do {
+            let got = lanes.complete("a")
+            #expect(got == ["a"], "its next batch starts once the first is done")
+        }
+        do {
+            let got = lanes.take("a").map(\.offset)
+            #expect(got == [2])
+        }
+        do {
+            let got = lanes.complete("a")
+            #expect(got == [])
+        }
+        #expect(lanes.pendingEntities == 0 && lanes.load == 0 && lanes.pendingBytes == 0)
+    }
+
+    @Test func slotsLimitCallsAndGoToTheOldestWaitingKey() {
+        var lanes = LaneScheduler(maxInFlight: 2)
+        do {
+            let got = lanes.enqueue(item(Self.p0, 0), key: "a")
+            #expect(got == ["a"])
+        }
+        do {
+            let got = lanes.enqueue(item(Self.p0, 1), key: "b")
+            #expect(got == ["b"])
+        }
+        do {
+            let got = lanes.enqueue(item(Self.p0, 2), key: "c")
+            #expect(got == [], "no third slot")
+        }
+        do {
+            let got = lanes.enqueue(item(Self.p0, 3), key: "d")
+            #expect(got == [])
+        }
+        _ = lanes.take("a")
+        // A lane gives its slot back when its call ends, before it is complete.
+        do {
+            let got = lanes.releaseSlot("a")
+            #expect(got == ["c"])
+        }
+        do {
+            let got = lanes.releaseSlot("a")
+            #expect(got == [], "a slot is released once")
+        }
+        #expect(lanes.inFlight == 2)
+        _ = lanes.take("b")
+        do {
+            let got = lanes.complete("b")
+            #expect(got == ["d"])
+        }
+    }
+
+    @Test func dropQueuedKeepsWhatIsBeingAppliedAndOtherPartitions() {
+        var lanes = LaneScheduler(maxInFlight: 1)
+        _ = lanes.enqueue(item(Self.p0, 0), key: "a")
+        _ = lanes.take("a")
+        _ = lanes.enqueue(item(Self.p0, 1), key: "a")
+        _ = lanes.enqueue(item(Self.p0, 2), key: "b")
+        _ = lanes.enqueue(item(Self.p1, 3), key: "c")
+        lanes.dropQueued([Self.p0])
+        #expect(lanes.applying([Self.p0]) == 1, "the record being applied stays")
+        #expect(lanes.queued == 1, "only the other partition's record is still queued")
+        do {
+            let got = lanes.complete("a")
+            #expect(got == ["c"], "b was dropped: c gets the slot")
+        }
+        do {
+            let got = lanes.take("c").map(\.offset)
+            #expect(got == [3])
+        }
+    }
+
+    @Test func onlyDeletesSkipTheContactsBudget() {
+        var lanes = LaneScheduler(maxInFlight: 1)
+        _ = lanes.enqueue(item(Self.p0, 0, delete: true), key: "a")
+        #expect(!lanes.needsContactCall("a"))
+        _ = lanes.enqueue(item(Self.p0, 1), key: "a")
+        #expect(lanes.needsContactCall("a"))
+    }
+
+    @Test func offsetsCommitOnlyPastTheOldestUnfinishedRecord() {
+        var progress = OffsetProgress()
+        for offset in Int64(10)...12 { progress.fetched(Self.p0, offset) }
+        progress.fetched(Self.p1, 5)
+        progress.finished(Self.p0, 11)
+        progress.finished(Self.p0, 12)
+        // 10 is not done: p0's position stays at 10 whatever finished after it.
+        #expect(progress.committable([Self.p0]) == [TopicPartitionOffset("customers", 0, 10)])
+        progress.finished(Self.p0, 10)
+        #expect(progress.committable([Self.p0]) == [TopicPartitionOffset("customers", 0, 13)])
+        #expect(progress.pending(in: [Self.p0, Self.p1]) == 1)
+        progress.didCommit([TopicPartitionOffset("customers", 0, 13)])
+        #expect(progress.committable([Self.p0]).isEmpty, "nothing new since the commit")
+        progress.forget([Self.p1])
+        #expect(progress.pending(in: [Self.p1]) == 0)
+    }
+
+    @Test func backpressurePausesPastEitherLimitAndResumesBelowHalfOfBoth() {
+        var fetch = FetchControl(backpressure: Backpressure(maxEntities: 100, maxBytes: 1000))
+        let assignment: Set = [Self.p0, Self.p1]
+        do {
+            let pause = fetch.wantsPause(entities: 100, bytes: 1000, platformDegraded: false, throttled: false)
+            #expect(!pause)
+        }
+        var pause = fetch.wantsPause(entities: 101, bytes: 0, platformDegraded: false, throttled: false)
+        #expect(pause)
+        do {
+            let got = fetch.step(wantsPause: pause, assignment: assignment)
+            #expect(got == .pause([Self.p0, Self.p1]))
+        }
+        do {
+            let got = fetch.step(wantsPause: pause, assignment: assignment)
+            #expect(got == nil, "paused once")
+        }
+        // Between half and the limit: still paused (no flapping).
+        pause = fetch.wantsPause(entities: 60, bytes: 100, platformDegraded: false, throttled: false)
+        #expect(pause)
+        pause = fetch.wantsPause(entities: 50, bytes: 600, platformDegraded: false, throttled: false)
+        #expect(pause, "bytes above half keep it paused")
+        pause = fetch.wantsPause(entities: 50, bytes: 500, platformDegraded: false, throttled: false)
+        #expect(!pause)
+        do {
+            let got = fetch.step(wantsPause: pause, assignment: assignment)
+            #expect(got == .resume([Self.p0, Self.p1]))
+        }
+        #expect(!fetch.isPaused && !fetch.needsAssignment(wantsPause: false))
+    }
+
+    @Test func aPartitionAssignedWhilePausedIsPausedToo() {
+        var fetch = FetchControl(backpressure: Backpressure(maxEntities: 10, maxBytes: 10))
+        do {
+            let got = fetch.step(wantsPause: true, assignment: [Self.p0])
+            #expect(got == .pause([Self.p0]))
+        }
+        do {
+            let got = fetch.step(wantsPause: true, assignment: [Self.p0, Self.p1])
+            #expect(got == .pause([Self.p0, Self.p1]))
+        }
+    }
+
+    @Test func aDegradedPlatformPausesOnlyWithWorkToRetry() {
+        var fetch = FetchControl(backpressure: Backpressure(maxEntities: 10, maxBytes: 10))
+        do {
+            let pause = fetch.wantsPause(entities: 0, bytes: 0, platformDegraded: true, throttled: false)
+            #expect(!pause)
+        }
+        do {
+            let pause = fetch.wantsPause(entities: 1, bytes: 0, platformDegraded: true, throttled: false)
+            #expect(pause)
+        }
+        do {
+            let pause = fetch.wantsPause(entities: 0, bytes: 0, platformDegraded: false, throttled: true)
+            #expect(pause)
+        }
+    }
+
+    @Test func loadedVersionsNeverReplaceNewerOnes() async {
+        let versions = AppliedVersions()
+        let newer = AppliedVersion(version: .sequence(5), eventID: "e5", deleted: true, contactUUID: nil)
+        await versions.record("a", newer)
+        await versions.load([
+            "a": AppliedVersion(version: .sequence(3), eventID: "e3", deleted: false, contactUUID: "u"),
+            "b": AppliedVersion(version: .timestamp(1), eventID: "e1", deleted: false, contactUUID: "v"),
+        ])
+        #expect(await versions.last("a") == newer)
+        #expect(await versions.last("b")?.eventID == "e1")
+        // A sequence ranks above a timestamp: a timestamp-only replay cannot roll "a" back.
+        await versions.load([
+            "a": AppliedVersion(version: .timestamp(9), eventID: "t", deleted: false, contactUUID: nil)
+        ])
+        #expect(await versions.last("a") == newer)
+    }
+}
