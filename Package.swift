@@ -90,6 +90,15 @@ let package = Package(
             swiftSettings: strict
         ),
         .target(
+            name: "ContactSyncTesting",
+            dependencies: [
+                "Kafka", "SyncCore", "PlatformClient", "PlatformSandbox", "SyncWorker",
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "ServiceLifecycleTestKit", package: "swift-service-lifecycle"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
             name: "ContactSyncCLI",
             dependencies: [
                 "Kafka",
@@ -111,6 +120,7 @@ let package = Package(
             name: "contact-sync-bench",
             dependencies: [
                 "CRdKafka", "Kafka", "SyncCore", "SyncWorker", "PlatformClient", "PlatformSandbox",
+                "ContactSyncTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/ContactSyncBench",
@@ -119,7 +129,7 @@ let package = Package(
         .executableTarget(
             name: "contact-sync-chaos",
             dependencies: [
-                "Kafka", "PlatformClient", "PlatformSandbox", "SyncCore",
+                "Kafka", "PlatformClient", "PlatformSandbox", "SyncCore", "ContactSyncTesting",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/ContactSyncChaos",
@@ -153,7 +163,9 @@ let package = Package(
         ),
         .testTarget(
             name: "SyncWorkerTests",
-            dependencies: ["SyncWorker", "Kafka", "SyncCore", "PlatformClient", "PlatformSandbox"],
+            dependencies: [
+                "SyncWorker", "Kafka", "SyncCore", "PlatformClient", "PlatformSandbox", "ContactSyncTesting",
+            ],
             swiftSettings: strict
         ),
         .testTarget(

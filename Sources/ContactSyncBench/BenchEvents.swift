@@ -1,6 +1,4 @@
 import CRdKafka
-import Kafka
-import Logging
 
 /// Canonical events (docs: events.md) the end-to-end, baseline and memory runs produce.
 enum BenchEvents {
@@ -14,24 +12,11 @@ enum BenchEvents {
 
     static func name(key: String, version: Int) -> String { "\(key) v\(version)" }
 
-    /// Produces `events` keyed by entity, one version round after another, so each key's
-    /// events stay on one partition in version order.
-    static func produce(
-        _ events: [(key: String, version: Int)], topic: String, bootstrapServers: String, logger: Logger
-    ) async throws {
-        let producer = try KafkaProducer(
-            properties: ["bootstrap.servers": bootstrapServers, "linger.ms": "5"], logger: logger)
-        defer { producer.close() }
-        for version in Set(events.map(\.version)).sorted() {
-            try await withThrowingTaskGroup(of: Void.self) { group in
-                for (n, event) in events.enumerated() where event.version == version {
-                    let value = canonical(id: "e\(n)", key: event.key, version: event.version)
-                    group.addTask {
-                        _ = try await producer.send(topic: topic, key: Array(event.key.utf8), value: value)
-                    }
-                }
-                try await group.waitForAll()
-            }
+    /// `events` as canonical updates keyed by entity (ids `e0`, `e1`…), in order: what
+    /// `WorkerHarness.produce(records:)` sends, each key's events in version order.
+    static func records(_ events: [(key: String, version: Int)]) -> [(key: String, value: [UInt8]?)] {
+        events.enumerated().map { n, event in
+            (event.key, canonical(id: "e\(n)", key: event.key, version: event.version))
         }
     }
 

@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Logging
 import PlatformSandbox
 
@@ -20,32 +21,26 @@ enum BudgetBacklogRow {
         measure: { try await measure(logger: $0) })
 
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
-        let rig = try await BudgetRig(throttle: SandboxThrottle(BudgetBench.throttle), logger: logger)
+        let harness = try await WorkerHarness.bench(throttle: SandboxThrottle(BudgetBench.throttle), logger: logger)
         let produced = BudgetEvent.interleaved(count: events, entities: entities)
-        try await rig.produce(produced)
-        let worker = rig.worker(budget: BudgetBench.budget, untilCaughtUp: true)
-        let run = Task { try await worker.run() }
-        let limit = ContinuousClock.now + .seconds(floorSeconds * 2 + 30)
-        _ = await waitUntil(limit, every: .milliseconds(2)) { worker.status.snapshot.recordsIn > 0 }
-        let started = ContinuousClock.now
-        let caughtUp = await waitUntil(limit, every: .milliseconds(20)) { worker.status.snapshot.caughtUp }
-        let drain = ContinuousClock.now - started
-        worker.stop()
-        try await run.value
-        let snapshot = worker.status.snapshot
-        let stats = rig.sandbox.stats()
-        let wrong = rig.wrongEntities(BudgetEvent.last(produced))
-        await rig.shutdown()
+        try await harness.produce(produced)
+        let limit = Duration.seconds(floorSeconds * 2 + 30)
+        let running = try await harness.startWorker(budget: BudgetBench.budget, untilCaughtUp: true)
+        let drain = await Drain.measure(running, limit: limit, every: .milliseconds(20))
+        let snapshot = try await running.shutdown()
+        let stats = harness.sandbox.stats()
+        let wrong = harness.wrongEntities(BudgetEvent.last(produced))
+        await harness.shutdown()
 
         let calls = stats.calls(scope: .contacts)
-        let ratio = seconds(drain) / floorSeconds
+        let ratio = seconds(drain.time) / floorSeconds
         let raw =
-            "contact calls \(calls), v2 calls \(stats.calls(scope: .v2)), 429 \(stats.throttledTotal), drain \(secondsText(drain)), entities wrong \(wrong), dead letters \(snapshot.deadLetteredTotal)"
-        guard caughtUp else {
+            "contact calls \(calls), v2 calls \(stats.calls(scope: .v2)), 429 \(stats.throttledTotal), drain \(secondsText(drain.time)), entities wrong \(wrong), dead letters \(snapshot.deadLetteredTotal)"
+        guard drain.caughtUp else {
             return .init(figure: "FAILED: not caught up within \(Int(floorSeconds * 2 + 30)) s", raw: raw, met: false)
         }
         let figure =
-            "\(calls) contact calls (\(times(Double(calls) / Double(entities))) entities), \(stats.throttledTotal) × 429, drain \(secondsText(drain)) (\(times(ratio)) floor)"
+            "\(calls) contact calls (\(times(Double(calls) / Double(entities))) entities), \(stats.throttledTotal) × 429, drain \(secondsText(drain.time)) (\(times(ratio)) floor)"
             + (wrong > 0 ? ", **\(wrong) entities wrong**" : "")
         let met =
             Double(calls) <= 1.05 * Double(entities) && stats.throttledTotal == 0 && ratio <= 1.10 && wrong == 0

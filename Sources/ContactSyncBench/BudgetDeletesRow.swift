@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Logging
 import PlatformClient
 import PlatformSandbox
@@ -15,7 +16,7 @@ enum BudgetDeletesRow {
         measure: { try await measure(logger: $0) })
 
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
-        let rig = try await BudgetRig(throttle: .unlimited, logger: logger)
+        let rig = try await WorkerHarness.bench(logger: logger)
         let creates = BudgetEvent.interleaved(count: entities, entities: entities)
         try await rig.produce(creates)
         guard try await runUntilCaughtUp(rig, budget: .unlimited), rig.sandbox.state().contacts.count == entities else {
@@ -45,14 +46,8 @@ enum BudgetDeletesRow {
         return .init(figure: figure, raw: raw, met: calls <= 12 && contacts == 0 && left == 0 && throttled == 0)
     }
 
-    static func runUntilCaughtUp(_ rig: BudgetRig, budget: RequestRate) async throws -> Bool {
-        let worker = rig.worker(budget: budget, untilCaughtUp: true)
-        let stopper = Task {
-            try await Task.sleep(for: .seconds(60))
-            worker.stop()
-        }
-        try await worker.run()
-        stopper.cancel()
-        return worker.status.snapshot.caughtUp
+    static func runUntilCaughtUp(_ rig: WorkerHarness, budget: RequestRate) async throws -> Bool {
+        let running = try await rig.startWorker(budget: budget, untilCaughtUp: true, deadline: .seconds(60))
+        return try await running.finished().caughtUp
     }
 }

@@ -1,6 +1,6 @@
+import ContactSyncTesting
 import Logging
 import PlatformSandbox
-import SyncWorker
 
 /// Row 3: three instances of one group share one budget: each paces at its partitions' share,
 /// together they spend ≥ 90 % of it, and the platform never answers 429.
@@ -18,38 +18,40 @@ enum BudgetGroupRow {
         measure: { try await measure(logger: $0) })
 
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
-        let rig = try await BudgetRig(throttle: SandboxThrottle(BudgetBench.throttle), logger: logger)
-        try await rig.produce(BudgetEvent.interleaved(count: 2 * entities, entities: entities))
-        let workers = (0..<instances).map { rig.worker(budget: BudgetBench.budget, instance: "bench-\($0)") }
-        let runs = workers.map { worker in Task { try await worker.run() } }
-        let perInstance = rig.partitions / instances
+        let harness = try await WorkerHarness.bench(throttle: SandboxThrottle(BudgetBench.throttle), logger: logger)
+        try await harness.produce(BudgetEvent.interleaved(count: 2 * entities, entities: entities))
+        var workers: [RunningWorker] = []
+        for n in 0..<instances {
+            workers.append(try await harness.startWorker(budget: BudgetBench.budget, instance: "bench-\(n)"))
+        }
+        let perInstance = harness.partitions / instances
         let balanced = await waitUntil(.now + .seconds(60)) {
-            workers.allSatisfy { $0.status.snapshot.assignedPartitions == perInstance }
+            workers.allSatisfy { $0.snapshot.assignedPartitions == perInstance }
         }
         var raw = "not balanced within 60 s"
         var figure = "FAILED: the group did not settle to \(perInstance) partitions each within 60 s"
         var met = false
         if balanced {
             let joined = ContinuousClock.now
-            let c0 = rig.sandbox.stats().calls(scope: .contacts)
+            let c0 = harness.sandbox.stats().calls(scope: .contacts)
             try await Task.sleep(until: joined + .seconds(window))
-            let c1 = rig.sandbox.stats().calls(scope: .contacts)
+            let c1 = harness.sandbox.stats().calls(scope: .contacts)
             try await Task.sleep(until: joined + .seconds(2 * window))
-            let c2 = rig.sandbox.stats().calls(scope: .contacts)
-            let stillBalanced = workers.allSatisfy { $0.status.snapshot.assignedPartitions == perInstance }
+            let c2 = harness.sandbox.stats().calls(scope: .contacts)
+            let stillBalanced = workers.allSatisfy { $0.snapshot.assignedPartitions == perInstance }
             let first = Double(c1 - c0) / window
             let second = Double(c2 - c1) / window
-            let throttled = rig.sandbox.stats().throttledTotal
-            let each = workers.map { "\($0.status.snapshot.applied)" }.joined(separator: "/")
+            let throttled = harness.sandbox.stats().throttledTotal
+            let each = workers.map { "\($0.snapshot.applied)" }.joined(separator: "/")
             raw =
-                "first window \(c1 - c0) calls (\(String(format: "%.2f", first))/s, \(Int(first / BudgetBench.perSecond * 100)) %), second window \(c2 - c1) calls (\(String(format: "%.2f", second))/s), 429 \(throttled), writes per instance \(each), shares \(workers.map { String(format: "%.2f", $0.status.snapshot.budgetShare) }.joined(separator: "/")), still balanced \(stillBalanced)"
+                "first window \(c1 - c0) calls (\(String(format: "%.2f", first))/s, \(Int(first / BudgetBench.perSecond * 100)) %), second window \(c2 - c1) calls (\(String(format: "%.2f", second))/s), 429 \(throttled), writes per instance \(each), shares \(workers.map { String(format: "%.2f", $0.snapshot.budgetShare) }.joined(separator: "/")), still balanced \(stillBalanced)"
             figure =
                 "\(Int((second / BudgetBench.perSecond * 100).rounded())) % of the budget (\(String(format: "%.2f", second)) calls/s), \(throttled) × 429; first window after joining \(Int((first / BudgetBench.perSecond * 100).rounded())) %"
             met = second >= 0.9 * BudgetBench.perSecond && throttled == 0 && stillBalanced
         }
-        for worker in workers { worker.stop() }
-        for run in runs { _ = try? await run.value }
-        await rig.shutdown()
+        for worker in workers { worker.beginShutdown() }
+        for worker in workers { _ = try? await worker.finished() }
+        await harness.shutdown()
         return .init(figure: figure, raw: raw, met: met)
     }
 }

@@ -1,4 +1,4 @@
-import Kafka
+import ContactSyncTesting
 import Logging
 import PlatformSandbox
 
@@ -20,41 +20,31 @@ enum BudgetMemoryRow {
         measure: { try await measure(logger: $0) })
 
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
-        guard let executable = MemoryBench.workerExecutable() else {
+        guard let binary = WorkerProcess.binary else {
             return .init(
                 figure: "not run: contact-sync is not built next to the bench (scripts/bench builds it)",
                 raw: "no figures", met: false)
         }
-        let cluster = try MockCluster(brokers: 1, logger: logger)
-        let group = "bench-budget-memory"
-        for (topic, count) in [
-            ("customers", MemoryBench.partitions), ("\(group).dlq", 1), ("\(group).versions", MemoryBench.partitions),
-        ] {
-            try cluster.createTopic(topic, partitions: count)
-        }
+        let harness = try await WorkerHarness(
+            partitions: MemoryBench.partitions, throttle: SandboxThrottle(BudgetBench.throttle), logger: logger)
         try BenchEvents.produceBacklog(
-            keys: keys, versions: versions, topic: "customers", bootstrapServers: cluster.bootstrapServers)
-        let retained = try await MemoryBench.retainedRecords(cluster.bootstrapServers, logger: logger)
+            keys: keys, versions: versions, topic: harness.topic, bootstrapServers: harness.cluster.bootstrapServers)
+        let retained = try await MemoryBench.retainedRecords(harness)
         guard retained == keys * versions else {
+            await harness.shutdown()
             return .init(
                 figure: "not run: the mock cluster kept \(retained) of \(keys * versions) events", raw: "no figures",
                 met: false)
         }
-        let sandbox = try await Sandbox.start(
-            SandboxOptions(token: "bench", throttle: SandboxThrottle(BudgetBench.throttle)), logger: logger)
-        let arguments = [
-            "run", "--bootstrap-servers", cluster.bootstrapServers, "--group-id", group, "--topics", "customers",
-            "--platform-url", sandbox.baseURL, "--set", "dlq_topic=\(group).dlq", "--set", "http.host=127.0.0.1",
-            "--set", "http.port=0",
-            "--set", "log.level=warning", "--set", "platform.budget.contacts=\(BudgetBench.throttle)",
-            "--set", "platform.budget.v2=\(BudgetBench.throttle)",
-        ]
+        let worker = try WorkerProcess(
+            harness: harness, group: "bench-budget-memory", settings: MemoryBench.settings(budget: BudgetBench.throttle)
+        )
         let exit = try await ChildProcess.run(
-            executable, arguments, environment: ["CONTACT_SYNC_PLATFORM_TOKEN": "bench"], timeout: .seconds(duration))
-        let stats = sandbox.stats()
-        await sandbox.shutdown()
-        let committed = try await committedRecords(cluster.bootstrapServers, group: group, logger: logger)
-        withExtendedLifetime(cluster) {}
+            binary.path, ["run"], environment: worker.environment, timeout: .seconds(duration))
+        let stats = harness.sandbox.stats()
+        // Everything was retained (checked above): the committed offsets count the records done.
+        let committed = try await harness.committedOffsets(group: worker.group).values.reduce(0, +)
+        await harness.shutdown()
 
         let mb = Double(exit.peakRSSBytes) / 1_048_576
         let killed = exit.status == 128 + 9
@@ -65,19 +55,5 @@ enum BudgetMemoryRow {
                 figure: "FAILED: the worker exited before the time limit (exit \(exit.status))", raw: raw, met: false)
         }
         return .init(figure: String(format: "%.0f MB", mb), raw: raw, met: mb <= target)
-    }
-
-    /// Records of the backlog the group has committed (done).
-    static func committedRecords(_ bootstrapServers: String, group: String, logger: Logger) async throws -> Int {
-        let consumer = try KafkaConsumer(
-            properties: ["bootstrap.servers": bootstrapServers, "group.id": group], logger: logger)
-        let partitions = (0..<Int32(MemoryBench.partitions)).map { TopicPartition("customers", $0) }
-        var total: Int64 = 0
-        for committed in (try? await consumer.committed(partitions)) ?? [] {
-            let low = (try? await consumer.watermarks(committed.topicPartition).low) ?? 0
-            total += max(0, committed.offset - low)
-        }
-        await consumer.close()
-        return Int(total)
     }
 }

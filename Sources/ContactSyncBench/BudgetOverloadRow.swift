@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Logging
 import PlatformSandbox
 
@@ -21,34 +22,28 @@ enum BudgetOverloadRow {
         measure: { try await measure(logger: $0) })
 
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
-        let rig = try await BudgetRig(throttle: SandboxThrottle(BudgetBench.throttle), logger: logger)
+        let harness = try await WorkerHarness.bench(throttle: SandboxThrottle(BudgetBench.throttle), logger: logger)
         let produced = BudgetEvent.interleaved(count: Int(eventsPerSecond * producing), entities: entities)
-        let worker = rig.worker(budget: BudgetBench.budget)
-        let run = Task { try await worker.run() }
-        defer { run.cancel() }
-        guard await waitUntil(.now + .seconds(30), { worker.status.snapshot.assignedPartitions == rig.partitions })
-        else {
-            worker.stop()
-            _ = try? await run.value
-            await rig.shutdown()
+        let running = try await harness.startWorker(budget: BudgetBench.budget)
+        guard await waitUntil(.now + .seconds(30), { running.snapshot.assignedPartitions == harness.partitions }) else {
+            _ = try? await running.shutdown()
+            await harness.shutdown()
             return .init(figure: "FAILED: the worker was not assigned within 30 s", raw: "no figures", met: false)
         }
-        let callsBefore = rig.sandbox.stats().calls(scope: .contacts)
+        let callsBefore = harness.sandbox.stats().calls(scope: .contacts)
         let started = ContinuousClock.now
-        try await rig.produce(produced, perSecond: eventsPerSecond)
+        try await harness.produce(produced, perSecond: eventsPerSecond)
         let stopped = ContinuousClock.now
-        let callsWhile = rig.sandbox.stats().calls(scope: .contacts) - callsBefore
+        let callsWhile = harness.sandbox.stats().calls(scope: .contacts) - callsBefore
         let last = BudgetEvent.last(produced)
         let deadline = 2 * settleFloor + 30
         let settled = await waitUntil(stopped + .seconds(deadline), every: .milliseconds(250)) {
-            rig.wrongEntities(last) == 0
+            harness.wrongEntities(last) == 0
         }
         let settle = ContinuousClock.now - stopped
-        worker.stop()
-        try await run.value
-        let stats = rig.sandbox.stats()
-        let snapshot = worker.status.snapshot
-        await rig.shutdown()
+        let snapshot = try await running.shutdown()
+        let stats = harness.sandbox.stats()
+        await harness.shutdown()
 
         let producedFor = seconds(stopped - started)
         let callRate = Double(callsWhile) / producedFor

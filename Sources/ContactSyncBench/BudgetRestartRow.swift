@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Logging
 import PlatformClient
 import PlatformSandbox
@@ -57,85 +58,79 @@ enum BudgetRestartRow {
     static func play(_ events: [BudgetEvent], instances: Int, restarting: [(at: Double, instance: Int)], logger: Logger)
         async throws -> Outcome
     {
-        let rig = try await BudgetRig(throttle: .unlimited, latencyMs: 2, logger: logger)
-        let fleet = Fleet(rig: rig, count: instances)
-        await fleet.startAll()
-        _ = await waitUntil(.now + .seconds(30)) { await fleet.assigned == rig.partitions }
+        let harness = try await WorkerHarness.bench(chaos: SandboxChaos(latencyMs: 2), logger: logger)
+        let fleet = Fleet(harness: harness)
+        try await fleet.start(instances)
+        _ = await waitUntil(.now + .seconds(30)) { await fleet.assigned == harness.partitions }
         let started = ContinuousClock.now
         let restarter = Task {
             for restart in restarting {
                 try await Task.sleep(until: started + .seconds(restart.at))
-                await fleet.restart(restart.instance)
+                try await fleet.restart(restart.instance)
             }
         }
-        try await rig.produce(events, perSecond: perSecond)
+        try await harness.produce(events, perSecond: perSecond)
         _ = await restarter.result
         let last = BudgetEvent.last(events)
         var outcome = Outcome()
         outcome.settled = await waitUntil(.now + .seconds(90), every: .milliseconds(250)) {
-            rig.wrongEntities(last) == 0
+            harness.wrongEntities(last) == 0
         }
         try await Task.sleep(for: .seconds(1))  // the last commits
         let totals = await fleet.stopAll()
         outcome.deadLetters = totals.deadLettered
         outcome.skipped = totals.skipped
-        let beforeFinal = rig.sandbox.stats().count(endpoint: "contacts.json", method: "POST")
-        let final = rig.worker(budget: .unlimited, instance: "bench-final", untilCaughtUp: true)
-        let stopper = Task {
-            try await Task.sleep(for: .seconds(60))
-            final.stop()
-        }
-        try await final.run()
-        stopper.cancel()
-        outcome.writes = rig.sandbox.stats().count(endpoint: "contacts.json", method: "POST")
+        let beforeFinal = harness.sandbox.stats().count(endpoint: "contacts.json", method: "POST")
+        let final = try await harness.startWorker(
+            budget: .unlimited, instance: "bench-final", untilCaughtUp: true, deadline: .seconds(60)
+        ).finished()
+        outcome.writes = harness.sandbox.stats().count(endpoint: "contacts.json", method: "POST")
         outcome.finalWrites = outcome.writes - beforeFinal
-        outcome.deadLetters += final.status.snapshot.deadLetteredTotal
-        outcome.wrong = rig.wrongEntities(last) + (final.status.snapshot.caughtUp ? 0 : 1)
-        await rig.shutdown()
+        outcome.deadLetters += final.deadLetteredTotal
+        outcome.wrong = harness.wrongEntities(last) + (final.caughtUp ? 0 : 1)
+        await harness.shutdown()
         return outcome
     }
 }
 
-/// The instances of one group, each restartable: stop gracefully, wait for it to return, start anew.
+/// The instances of one group, each restartable: shut down gracefully, wait for it to return,
+/// start anew.
 actor Fleet {
-    let rig: BudgetRig
-    private var workers: [Worker]
-    private var runs: [Task<Void, any Error>] = []
+    let harness: WorkerHarness
+    private var workers: [RunningWorker] = []
     private var generation = 0
     private var retired = (deadLettered: 0, skipped: 0)
 
-    init(rig: BudgetRig, count: Int) {
-        self.rig = rig
-        workers = (0..<count).map { rig.worker(budget: .unlimited, instance: "bench-\($0)-0") }
+    init(harness: WorkerHarness) {
+        self.harness = harness
     }
 
-    func startAll() {
-        runs = workers.map { worker in Task { try await worker.run() } }
+    func start(_ count: Int) async throws {
+        for index in 0..<count {
+            workers.append(try await harness.startWorker(budget: .unlimited, instance: "bench-\(index)-0"))
+        }
     }
 
-    var assigned: Int { workers.reduce(0) { $0 + $1.status.snapshot.assignedPartitions } }
+    var assigned: Int { workers.reduce(0) { $0 + $1.snapshot.assignedPartitions } }
 
-    func restart(_ index: Int) async {
-        workers[index].stop()
-        _ = await runs[index].result
-        note(workers[index])
+    func restart(_ index: Int) async throws {
+        note(await stop(workers[index]))
         generation += 1
-        let worker = rig.worker(budget: .unlimited, instance: "bench-\(index)-\(generation)")
-        workers[index] = worker
-        runs[index] = Task { try await worker.run() }
+        workers[index] = try await harness.startWorker(budget: .unlimited, instance: "bench-\(index)-\(generation)")
     }
 
     func stopAll() async -> (deadLettered: Int, skipped: Int) {
-        for worker in workers { worker.stop() }
-        for (worker, run) in zip(workers, runs) {
-            _ = await run.result
-            note(worker)
-        }
+        for worker in workers { worker.beginShutdown() }
+        for worker in workers { note(await stop(worker)) }
         return retired
     }
 
-    private func note(_ worker: Worker) {
-        let snapshot = worker.status.snapshot
+    private func stop(_ worker: RunningWorker) async -> WorkerSnapshot {
+        _ = try? await worker.shutdown()
+        return worker.snapshot
+    }
+
+    private func note(_ snapshot: WorkerSnapshot) {
         retired.deadLettered += snapshot.deadLetteredTotal
         retired.skipped += snapshot.skipped
     }

@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Logging
 import PlatformClient
 import PlatformSandbox
@@ -21,11 +22,11 @@ enum BudgetSharingRow {
         measure: { try await measure(logger: $0) })
 
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
-        let rig = try await BudgetRig(throttle: SandboxThrottle(BudgetBench.throttle), logger: logger)
+        let harness = try await WorkerHarness.bench(throttle: SandboxThrottle(BudgetBench.throttle), logger: logger)
         let produced = BudgetEvent.interleaved(count: 2 * entities, entities: entities)
-        try await rig.produce(produced)
+        try await harness.produce(produced)
         let other = PlatformClient(
-            options: .init(baseURL: rig.sandbox.baseURL, token: APIToken(BudgetRig.token), maxConnections: 4),
+            options: .init(baseURL: harness.sandbox.baseURL, token: APIToken(WorkerHarness.token), maxConnections: 4),
             logger: logger)
         let otherCalls = OtherClientTally()
         let spender = Task {
@@ -44,26 +45,19 @@ enum BudgetSharingRow {
             }
         }
         try await Task.sleep(for: .seconds(headStart))
-        let worker = rig.worker(budget: BudgetBench.budget, untilCaughtUp: true)
-        let run = Task { try await worker.run() }
-        let limit = ContinuousClock.now + .seconds(300)
-        _ = await waitUntil(limit, every: .milliseconds(2)) { worker.status.snapshot.recordsIn > 0 }
-        let started = ContinuousClock.now
+        let running = try await harness.startWorker(budget: BudgetBench.budget, untilCaughtUp: true)
         var samples: [(at: Duration, throttled: Int)] = []
-        let caughtUp = await waitUntil(limit, every: .milliseconds(250)) {
-            samples.append((ContinuousClock.now - started, worker.status.snapshot.throttled))
-            return worker.status.snapshot.caughtUp
+        let drain = await Drain.measure(running, limit: .seconds(300), every: .milliseconds(250)) { at, snapshot in
+            samples.append((at, snapshot.throttled))
         }
-        let runTime = ContinuousClock.now - started
-        worker.stop()
-        try await run.value
+        let runTime = drain.time
+        let snapshot = try await running.shutdown()
         spender.cancel()
         _ = await spender.result
         try? await other.shutdown()
-        let snapshot = worker.status.snapshot
-        let wrong = rig.wrongEntities(BudgetEvent.last(produced))
-        let stats = rig.sandbox.stats()
-        await rig.shutdown()
+        let wrong = harness.wrongEntities(BudgetEvent.last(produced))
+        let stats = harness.sandbox.stats()
+        await harness.shutdown()
 
         let half = runTime / 2
         let firstHalf = samples.last { $0.at <= half }?.throttled ?? 0
@@ -75,7 +69,7 @@ enum BudgetSharingRow {
         }.joined(separator: ", ")
         let raw =
             "run \(secondsText(runTime)), worker 429s \(firstHalf) + \(secondHalf) (first at \(onset); at \(at)), other client \(spent.ok) calls answered + \(spent.throttled) × 429, contact calls \(stats.calls(scope: .contacts)), dead letters \(snapshot.deadLetteredTotal), entities wrong \(wrong)"
-        guard caughtUp else { return .init(figure: "FAILED: not caught up within 300 s", raw: raw, met: false) }
+        guard drain.caughtUp else { return .init(figure: "FAILED: not caught up within 300 s", raw: raw, met: false) }
         let figure =
             "worker 429s: \(firstHalf) in the first half, \(secondHalf) in the second; \(snapshot.deadLetteredTotal) dead letters; drained in \(secondsText(runTime))"
         let met = snapshot.deadLetteredTotal == 0 && wrong == 0 && Double(secondHalf) <= Double(firstHalf) / 10

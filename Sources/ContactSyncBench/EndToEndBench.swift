@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Foundation
 import Kafka
 import Logging
@@ -98,54 +99,26 @@ enum EndToEndBench {
         events: [(key: String, version: Int)], latencyMs: Int, maxInFlight: Int, ratePerSecond: Double?,
         limiterRate: Double?, logger: Logger
     ) async throws -> Outcome {
-        let cluster = try MockCluster(brokers: 1, logger: logger)
-        let group = "bench-\(UUID().uuidString.prefix(8))"
-        for (topic, partitions) in [("customers", 6), ("\(group).dlq", 1), ("\(group).versions", 6)] {
-            try cluster.createTopic(topic, partitions: partitions)
-        }
-        var options = SandboxOptions(token: "bench")
-        options.chaos = SandboxChaos(latencyMs: latencyMs, ratePerSecond: ratePerSecond)
-        let sandbox = try await Sandbox.start(options, logger: logger)
-        try await BenchEvents.produce(
-            events, topic: "customers", bootstrapServers: cluster.bootstrapServers, logger: logger)
-        let configuration = WorkerConfiguration(
-            kafka: ["bootstrap.servers": cluster.bootstrapServers], groupID: group, topics: ["customers"],
-            deadLetterTopic: "\(group).dlq", maxInFlight: maxInFlight,
-            budgetContacts: limiterRate.map { RequestRate(requests: Int($0), per: .seconds(1)) } ?? .unlimited,
-            budgetV2: limiterRate.map { RequestRate(requests: Int($0), per: .seconds(1)) } ?? .unlimited,
-            commitInterval: .milliseconds(200), untilCaughtUp: true, instanceID: "bench")
-        let worker = Worker(
-            configuration: configuration,
-            platform: .init(baseURL: sandbox.baseURL, token: APIToken("bench"), maxConnections: maxInFlight),
-            logger: logger)
-        let run = Task { try await worker.run() }
+        let harness = try await WorkerHarness.bench(
+            chaos: SandboxChaos(latencyMs: latencyMs, ratePerSecond: ratePerSecond), logger: logger)
+        try await harness.produce(records: BenchEvents.records(events))
+        let budget = limiterRate.map { RequestRate(requests: Int($0), per: .seconds(1)) } ?? .unlimited
         // The same clock as the naive baseline's: from the first record fetched to the last offset
         // committed (the worker counts as caught up once everything fetched is committed).
-        while worker.status.snapshot.recordsIn == 0 { try await Task.sleep(for: .milliseconds(2)) }
-        let started = ContinuousClock.now
-        var timedOut = false
-        while !worker.status.snapshot.caughtUp {
-            if ContinuousClock.now - started > .seconds(120) {
-                timedOut = true
-                worker.stop()
-                break
-            }
-            try await Task.sleep(for: .milliseconds(2))
-        }
-        let finished = ContinuousClock.now
-        try await run.value
+        let running = try await harness.startWorker(budget: budget, untilCaughtUp: true, maxInFlight: maxInFlight)
+        let drain = await Drain.measure(running, limit: .seconds(120), every: .milliseconds(2))
+        try await running.shutdown()
         // Checked as the baseline's result is: every key's contact holds its last event.
         var last: [String: Int] = [:]
         for event in events { last[event.key] = max(last[event.key] ?? 0, event.version) }
-        let state = sandbox.state()
+        let state = harness.sandbox.state()
         let wrong = last.filter { key, version in
             state.contact(urn: "ext:\(key)")?.name != BenchEvents.name(key: key, version: version)
         }.count
-        let stats = sandbox.stats()
-        await sandbox.shutdown()
-        withExtendedLifetime(cluster) {}
+        let stats = harness.sandbox.stats()
+        await harness.shutdown()
         return Outcome(
-            events: events.count, applyTime: finished - started, contactCalls: stats.count(endpoint: "contacts.json"),
-            throttled: stats.count(status: 429), timedOut: timedOut, wrongContacts: wrong)
+            events: events.count, applyTime: drain.time, contactCalls: stats.count(endpoint: "contacts.json"),
+            throttled: stats.count(status: 429), timedOut: !drain.caughtUp, wrongContacts: wrong)
     }
 }

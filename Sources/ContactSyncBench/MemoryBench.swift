@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Foundation
 import Kafka
 import Logging
@@ -16,25 +17,23 @@ enum MemoryBench {
     static func run(logger: Logger) async throws -> [Bench.Row] {
         let name =
             "peak RSS of `contact-sync run --until-caught-up` over a \(formatted(Double(keys * versions)))-event backlog"
-        guard let worker = workerExecutable() else {
+        guard let binary = WorkerProcess.binary else {
             return [
                 .init(
                     name: name, figure: "–", target: "≤ \(Int(target)) MB",
                     beside: "not run: contact-sync is not built next to the bench; use scripts/bench", met: nil)
             ]
         }
-        let cluster = try MockCluster(brokers: 1, logger: logger)
-        let group = "bench-memory"
-        for (topic, count) in [("customers", partitions), ("\(group).dlq", 1), ("\(group).versions", partitions)] {
-            try cluster.createTopic(topic, partitions: count)
-        }
+        let harness = try await WorkerHarness(partitions: partitions, logger: logger)
         let produced = try ContinuousClock().measure {
             try BenchEvents.produceBacklog(
-                keys: keys, versions: versions, topic: "customers", bootstrapServers: cluster.bootstrapServers)
+                keys: keys, versions: versions, topic: harness.topic, bootstrapServers: harness.cluster.bootstrapServers
+            )
         }
         print("    produced \(keys * versions) events in \(produced)")
-        let retained = try await retainedRecords(cluster.bootstrapServers, logger: logger)
+        let retained = try await retainedRecords(harness)
         guard retained == keys * versions else {
+            await harness.shutdown()
             return [
                 .init(
                     name: name, figure: "–", target: "≤ \(Int(target)) MB",
@@ -43,37 +42,36 @@ enum MemoryBench {
                     met: nil)
             ]
         }
-        let sandbox = try await Sandbox.start(SandboxOptions(token: "bench"), logger: logger)
+        let worker = try WorkerProcess(harness: harness, group: "bench-memory", settings: settings(budget: "0"))
         let exit = try await ChildProcess.run(
-            worker, arguments(bootstrap: cluster.bootstrapServers, group: group, platform: sandbox.baseURL),
-            environment: ["CONTACT_SYNC_PLATFORM_TOKEN": "bench"], timeout: .seconds(480))
-        let state = sandbox.state()
-        let calls = sandbox.stats().count(endpoint: "contacts.json")
-        await sandbox.shutdown()
-        withExtendedLifetime(cluster) {}
+            binary.path, ["run", "--until-caught-up"], environment: worker.environment, timeout: .seconds(480))
+        let state = harness.sandbox.state()
+        let calls = harness.sandbox.stats().count(endpoint: "contacts.json")
+        await harness.shutdown()
         return [row(name: name, exit: exit, wrong: wrongContacts(state), calls: calls)]
     }
 
+    /// How the memory rows run the release binary: its own defaults but for the budget (`0`:
+    /// none), warnings logged for a failure's message.
+    static func settings(budget: String) -> [String: String] {
+        [
+            "CONTACT_SYNC_LOG_LEVEL": "warning", "CONTACT_SYNC_PLATFORM_BUDGET_CONTACTS": budget,
+            "CONTACT_SYNC_PLATFORM_BUDGET_V2": budget,
+        ]
+    }
+
     /// Records the source topic holds now (the mock cluster drops old ones past its size cap).
-    static func retainedRecords(_ bootstrapServers: String, logger: Logger) async throws -> Int {
+    static func retainedRecords(_ harness: WorkerHarness) async throws -> Int {
         let consumer = try KafkaConsumer(
-            properties: ["bootstrap.servers": bootstrapServers, "group.id": "bench-memory-probe"], logger: logger)
+            properties: ["bootstrap.servers": harness.cluster.bootstrapServers, "group.id": "bench-memory-probe"],
+            logger: harness.logger)
         var total: Int64 = 0
         for partition in 0..<Int32(partitions) {
-            let marks = try await consumer.watermarks(TopicPartition("customers", partition))
+            let marks = try await consumer.watermarks(TopicPartition(harness.topic, partition))
             total += marks.high - marks.low
         }
         await consumer.close()
         return Int(total)
-    }
-
-    static func arguments(bootstrap: String, group: String, platform: String) -> [String] {
-        [
-            "run", "--until-caught-up", "--bootstrap-servers", bootstrap, "--group-id", group, "--topics", "customers",
-            "--platform-url", platform,
-            "--set", "dlq_topic=\(group).dlq", "--set", "http.host=127.0.0.1", "--set", "http.port=0", "--set",
-            "log.level=warning",
-        ]
     }
 
     static func row(name: String, exit: ChildProcess.Exit, wrong: Wrong, calls: Int) -> Bench.Row {
@@ -117,14 +115,5 @@ enum MemoryBench {
             }
         }
         return wrong
-    }
-
-    /// `contact-sync` in the bench's own build directory, so both are the same configuration.
-    static func workerExecutable() -> String? {
-        guard let bench = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/self/exe") else {
-            return nil
-        }
-        let path = URL(fileURLWithPath: bench).deletingLastPathComponent().appendingPathComponent("contact-sync").path
-        return FileManager.default.isExecutableFile(atPath: path) ? path : nil
     }
 }

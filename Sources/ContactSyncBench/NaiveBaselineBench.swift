@@ -1,5 +1,5 @@
+import ContactSyncTesting
 import Foundation
-import Kafka
 import Logging
 import PlatformSandbox
 
@@ -23,23 +23,17 @@ enum NaiveBaselineBench {
         guard FileManager.default.fileExists(atPath: script) else {
             return .unavailable("not run: \(script) not found (run from the repository root)")
         }
-        let cluster = try MockCluster(brokers: 1, logger: logger)
-        try cluster.createTopic("customers", partitions: 6)
+        let harness = try await WorkerHarness.bench(chaos: SandboxChaos(latencyMs: latencyMs), logger: logger)
         let keys = (0..<events).map { "cus_\($0)" }
-        try await BenchEvents.produce(
-            keys.map { ($0, 1) }, topic: "customers", bootstrapServers: cluster.bootstrapServers, logger: logger)
-        var options = SandboxOptions(token: "bench")
-        options.chaos = SandboxChaos(latencyMs: latencyMs)
-        let sandbox = try await Sandbox.start(options, logger: logger)
+        try await harness.produce(records: BenchEvents.records(keys.map { ($0, 1) }))
         let exit = try await ChildProcess.run(
             python,
             [
-                script, "--bootstrap", cluster.bootstrapServers, "--topic", "customers", "--group", "naive",
-                "--url", sandbox.baseURL, "--token", "bench", "--count", "\(events)",
+                script, "--bootstrap", harness.cluster.bootstrapServers, "--topic", harness.topic, "--group", "naive",
+                "--url", harness.sandbox.baseURL, "--token", WorkerHarness.token, "--count", "\(events)",
             ], timeout: .seconds(180))
-        let state = sandbox.state()
-        await sandbox.shutdown()
-        withExtendedLifetime(cluster) {}
+        let state = harness.sandbox.state()
+        await harness.shutdown()
         return outcome(exit, wrong: wrongContacts(state, keys: keys))
     }
 

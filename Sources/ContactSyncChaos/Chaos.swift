@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Foundation
 
 /// `contact-sync-chaos [--short] [--controls | --no-controls] [NAME…]`: runs the chaos scenarios
@@ -13,17 +14,15 @@ struct Chaos {
         let short = arguments.contains("--short")
         let controls = arguments.contains("--controls") || (!short && !arguments.contains("--no-controls"))
         arguments.removeAll { ["--short", "--controls", "--no-controls"].contains($0) }
-        guard FileManager.default.isExecutableFile(atPath: Stage.workerBinary.path) else {
-            print(
-                "contact-sync-chaos: no worker binary at \(Stage.workerBinary.path); build it first (scripts/chaos does: swift build --product contact-sync)"
-            )
+        guard let binary = WorkerProcess.binary else {
+            print("contact-sync-chaos: \(WorkerProcessError.notBuilt(WorkerProcess.executableDirectory.path))")
             exit(2)
         }
         let chosen = Scenarios.all.filter { scenario in
             arguments.isEmpty || arguments.contains { scenario.name.localizedCaseInsensitiveContains($0) }
         }
         print(
-            "contact-sync-chaos: \(chosen.count) scenarios\(short ? " (short)" : "")\(controls ? " and their negative controls" : "") against \(Stage.workerBinary.path)"
+            "contact-sync-chaos: \(chosen.count) scenarios\(short ? " (short)" : "")\(controls ? " and their negative controls" : "") against \(binary.path)"
         )
         print(header)
         var failed = 0

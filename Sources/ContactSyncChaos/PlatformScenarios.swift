@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Foundation
 import Kafka
 import Logging
@@ -17,7 +18,8 @@ extension Scenarios {
         let traffic = try withBadInputs(
             run.short ? 20 : 100, in: Traffic.good(entities: run.short ? 100 : 300, versions: 2))
         let client = PlatformClient(
-            options: .init(baseURL: stage.sandbox.baseURL, token: APIToken(Stage.token)), logger: stage.logger)
+            options: .init(baseURL: stage.sandbox.baseURL, token: APIToken(WorkerHarness.token)),
+            logger: stage.harness.logger)
         var imported: Set<String> = []
         for key in traffic.finals.keys.sorted() where (Int(key.dropFirst()) ?? 1) % 2 == 0 {
             let contact = try await client.create(
@@ -28,7 +30,7 @@ extension Scenarios {
         try await client.shutdown()
         stage.sandbox.setFlow(SandboxFlow(groupOnCreate: "Opted In"))
         try await stage.produce(traffic.records)
-        let caughtUp = try await stage.waitForExit(try stage.startWorker())
+        let caughtUp = try await stage.workers.runToEnd()
 
         let state = stage.sandbox.state()
         let created = state.contacts.filter { !imported.contains($0.uuid) }
@@ -68,9 +70,10 @@ extension Scenarios {
         let traffic = Traffic.good(entities: run.short ? 90 : 300, versions: 2)
         try await stage.produce(traffic.records)
         let budget = ["CONTACT_SYNC_PLATFORM_BUDGET_CONTACTS": "30/s", "CONTACT_SYNC_PLATFORM_BUDGET_V2": "30/s"]
-        let workers = try (0..<3).map { _ in try stage.startWorker(extra: budget) }
+        let workers = try (0..<3).map { _ in try stage.workers.start(extra: budget) }
         let other = PlatformClient(
-            options: .init(baseURL: stage.sandbox.baseURL, token: APIToken(Stage.token)), logger: stage.logger)
+            options: .init(baseURL: stage.sandbox.baseURL, token: APIToken(WorkerHarness.token)),
+            logger: stage.harness.logger)
         let spender = Task {
             var calls = 0
             while !Task.isCancelled {
@@ -81,7 +84,9 @@ extension Scenarios {
             return calls
         }
         var caughtUp = true
-        for worker in workers { caughtUp = try await stage.waitForExit(worker, deadline: .seconds(300)) && caughtUp }
+        for worker in workers {
+            caughtUp = try await WorkerProcess.waitForExit(worker, deadline: .seconds(300)) && caughtUp
+        }
         spender.cancel()
         let otherCalls = await spender.value
         try await other.shutdown()

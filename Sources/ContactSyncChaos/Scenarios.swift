@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Foundation
 import Kafka
 import PlatformSandbox
@@ -34,21 +35,10 @@ enum Scenarios {
         let stage = try await Stage(name: "kill", chaos: SandboxChaos(latencyMs: 20), breaking: run.breaking)
         let traffic = Traffic.good(entities: run.short ? 80 : 400, versions: run.short ? 3 : 5)
         try await stage.produce(traffic.records)
-        var generator = SystemRandomNumberGenerator()
         let kills = run.short ? 3 : 20
-        var midWork = 0
-        for _ in 0..<kills {
-            let before = stage.sandbox.stats().total
-            let process = try stage.startWorker(extra: ["CONTACT_SYNC_MAX_IN_FLIGHT": "2"])
-            try await waitUntil("run \(midWork + 1) to call the platform") {
-                stage.sandbox.stats().total > before || !process.isRunning
-            }
-            try await Task.sleep(for: .milliseconds(Int64.random(in: 0...500, using: &generator)))
-            if process.isRunning && stage.sandbox.stats().total > before { midWork += 1 }
-            kill(process.processIdentifier, SIGKILL)
-            process.waitUntilExit()
-        }
-        let caughtUp = try await stage.waitForExit(try stage.startWorker())
+        let midWork = try await stage.workers.killNineAndRestart(
+            runs: kills, within: .milliseconds(500), extra: ["CONTACT_SYNC_MAX_IN_FLIGHT": "2"])
+        let caughtUp = try await stage.workers.runToEnd()
         var verdict = try await finish(
             "kill -9 ×\(kills), restart each", stage, traffic, caughtUp: caughtUp,
             note: "\(midWork) of \(kills) killed mid-work")
@@ -62,7 +52,7 @@ enum Scenarios {
         let stage = try await Stage(name: "brokers", chaos: SandboxChaos(latencyMs: 10), breaking: run.breaking)
         let traffic = Traffic.good(entities: 300, versions: 2)
         try await stage.produce(traffic.records)
-        let process = try stage.startWorker(extra: ["CONTACT_SYNC_MAX_IN_FLIGHT": "4"])
+        let process = try stage.workers.start(extra: ["CONTACT_SYNC_MAX_IN_FLIGHT": "4"])
         let outage: Duration = run.short ? .seconds(5) : .seconds(30)
         try await waitUntil("the worker to make 50 calls") { stage.sandbox.stats().total >= 50 || !process.isRunning }
         let runningAtDown = process.isRunning
@@ -73,7 +63,7 @@ enum Scenarios {
         let callsAtUp = stage.sandbox.stats().total
         let runningAtUp = process.isRunning
         try stage.cluster.setAllBrokers(up: true)
-        let caughtUp = try await stage.waitForExit(process)
+        let caughtUp = try await WorkerProcess.waitForExit(process)
         let callsAfterDown = stage.sandbox.stats().total - callsAtDown
         let callsAfterUp = stage.sandbox.stats().total - callsAtUp
         var verdict = try await finish(
@@ -101,7 +91,7 @@ enum Scenarios {
         let stage = try await Stage(name: "storm-\(Int(failRate * 100))", chaos: calm, breaking: run.breaking)
         let traffic = Traffic.good(entities: run.short ? 100 : 300, versions: 2)
         try await stage.produce(traffic.records)
-        let process = try stage.startWorker(extra: ["CONTACT_SYNC_RETRY_CAP_MS": "1000"])
+        let process = try stage.workers.start(extra: ["CONTACT_SYNC_RETRY_CAP_MS": "1000"])
         let storms = Task {
             var raging = false
             while !Task.isCancelled {
@@ -110,7 +100,7 @@ enum Scenarios {
                 try? await Task.sleep(for: .milliseconds(300))
             }
         }
-        let caughtUp = try await stage.waitForExit(process)
+        let caughtUp = try await WorkerProcess.waitForExit(process)
         storms.cancel()
         let stats = stage.sandbox.stats()
         let (errors, throttled) = (stats.count(statuses: 500...599), stats.count(status: 429))
@@ -136,17 +126,17 @@ enum Scenarios {
         }
         let unwritable: Duration = run.short ? .seconds(5) : .seconds(20)
         try stage.cluster.setBrokerDown(3)
-        let process = try stage.startWorker()
+        let process = try stage.workers.start()
         // The outage counts from the moment the worker is at work, not from its start.
         try await waitUntil("the worker to write a contact") {
             !stage.sandbox.state().contacts.isEmpty || !process.isRunning
         }
         let atStart = stage.sandbox.state().contacts.count
         try await Task.sleep(for: unwritable)
-        let committed = try await stage.committedOffsets()
+        let committed = try await stage.harness.committedOffsets(group: stage.workers.group)
         let heldBack = stage.sandbox.state().contacts.count
         try stage.cluster.setBrokerUp(3)
-        let caughtUp = try await stage.waitForExit(process)
+        let caughtUp = try await WorkerProcess.waitForExit(process)
         var verdict = try await finish(
             "dead-letter topic unwritable \(unwritable.components.seconds) s", stage, traffic, caughtUp: caughtUp,
             note:
@@ -167,7 +157,7 @@ enum Scenarios {
         let stage = try await Stage(name: "fuzz", chaos: SandboxChaos(latencyMs: 2), breaking: run.breaking)
         let traffic = try withBadInputs(run.short ? 200 : 1000, in: Traffic.good(entities: 300, versions: 2))
         try await stage.produce(traffic.records)
-        let caughtUp = try await stage.waitForExit(try stage.startWorker())
+        let caughtUp = try await stage.workers.runToEnd()
         return try await finish(
             "\(traffic.badCount) fuzzed bad inputs in good traffic", stage, traffic, caughtUp: caughtUp)
     }
@@ -192,9 +182,10 @@ enum Scenarios {
         var state = stage.sandbox.state()
         adjust(&state)
         var verdict = Verdict.judge(
-            name, traffic: traffic, state: state, deadLetters: try await stage.deadLetters(), caughtUp: caughtUp)
+            name, traffic: traffic, state: state, deadLetters: try await stage.harness.deadLetters(), caughtUp: caughtUp
+        )
         verdict.note = [note, traffic.mix, verdict.note].filter { !$0.isEmpty }.joined(separator: "; ")
-        await stage.shutdown()
+        await stage.harness.shutdown()
         return verdict
     }
 

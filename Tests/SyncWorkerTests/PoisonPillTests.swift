@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Foundation
 import Kafka
 import SyncCore

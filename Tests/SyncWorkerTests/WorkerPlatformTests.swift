@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Kafka
 import PlatformClient
 import PlatformSandbox
