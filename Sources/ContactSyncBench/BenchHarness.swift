@@ -46,7 +46,6 @@ extension WorkerHarness {
     func produce(_ events: [BudgetEvent], perSecond: Double) async throws {
         let producer = try KafkaProducer(
             properties: ["bootstrap.servers": cluster.bootstrapServers, "linger.ms": "2"], logger: logger)
-        defer { producer.close() }
         let start = ContinuousClock.now
         let step = Duration.seconds(1 / perSecond)
         var pending: [Task<Void, any Error>] = []
@@ -60,6 +59,7 @@ extension WorkerHarness {
             }
         }
         for task in pending { try await task.value }
+        await producer.close()
     }
 
     /// Entities (of `expected`) whose contact is missing or not at its last event.

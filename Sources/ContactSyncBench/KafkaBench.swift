@@ -58,19 +58,19 @@ enum KafkaBench {
     static func layerProduce(_ bootstrap: String, topic: String, logger: Logger) async throws -> Duration {
         let producer = try KafkaProducer(
             properties: ["bootstrap.servers": bootstrap, "linger.ms": "5"], logger: logger)
-        defer { producer.close() }
         try await producer.send(topic: topic, key: nil, value: payload)  // warm-up: connected, producer id known
         let records = (0..<count).map { OutgoingRecord(topic: topic, key: Array("k\($0 % 1000)".utf8), value: payload) }
         let start = ContinuousClock.now
         try await producer.send(records)
-        return ContinuousClock.now - start
+        let elapsed = ContinuousClock.now - start
+        await producer.close()
+        return elapsed
     }
 
     /// `send` awaits each delivery report; a window of sends in flight keeps the pipe full.
     static func layerProduceOneByOne(_ bootstrap: String, topic: String, logger: Logger) async throws -> Duration {
         let producer = try KafkaProducer(
             properties: ["bootstrap.servers": bootstrap, "linger.ms": "5"], logger: logger)
-        defer { producer.close() }
         try await producer.send(topic: topic, key: nil, value: payload)
         let start = ContinuousClock.now
         try await withThrowingTaskGroup(of: Void.self) { group in
@@ -80,7 +80,9 @@ enum KafkaBench {
             }
             try await group.waitForAll()
         }
-        return ContinuousClock.now - start
+        let elapsed = ContinuousClock.now - start
+        await producer.close()
+        return elapsed
     }
 
     static func layerConsume(_ bootstrap: String, topic: String, logger: Logger) async throws -> Duration {

@@ -129,7 +129,7 @@ struct DeadLetterReplay {
                 if let pace { try await Task.sleep(for: pace) }
             }
             // Committed only once the copy is confirmed: an interrupted replay resumes here.
-            if !dryRun { try consumer.commit([TopicPartitionOffset(topic, record.partition, record.offset + 1)]) }
+            if !dryRun { try await consumer.commit([TopicPartitionOffset(topic, record.partition, record.offset + 1)]) }
             if isatty(1) == 1 {
                 // A progress bar on a terminal, redrawn in place.
                 let width = 30
@@ -144,7 +144,7 @@ struct DeadLetterReplay {
             if let limit, summary.sent >= limit { return false }
             return true
         }
-        producer?.close()
+        await producer?.close()
         await consumer.close()
         return summary
     }

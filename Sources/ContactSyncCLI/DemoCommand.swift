@@ -54,7 +54,7 @@ struct DemoCommand: AsyncParsableCommand {
         for event in events {
             try await producer.send(topic: event.topic, key: Array(event.key.utf8), value: Array(event.value.utf8))
         }
-        producer.close()
+        await producer.close()
         print("  produced \(events.count) events to customers and leads")
 
         var decoder = DecoderConfiguration(defaultCountryCode: "55")

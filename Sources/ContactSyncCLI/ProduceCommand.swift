@@ -61,7 +61,7 @@ struct ProduceCommand: AsyncParsableCommand {
                 sent += 1
             }
         }
-        producer.close()
+        await producer.close()
         print("sent \(sent) records")
     }
 }

@@ -60,9 +60,10 @@ public final class WorkerHarness: Sendable {
             properties: [
                 "bootstrap.servers": cluster.bootstrapServers, "linger.ms": "2", "message.max.bytes": "8000000",
             ], logger: logger)
-        defer { producer.close() }
-        return try await producer.send(
+        let reports = try await producer.send(
             records.map { OutgoingRecord(topic: topic, key: Array($0.key.utf8), value: $0.value) })
+        await producer.close()
+        return reports
     }
 
     /// `produce(records:)` for JSON text; a nil `json` is a tombstone.

@@ -1,37 +1,43 @@
 import CRdKafka
 import Foundation
 public import Logging
+import Synchronization
 
 /// A consumer in a group (`subscribe`) or reading chosen partitions (`assign`).
 ///
 /// Nothing is marked done behind the caller's back: `enable.auto.offset.store` is forced off,
 /// so only offsets given to `storeOffsets` are ever committed (by `commit`, or by librdkafka's
 /// auto-commit when the caller leaves it on).
-public final class KafkaConsumer: @unchecked Sendable {
+public final class KafkaConsumer: Sendable {
     let handle: KafkaHandle
     let logger: Logger
     /// librdkafka's consumer calls (poll, close) and the rebalance callback run here, on one
     /// thread outside Swift's cooperative pool: the callback may block it while async work ends.
     private let queue = DispatchQueue(label: "kafka-consumer-poll")
-    private let closed = ManagedAtomicFlag()
-    private var topicNames: [OpaquePointer: String] = [:]  // touched only on `queue`
+    private let closed = Atomic(false)
+    /// Topic names by `rd_kafka_topic_t` address: one C string read per topic, not per record.
+    private let topicNames = Mutex<[UInt: String]>([:])
 
+    /// - Parameter rebalanceHandler: told about partitions assigned and revoked, inside `poll`.
+    /// - Throws: `KafkaError` when a property is unknown or invalid (the message names it).
     public init(properties: KafkaProperties, rebalanceHandler: (any RebalanceHandler)? = nil, logger: Logger)
         throws(KafkaError)
     {
         var properties = properties
         properties["enable.auto.offset.store"] = "false"
         self.logger = logger
-        handle = try KafkaHandle(type: RD_KAFKA_CONSUMER, properties: properties, logger: logger) { conf in
+        handle = try KafkaHandle(
+            type: RD_KAFKA_CONSUMER, properties: properties, logger: logger, rebalanceHandler: rebalanceHandler
+        ) { conf in
             rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, _ in
                 KafkaConsumer.rebalance(rk: rk!, err: err, partitions: partitions)
             }
         }
-        handle.context.rebalanceHandler = rebalanceHandler
         rd_kafka_poll_set_consumer(handle.rk)
     }
 
     /// Joins the group and follows `topics`.
+    /// - Throws: `KafkaError` when librdkafka refuses the subscription (e.g. an invalid name).
     public func subscribe(topics: [String]) throws(KafkaError) {
         let list = PartitionList.make(topics.map { TopicPartition($0, RD_KAFKA_PARTITION_UA) })
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -41,6 +47,7 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Reads exactly these partitions from these offsets (`TopicPartitionOffset.beginning`,
     /// `.end` or a real offset), without a group rebalance.
+    /// - Throws: `KafkaError` when librdkafka refuses the assignment.
     public func assign(_ partitions: [TopicPartitionOffset]) throws(KafkaError) {
         let list = PartitionList.make(partitions)
         defer { rd_kafka_topic_partition_list_destroy(list) }
@@ -51,6 +58,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     /// Up to `maxRecords` records, waiting at most `timeout` for the first one. Rebalance
     /// callbacks run inside this call. Errors the client recovers from by itself (a broker
     /// going away) are logged, not thrown.
+    /// - Throws: `KafkaError` when the consumer was closed.
     public func poll(maxRecords: Int = 500, timeout: Duration = .milliseconds(100)) async throws -> [KafkaRecord] {
         try await withCheckedThrowingContinuation { continuation in
             queue.async {
@@ -61,7 +69,9 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     private func pollNow(maxRecords: Int, timeoutMs: Int32) throws(KafkaError) -> [KafkaRecord] {
-        guard !closed.value else { throw KafkaError(RD_KAFKA_RESP_ERR__DESTROY, context: "poll a closed consumer") }
+        guard !closed.load(ordering: .acquiring) else {
+            throw KafkaError(RD_KAFKA_RESP_ERR__DESTROY, context: "poll a closed consumer")
+        }
         var records: [KafkaRecord] = []
         var wait = timeoutMs
         while records.count < maxRecords, let message = rd_kafka_consumer_poll(handle.rk, wait) {
@@ -85,13 +95,17 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     private func topicName(_ rkt: OpaquePointer?) -> String {
         guard let rkt else { return "" }
-        if let name = topicNames[rkt] { return name }
-        let name = String(cString: rd_kafka_topic_name(rkt))
-        topicNames[rkt] = name
-        return name
+        let address = UInt(bitPattern: Int(bitPattern: UnsafeRawPointer(rkt)))
+        return topicNames.withLock { names in
+            if let name = names[address] { return name }
+            let name = String(cString: rd_kafka_topic_name(rkt))
+            names[address] = name
+            return name
+        }
     }
 
     /// Marks records done: each offset is the NEXT one to read (last done + 1).
+    /// - Throws: `KafkaError` when a partition is not assigned to this consumer.
     public func storeOffsets(_ offsets: [TopicPartitionOffset]) throws(KafkaError) {
         guard !offsets.isEmpty else { return }
         let list = PartitionList.make(offsets)
@@ -103,27 +117,41 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Commits the stored offsets and waits for the broker's answer. Nothing new to commit is
     /// not an error.
-    public func commit() throws(KafkaError) {
-        let err = rd_kafka_commit(handle.rk, nil, 0)
-        if err.isError && err != RD_KAFKA_RESP_ERR__NO_OFFSET { throw KafkaError(err, context: "commit offsets") }
+    /// - Throws: `KafkaError` when the coordinator refused or did not answer (e.g. the member
+    ///   lost its partitions in a rebalance).
+    public func commit() async throws(KafkaError) {
+        let handle = self.handle
+        try await handle.blocking { () throws(KafkaError) in
+            let err = rd_kafka_commit(handle.rk, nil, 0)
+            if err.isError && err != RD_KAFKA_RESP_ERR__NO_OFFSET { throw KafkaError(err, context: "commit offsets") }
+        }
     }
 
     /// Commits exactly these offsets (each the NEXT one to read) and waits for the answer.
-    public func commit(_ offsets: [TopicPartitionOffset]) throws(KafkaError) {
+    /// - Throws: `KafkaError` when the coordinator refused one of them or did not answer.
+    public func commit(_ offsets: [TopicPartitionOffset]) async throws(KafkaError) {
         guard !offsets.isEmpty else { return }
-        let list = PartitionList.make(offsets)
-        defer { rd_kafka_topic_partition_list_destroy(list) }
-        let err = rd_kafka_commit(handle.rk, list, 0)
-        if err.isError && err != RD_KAFKA_RESP_ERR__NO_OFFSET { throw KafkaError(err, context: "commit \(offsets)") }
-        if let error = PartitionList.firstError(list, context: "commit offset of") { throw error }
+        let handle = self.handle
+        try await handle.blocking { () throws(KafkaError) in
+            let list = PartitionList.make(offsets)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let err = rd_kafka_commit(handle.rk, list, 0)
+            if err.isError && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
+                throw KafkaError(err, context: "commit \(offsets)")
+            }
+            if let error = PartitionList.firstError(list, context: "commit offset of") { throw error }
+        }
     }
 
     /// Stops fetching these partitions (backpressure); what was fetched already still arrives.
     /// A pause lasts while the partition stays assigned: after a rebalance it fetches again.
+    /// - Throws: `KafkaError` when librdkafka refuses (e.g. a partition not assigned).
     public func pause(_ partitions: [TopicPartition]) throws(KafkaError) {
         try pauseOrResume(partitions, pause: true)
     }
 
+    /// Fetches paused partitions again.
+    /// - Throws: `KafkaError` when librdkafka refuses (e.g. a partition not assigned).
     public func resume(_ partitions: [TopicPartition]) throws(KafkaError) {
         try pauseOrResume(partitions, pause: false)
     }
@@ -137,6 +165,7 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// The partitions this member holds now.
+    /// - Throws: `KafkaError` when the consumer was closed.
     public func assignment() throws(KafkaError) -> [TopicPartition] {
         var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
         let err = rd_kafka_assignment(handle.rk, &list)
@@ -146,11 +175,12 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// The group's committed offsets for `partitions` (`TopicPartitionOffset.invalid` when none).
-    public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws
+    /// - Throws: `KafkaError` when the coordinator did not answer within `timeout`.
+    public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws(KafkaError)
         -> [TopicPartitionOffset]
     {
         let handle = self.handle
-        return try await offloaded {
+        return try await handle.blocking { () throws(KafkaError) in
             let list = PartitionList.make(partitions)
             defer { rd_kafka_topic_partition_list_destroy(list) }
             let err = rd_kafka_committed(handle.rk, list, Int32(timeout.milliseconds))
@@ -160,24 +190,32 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     /// Low and high watermark of a partition (the high one is the offset the next record gets).
-    public func watermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5)) async throws -> (
-        low: Int64, high: Int64
-    ) {
+    /// - Throws: `KafkaError` when the partition's leader did not answer within `timeout`.
+    public func watermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5)) async throws(KafkaError)
+        -> (low: Int64, high: Int64)
+    {
         let handle = self.handle
-        return try await offloaded { try handle.watermarks(partition, timeoutMs: Int32(timeout.milliseconds)) }
+        return try await handle.blocking { () throws(KafkaError) in
+            try handle.watermarks(partition, timeoutMs: Int32(timeout.milliseconds))
+        }
     }
 
-    public func partitions(of topic: String, timeout: Duration = .seconds(5)) async throws -> [Int32] {
+    /// The partition ids of `topic`.
+    /// - Throws: `KafkaError` when the metadata could not be read or the topic does not exist.
+    public func partitions(of topic: String, timeout: Duration = .seconds(5)) async throws(KafkaError) -> [Int32] {
         let handle = self.handle
-        return try await offloaded { try handle.partitions(of: topic, timeoutMs: Int32(timeout.milliseconds)) }
+        return try await handle.blocking { () throws(KafkaError) in
+            try handle.partitions(of: topic, timeoutMs: Int32(timeout.milliseconds))
+        }
     }
 
     /// Offsets of the first records at or after each time (milliseconds since the epoch).
-    public func offsetsForTimes(_ times: [TopicPartitionOffset], timeout: Duration = .seconds(5)) async throws
-        -> [TopicPartitionOffset]
+    /// - Throws: `KafkaError` when the leaders did not answer within `timeout`.
+    public func offsetsForTimes(_ times: [TopicPartitionOffset], timeout: Duration = .seconds(5))
+        async throws(KafkaError) -> [TopicPartitionOffset]
     {
         let handle = self.handle
-        return try await offloaded {
+        return try await handle.blocking { () throws(KafkaError) in
             let list = PartitionList.make(times)
             defer { rd_kafka_topic_partition_list_destroy(list) }
             let err = rd_kafka_offsets_for_times(handle.rk, list, Int32(timeout.milliseconds))
@@ -188,10 +226,10 @@ public final class KafkaConsumer: @unchecked Sendable {
 
     /// Leaves the group (running the revoke handler for what it holds) and releases the client.
     public func close() async {
-        guard !closed.value else { return }
+        guard !closed.load(ordering: .acquiring) else { return }
         await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
             queue.async {
-                self.closed.set(true)
+                self.closed.store(true, ordering: .releasing)
                 let err = rd_kafka_consumer_close(self.handle.rk)
                 if err.isError {
                     self.logger.warning(
@@ -204,6 +242,6 @@ public final class KafkaConsumer: @unchecked Sendable {
     }
 
     deinit {
-        if !closed.value { handle.destroy() }
+        if !closed.load(ordering: .acquiring) { handle.destroy() }
     }
 }

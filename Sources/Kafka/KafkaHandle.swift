@@ -1,16 +1,17 @@
 import CRdKafka
 import Foundation
 import Logging
+import Synchronization
 
 /// What librdkafka's C callbacks need from Swift, reached through the handle's opaque pointer.
-final class HandleContext: @unchecked Sendable {
+final class HandleContext: Sendable {
     let logger: Logger
-    /// Set once, before the consumer subscribes; read on the polling thread.
-    var rebalanceHandler: (any RebalanceHandler)?
-    weak var consumer: KafkaConsumer?
+    /// Called on the polling thread, inside `rd_kafka_consumer_poll`.
+    let rebalanceHandler: (any RebalanceHandler)?
 
-    init(logger: Logger) {
+    init(logger: Logger, rebalanceHandler: (any RebalanceHandler)?) {
         self.logger = logger
+        self.rebalanceHandler = rebalanceHandler
     }
 
     static func from(_ rk: OpaquePointer?) -> HandleContext? {
@@ -19,21 +20,30 @@ final class HandleContext: @unchecked Sendable {
     }
 }
 
-/// An `rd_kafka_t` with its context; destroyed exactly once.
+/// An `rd_kafka_t` with its context; destroyed exactly once. The one type that holds the C
+/// handle, so the one `@unchecked Sendable`: librdkafka's API is thread-safe on an `rd_kafka_t`,
+/// and `destroy` is guarded.
+///
+/// librdkafka calls that wait for a broker (commit, flush, metadata, watermarks, committed
+/// offsets) run on `blockingQueue` through `blocking(_:)`, never on Swift's cooperative pool,
+/// whose few threads (two on a 2-core machine) would otherwise stall every task for up to a
+/// timeout. A consumer's poll runs on a queue of its own: the rebalance callback blocks that
+/// one while the Swift handler runs, and the handler itself commits through this one.
 final class KafkaHandle: @unchecked Sendable {
     let rk: OpaquePointer
     let context: HandleContext
     private let retainedContext: Unmanaged<HandleContext>
-    private let destroyed = NSLock()
-    private var isDestroyed = false
+    private let isDestroyed = Mutex(false)
+    private let blockingQueue: DispatchQueue
 
     init(
         type: rd_kafka_type_t, properties: KafkaProperties, logger: Logger,
-        configure: (OpaquePointer) -> Void = { _ in }
+        rebalanceHandler: (any RebalanceHandler)? = nil, configure: (OpaquePointer) -> Void = { _ in }
     ) throws(KafkaError) {
         let what = type == RD_KAFKA_PRODUCER ? "producer" : "consumer"
+        blockingQueue = DispatchQueue(label: "kafka-\(what)-blocking")
         let conf = try KafkaConfiguration.make(properties, context: "configure the Kafka \(what)")
-        let context = HandleContext(logger: logger)
+        let context = HandleContext(logger: logger, rebalanceHandler: rebalanceHandler)
         let retained = Unmanaged.passRetained(context)
         rd_kafka_conf_set_opaque(conf, retained.toOpaque())
         rd_kafka_conf_set_log_cb(conf) { rk, level, facility, message in
@@ -75,12 +85,23 @@ final class KafkaHandle: @unchecked Sendable {
     }
 
     func destroy() {
-        destroyed.lock()
-        defer { destroyed.unlock() }
-        guard !isDestroyed else { return }
-        isDestroyed = true
-        rd_kafka_destroy(rk)
-        retainedContext.release()
+        isDestroyed.withLock { destroyed in
+            guard !destroyed else { return }
+            destroyed = true
+            rd_kafka_destroy(rk)
+            retainedContext.release()
+        }
+    }
+
+    /// Runs a librdkafka call that waits for a broker on this handle's blocking queue, off
+    /// Swift's cooperative pool; calls run one at a time, in order (commits stay ordered).
+    func blocking<T: Sendable, E: Error>(_ work: @escaping @Sendable () throws(E) -> T) async throws(E) -> T {
+        let result: Result<T, E> = await withCheckedContinuation { continuation in
+            blockingQueue.async {
+                continuation.resume(returning: Result { () throws(E) -> T in try work() })
+            }
+        }
+        return try result.get()
     }
 
     deinit { destroy() }
@@ -108,14 +129,5 @@ final class KafkaHandle: @unchecked Sendable {
         let err = rd_kafka_query_watermark_offsets(rk, tp.topic, tp.partition, &low, &high, timeoutMs)
         if err.isError { throw KafkaError(err, context: "query watermarks of \(tp)") }
         return (low, high)
-    }
-}
-
-/// Runs blocking librdkafka calls off Swift's cooperative pool.
-func offloaded<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
-    try await withCheckedThrowingContinuation { continuation in
-        DispatchQueue.global().async {
-            continuation.resume(with: Result { try work() })
-        }
     }
 }

@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 public import Logging
+import Synchronization
 
 /// Where the broker stored a record.
 public struct DeliveryReport: Sendable, Hashable {
@@ -11,14 +12,16 @@ public struct DeliveryReport: Sendable, Hashable {
 
 /// A producer whose `send` returns only once the broker confirmed the record, so a caller can
 /// mark work done (commit a source offset) knowing the record is durable.
-public final class KafkaProducer: @unchecked Sendable {
+public final class KafkaProducer: Sendable {
     let handle: KafkaHandle
-    private let poller: Thread
-    private let running = ManagedAtomicFlag()
+    private let running = AtomicFlag(true)
+    /// Left by the delivery-report thread when it ends.
+    private let pollerDone = DispatchGroup()
 
     /// - Parameter properties: librdkafka producer properties (`bootstrap.servers`, `acks`, …).
     ///   `enable.idempotence` and `acks=all` are on unless set: a dead letter must not be lost
     ///   or duplicated by a retry.
+    /// - Throws: `KafkaError` when a property is unknown or invalid (the message names it).
     public init(properties: KafkaProperties, logger: Logger) throws(KafkaError) {
         var properties = properties
         if properties["acks"] == nil && properties["request.required.acks"] == nil { properties["acks"] = "all" }
@@ -26,7 +29,7 @@ public final class KafkaProducer: @unchecked Sendable {
         handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, properties: properties, logger: logger) { conf in
             rd_kafka_conf_set_dr_msg_cb(conf) { _, message, _ in
                 guard let message, let opaque = message.pointee._private else { return }
-                let delivery = Unmanaged<DeliveryTarget>.fromOpaque(opaque).takeRetainedValue()
+                let delivery = Unmanaged<PendingBatch.Slot>.fromOpaque(opaque).takeRetainedValue()
                 let m = message.pointee
                 if m.err.isError {
                     delivery.finish(.failure(KafkaError(m.err, context: "deliver a record to \(delivery.topic)")))
@@ -38,14 +41,15 @@ public final class KafkaProducer: @unchecked Sendable {
         }
         let handle = self.handle
         let running = self.running
-        running.set(true)
-        // Delivery reports are served by rd_kafka_poll; a dedicated thread keeps them flowing
-        // without borrowing a thread of Swift's cooperative pool.
-        poller = Thread {
-            while running.value { rd_kafka_poll(handle.rk, 50) }
+        // Delivery reports are served by rd_kafka_poll; a thread of its own keeps them flowing
+        // without borrowing one of Swift's cooperative pool.
+        let done = pollerDone
+        done.enter()
+        Thread.detachNewThread {
+            Thread.current.name = "kafka-producer-poll"
+            while running.isSet { rd_kafka_poll(handle.rk, 50) }
+            done.leave()
         }
-        poller.name = "kafka-producer-poll"
-        poller.start()
     }
 
     /// Sends one record and waits for the broker's acknowledgement.
@@ -57,17 +61,8 @@ public final class KafkaProducer: @unchecked Sendable {
         topic: String, partition: Int32? = nil, key: [UInt8]?, value: [UInt8]?,
         headers: [KafkaHeader] = []
     ) async throws -> DeliveryReport {
-        try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<DeliveryReport, any Error>) in
-            let delivery = PendingDelivery(topic: topic, continuation: continuation)
-            let opaque = Unmanaged<DeliveryTarget>.passRetained(delivery).toOpaque()
-            if let error = enqueue(
-                topic: topic, partition: partition ?? RD_KAFKA_PARTITION_UA, key: key, value: value,
-                headers: headers, opaque: opaque)
-            {
-                Unmanaged<DeliveryTarget>.fromOpaque(opaque).release()
-                continuation.resume(throwing: error)
-            }
-        }
+        try await send([OutgoingRecord(topic: topic, partition: partition, key: key, value: value, headers: headers)])[
+            0]
     }
 
     /// Sends records in order and waits until the broker acknowledged every one: one wait
@@ -77,29 +72,39 @@ public final class KafkaProducer: @unchecked Sendable {
     @discardableResult
     public func send(_ records: [OutgoingRecord]) async throws -> [DeliveryReport] {
         guard !records.isEmpty else { return [] }
-        return try await withCheckedThrowingContinuation {
-            (continuation: CheckedContinuation<[DeliveryReport], any Error>) in
-            let batch = PendingBatch(count: records.count, continuation: continuation)
-            for (index, record) in records.enumerated() {
-                let slot = PendingBatch.Slot(batch: batch, index: index, topic: record.topic)
-                let opaque = Unmanaged<DeliveryTarget>.passRetained(slot).toOpaque()
-                if let error = enqueue(
+        let batch = PendingBatch(count: records.count)
+        for (index, record) in records.enumerated() {
+            let slot = PendingBatch.Slot(batch: batch, index: index, topic: record.topic)
+            let opaque = Unmanaged.passRetained(slot).toOpaque()
+            var queued = Enqueued.full
+            while case .full = queued {
+                queued = enqueue(
                     topic: record.topic, partition: record.partition ?? RD_KAFKA_PARTITION_UA, key: record.key,
                     value: record.value, headers: record.headers, opaque: opaque)
-                {
-                    Unmanaged<DeliveryTarget>.fromOpaque(opaque).release()
-                    batch.fail(remainingFrom: index, error)
-                    return
-                }
+                // The local queue is full (brokers slow or down): wait for room, don't drop, and
+                // don't hold a thread of the cooperative pool while waiting.
+                if case .full = queued { try? await Task.sleep(for: .milliseconds(10)) }
+            }
+            if case .failed(let error) = queued {
+                Unmanaged<PendingBatch.Slot>.fromOpaque(opaque).release()
+                batch.fail(remainingFrom: index, error)
+                break
             }
         }
+        return try await batch.reports()
+    }
+
+    private enum Enqueued {
+        case queued
+        case full
+        case failed(KafkaError)
     }
 
     private func enqueue(
         topic: String, partition: Int32, key: [UInt8]?, value: [UInt8]?, headers: [KafkaHeader],
         opaque: UnsafeMutableRawPointer
-    ) -> KafkaError? {
-        while true {
+    ) -> Enqueued {
+        do {
             // No header list at all for the common case of none: one allocation less per record.
             let hdrs: OpaquePointer? = headers.isEmpty ? nil : rd_kafka_headers_new(headers.count)
             for header in headers {
@@ -137,44 +142,59 @@ public final class KafkaProducer: @unchecked Sendable {
                     }
                 }
             }
-            guard let error else { return nil }  // librdkafka owns the headers now
+            guard let error else { return .queued }  // librdkafka owns the headers now
             if let hdrs { rd_kafka_headers_destroy(hdrs) }
             if rd_kafka_error_code(error) == RD_KAFKA_RESP_ERR__QUEUE_FULL {
-                // The local queue is full (brokers slow or down): wait for room, don't drop.
                 rd_kafka_error_destroy(error)
-                rd_kafka_poll(handle.rk, 10)
-                continue
+                return .full
             }
-            return KafkaError(taking: error, context: "queue a record for \(topic)")
+            return .failed(KafkaError(taking: error, context: "queue a record for \(topic)"))
         }
     }
 
     /// Waits until every queued record was delivered or failed.
-    public func flush(timeout: Duration = .seconds(10)) throws(KafkaError) {
-        let err = rd_kafka_flush(handle.rk, Int32(timeout.milliseconds))
-        if err.isError { throw KafkaError(err, context: "flush the producer") }
+    /// - Throws: `KafkaError` (timed out) when records are still queued after `timeout`.
+    public func flush(timeout: Duration = .seconds(10)) async throws(KafkaError) {
+        let handle = self.handle
+        try await handle.blocking { () throws(KafkaError) in
+            let err = rd_kafka_flush(handle.rk, Int32(timeout.milliseconds))
+            if err.isError { throw KafkaError(err, context: "flush the producer") }
+        }
     }
 
     /// The partitions of `topic` (the broker creates it when auto-creation is on).
-    public func partitions(of topic: String, timeout: Duration = .seconds(5)) async throws -> [Int32] {
+    /// - Throws: `KafkaError` when the metadata could not be read within `timeout`.
+    public func partitions(of topic: String, timeout: Duration = .seconds(5)) async throws(KafkaError) -> [Int32] {
         let handle = self.handle
-        return try await offloaded { try handle.partitions(of: topic, timeoutMs: Int32(timeout.milliseconds)) }
+        return try await handle.blocking { () throws(KafkaError) in
+            try handle.partitions(of: topic, timeoutMs: Int32(timeout.milliseconds))
+        }
     }
 
     /// Flushes (up to `timeout`), fails what is still queued, and releases the client.
-    public func close(timeout: Duration = .seconds(10)) {
-        guard running.value else { return }
-        _ = rd_kafka_flush(handle.rk, Int32(timeout.milliseconds))
-        // Whatever could not be delivered in time fails its `send` instead of hanging it.
+    public func close(timeout: Duration = .seconds(10)) async {
+        guard running.clear() else { return }
+        let (handle, done) = (self.handle, pollerDone)
+        await handle.blocking { () throws(Never) in
+            _ = rd_kafka_flush(handle.rk, Int32(timeout.milliseconds))
+            Self.release(handle, pollerDone: done)
+        }
+    }
+
+    deinit {
+        // Not closed: nothing waits for these records any more (a `send` holds the producer).
+        if running.clear() { Self.release(handle, pollerDone: pollerDone) }
+    }
+
+    /// Fails whatever is still queued (its `send` throws instead of hanging), stops the
+    /// delivery-report thread and destroys the client. Blocks: call it off the cooperative pool.
+    private static func release(_ handle: KafkaHandle, pollerDone: DispatchGroup) {
         _ = rd_kafka_purge(handle.rk, RD_KAFKA_PURGE_F_QUEUE | RD_KAFKA_PURGE_F_INFLIGHT)
         _ = rd_kafka_flush(handle.rk, 1000)
-        running.set(false)
-        while !poller.isFinished { Thread.sleep(forTimeInterval: 0.01) }
+        pollerDone.wait()
         rd_kafka_poll(handle.rk, 0)
         handle.destroy()
     }
-
-    deinit { close(timeout: .zero) }
 }
 
 /// One record for `KafkaProducer.send(_:)`; `partition` `nil` lets the partitioner choose by key.
@@ -194,32 +214,13 @@ public struct OutgoingRecord: Sendable {
     }
 }
 
-/// What a delivery report is handed to: one awaiting caller, or one record of a batch. A class
-/// (not a protocol) so the delivery callback gets it back from the opaque pointer without a cast.
-class DeliveryTarget: @unchecked Sendable {
-    let topic: String
-    init(topic: String) { self.topic = topic }
-    func finish(_ result: Result<DeliveryReport, KafkaError>) { fatalError("subclasses say what a report does") }
-}
-
-/// A record on its way, holding the caller's continuation until librdkafka reports.
-final class PendingDelivery: DeliveryTarget, @unchecked Sendable {
-    private let continuation: CheckedContinuation<DeliveryReport, any Error>
-    init(topic: String, continuation: CheckedContinuation<DeliveryReport, any Error>) {
-        self.continuation = continuation
-        super.init(topic: topic)
-    }
-    override func finish(_ result: Result<DeliveryReport, KafkaError>) {
-        continuation.resume(with: result.mapError { $0 as any Error })
-    }
-}
-
-/// A Bool shared with a thread, without actors (the poll thread is plain Foundation).
-final class ManagedAtomicFlag: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored = false
-    var value: Bool { lock.withLock { stored } }
-    func set(_ newValue: Bool) { lock.withLock { stored = newValue } }
+/// A Bool shared with a plain thread (the delivery-report poller), without actors.
+final class AtomicFlag: Sendable {
+    private let value: Atomic<Bool>
+    init(_ initial: Bool) { value = Atomic(initial) }
+    var isSet: Bool { value.load(ordering: .acquiring) }
+    /// Clears the flag; `true` for the one caller that found it set.
+    func clear() -> Bool { value.exchange(false, ordering: .acquiringAndReleasing) }
 }
 
 func withOptionalBytes<R>(_ bytes: [UInt8]?, _ body: (UnsafeMutableRawPointer?, Int) -> R) -> R {

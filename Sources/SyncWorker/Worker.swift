@@ -99,13 +99,13 @@ public final class Worker: Service, Sendable {
         do {
             versionsPartitions = try await producer.partitions(of: config.versionsTopic)
         } catch {
-            producer.close(timeout: .zero)
+            await producer.close(timeout: .zero)
             throw WorkerError(
                 "cannot read the metadata of the versions topic \(config.versionsTopic) (\(error)): check that the brokers (\(config.kafka["bootstrap.servers"] ?? "-")) are reachable and that the topic exists, compacted (cleanup.policy=compact), with as many partitions as the source topics"
             )
         }
         guard !versionsPartitions.isEmpty else {
-            producer.close(timeout: .zero)
+            await producer.close(timeout: .zero)
             throw WorkerError(
                 "the versions topic \(config.versionsTopic) has no partitions; create it compacted with as many partitions as the source topics"
             )
@@ -203,7 +203,7 @@ public final class Worker: Service, Sendable {
         }
         await commit(consumer)
         await consumer.close()
-        producer.close()
+        await producer.close()
         let abandoned = await lanes.load
         logger.info("worker stopped", metadata: ["abandoned": "\(abandoned)"])
     }
@@ -229,7 +229,7 @@ public final class Worker: Service, Sendable {
         let offsets = await lanes.committable(only)
         guard !offsets.isEmpty else { return }
         do {
-            try consumer.commit(offsets)
+            try await consumer.commit(offsets)
             await lanes.didCommit(offsets)
             status.update { $0.commits += 1 }
             Counter(label: MetricNames.commits).increment()

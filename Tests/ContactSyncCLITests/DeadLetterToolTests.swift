@@ -41,7 +41,7 @@ import Testing
                     topic: topic, key: Array(key.utf8), value: Array(value.utf8),
                     headers: [KafkaHeader("origin", "crm")])
             }
-            producer.close()
+            await producer.close()
         }
 
         func read(_ topic: String) async throws -> [KafkaRecord] {
@@ -131,16 +131,25 @@ import Testing
         try await s.produce([("cus_9", Self.canonical("e9", "cus_9", version: 1, data: #", "phone": "bad""#))])
         _ = try await s.runWorker()
         // Replay into the source, where the worker dead-letters it again (still bad), three times.
+        // Each round's replay group reads the whole dead-letter topic: every copy of cus_9 so far,
+        // each copy sent back unless its replay count reached the limit (2). Round 1 sees the
+        // original (count 0); round 2 it and its copy (0, 1); round 3 those and their copies
+        // (0, 1, 1, 2), the last refused.
+        let expected = [(sent: 1, refused: 0), (sent: 2, refused: 0), (sent: 3, refused: 1)]
         for round in 1...3 {
             let summary = try await DeadLetterReplay(
                 kafka: s.kafka, group: "replay-\(round)", topic: "dlq", filter: DeadLetterFilter(key: "cus_9"),
                 target: nil, dryRun: false, rate: nil, limit: nil, maxReplays: 2
             ).run { _ in }
             _ = try await s.runWorker()
-            if round <= 2 { #expect(summary.sent >= 1) } else { #expect(summary.refusedByLoopGuard >= 1) }
+            #expect(
+                summary.sent == expected[round - 1].sent && summary.refusedByLoopGuard == expected[round - 1].refused,
+                "round \(round): sent \(summary.sent), refused \(summary.refusedByLoopGuard)")
         }
         let dead = try await s.read("dlq")
-        #expect(dead.map { Int($0.header("contactsync.replay_count") ?? "0") ?? 0 }.max() == 2)
+        #expect(
+            dead.map { Int($0.header("contactsync.replay_count") ?? "0") ?? 0 }.sorted() == [0, 1, 1, 1, 2, 2, 2],
+            "no copy was replayed past the limit")
         await s.sandbox.shutdown()
     }
 

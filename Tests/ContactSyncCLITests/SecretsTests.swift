@@ -73,7 +73,7 @@ import Testing
             value: Array(
                 #"{"id": "e1", "type": "customer.updated", "occurred_at": "2026-11-24T10:00:00Z", "version": 1, "data": {"id": "cus_1", "name": "Ana"}}"#
                     .utf8))
-        producer.close()
+        await producer.close()
         let httpPort = Int.random(in: 40_000..<50_000)
         let environment = [
             "CONTACT_SYNC_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers, "CONTACT_SYNC_KAFKA_GROUP_ID": "g",

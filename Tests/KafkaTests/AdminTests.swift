@@ -19,7 +19,7 @@ import Testing
         let consumer = try kafka.consumer(group: "g-lag")
         try consumer.subscribe(topics: ["lag"])
         _ = try await pollUntil(consumer) { $0.count >= 10 }
-        try consumer.commit([TopicPartitionOffset("lag", 0, 5), TopicPartitionOffset("lag", 1, 3)])
+        try await consumer.commit([TopicPartitionOffset("lag", 0, 5), TopicPartitionOffset("lag", 1, 3)])
         lag = try await admin.lag(topics: ["lag"])
         #expect(lag.map(\.lag) == [2, 0])
         #expect(lag.map(\.committed) == [5, 3])

@@ -14,12 +14,12 @@ import Testing
         }
         #expect(error?.isTimeout == true, "\(String(describing: error))")
         try kafka.cluster.setAllBrokers(up: true)
-        producer.close()
+        await producer.close()
         // A new producer (as the worker makes after a fatal delivery error) delivers again.
         let fresh = try kafka.producer()
         let after = try await fresh.send(topic: "fail", key: nil, value: Array("back".utf8))
         #expect(after.offset == 1, "the record that timed out was never written")
-        fresh.close()
+        await fresh.close()
     }
 
     @Test func aBatchWithAnUndeliverableRecordThrows() async throws {
@@ -34,7 +34,7 @@ import Testing
         }
         #expect(error?.isTimeout == true, "\(String(describing: error))")
         try kafka.cluster.setAllBrokers(up: true)
-        producer.close()
+        await producer.close()
     }
 
     @Test func aBrokerDownIsAWaitNotACrashAndNothingIsLost() async throws {
@@ -56,7 +56,7 @@ import Testing
         }
         try kafka.cluster.setBrokerUp(1)
         try await sends.value
-        producer.close()
+        await producer.close()
         seen.formUnion(try await pollUntil(consumer) { $0.count >= 20 }.compactMap { text($0.key) })
         #expect(seen == Set((0..<40).map { "k\($0)" }))
         await consumer.close()
@@ -71,6 +71,6 @@ import Testing
             apiKey: .produce, errors: [KafkaErrorCode.requestTimedOut, KafkaErrorCode.notLeaderForPartition])
         let report = try await producer.send(topic: "inject", key: nil, value: Array("after errors".utf8))
         #expect(report.offset == 1, "idempotent retries store it once")
-        producer.close()
+        await producer.close()
     }
 }

@@ -24,7 +24,7 @@ import Testing
             seen.insert(text(record.key)!)
             try a.storeOffsets([TopicPartitionOffset(record.topic, record.partition, record.offset + 1)])
         }
-        try a.commit()
+        try await a.commit()
 
         let logB = RebalanceLog()
         let b = try kafka.consumer(group: group, ["partition.assignment.strategy": strategy], handler: logB)
@@ -37,7 +37,7 @@ import Testing
                     seen.insert(text(record.key)!)
                     try consumer.storeOffsets([TopicPartitionOffset(record.topic, record.partition, record.offset + 1)])
                 }
-                do { try consumer.commit() } catch {
+                do { try await consumer.commit() } catch {
                     // The group is moving partitions; the next round commits again.
                     guard error.isRebalanceConflict else { throw error }
                 }
@@ -70,7 +70,7 @@ import Testing
         let log = RebalanceLog { partitions in
             guard let consumer = holder.consumer else { return }
             do {
-                try consumer.commit()
+                try await consumer.commit()
                 committedInHandler.withLock { $0.append("committed \(partitions.count)") }
             } catch {
                 committedInHandler.withLock { $0.append("failed \(error)") }

@@ -44,7 +44,7 @@ struct KafkaFixture {
             }
             try await group.waitForAll()
         }
-        producer.close()
+        await producer.close()
     }
 }
 

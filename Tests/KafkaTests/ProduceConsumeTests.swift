@@ -16,7 +16,7 @@ import Testing
         #expect(first.topic == "rt")
         #expect(tombstone.partition == first.partition, "one key, one partition")
         #expect(tombstone.offset == first.offset + 1)
-        producer.close()
+        await producer.close()
 
         let consumer = try kafka.consumer(group: "rt-group")
         try consumer.subscribe(topics: ["rt"])
@@ -45,7 +45,7 @@ import Testing
         let reports = try await producer.send(records)
         #expect(reports.map(\.offset) == Array(0..<500), "one report per record, in the order given")
         #expect(try await producer.send([]).isEmpty)
-        producer.close()
+        await producer.close()
 
         let consumer = try kafka.consumer(group: "batch-group")
         try consumer.subscribe(topics: ["batch"])
@@ -66,7 +66,7 @@ import Testing
         #expect(read.count == 10)
         // Done with the first six (offsets 0…5): the next to read is 6.
         try first.storeOffsets([TopicPartitionOffset("commits", 0, 6)])
-        try first.commit()
+        try await first.commit()
         await first.close()
 
         let second = try kafka.consumer(group: "g-commits")
@@ -88,7 +88,7 @@ import Testing
         try first.subscribe(topics: ["redo"])
         _ = try await pollUntil(first) { $0.count >= 6 }
         try first.storeOffsets([TopicPartitionOffset("redo", 0, 2)])
-        try first.commit()
+        try await first.commit()
         try first.storeOffsets([TopicPartitionOffset("redo", 0, 4)])  // stored, never committed
         await first.close()
 

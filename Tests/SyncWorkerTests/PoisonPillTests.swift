@@ -18,7 +18,7 @@ import Testing
             try await producer.send(
                 topic: h.topic, key: Array(event.key.utf8), value: event.json.map { Array($0.utf8) })
         }
-        producer.close()
+        await producer.close()
     }
 
     @Test func oversizedRecordsAreDeadLetteredAndThePartitionMovesOn() async throws {
