@@ -33,7 +33,8 @@ public final class RunningWorker: Sendable {
     }
 
     /// Starts a graceful shutdown (stop fetching, drain, commit, leave the group), as SIGTERM
-    /// does; `finished` waits for it. Several workers told first and awaited after stop together.
+    /// does; `finished` waits for it. Workers all told first and awaited after shut down
+    /// together, as a `ServiceGroup`'s services do.
     public func beginShutdown() {
         trigger.triggerGracefulShutdown()
     }

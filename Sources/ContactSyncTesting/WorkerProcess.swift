@@ -6,7 +6,7 @@ public import Foundation
 public struct WorkerProcess: Sendable {
     /// What tests run the binary with unless they say otherwise: commits every 100 ms, short
     /// sessions (a killed member's partitions wait for its session to expire), no client-side
-    /// budget (the sandbox throttles nothing unless a test says so), logs off.
+    /// budget (the sandbox throttles nothing unless a test says so), only critical logs.
     public static let quick: [String: String] = [
         "CONTACT_SYNC_MAX_IN_FLIGHT": "8", "CONTACT_SYNC_COMMIT_INTERVAL_MS": "100",
         "CONTACT_SYNC_KAFKA_SESSION_TIMEOUT_MS": "6000", "CONTACT_SYNC_KAFKA_HEARTBEAT_INTERVAL_MS": "500",
