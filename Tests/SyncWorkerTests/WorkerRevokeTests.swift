@@ -1,0 +1,117 @@
+import ContactSyncTesting
+import Kafka
+import PlatformSandbox
+import SyncCore
+import Testing
+
+@testable import SyncWorker
+
+/// Partitions revoked while the worker is applying their records.
+///
+/// librdkafka's mock cluster refuses an OffsetCommit while its group is rebalancing
+/// (REBALANCE_IN_PROGRESS in its JOINING state), where Kafka accepts it until the rebalance
+/// completes (PreparingRebalance): so the revocation's commit is judged by calling the worker's
+/// rebalance handler on a stable group, and a real rebalance by its guarantees: the partitions
+/// move only after the work in flight finished, and nothing is applied twice.
+@Suite(.serialized) struct WorkerRevokeTests {
+    /// Each call takes 3 s on the sandbox (under the harness's 5 s request timeout).
+    static let slow = SandboxChaos(latencyMs: 3000)
+    static let both: Set<TopicPartition> = [TopicPartition("customers", 0), TopicPartition("customers", 1)]
+
+    /// `count` new contacts per partition of two.
+    static func creates(_ prefix: String, from first: Int = 0, count: Int) -> [(
+        partition: Int32, event: (key: String, json: String?)
+    )] {
+        (first..<first + count).flatMap { n in
+            (0..<2).map { partition in
+                let entity = "\(prefix)\(partition)-\(n)"
+                return (
+                    Int32(partition),
+                    event("customer.created", id: entity, entity: entity, version: 1, data: #""name": "\#(entity)""#)
+                )
+            }
+        }
+    }
+
+    /// Periodic commits off unless `commits`: every offset the group holds was then committed by
+    /// a revocation or a shutdown.
+    func start(_ h: WorkerHarness, group: String, drain: Duration, commits: Bool = false) async throws
+        -> RunningWorker
+    {
+        let configuration = try h.configuration(group: group, untilCaughtUp: false) {
+            if !commits { $0.commitInterval = .seconds(3600) }
+            $0.drainDeadline = drain
+        }
+        return await h.start(configuration, deadline: .seconds(120))
+    }
+
+    /// Within the drain deadline: the revocation waits for the eight calls in flight, then
+    /// commits all eight.
+    @Test func aRevocationWaitsForTheWorkInFlightAndCommitsIt() async throws {
+        let h = try await WorkerHarness(partitions: 2, chaos: Self.slow)
+        try await h.produce(Self.creates("w", count: 4))
+        let group = "g-revoke-wait"
+        let a = try await start(h, group: group, drain: .seconds(30))
+        try await eventually("all eight records are being applied") { await a.worker.lanes.applying(nil) == 8 }
+        #expect(h.sandbox.state().contacts.isEmpty)
+
+        await RebalanceBridge(worker: a.worker).partitionsRevoked(Array(Self.both))
+        #expect(h.sandbox.state().contacts.count == 8, "the revocation returned after the calls ended")
+        #expect(try await h.committed(group: group) == [4, 4], "and committed them")
+        try await a.shutdown()
+        await h.shutdown()
+    }
+
+    /// Past the drain deadline: the revocation commits the two records of each partition that
+    /// finished, not the two still in flight; the next owner reads those again, and the
+    /// versions topic tells it they were applied meanwhile.
+    @Test func pastTheDrainDeadlineOnlyWhatFinishedIsCommitted() async throws {
+        let h = try await WorkerHarness(partitions: 2)
+        try await h.produce(Self.creates("d", count: 2))
+        let group = "g-revoke-late"
+        let a = try await start(h, group: group, drain: .milliseconds(300))
+        try await eventually("the first four are applied") { a.snapshot.created == 4 }
+        h.sandbox.setChaos(Self.slow)
+        try await h.produce(Self.creates("d", from: 2, count: 2))
+        try await eventually("the next four are being applied") { await a.worker.lanes.applying(nil) == 4 }
+
+        await RebalanceBridge(worker: a.worker).partitionsRevoked(Array(Self.both))
+        #expect(h.sandbox.state().contacts.count == 4, "the deadline passed with four calls in flight")
+        #expect(try await h.committed(group: group) == [2, 2], "only what had finished was committed")
+        try await eventually("the abandoned calls end") { h.sandbox.state().contacts.count == 8 }
+        let sa = try await a.shutdown()
+        #expect(try await h.committed(group: group) == [2, 2], "nothing of the abandoned work was committed later")
+
+        let b = try await h.start(try h.configuration(group: group), deadline: .seconds(60)).finished()
+        #expect(b.recordsIn == 4, "the next owner read exactly the four abandoned records again")
+        #expect(b.skippedDuplicate == 4 && b.applied == 0, "applied by A after all, and not again")
+        #expect(sa.created == 8)
+        #expect(h.sandbox.stats().count(endpoint: "contacts.json", method: "POST") == 8, "one write per record")
+        #expect(try await h.committed(group: group) == [4, 4])
+        await h.shutdown()
+    }
+
+    /// A second member joins while the first applies every record: the partitions move only
+    /// once that work is done, and what the new owners read again is skipped, not applied.
+    @Test func aJoiningMemberGetsItsPartitionAfterTheWorkInFlight() async throws {
+        let h = try await WorkerHarness(partitions: 2, chaos: Self.slow)
+        try await h.produce(Self.creates("j", count: 4))
+        let group = "g-revoke-join"
+        let a = try await start(h, group: group, drain: .seconds(30), commits: true)
+        try await eventually("all eight records are being applied") { await a.worker.lanes.applying(nil) == 8 }
+        let b = try await start(h, group: group, drain: .seconds(30), commits: true)
+        try await eventually("the partitions are shared") {
+            a.snapshot.assignedPartitions == 1 && b.snapshot.assignedPartitions == 1
+        }
+        #expect(h.sandbox.state().contacts.count == 8, "A finished its calls before giving the partitions up")
+        try await eventually("the new owners are done") { try await h.committed(group: group) == [4, 4] }
+        a.beginShutdown()
+        b.beginShutdown()
+        let (sa, sb) = (try await a.finished(), try await b.finished())
+        let reread = sa.recordsIn + sb.recordsIn - 8
+        #expect(sa.skippedDuplicate + sb.skippedDuplicate == reread, "every record read again was skipped")
+        #expect(sa.created == 8 && sb.applied == 0)
+        #expect(h.sandbox.stats().count(endpoint: "contacts.json", method: "POST") == 8, "one write per record")
+        await h.shutdown()
+    }
+}
