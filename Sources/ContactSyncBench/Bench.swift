@@ -54,20 +54,13 @@ struct Bench {
         let doc = """
             # Benchmarks
 
-            Produced by `scripts/bench` (release builds of `contact-sync-bench` and `contact-sync`) on \(machine), \(ISO8601DateFormatter().string(from: Date())).
-            Every figure comes from one run: compare the ratios beside them, not absolute numbers across machines.
+            Produced by `scripts/bench` (release builds of `contact-sync-bench` and `contact-sync`) on \(machine), \(ISO8601DateFormatter().string(from: Date())), \(Self.sourceRevision()).
+            Each row says how many runs it took and shows their raw figures beside it; compare the ratios
+            within this run, not absolute numbers across machines. How each row is measured:
+            [benchmarks-method.md](benchmarks-method.md).
 
             \(table)
 
-            The end-to-end row runs the sandbox in the same process on the same cores as the worker. Its naive
-            baseline is `scripts/naive-baseline.py` (confluent-kafka consumer, one `requests` call per event, a
-            synchronous commit after each) against its own mock cluster and a sandbox at the same latency, in the
-            same run; its figure counts only after the sandbox was checked to hold every contact. The memory row
-            runs the release `contact-sync run --until-caught-up` as a child process over a backlog produced
-            beforehand on 64 partitions (the mock cluster keeps 5 MB per partition), each entity's 50 versions
-            together on its partition, so lanes fold most of them (about 2 calls per entity); sandbox latency 0.
-            Its peak RSS is the child's VmHWM, read until it exits; the final state is checked (every entity at
-            its last version) before the row counts.
             """
         let url = URL(fileURLWithPath: "docs/benchmarks.md")
         try? doc.write(to: url, atomically: true, encoding: .utf8)
@@ -82,6 +75,20 @@ struct Bench {
             )
         }
         return lines.joined(separator: "\n")
+    }
+
+    /// The commit measured, so a figure can be traced to its code (`-dirty` when the tree differs).
+    static func sourceRevision() -> String {
+        let git = Process()
+        git.executableURL = URL(fileURLWithPath: "/usr/bin/env")
+        git.arguments = ["git", "describe", "--always", "--dirty"]
+        let out = Pipe()
+        git.standardOutput = out
+        git.standardError = FileHandle.nullDevice
+        guard (try? git.run()) != nil else { return "commit unknown" }
+        git.waitUntilExit()
+        let text = String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
+        return "commit " + text.trimmingCharacters(in: .whitespacesAndNewlines)
     }
 
     static func machineDescription() -> String {

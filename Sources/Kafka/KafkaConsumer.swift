@@ -242,6 +242,10 @@ public final class KafkaConsumer: Sendable {
     }
 
     deinit {
-        if !closed.load(ordering: .acquiring) { handle.destroy() }
+        // Not closed: destroying leaves the group, which waits for the coordinator; the last
+        // reference may go on the cooperative pool, so that wait happens elsewhere.
+        guard !closed.load(ordering: .acquiring) else { return }
+        let handle = self.handle
+        DispatchQueue.global().async { handle.destroy() }
     }
 }

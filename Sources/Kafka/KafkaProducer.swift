@@ -183,7 +183,10 @@ public final class KafkaProducer: Sendable {
 
     deinit {
         // Not closed: nothing waits for these records any more (a `send` holds the producer).
-        if running.clear() { Self.release(handle, pollerDone: pollerDone) }
+        // Released on a queue of its own: the last reference may go on the cooperative pool.
+        guard running.clear() else { return }
+        let (handle, done) = (self.handle, pollerDone)
+        DispatchQueue.global().async { Self.release(handle, pollerDone: done) }
     }
 
     /// Fails whatever is still queued (its `send` throws instead of hanging), stops the

@@ -211,8 +211,7 @@ extension Worker {
     /// Writes a copy of the change's last record to the dead-letter topic, reason
     /// `urn_conflict`, naming the URNs another contact holds (masked in the log).
     private func deadLetterURNConflict(_ item: WorkItem, _ urns: [String]) async -> Bool {
-        status.update { $0.urnConflicts += urns.count }
-        Counter(label: MetricNames.urnConflicts).increment(by: urns.count)
+        status.count(.urnConflicts(urns.count))
         logger.warning(
             "URNs held by another contact were left out",
             metadata: [
@@ -228,7 +227,7 @@ extension Worker {
             return false
         }
         // A copy beside the applied record, not the record's own end: counted, not finished.
-        countDeadLetter(.urnConflict)
+        status.count(.deadLetter(.urnConflict))
         return true
     }
 

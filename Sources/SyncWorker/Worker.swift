@@ -40,16 +40,10 @@ public final class Worker: Service, Sendable {
         client = PlatformClient(
             options: platform, logger: logger,
             observer: { call in
-                status.update { $0.apiCalls += 1 }
-                let dims = [
-                    ("endpoint", call.endpoint), ("method", call.method),
-                    ("status", call.status.map(String.init) ?? call.outcome),
-                ]
-                Counter(label: MetricNames.apiCalls, dimensions: dims).increment()
-                Timer(label: MetricNames.apiRequestSeconds, dimensions: dims, preferredDisplayUnit: .seconds)
-                    .recordNanoseconds(
-                        call.duration.components.seconds * 1_000_000_000 + call.duration.components.attoseconds
-                            / 1_000_000_000)
+                status.count(
+                    .apiCall(
+                        endpoint: call.endpoint, method: call.method,
+                        status: call.status.map(String.init) ?? call.outcome, duration: call.duration))
             })
         let stopping = stopping
         var policy = configuration.retry
@@ -172,10 +166,7 @@ public final class Worker: Service, Sendable {
                 case .resume(let partitions): try? consumer.resume(partitions)
                 case nil: break
                 }
-                if wasPaused != fetch.isPaused {
-                    status.update { $0.paused = shouldPause }
-                    Gauge(label: MetricNames.paused).record(shouldPause ? 1 : 0)
-                }
+                if wasPaused != fetch.isPaused { status.count(.paused(fetch.isPaused)) }
             }
             // Polling goes on while paused (paused partitions return nothing): rebalances are
             // served and the member stays within max.poll.interval.ms during a long outage.
@@ -231,9 +222,7 @@ public final class Worker: Service, Sendable {
         do {
             try await consumer.commit(offsets)
             await lanes.didCommit(offsets)
-            status.update { $0.commits += 1 }
-            Counter(label: MetricNames.commits).increment()
-            Gauge(label: MetricNames.lastCommit).record(Date().timeIntervalSince1970)
+            status.count(.commit)
         } catch {
             // A commit lost to a rebalance is made again by the partition's next owner.
             logger.warning("commit failed", metadata: ["error": "\(error)", "offsets": "\(offsets)"])

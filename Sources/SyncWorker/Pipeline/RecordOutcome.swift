@@ -54,7 +54,7 @@ extension Worker {
         case .skipped(.tombstone): status.update { $0.skippedTombstone += 1 }
         case .skipped(.duplicate): status.update { $0.skippedDuplicate += 1 }
         case .skipped(.stale): status.update { $0.skippedStale += 1 }
-        case .deadLettered(let reason): countDeadLetter(reason)
+        case .deadLettered(let reason): status.count(.deadLetter(reason))
         }
         Counter(label: MetricNames.records, dimensions: [("outcome", outcome.label), ("topic", record.topic)])
             .increment()
@@ -62,11 +62,5 @@ extension Worker {
             let seconds = max(0, Date().timeIntervalSince1970 - Double(ts) / 1000)
             Timer(label: MetricNames.endToEnd, preferredDisplayUnit: .seconds).recordNanoseconds(Int64(seconds * 1e9))
         }
-    }
-
-    /// A dead letter written, in the status and the metrics alike.
-    func countDeadLetter(_ reason: DeadLetterReason) {
-        status.update { $0.deadLettered[reason.rawValue, default: 0] += 1 }
-        Counter(label: MetricNames.deadLetters, dimensions: [("reason", reason.rawValue)]).increment()
     }
 }

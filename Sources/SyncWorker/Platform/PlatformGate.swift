@@ -92,8 +92,7 @@ final class PlatformGate: Sendable {
         switch error {
         case .throttled(let after, _):
             await self.budget(scope).throttled(retryAfter: after)
-            Counter(label: MetricNames.throttled, dimensions: [("scope", scope.rawValue)]).increment()
-            status.update { $0.throttled += 1 }
+            status.count(.throttled(scope))
             logger.notice(
                 "platform budget spent by someone else too: pausing this scope",
                 metadata: [
@@ -108,8 +107,7 @@ final class PlatformGate: Sendable {
                 throw RetriesExhausted(last: transient, attempts: 1, spent: budget.spent, limit: budget.limit)
             }
             budget.noteFailure()
-            status.update { $0.retries += 1 }
-            Counter(label: MetricNames.retries).increment()
+            status.count(.retry)
             let degraded = noteAnswer(failed: true)
             var random = SystemRandomNumberGenerator()
             let decision = retry.decide(
