@@ -41,6 +41,20 @@ let package = Package(
             pkgConfig: "rdkafka",
             providers: [.apt(["librdkafka-dev"])]
         ),
+        .systemLibrary(
+            name: "CSQLite",
+            pkgConfig: "sqlite3",
+            providers: [.apt(["libsqlite3-dev"])]
+        ),
+        .target(
+            name: "StateStore",
+            dependencies: [
+                "CSQLite",
+                "SyncCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
         .target(
             name: "Kafka",
             dependencies: [
@@ -138,6 +152,14 @@ let package = Package(
         .executableTarget(
             name: "contact-sync",
             dependencies: ["ContactSyncCLI"],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "StateStoreTests",
+            dependencies: [
+                "StateStore", "SyncCore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: strict
         ),
         .testTarget(

@@ -1,0 +1,81 @@
+import Foundation
+import Logging
+import StateStore
+import SyncCore
+import Synchronization
+
+/// A fresh directory under the system's temporary one, removed by `remove()`.
+struct TemporaryDirectory {
+    let path: String
+
+    init() {
+        path = NSTemporaryDirectory() + "state-store-tests-" + UUID().uuidString
+        try? FileManager.default.createDirectory(atPath: path, withIntermediateDirectories: true)
+    }
+
+    func remove() { try? FileManager.default.removeItem(atPath: path) }
+}
+
+/// Log lines kept for a test to read.
+final class LogLines: Sendable {
+    private let lines = Mutex<[String]>([])
+
+    var all: [String] { lines.withLock { $0 } }
+
+    var logger: Logger {
+        Logger(label: "state-store-tests") { _ in Capture(lines: self) }
+    }
+
+    fileprivate func append(_ line: String) { lines.withLock { $0.append(line) } }
+
+    private struct Capture: LogHandler {
+        let lines: LogLines
+        var metadata: Logger.Metadata = [:]
+        var logLevel: Logger.Level = .debug
+
+        subscript(metadataKey key: String) -> Logger.Metadata.Value? {
+            get { metadata[key] }
+            set { metadata[key] = newValue }
+        }
+
+        func log(event: LogEvent) {
+            lines.append("\(event.level): \(event.message)")
+        }
+    }
+}
+
+let identity = StoreIdentity(
+    group: "contact-sync", versionsTopic: "contact-sync.versions", partition: 3, partitions: 16)
+
+func version(_ value: Int64, deleted: Bool = false, uuid: String? = "uuid-1") -> AppliedVersion {
+    AppliedVersion(version: .sequence(value), eventID: "evt-\(value)", deleted: deleted, contactUUID: uuid)
+}
+
+/// Copies a store's files as they are on disk now, as a process killed at this moment leaves
+/// them (the database, its WAL and shared-memory index).
+func snapshotFiles(of store: PartitionStore, into directory: String) {
+    try? FileManager.default.createDirectory(atPath: directory, withIntermediateDirectories: true)
+    for suffix in ["", "-wal", "-shm"] where FileManager.default.fileExists(atPath: store.path + suffix) {
+        let target = directory + "/" + (store.path as NSString).lastPathComponent + suffix
+        try? FileManager.default.removeItem(atPath: target)
+        try? FileManager.default.copyItem(atPath: store.path + suffix, toPath: target)
+    }
+}
+
+extension PartitionStore {
+    /// Restores `records` (key, encoded value or `nil` for a tombstone) and moves the checkpoint.
+    func restore(_ records: [(String, [UInt8]?)], next: Int64) throws {
+        try restore(next: next) { batch in
+            for (key, value) in records {
+                var keyText = key
+                try keyText.withUTF8 { rawKey in
+                    if let value {
+                        try value.withUnsafeBytes { try batch.put(key: UnsafeRawBufferPointer(rawKey), value: $0) }
+                    } else {
+                        try batch.remove(key: UnsafeRawBufferPointer(rawKey))
+                    }
+                }
+            }
+        }
+    }
+}
