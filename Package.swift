@@ -4,6 +4,7 @@
 // Modules, imports pointing one way:
 //   CRdKafka (module map over Debian's librdkafka-dev)
 //     → Kafka (the only code that touches CRdKafka)
+//   JSON (the one JSON reader and writer; no dependencies) → SyncCore, PlatformSandbox, …
 //   SyncCore (pure: events, mapping, decisions; no I/O)
 //     → PlatformClient (API v2 over HTTP)   PlatformSandbox (a faithful stand-in server)
 //       → SyncWorker (wires Kafka, core and client)
@@ -63,10 +64,12 @@ let package = Package(
             ],
             swiftSettings: strict
         ),
+        .target(name: "JSON", swiftSettings: strict),
         .target(
             name: "SyncCore",
             dependencies: [
-                .product(name: "Yams", package: "Yams")
+                "JSON",
+                .product(name: "Yams", package: "Yams"),
             ],
             resources: [.copy("Resources/iso_639-3.json")],
             swiftSettings: strict
@@ -74,6 +77,7 @@ let package = Package(
         .target(
             name: "PlatformClient",
             dependencies: [
+                "JSON",
                 "SyncCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
@@ -85,6 +89,7 @@ let package = Package(
         .target(
             name: "PlatformSandbox",
             dependencies: [
+                "JSON",
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "ServiceLifecycle", package: "swift-service-lifecycle"),
@@ -115,6 +120,7 @@ let package = Package(
         .target(
             name: "ContactSyncCLI",
             dependencies: [
+                "JSON",
                 "Kafka",
                 "SyncCore",
                 "PlatformClient",
@@ -168,6 +174,14 @@ let package = Package(
             swiftSettings: strict
         ),
         .testTarget(
+            name: "JSONTests",
+            dependencies: [
+                "JSON",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            swiftSettings: strict
+        ),
+        .testTarget(
             name: "SyncCoreTests",
             dependencies: [
                 "SyncCore",
@@ -178,7 +192,7 @@ let package = Package(
         .testTarget(
             name: "PlatformTests",
             dependencies: [
-                "PlatformClient", "PlatformSandbox", "SyncCore",
+                "JSON", "PlatformClient", "PlatformSandbox", "SyncCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict

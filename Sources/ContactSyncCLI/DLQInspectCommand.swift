@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import JSON
 import Kafka
 import Logging
 import SyncCore
@@ -55,18 +56,22 @@ struct DLQInspectCommand: AsyncParsableCommand {
             let key = clean(record.key.map { String(decoding: $0, as: UTF8.self) } ?? "-")
             let message = clean(info?.message ?? "")
             if json {
-                var object: [String: Any] = [
-                    "dlq_partition": record.partition, "dlq_offset": record.offset, "key": key,
-                    "reason": info?.reason ?? "unknown", "message": message, "attempts": info?.attempts ?? 0,
-                    "source_topic": info?.sourceTopic ?? "", "source_partition": info?.sourcePartition ?? -1,
-                    "source_offset": info?.sourceOffset ?? -1, "timestamp_ms": record.timestampMs ?? 0,
-                    "replay_count": info?.replayCount ?? 0,
+                var object: [(String, JSON)] = [
+                    ("dlq_partition", JSON(record.partition)), ("dlq_offset", JSON(record.offset)),
+                    ("key", .string(key)),
+                    ("reason", .string(info?.reason ?? "unknown")), ("message", .string(message)),
+                    ("attempts", JSON(info?.attempts ?? 0)), ("source_topic", .string(info?.sourceTopic ?? "")),
+                    ("source_partition", JSON(info?.sourcePartition ?? -1)),
+                    ("source_offset", JSON(info?.sourceOffset ?? -1)), ("timestamp_ms", JSON(record.timestampMs ?? 0)),
+                    ("replay_count", JSON(info?.replayCount ?? 0)),
                 ]
-                if showValue { object["value"] = clean(record.value.map { String(decoding: $0, as: UTF8.self) } ?? "") }
-                if let status = info?.platformStatus { object["platform_status"] = status }
-                if let body = info?.platformBody { object["platform_body"] = clean(body) }
-                let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
-                print(String(decoding: data, as: UTF8.self))
+                if showValue {
+                    object.append(
+                        ("value", .string(clean(record.value.map { String(decoding: $0, as: UTF8.self) } ?? ""))))
+                }
+                if let status = info?.platformStatus { object.append(("platform_status", JSON(status))) }
+                if let body = info?.platformBody { object.append(("platform_body", .string(clean(body)))) }
+                print(JSON.object(object).serialized(.sortedKeys))
             } else {
                 let time =
                     record.timestampMs.map {

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 public import Logging
 import SyncCore
 
@@ -61,8 +62,7 @@ public struct LineLogHandler: LogHandler {
                 "logger": label,
             ]
             for (key, value) in fields { object[key] = value }
-            let data = (try? JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])) ?? Data()
-            write(String(decoding: data, as: UTF8.self))
+            write(JSON.object(object.map { ($0.key, .string($0.value)) }).serialized(.sortedKeys))
         case .text:
             let rest = fields.map { "\($0.0)=\($0.1)" }.joined(separator: " ")
             write("\(event.level.rawValue.uppercased()) \(message)\(rest.isEmpty ? "" : " " + rest)")

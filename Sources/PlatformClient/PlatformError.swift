@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// What went wrong talking to the platform, typed so the engine can decide: retry, pause or
 /// dead-letter. Bodies are kept (truncated) because the platform's answer is what a person
@@ -70,25 +71,24 @@ public enum PlatformError: Error, Sendable, Equatable, CustomStringConvertible {
     /// by index (`{"urns": {"0": [...]}}`) or by value (`"URN belongs to another contact: X"`).
     /// Empty when the answer names none it can be matched to.
     public func takenURNs(of sent: [String]) -> [String] {
-        guard isURNTakenByAnotherContact, let body,
-            let json = try? JSONSerialization.jsonObject(with: Data(body.utf8)) as? [String: Any]
-        else {
+        guard isURNTakenByAnotherContact, let body, let json = try? JSON.parse(Array(body.utf8)) else {
             return []
         }
         var taken: [String] = []
-        if let byIndex = json["urns"] as? [String: Any] {
+        if case .object(let byIndex)? = json["urns"] {
             for (index, messages) in byIndex {
-                guard let position = Int(index), sent.indices.contains(position) else { continue }
-                let texts = (messages as? [String]) ?? []
+                guard let position = Int(index), sent.indices.contains(position), case .array(let texts) = messages
+                else { continue }
                 if texts.contains(where: {
-                    $0.contains("in use by another contact") || $0.contains("belongs to another contact")
+                    $0.string?.contains("in use by another contact") == true
+                        || $0.string?.contains("belongs to another contact") == true
                 }) {
                     taken.append(sent[position])
                 }
             }
         }
-        if let messages = json["urns"] as? [String] {
-            for message in messages {
+        if case .array(let messages)? = json["urns"] {
+            for message in messages.compactMap(\.string) {
                 guard let range = message.range(of: "belongs to another contact: ") else { continue }
                 let named = message[range.upperBound...].trimmingCharacters(in: .whitespaces)
                 if let match = sent.first(where: { $0 == named || $0.lowercased() == named.lowercased() }) {

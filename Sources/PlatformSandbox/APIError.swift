@@ -1,9 +1,10 @@
 import Hummingbird
+import JSON
 
 /// A refusal the sandbox answers with, shaped like the platform's (Django REST framework) bodies.
 struct APIError: Error {
     let status: HTTPResponse.Status
-    let body: JSONValue
+    let body: JSON
     /// Extra response headers by name, e.g. `Retry-After`.
     var headers: [(name: String, value: String)] = []
     /// A plain-text (HTML) answer instead of the JSON body, as Django's error handler gives.
@@ -19,7 +20,7 @@ struct APIError: Error {
     }
 
     /// `400` with the given member → messages body (several members failing at once).
-    static func invalid(_ members: [(String, JSONValue)]) -> APIError {
+    static func invalid(_ members: [(String, JSON)]) -> APIError {
         APIError(status: .badRequest, body: .object(members))
     }
 
@@ -33,13 +34,13 @@ struct APIError: Error {
 
 /// Collects member errors so one answer reports every bad member, as the platform does.
 struct ValidationErrors {
-    private(set) var members: [(String, JSONValue)] = []
+    private(set) var members: [(String, JSON)] = []
 
     mutating func add(_ member: String, _ message: String) {
         members.append((member, [.string(message)]))
     }
 
-    mutating func add(_ member: String, _ body: JSONValue) {
+    mutating func add(_ member: String, _ body: JSON) {
         members.append((member, body))
     }
 

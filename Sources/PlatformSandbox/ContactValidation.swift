@@ -1,3 +1,5 @@
+import JSON
+
 /// What a `POST contacts.json` body asks to change; `nil` members stay as they are.
 struct ContactChanges {
     var name: String??
@@ -11,19 +13,28 @@ struct ContactChanges {
 /// DRF's checks of one member, as `CharField` and friends make them (`rest_framework/fields.py`).
 enum DRFChecks {
     /// `CharField.to_internal_value`: strings, and numbers turned into text; anything else refused.
-    static func text(_ value: JSONValue) -> String? {
+    static func text(_ value: JSON) -> String? {
         switch value {
         case .string(let text): text
-        case .number(let number): JSONValue.format(number)
+        case .number(let text): numberText(Double(text) ?? .nan)
         default: nil
         }
     }
 
-    static func notAList(_ value: JSONValue) -> String {
+    /// A number as the sandbox has always turned it into text: whole numbers without a fraction
+    /// (`5.0` → `5`), others in Swift's shortest round-tripping form.
+    static func numberText(_ number: Double) -> String {
+        if number.isFinite, number == number.rounded(), abs(number) < 1e15 {
+            return String(Int64(number))
+        }
+        return number.isFinite ? "\(number)" : "null"
+    }
+
+    static func notAList(_ value: JSON) -> String {
         "Expected a list of items but got type \"\(typeName(value))\"."
     }
 
-    static func typeName(_ value: JSONValue) -> String {
+    static func typeName(_ value: JSON) -> String {
         switch value {
         case .null: "NoneType"
         case .bool: "bool"
@@ -41,8 +52,7 @@ extension Organisation {
     /// - Parameters:
     ///   - existing: the contact being updated (found by `?uuid=` or `?urn=`), deleted ones included.
     ///   - urnInURL: whether the request names the contact by `?urn=` (then `urns` is refused).
-    func validateContact(_ body: JSONValue, existing: ContactRecord?, urnInURL: Bool) throws(APIError) -> ContactChanges
-    {
+    func validateContact(_ body: JSON, existing: ContactRecord?, urnInURL: Bool) throws(APIError) -> ContactChanges {
         guard case .object = body else {
             throw APIError.invalid("non_field_errors", "Request body should be a single JSON object")
         }
@@ -93,7 +103,7 @@ extension Organisation {
     }
 
     /// `nil` clears the name.
-    private func validateName(_ value: JSONValue) -> Result<String?, MemberError> {
+    private func validateName(_ value: JSON) -> Result<String?, MemberError> {
         if value.isNull { return .success(nil) }
         guard let sent = DRFChecks.text(value) else { return .failure(MemberError("Not a valid string.")) }
         // Both trim surrounding whitespace (DRF's `trim_whitespace`, Weni's `clean_contact_name`).
@@ -114,7 +124,7 @@ extension Organisation {
     }
 
     /// `CharField(min_length=3, max_length=3, allow_null=True)` then pycountry's lookup.
-    private func validateLanguage(_ value: JSONValue) -> Result<String?, MemberError> {
+    private func validateLanguage(_ value: JSON) -> Result<String?, MemberError> {
         if value.isNull { return .success(nil) }
         guard let sent = DRFChecks.text(value) else { return .failure(MemberError("Not a valid string.")) }
         let code = sent.trimmingSpaces
@@ -127,7 +137,7 @@ extension Organisation {
 
     /// Normalised URNs. Per item: `{"urns": {"0": ["Invalid URN: …"]}}`; then the member's
     /// own checks (`validate_urns`), whose messages are a flat list.
-    private func validateURNs(_ value: JSONValue, creating: Bool, urnInURL: Bool) -> Result<[String], MemberBodyError> {
+    private func validateURNs(_ value: JSON, creating: Bool, urnInURL: Bool) -> Result<[String], MemberBodyError> {
         guard case .array(let items) = value else {
             return .failure(MemberBodyError([.string(DRFChecks.notAList(value))]))
         }
@@ -135,7 +145,7 @@ extension Organisation {
             return .failure(MemberBodyError([.string(flavor.tooManyItems(Self.maxItemsPerContact))]))
         }
         var normalised: [String] = []
-        var problems: [(String, JSONValue)] = []
+        var problems: [(String, JSON)] = []
         for (index, item) in items.enumerated() {
             guard let text = DRFChecks.text(item) else {
                 problems.append((String(index), ["Not a valid string."]))
@@ -161,7 +171,7 @@ extension Organisation {
     }
 
     /// Values as sent, by key (`nil` clears); refused per key when not text or a number.
-    private func validateFieldValues(_ value: JSONValue) -> Result<[String: String?], MemberBodyError> {
+    private func validateFieldValues(_ value: JSON) -> Result<[String: String?], MemberBodyError> {
         guard case .object(let members) = value else {
             return .failure(
                 MemberBodyError([
@@ -169,7 +179,7 @@ extension Organisation {
                 ]))
         }
         var values: [String: String?] = [:]
-        var problems: [(String, JSONValue)] = []
+        var problems: [(String, JSON)] = []
         for (key, raw) in members {
             if raw.isNull {
                 values[key] = .some(nil)
@@ -192,7 +202,7 @@ extension Organisation {
 
     /// Groups named by UUID or name (case-insensitive), as `ContactGroupField(many=True)` reads
     /// them: the first bad item fails the member. Status groups are not among them.
-    func groupReferences(_ value: JSONValue, allowSmart: Bool) -> Result<[Int], MemberError> {
+    func groupReferences(_ value: JSON, allowSmart: Bool) -> Result<[Int], MemberError> {
         guard case .array(let items) = value else { return .failure(MemberError(DRFChecks.notAList(value))) }
         guard items.count <= Self.maxItemsPerContact else {
             return .failure(MemberError(flavor.tooManyItems(Self.maxItemsPerContact)))
@@ -209,7 +219,7 @@ extension Organisation {
 
     /// One `ContactGroupField` value: a string or integer naming a group, not a smart one
     /// unless allowed ("… query based: <the value sent>").
-    func groupReference(_ item: JSONValue, allowSmart: Bool) -> Result<GroupRecord, MemberError> {
+    func groupReference(_ item: JSON, allowSmart: Bool) -> Result<GroupRecord, MemberError> {
         guard let reference = DRFChecks.text(item) else { return .failure(MemberError("Must be a string or integer")) }
         guard let group = group(uuid: reference) ?? group(name: reference) else {
             return .failure(MemberError("No such object: \(reference)"))
@@ -229,8 +239,8 @@ struct MemberError: Error {
 
 /// A member's error body when it is not a single message (per item or per key).
 struct MemberBodyError: Error {
-    let body: JSONValue
-    init(_ body: JSONValue) { self.body = body }
+    let body: JSON
+    init(_ body: JSON) { self.body = body }
 }
 
 extension ValidationErrors {

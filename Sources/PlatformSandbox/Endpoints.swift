@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSON
 import Synchronization
 
 /// One API request, reduced to what the endpoints read.
@@ -7,14 +8,14 @@ struct APIRequest {
     let method: HTTPRequest.Method
     let endpoint: String
     let query: QueryParameters
-    let body: JSONValue
+    let body: JSON
     let pagination: Pagination
 }
 
 /// An endpoint's answer: status and JSON body (`nil` for `204`).
 struct APIAnswer {
     let status: HTTPResponse.Status
-    let body: JSONValue?
+    let body: JSON?
 }
 
 /// contacts.json, fields.json and groups.json over the shared organisation.

@@ -1,3 +1,5 @@
+import JSON
+
 /// `contact_actions.json`: the one bulk write of API v2 (`ContactBulkActionSerializer`, the same
 /// in all three flavours apart from the list-size text).
 extension Organisation {
@@ -13,7 +15,7 @@ extension Organisation {
 
     /// Validates the whole body first (members, then the object-level rules) and changes nothing
     /// unless all of it passes: one unknown contact fails the call.
-    mutating func performContactAction(_ body: JSONValue) throws(APIError) {
+    mutating func performContactAction(_ body: JSON) throws(APIError) {
         guard case .object = body else {
             throw APIError.invalid("non_field_errors", "Request body should be a single JSON object")
         }
@@ -36,7 +38,7 @@ extension Organisation {
         case nil: errors.add("action", "This field is required.")
         case .null?: errors.add("action", "This field may not be null.")
         case let value?:
-            let name = value.stringValue ?? value.serialized()
+            let name = value.string ?? value.serialized()
             action = ContactAction(rawValue: name)
             if action == nil { errors.add("action", "\"\(name)\" is not a valid choice.") }
         }
@@ -81,7 +83,7 @@ extension Organisation {
 
     /// `ContactField(many=True)`: each item a UUID or a URN of an active contact; the first one
     /// not found fails the member with "No such object: X" (X as sent).
-    private func contactReferences(_ value: JSONValue) -> Result<[Int], MemberError> {
+    private func contactReferences(_ value: JSON) -> Result<[Int], MemberError> {
         guard case .array(let items) = value else { return .failure(MemberError(DRFChecks.notAList(value))) }
         guard items.count <= Self.maxItemsPerContact else {
             return .failure(MemberError(flavor.tooManyItems(Self.maxItemsPerContact)))

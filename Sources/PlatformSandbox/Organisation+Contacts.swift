@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// The `GET contacts.json` filters.
 struct ContactFilter {
@@ -40,7 +41,7 @@ extension Organisation {
     mutating func createContact(_ changes: ContactChanges, urn: String? = nil) throws(APIError) -> ContactRecord {
         let urns = changes.urns ?? urn.map { [$0] } ?? []
         if let index = urns.firstIndex(where: { self.contact(urn: $0) != nil }) {
-            let messages: JSONValue = .array([.string("URN is in use by another contact.")])
+            let messages: JSON = .array([.string("URN is in use by another contact.")])
             throw APIError.invalid([("urns", .object([(String(index), messages)]))])
         }
         let now = clock.next()

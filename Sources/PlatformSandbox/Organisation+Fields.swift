@@ -1,3 +1,5 @@
+import JSON
+
 extension Organisation {
     /// Fields, newest first (the platform's order), optionally only the one with `key`.
     func fields(key: String?) -> [FieldRecord] {
@@ -7,7 +9,7 @@ extension Organisation {
     /// Creates a field from `{"name", "type"}` or the older `{"label", "value_type"}`.
     /// TextIt and RapidPro 9 check the workspace's limit before the body (`409`), Weni after it
     /// (a `400` in `validate()`).
-    mutating func createField(_ body: JSONValue) throws(APIError) -> FieldRecord {
+    mutating func createField(_ body: JSON) throws(APIError) -> FieldRecord {
         if flavor.answersLimitsWithConflict && fields.count >= Self.maxFields {
             throw APIError.detail(.conflict, flavor.limitReachedText(limit: Self.maxFields))
         }
@@ -27,7 +29,7 @@ extension Organisation {
     }
 
     /// Renames or retypes the field with `key`; the key itself never changes.
-    mutating func updateField(key: String, _ body: JSONValue) throws(APIError) -> FieldRecord {
+    mutating func updateField(key: String, _ body: JSON) throws(APIError) -> FieldRecord {
         guard var field = field(key: key) else { throw APIError.notFound }
         let (label, type) = try validateField(body, updating: field)
         field.label = label
@@ -37,7 +39,7 @@ extension Organisation {
     }
 
     /// The label and type of a field body, refused per member in the spelling the request used.
-    private func validateField(_ body: JSONValue, updating existing: FieldRecord?) throws(APIError) -> (
+    private func validateField(_ body: JSON, updating existing: FieldRecord?) throws(APIError) -> (
         String, FieldType
     ) {
         guard case .object = body else {
@@ -62,7 +64,7 @@ extension Organisation {
                 labelMember, body[labelMember] == nil ? "This field is required." : "This field may not be null.")
         }
         if let value = body[typeMember], !value.isNull {
-            let typeName = value.stringValue ?? value.serialized()
+            let typeName = value.string ?? value.serialized()
             type = typeMember == "type" ? FieldType(rawValue: typeName) : FieldType(oldName: typeName)
             if type == nil { errors.add(typeMember, "\"\(typeName)\" is not a valid choice.") }
         } else if !current {

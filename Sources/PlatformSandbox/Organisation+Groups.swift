@@ -1,3 +1,5 @@
+import JSON
+
 extension Organisation {
     /// Groups, newest first (the platform's order), optionally only one by UUID or by name.
     func groups(uuid: String?, name: String?) -> [GroupRecord] {
@@ -12,7 +14,7 @@ extension Organisation {
 
     /// Creates a group from `{"name": …}`: the limit first (`409`) on TextIt and RapidPro 9,
     /// after the name (`400`) on Weni.
-    mutating func createGroup(_ body: JSONValue) throws(APIError) -> GroupRecord {
+    mutating func createGroup(_ body: JSON) throws(APIError) -> GroupRecord {
         if flavor.answersLimitsWithConflict && userGroupCount >= Self.maxGroups {
             throw APIError.detail(.conflict, flavor.limitReachedText(limit: Self.maxGroups))
         }
@@ -35,7 +37,7 @@ extension Organisation {
         return group
     }
 
-    mutating func renameGroup(uuid: String, _ body: JSONValue) throws(APIError) -> GroupRecord {
+    mutating func renameGroup(uuid: String, _ body: JSON) throws(APIError) -> GroupRecord {
         guard var group = group(uuid: uuid) else { throw APIError.notFound }
         if group.system { throw APIError.detail(.forbidden, "Cannot modify system object.") }
         group.name = try validateGroupName(body, renaming: group)
@@ -59,7 +61,7 @@ extension Organisation {
     /// A group name as the flavour checks it: DRF trims it first; TextIt and RapidPro 9 then apply
     /// `NameValidator` (every failing rule reported), Weni `ContactGroup.is_valid_name`; then
     /// uniqueness ignoring case (RapidPro 9's status groups `Active`, `Blocked`… included).
-    private func validateGroupName(_ body: JSONValue, renaming existing: GroupRecord?) throws(APIError) -> String {
+    private func validateGroupName(_ body: JSON, renaming existing: GroupRecord?) throws(APIError) -> String {
         guard case .object = body else {
             throw APIError.invalid("non_field_errors", "Request body should be a single JSON object")
         }
@@ -94,7 +96,7 @@ extension Organisation {
         if flavor != .weni && name.pythonLength > limit {
             messages.append("Ensure this field has no more than \(limit) characters.")
         }
-        if !messages.isEmpty { throw APIError.invalid([("name", .array(messages.map(JSONValue.string)))]) }
+        if !messages.isEmpty { throw APIError.invalid([("name", .array(messages.map(JSON.string)))]) }
         return name
     }
 }

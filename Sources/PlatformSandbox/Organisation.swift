@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// One workspace's contacts, fields and groups: the sandbox's whole data model.
 ///
@@ -87,11 +88,11 @@ struct Organisation: Sendable {
 
     // MARK: Answers
 
-    func json(_ contact: ContactRecord) -> JSONValue {
-        let groupRefs: [JSONValue] = contact.groupIDs.compactMap { groups[$0] }.map {
+    func json(_ contact: ContactRecord) -> JSON {
+        let groupRefs: [JSON] = contact.groupIDs.compactMap { groups[$0] }.map {
             ["uuid": .string($0.uuid), "name": .string($0.name)]
         }
-        let fieldValues: [(String, JSONValue)] = fields.values.sorted { $0.id < $1.id }.map {
+        let fieldValues: [(String, JSON)] = fields.values.sorted { $0.id < $1.id }.map {
             ($0.key, value(of: $0, for: contact).json)
         }
         return [
@@ -99,7 +100,7 @@ struct Organisation: Sendable {
             "name": contact.name.json,
             "status": .string(contact.status.rawValue),
             "language": contact.language.json,
-            "urns": .array(contact.urns.map(JSONValue.string)),
+            "urns": .array(contact.urns.map(JSON.string)),
             "groups": .array(groupRefs),
             "fields": .object(fieldValues),
             "flow": nil,
@@ -110,7 +111,7 @@ struct Organisation: Sendable {
     }
 
     /// Both spellings: `name`/`type` (current) and `label`/`value_type` (older servers).
-    func json(_ field: FieldRecord) -> JSONValue {
+    func json(_ field: FieldRecord) -> JSON {
         if flavor == .weni {
             return [
                 "key": .string(field.key), "label": .string(field.label), "value_type": .string(field.type.oldName),
@@ -131,13 +132,13 @@ struct Organisation: Sendable {
     }
 
     /// Weni's group object has no `system` member.
-    func json(_ group: GroupRecord) -> JSONValue {
-        var members: [(String, JSONValue)] = [
+    func json(_ group: GroupRecord) -> JSON {
+        var members: [(String, JSON)] = [
             ("uuid", .string(group.uuid)), ("name", .string(group.name)), ("query", group.query.json),
             ("status", "ready"),
         ]
         if flavor != .weni { members.append(("system", .bool(group.system))) }
-        members.append(("count", .number(Double(memberCount(ofGroup: group.id)))))
+        members.append(("count", .number(String(memberCount(ofGroup: group.id)))))
         return .object(members)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Cursor pagination like the platform's: `{"next": <absolute URL or null>, "previous": null,
 /// "results": [...]}`, where `next` repeats the request's filters plus an opaque `cursor`.
@@ -10,14 +11,14 @@ struct Pagination {
     let pageSize: Int
 
     /// One page of `items` (sorted by `key`, descending, keys unique) after the request's cursor.
-    func page<Item>(_ items: [Item], key: (Item) -> Int64, render: (Item) -> JSONValue) throws(APIError) -> JSONValue {
+    func page<Item>(_ items: [Item], key: (Item) -> Int64, render: (Item) -> JSON) throws(APIError) -> JSON {
         var remaining = items[...]
         if let cursor = query["cursor"] {
             guard let position = Self.decode(cursor) else { throw APIError.detail(.notFound, "Invalid cursor") }
             remaining = remaining.drop { key($0) >= position }
         }
         let page = remaining.prefix(pageSize)
-        var next: JSONValue = .null
+        var next: JSON = .null
         if remaining.count > page.count, let last = page.last {
             let others = query.pairs.filter { $0.name != "cursor" }
             let parts =

@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSON
 
 /// `/_sandbox/…`: read-outs and switches for tests and other processes; never authenticated,
 /// faulted, throttled or counted.
@@ -13,7 +14,7 @@ struct SandboxAdmin {
     let core: SandboxCore
 
     func answer(_ request: Request, path: String) async -> Response {
-        let body: JSONValue? = request.method == .post ? await Self.body(of: request) : nil
+        let body: JSON? = request.method == .post ? await Self.body(of: request) : nil
         switch (path, request.method) {
         case ("/_sandbox/state", .get): return SandboxResponder.response(status: .ok, encoding: core.state())
         case ("/_sandbox/stats", .get):
@@ -40,15 +41,15 @@ struct SandboxAdmin {
             return SandboxResponder.response(status: .ok, encoding: core.endpoints.organisation.withLock { $0.flow })
         case ("/_sandbox/flow", .post):
             guard case .object = body, let value = body?["groupOnCreate"],
-                value.isNull || value.stringValue?.isEmpty == false
+                value.isNull || value.string?.isEmpty == false
             else {
                 return refusal("Expected {\"groupOnCreate\": <group name or null>}.")
             }
-            let flow = SandboxFlow(groupOnCreate: value.stringValue)
+            let flow = SandboxFlow(groupOnCreate: value.string)
             core.endpoints.organisation.withLock { $0.flow = flow }
             return SandboxResponder.response(status: .ok, encoding: flow)
         case ("/_sandbox/contacts/status", .post):
-            guard let contact = body?["contact"]?.stringValue, let name = body?["status"]?.stringValue,
+            guard let contact = body?["contact"]?.string, let name = body?["status"]?.string,
                 let status = ContactStatus(rawValue: name)
             else {
                 return refusal(
@@ -65,16 +66,16 @@ struct SandboxAdmin {
     }
 
     /// Members given change: a rate string sets the scope's budget, `null` removes it.
-    private func setThrottle(_ body: JSONValue?) -> Response {
+    private func setThrottle(_ body: JSON?) -> Response {
         guard case .object(let members)? = body, !members.isEmpty,
-            members.allSatisfy({ ["contacts", "v2"].contains($0.0) && ($0.1.isNull || $0.1.stringValue != nil) })
+            members.allSatisfy({ ["contacts", "v2"].contains($0.0) && ($0.1.isNull || $0.1.string != nil) })
         else {
             return refusal(
                 "Expected {\"contacts\": \"N/s|m|h|d\" or null, \"v2\": … } (absent members stay as they are).")
         }
         var new = core.throttle.withLock { $0.settings }
-        if let value = body?["contacts"] { new.contacts = value.stringValue }
-        if let value = body?["v2"] { new.v2 = value.stringValue }
+        if let value = body?["contacts"] { new.contacts = value.string }
+        if let value = body?["v2"] { new.v2 = value.string }
         if let problem = new.problem { return refusal(problem) }
         core.throttle.withLock { $0.update(new) }
         return SandboxResponder.response(status: .ok, encoding: new)
@@ -84,8 +85,8 @@ struct SandboxAdmin {
         SandboxResponder.response(APIError.detail(.badRequest, message))
     }
 
-    private static func body(of request: Request) async -> JSONValue? {
+    private static func body(of request: Request) async -> JSON? {
         guard let bytes = try? await request.body.collect(upTo: 1 << 16) else { return nil }
-        return JSONValue.parse(Array(bytes.readableBytesView))
+        return RequestBody.parse(Array(bytes.readableBytesView))
     }
 }

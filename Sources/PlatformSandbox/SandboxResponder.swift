@@ -1,5 +1,6 @@
 import Foundation
 import Hummingbird
+import JSON
 import Synchronization
 
 /// Answers every HTTP request: the `/_sandbox/` read-outs, then for the API, in order, the
@@ -54,10 +55,10 @@ struct SandboxResponder: HTTPResponder {
         } catch {
             throw APIError.detail(.contentTooLarge, "Request body exceeds \(Self.maxBodyBytes >> 20) MiB.")
         }
-        let body: JSONValue
+        let body: JSON
         if bytes.readableBytes == 0 {
             body = [:]
-        } else if let parsed = JSONValue.parse(Array(bytes.readableBytesView)) {
+        } else if let parsed = RequestBody.parse(Array(bytes.readableBytesView)) {
             body = parsed
         } else {
             throw APIError.detail(.badRequest, "JSON parse error - the request body is not valid JSON.")
@@ -137,7 +138,7 @@ struct SandboxResponder: HTTPResponder {
         return response
     }
 
-    static func response(status: HTTPResponse.Status, body: JSONValue?) -> Response {
+    static func response(status: HTTPResponse.Status, body: JSON?) -> Response {
         guard let body else { return Response(status: status) }
         return Response(
             status: status,

@@ -1,3 +1,5 @@
+import JSON
+
 /// How records of each topic become contact changes: all configuration, no code.
 public struct DecoderConfiguration: Sendable {
     public enum Format: String, Sendable, CaseIterable {

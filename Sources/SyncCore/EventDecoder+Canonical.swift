@@ -1,3 +1,5 @@
+import JSON
+
 extension EventDecoder {
     /// The canonical envelope (events.md §1).
     func decodeCanonical(_ event: JSON, record: InboundRecord, rule: DecoderConfiguration.TopicRule) throws(Rejection)

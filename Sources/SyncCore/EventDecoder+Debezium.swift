@@ -1,3 +1,5 @@
+import JSON
+
 extension EventDecoder {
     /// Debezium change events (events.md §2), plain or `schema`/`payload`-wrapped.
     func decodeDebezium(_ value: JSON, record: InboundRecord, rule: DecoderConfiguration.TopicRule) throws(Rejection)

@@ -1,3 +1,5 @@
+import JSON
+
 extension EventDecoder {
     /// Any other JSON, through the topic's mapping (events.md §3).
     func decodeMapped(_ document: JSON, record: InboundRecord, rule: DecoderConfiguration.TopicRule) throws(Rejection)

@@ -1,3 +1,5 @@
+import JSON
+
 /// Turns a record into a contact change, a skip or a rejection, as its topic's rule says.
 /// Pure: no I/O, safe to call from any task.
 public struct EventDecoder: Sendable {

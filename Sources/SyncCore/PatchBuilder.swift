@@ -1,4 +1,5 @@
 import Foundation
+import JSON
 
 /// Turns member values found in an event into a validated `ContactPatch`, with the platform's
 /// rules, so bad data is refused before any call. Each value comes with the place it was read

@@ -1,3 +1,4 @@
+import JSON
 import Testing
 
 @testable import PlatformSandbox
@@ -88,7 +89,7 @@ import Testing
         try await SandboxHarness.with(flavor: flavor) { h in
             _ = try await h.createContact(["ext:a"])
             try h.sandbox.seedGroup(name: "Smart", query: "age > 18")
-            let cases: [(JSONValue, JSONValue)] = [
+            let cases: [(JSON, JSON)] = [
                 (
                     ["contacts": .array((0...100).map { .string("ext:\($0)") }), "action": "block"],
                     ["contacts": [.string(flavor.tooManyItems(100))]]

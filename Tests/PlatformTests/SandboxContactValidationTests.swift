@@ -1,3 +1,4 @@
+import JSON
 import Testing
 
 @testable import PlatformSandbox
@@ -48,7 +49,7 @@ import Testing
             // TextIt (the default flavour): mailroom's text at save time, keyed by index.
             #expect(reply.body == ["urns": ["1": ["URN is in use by another contact."]]])
             // The owner may repeat its own URN on update.
-            let uuid = owner["uuid"]!.stringValue!
+            let uuid = owner["uuid"]!.string!
             #expect(
                 try await h.call(.POST, "\(path)?uuid=\(uuid)", json: ["urns": ["tel:+250785555555"]]).status == 200)
         }
@@ -70,7 +71,7 @@ import Testing
             let contact = try await h.post(path, ["language": "por"], expecting: 201)
             #expect(contact["language"] == "por")
             let cleared = try await h.post(
-                "\(path)?uuid=\(contact["uuid"]!.stringValue!)", ["language": nil], expecting: 200)
+                "\(path)?uuid=\(contact["uuid"]!.string!)", ["language": nil], expecting: 200)
             #expect(cleared["language"] == .null)
         }
     }
@@ -81,7 +82,7 @@ import Testing
             #expect(reply.status == 400)
             #expect(reply.body == ["name": ["Ensure this field has no more than 64 characters."]])
             let ok = try await h.post(path, ["name": .string(String(repeating: "x", count: 64))], expecting: 201)
-            #expect(ok["name"]?.stringValue?.count == 64)
+            #expect(ok["name"]?.string?.count == 64)
         }
     }
 
@@ -107,14 +108,14 @@ import Testing
     @Test func atMost100URNsGroupsAndFields() async throws {
         try await SandboxHarness.with { h in
             let tooMany = "Ensure this field has no more than 100 elements."
-            let urns = JSONValue.array((0..<101).map { .string("ext:u\($0)") })
+            let urns = JSON.array((0..<101).map { .string("ext:u\($0)") })
             #expect(try await h.call(.POST, path, json: ["urns": urns]).body == ["urns": [.string(tooMany)]])
-            let groups = JSONValue.array((0..<101).map { .string("g\($0)") })
+            let groups = JSON.array((0..<101).map { .string("g\($0)") })
             #expect(try await h.call(.POST, path, json: ["groups": groups]).body == ["groups": [.string(tooMany)]])
-            let fields = JSONValue.object((0..<101).map { ("field_\($0)", .string("x")) })
+            let fields = JSON.object((0..<101).map { ("field_\($0)", .string("x")) })
             #expect(try await h.call(.POST, path, json: ["fields": fields]).body == ["fields": [.string(tooMany)]])
             // Exactly 100 URNs is fine.
-            let hundred = JSONValue.array((0..<100).map { .string("ext:u\($0)") })
+            let hundred = JSON.array((0..<100).map { .string("ext:u\($0)") })
             let contact = try await h.post(path, ["urns": hundred], expecting: 201)
             #expect(contact["urns"]?.items.count == 100)
         }
@@ -125,10 +126,10 @@ import Testing
             let devs = try await h.post("/api/v2/groups.json", ["name": "Devs"], expecting: 201)
             _ = try await h.post("/api/v2/groups.json", ["name": "Testers"], expecting: 201)
             let contact = try await h.post(path, ["groups": [devs["uuid"]!, "testers"]], expecting: 201)
-            #expect(contact["groups"]?.items.compactMap { $0["name"]?.stringValue } == ["Devs", "Testers"])
+            #expect(contact["groups"]?.items.compactMap { $0["name"]?.string } == ["Devs", "Testers"])
             // Groups are replaced, not merged; `{"uuid", "name"}` objects are refused (ContactGroupField
             // takes strings or integers only).
-            let uuid = contact["uuid"]!.stringValue!
+            let uuid = contact["uuid"]!.string!
             let moved = try await h.post("\(path)?uuid=\(uuid)", ["groups": ["DEVS"]], expecting: 200)
             #expect(moved["groups"] == [["uuid": devs["uuid"]!, "name": "Devs"]])
             let object = try await h.call(.POST, "\(path)?uuid=\(uuid)", json: ["groups": [["name": "Devs"]]])
@@ -165,7 +166,7 @@ import Testing
             // Numbers are decimals, datetimes shown in the workspace's zone (UTC here).
             #expect(
                 contact["fields"] == ["nickname": "Mack", "age": "12.5", "joined": "2020-01-31T12:27:39.071299+00:00"])
-            let uuid = contact["uuid"]!.stringValue!
+            let uuid = contact["uuid"]!.string!
             let numeric = try await h.post(
                 "\(path)?uuid=\(uuid)", ["fields": ["age": 41, "joined": "2017-11-11 11:12:13Z"]], expecting: 200)
             #expect(numeric["fields"] == ["nickname": "Mack", "age": "41", "joined": "2017-11-11T11:12:13+00:00"])
@@ -189,7 +190,7 @@ import Testing
             #expect(list.body == ["non_field_errors": ["Request body should be a single JSON object"]])
             let garbage = try await h.call(.POST, path, rawBody: "{not json")
             #expect(garbage.status == 400)
-            #expect(garbage["detail"]?.stringValue?.hasPrefix("JSON parse error") == true)
+            #expect(garbage["detail"]?.string?.hasPrefix("JSON parse error") == true)
         }
     }
 
@@ -223,10 +224,10 @@ import Testing
             let contact = try await h.post(path, ["name": "  Ben  "], expecting: 201)
             #expect(contact["name"] == "Ben")
             #expect(contact["created_on"] == contact["modified_on"])
-            let blank = try await h.call(.POST, "\(path)?uuid=\(contact["uuid"]!.stringValue!)", json: ["name": "   "])
+            let blank = try await h.call(.POST, "\(path)?uuid=\(contact["uuid"]!.string!)", json: ["name": "   "])
             #expect(blank.body == ["name": ["This field may not be blank."]])
             let cleared = try await h.post(
-                "\(path)?uuid=\(contact["uuid"]!.stringValue!)", ["name": nil], expecting: 200)
+                "\(path)?uuid=\(contact["uuid"]!.string!)", ["name": nil], expecting: 200)
             #expect(cleared["name"] == .null)
             #expect(cleared["modified_on"] != contact["modified_on"])
         }

@@ -1,3 +1,4 @@
+import JSON
 import Testing
 
 @testable import PlatformSandbox
@@ -35,8 +36,8 @@ import Testing
             #expect(contact["fields"] == ["nickname": "Macklemore", "side_kick": nil])
             #expect(contact["flow"] == .null)
             #expect(contact["last_seen_on"] == .null)
-            #expect(contact["uuid"]?.stringValue?.count == 36)
-            #expect(contact["created_on"]?.stringValue?.hasSuffix("Z") == true)
+            #expect(contact["uuid"]?.string?.count == 36)
+            #expect(contact["created_on"]?.string?.hasSuffix("Z") == true)
         }
     }
 
@@ -59,7 +60,7 @@ import Testing
                     "name": "Jean", "language": "fra", "urns": ["ext:jean"],
                     "fields": ["nickname": "Jado"],
                 ], expecting: 201)
-            let uuid = created["uuid"]!.stringValue!
+            let uuid = created["uuid"]!.string!
             let renamed = try await h.post("\(path)?uuid=\(uuid)", ["name": "Jean II"], expecting: 200)
             #expect(renamed["name"] == "Jean II")
             #expect(renamed["language"] == "fra")
@@ -119,7 +120,7 @@ import Testing
     @Test func bothUUIDAndURNInTheURLAreRefused() async throws {
         try await SandboxHarness.with { h in
             let contact = try await h.post(path, ["urns": ["ext:1"]], expecting: 201)
-            let uuid = contact["uuid"]!.stringValue!
+            let uuid = contact["uuid"]!.string!
             let reply = try await h.call(.POST, "\(path)?uuid=\(uuid)&urn=ext%3A1", json: [:])
             #expect(reply.status == 400)
             #expect(reply.body == ["detail": "URL can only contain one of the following parameters: urn, uuid"])
@@ -130,7 +131,7 @@ import Testing
         try await SandboxHarness.with { h in
             let first = try await h.post(path, ["urns": ["ext:1"]], expecting: 201)
             _ = try await h.post(path, ["urns": ["twitter:xavier"]], expecting: 201)
-            let byUUID = try await h.call(.DELETE, "\(path)?uuid=\(first["uuid"]!.stringValue!)")
+            let byUUID = try await h.call(.DELETE, "\(path)?uuid=\(first["uuid"]!.string!)")
             #expect(byUUID.status == 204)
             #expect(byUUID.body == nil)
             // By URN, normalised (twitter handles are lower-cased by the platform).

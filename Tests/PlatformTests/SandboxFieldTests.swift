@@ -1,3 +1,4 @@
+import JSON
 import Testing
 
 @testable import PlatformSandbox
@@ -25,7 +26,7 @@ import Testing
             #expect(field["label"] == "Age")
             #expect(field["type"] == "number")
             #expect(field["value_type"] == "numeric")
-            let types = try await h.listAll(path).results.compactMap { $0["type"]?.stringValue }
+            let types = try await h.listAll(path).results.compactMap { $0["type"]?.string }
             #expect(types == ["number"])
         }
     }
@@ -123,9 +124,9 @@ import Testing
         try await SandboxHarness.with { h in
             _ = try await h.post(path, ["name": "Nick name", "type": "text"], expecting: 201)
             _ = try await h.post(path, ["name": "Age", "type": "number"], expecting: 201)
-            let all = try await h.listAll(path).results.compactMap { $0["key"]?.stringValue }
+            let all = try await h.listAll(path).results.compactMap { $0["key"]?.string }
             #expect(all == ["age", "nick_name"])  // newest first
-            let one = try await h.listAll("\(path)?key=nick_name").results.compactMap { $0["key"]?.stringValue }
+            let one = try await h.listAll("\(path)?key=nick_name").results.compactMap { $0["key"]?.string }
             #expect(one == ["nick_name"])
         }
     }

@@ -1,3 +1,4 @@
+import JSON
 import Testing
 
 @testable import PlatformSandbox
@@ -6,14 +7,14 @@ import Testing
 /// system groups.
 @Suite struct SandboxFlavorFieldGroupTests {
     /// A field body in the spelling the flavour takes (Weni only has `label`/`value_type`).
-    static func field(_ name: String, _ flavor: SandboxFlavor) -> JSONValue {
+    static func field(_ name: String, _ flavor: SandboxFlavor) -> JSON {
         flavor == .weni ? ["label": .string(name), "value_type": "text"] : ["name": .string(name), "type": "text"]
     }
 
     static func nameMember(_ flavor: SandboxFlavor) -> String { flavor == .weni ? "label" : "name" }
 
     /// `{member: [message]}`.
-    static func refusal(_ member: String, _ message: String) -> JSONValue {
+    static func refusal(_ member: String, _ message: String) -> JSON {
         .object([(member, .array([.string(message)]))])
     }
 
@@ -110,7 +111,7 @@ import Testing
                 #expect(list.first?["name"] == "Open Tickets")
                 #expect(list.first?["system"] == true)
                 #expect(list.first?["query"] == "tickets > 0")
-                let uuid = list.first?["uuid"]?.stringValue ?? ""
+                let uuid = list.first?["uuid"]?.string ?? ""
                 let rename = try await h.call(.POST, "/api/v2/groups.json?uuid=\(uuid)", json: ["name": "Tickets"])
                 #expect(rename.status == 403)
                 #expect(rename.body == ["detail": "Cannot modify system object."])

@@ -1,3 +1,4 @@
+import JSON
 import Testing
 
 @testable import PlatformSandbox
@@ -14,7 +15,7 @@ import Testing
             #expect(group["status"] == "ready")
             #expect(group["system"] == false)
             #expect(group["count"] == 0)
-            #expect(group["uuid"]?.stringValue?.count == 36)
+            #expect(group["uuid"]?.string?.count == 36)
         }
     }
 
@@ -56,7 +57,7 @@ import Testing
         try await SandboxHarness.with { h in
             let group = try await h.post(path, ["name": "Reporters"], expecting: 201)
             _ = try await h.post(path, ["name": "Checked"], expecting: 201)
-            let uuid = group["uuid"]!.stringValue!
+            let uuid = group["uuid"]!.string!
             let renamed = try await h.post("\(path)?uuid=\(uuid)", ["name": "U-Reporters"], expecting: 200)
             #expect(renamed["uuid"] == group["uuid"])
             #expect(renamed["name"] == "U-Reporters")
@@ -73,7 +74,7 @@ import Testing
     @Test func deleteAnswers204Then404AndLeavesMembers() async throws {
         try await SandboxHarness.with { h in
             let group = try await h.post(path, ["name": "Devs"], expecting: 201)
-            let uuid = group["uuid"]!.stringValue!
+            let uuid = group["uuid"]!.string!
             _ = try await h.post(
                 "/api/v2/contacts.json", ["urns": ["ext:1"], "groups": [.string(uuid)]], expecting: 201)
             #expect(h.sandbox.state().group(named: "Devs")?.count == 1)
@@ -104,13 +105,13 @@ import Testing
             try h.sandbox.seedGroup(name: "Smart", query: "age > 18")
             let all = try await h.listAll(path).results
             // TextIt's own smart system group "Open Tickets" is listed too, oldest.
-            #expect(all.compactMap { $0["name"]?.stringValue } == ["Smart", "Customers", "Developers", "Open Tickets"])
+            #expect(all.compactMap { $0["name"]?.string } == ["Smart", "Customers", "Developers", "Open Tickets"])
             #expect(all.first?["query"] == "age > 18")
             let byName = try await h.listAll("\(path)?name=developers").results
             #expect(byName.compactMap { $0["uuid"] } == [devs["uuid"]!])
-            let byUUID = try await h.listAll("\(path)?uuid=\(devs["uuid"]!.stringValue!)").results
-            #expect(byUUID.compactMap { $0["name"]?.stringValue } == ["Developers"])
-            let both = try await h.call(.GET, "\(path)?uuid=\(devs["uuid"]!.stringValue!)&name=developers")
+            let byUUID = try await h.listAll("\(path)?uuid=\(devs["uuid"]!.string!)").results
+            #expect(byUUID.compactMap { $0["name"]?.string } == ["Developers"])
+            let both = try await h.call(.GET, "\(path)?uuid=\(devs["uuid"]!.string!)&name=developers")
             #expect(both.body == ["detail": "You may only specify one of the uuid, name parameters"])
         }
     }

@@ -1,5 +1,6 @@
 import AsyncHTTPClient
 import Foundation
+import JSON
 import Logging
 
 @testable import PlatformSandbox
@@ -42,17 +43,17 @@ struct SandboxHarness {
 
     struct Reply {
         let status: Int
-        let body: JSONValue?
+        let body: JSON?
         /// Response headers by lower-cased name (the last value of each).
         let headers: [String: String]
 
         /// Member `key` of the body (for `{"detail": …}` and validation bodies).
-        subscript(key: String) -> JSONValue? { body?[key] }
+        subscript(key: String) -> JSON? { body?[key] }
     }
 
     /// Calls `path` (e.g. `/api/v2/contacts.json?urn=ext:1`) with the test token unless told otherwise.
     func call(
-        _ method: Method, _ path: String, json: JSONValue? = nil, rawBody: String? = nil,
+        _ method: Method, _ path: String, json: JSON? = nil, rawBody: String? = nil,
         authorization: String? = "Token \(SandboxHarness.token)"
     ) async throws -> Reply {
         try await call(method, url: sandbox.baseURL + path, json: json, rawBody: rawBody, authorization: authorization)
@@ -60,7 +61,7 @@ struct SandboxHarness {
 
     /// Calls an absolute URL (e.g. a `next` link).
     func call(
-        _ method: Method, url: String, json: JSONValue? = nil, rawBody: String? = nil,
+        _ method: Method, url: String, json: JSON? = nil, rawBody: String? = nil,
         authorization: String? = "Token \(SandboxHarness.token)"
     ) async throws -> Reply {
         var request = HTTPClientRequest(url: url)
@@ -72,13 +73,13 @@ struct SandboxHarness {
         }
         let response = try await HTTPClient.shared.execute(request, timeout: .seconds(30))
         let bytes = try await response.body.collect(upTo: 16 << 20)
-        let body = bytes.readableBytes == 0 ? nil : JSONValue.parse(Array(bytes.readableBytesView))
+        let body = bytes.readableBytes == 0 ? nil : try? JSON.parse(Array(bytes.readableBytesView))
         let headers = Dictionary(response.headers.map { ($0.name.lowercased(), $0.value) }) { $1 }
         return Reply(status: Int(response.status.code), body: body, headers: headers)
     }
 
     /// POSTs and returns the body, failing the test's expectation when the status differs.
-    func post(_ path: String, _ json: JSONValue, expecting status: Int) async throws -> JSONValue {
+    func post(_ path: String, _ json: JSON, expecting status: Int) async throws -> JSON {
         let reply = try await call(.POST, path, json: json)
         guard reply.status == status, let body = reply.body else {
             throw HarnessError(
@@ -88,17 +89,17 @@ struct SandboxHarness {
     }
 
     /// Creates a contact with `urns` (and whatever else `extra` holds); returns its UUID.
-    func createContact(_ urns: [String], _ extra: [(String, JSONValue)] = []) async throws -> String {
+    func createContact(_ urns: [String], _ extra: [(String, JSON)] = []) async throws -> String {
         let body = try await post(
-            "/api/v2/contacts.json", .object([("urns", .array(urns.map(JSONValue.string)))] + extra), expecting: 201)
-        guard let uuid = body["uuid"]?.stringValue else { throw HarnessError("no uuid in \(body.serialized())") }
+            "/api/v2/contacts.json", .object([("urns", .array(urns.map(JSON.string)))] + extra), expecting: 201)
+        guard let uuid = body["uuid"]?.string else { throw HarnessError("no uuid in \(body.serialized())") }
         return uuid
     }
 
     /// Every result of a list, following `next` links to the end; also returns how many pages.
-    func listAll(_ path: String) async throws -> (results: [JSONValue], pages: Int) {
+    func listAll(_ path: String) async throws -> (results: [JSON], pages: Int) {
         var url: String? = sandbox.baseURL + path
-        var results: [JSONValue] = []
+        var results: [JSON] = []
         var pages = 0
         while let next = url {
             let reply = try await call(.GET, url: next)
@@ -107,7 +108,7 @@ struct SandboxHarness {
             }
             results += page
             pages += 1
-            url = reply["next"]?.stringValue
+            url = reply["next"]?.string
         }
         return (results, pages)
     }
@@ -118,13 +119,13 @@ struct HarnessError: Error, CustomStringConvertible {
     init(_ description: String) { self.description = description }
 }
 
-extension JSONValue {
+extension JSON {
     /// An array's items (empty otherwise), for terse assertions.
-    var items: [JSONValue] {
+    var items: [JSON] {
         if case .array(let items) = self { return items }
         return []
     }
 
     /// The messages of a `["message", …]` list.
-    var messages: [String] { items.compactMap(\.stringValue) }
+    var messages: [String] { items.compactMap(\.string) }
 }

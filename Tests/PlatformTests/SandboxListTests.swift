@@ -1,3 +1,4 @@
+import JSON
 import Testing
 
 @testable import PlatformSandbox
@@ -14,13 +15,13 @@ import Testing
             let first = try await h.call(.GET, path)
             #expect(first["previous"] == .null)
             #expect(first["results"]?.items.count == 2)
-            let next = try #require(first["next"]?.stringValue)
+            let next = try #require(first["next"]?.string)
             #expect(next.hasPrefix("\(h.sandbox.baseURL)\(path)?cursor="))
             let all = try await h.listAll(path)
             #expect(all.pages == 3)
             // Most recently modified first, each contact once.
             #expect(
-                all.results.compactMap { $0["urns"]?.items.first?.stringValue } == [
+                all.results.compactMap { $0["urns"]?.items.first?.string } == [
                     "ext:4", "ext:3", "ext:2", "ext:1", "ext:0",
                 ])
         }
@@ -34,13 +35,13 @@ import Testing
             }
             _ = try await h.post(path, ["urns": ["ext:outsider"]], expecting: 201)
             let first = try await h.call(.GET, "\(path)?group=Devs")
-            #expect(first["next"]?.stringValue?.contains("group=Devs&cursor=") == true)
+            #expect(first["next"]?.string?.contains("group=Devs&cursor=") == true)
             // `Q(name=group_ref)`: an exact name; `devs` names no group.
             #expect(try await h.listAll("\(path)?group=devs").results.isEmpty)
             let byName = try await h.listAll("\(path)?group=Devs")
             #expect(byName.pages == 3)
             #expect(byName.results.count == 3)
-            let byUUID = try await h.listAll("\(path)?group=\(devs["uuid"]!.stringValue!)")
+            let byUUID = try await h.listAll("\(path)?group=\(devs["uuid"]!.string!)")
             #expect(byUUID.results.count == 3)
             #expect(try await h.listAll("\(path)?group=nosuch").results.isEmpty)
         }
@@ -52,7 +53,7 @@ import Testing
             _ = try await h.post(path, ["urns": ["ext:other"]], expecting: 201)
             let byURN = try await h.listAll("\(path)?urn=tel%3A%2B250-788-000004").results
             #expect(byURN.compactMap { $0["uuid"] } == [ben["uuid"]!])
-            let byUUID = try await h.listAll("\(path)?uuid=\(ben["uuid"]!.stringValue!)").results
+            let byUUID = try await h.listAll("\(path)?uuid=\(ben["uuid"]!.string!)").results
             #expect(byUUID.compactMap { $0["uuid"] } == [ben["uuid"]!])
             let invalid = try await h.call(.GET, "\(path)?urn=12345")
             #expect(invalid.status == 400)
@@ -65,7 +66,7 @@ import Testing
             let first = try await h.post(path, ["urns": ["ext:a"]], expecting: 201)
             let second = try await h.post(path, ["urns": ["ext:b"]], expecting: 201)
             let third = try await h.post(path, ["urns": ["ext:c"]], expecting: 201)
-            let middle = second["modified_on"]!.stringValue!
+            let middle = second["modified_on"]!.string!
             let escaped = Pagination.escape(middle)
             let before = try await h.listAll("\(path)?before=\(escaped)").results.compactMap { $0["uuid"] }
             #expect(before == [second["uuid"]!, first["uuid"]!])
@@ -92,7 +93,7 @@ import Testing
             let fields = try await h.listAll("/api/v2/fields.json")
             #expect(fields.pages == 3)
             #expect(
-                fields.results.compactMap { $0["key"]?.stringValue } == [
+                fields.results.compactMap { $0["key"]?.string } == [
                     "field_4", "field_3", "field_2", "field_1", "field_0",
                 ])
             let groups = try await h.listAll("/api/v2/groups.json")

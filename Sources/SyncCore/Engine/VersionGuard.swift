@@ -1,4 +1,4 @@
-import Foundation
+import JSON
 
 /// What was last applied to an entity: a redelivered or replayed older event must neither roll
 /// the contact back nor bring a deleted one back.
@@ -18,12 +18,12 @@ public struct AppliedVersion: Sendable, Equatable, Codable {
 
     /// Compact JSON for the compacted versions topic (the record key is the entity key).
     public func encoded() -> [UInt8] {
-        var text = #"{"k":"\#(version.kind.rawValue)","v":\#(version.value),"id":"#
-        text += jsonString(eventID)
-        text += #","d":\#(deleted)"#
-        if let contactUUID { text += #","u":"# + jsonString(contactUUID) }
-        text += "}"
-        return Array(text.utf8)
+        var members: [(String, JSON)] = [
+            ("k", .string(version.kind.rawValue)), ("v", .number(String(version.value))), ("id", .string(eventID)),
+            ("d", .bool(deleted)),
+        ]
+        if let contactUUID { members.append(("u", .string(contactUUID))) }
+        return JSON.object(members).serializedBytes()
     }
 
     /// Reads a versions-topic value; `nil` for anything unreadable (it is then ignored).
@@ -35,19 +35,6 @@ public struct AppliedVersion: Sendable, Equatable, Codable {
         else { return nil }
         self.init(version: OrderingVersion(kind, value), eventID: id, deleted: deleted, contactUUID: json["u"]?.string)
     }
-}
-
-private func jsonString(_ text: String) -> String {
-    var out = "\""
-    for scalar in text.unicodeScalars {
-        switch scalar {
-        case "\"": out += "\\\""
-        case "\\": out += "\\\\"
-        case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
-        default: out.unicodeScalars.append(scalar)
-        }
-    }
-    return out + "\""
 }
 
 /// Decides whether a change still needs applying, given what was applied last.

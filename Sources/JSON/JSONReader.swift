@@ -1,75 +1,14 @@
-import Foundation
+extension JSON {
+    /// Deepest nesting the event decoder accepts: real events nest a few levels, and a bound keeps
+    /// hostile input from exhausting the stack.
+    public static let defaultMaxDepth = 64
 
-/// A parsed JSON document, read straight from UTF-8 bytes.
-///
-/// Numbers keep their text so that versions stay exact 64-bit integers and field values keep
-/// the producer's digits; objects keep member order. Hand-written because decoding sits on
-/// the hot path (every record) and needs to tell a missing member from an explicit `null`.
-public enum JSON: Sendable, Equatable {
-    case null
-    case bool(Bool)
-    case number(String)
-    case string(String)
-    case array([JSON])
-    case object([(String, JSON)])
-
-    public static func == (lhs: JSON, rhs: JSON) -> Bool {
-        switch (lhs, rhs) {
-        case (.null, .null): true
-        case (.bool(let a), .bool(let b)): a == b
-        case (.number(let a), .number(let b)): a == b
-        case (.string(let a), .string(let b)): a == b
-        case (.array(let a), .array(let b)): a == b
-        case (.object(let a), .object(let b)):
-            a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
-        default: false
-        }
-    }
-
-    /// Member `key` of an object; `nil` when absent or not an object.
-    public subscript(key: String) -> JSON? {
-        guard case .object(let members) = self else { return nil }
-        for (name, value) in members where name == key { return value }
-        return nil
-    }
-
-    /// The value at an RFC 6901 JSON pointer (`/data/phone`, `""` for the whole document).
-    public func at(pointer: String) -> JSON? {
-        guard !pointer.isEmpty else { return self }
-        guard pointer.hasPrefix("/") else { return nil }
-        var current = self
-        for raw in pointer.dropFirst().split(separator: "/", omittingEmptySubsequences: false) {
-            let token = raw.replacingOccurrences(of: "~1", with: "/").replacingOccurrences(of: "~0", with: "~")
-            switch current {
-            case .object:
-                guard let next = current[token] else { return nil }
-                current = next
-            case .array(let items):
-                guard let index = Int(token), items.indices.contains(index) else { return nil }
-                current = items[index]
-            default: return nil
-            }
-        }
-        return current
-    }
-
-    public var string: String? { if case .string(let s) = self { s } else { nil } }
-    public var isNull: Bool { self == .null }
-
-    /// Text of a string or a number (ids are often numbers in database rows).
-    public var scalarText: String? {
-        switch self {
-        case .string(let s): s
-        case .number(let n): n
-        case .bool(let b): b ? "true" : "false"
-        default: nil
-        }
-    }
-
-    /// Parses `bytes`; throws with the byte offset of the first problem.
-    public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSON {
+    /// Parses UTF-8 JSON text (RFC 8259; one value, surrounding whitespace allowed); throws with
+    /// the byte offset of the first problem. Hand-written because decoding sits on the hot path
+    /// (every record), and Foundation's readers lose number text and member order.
+    public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSON {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
-            var parser = JSONParser(bytes: buffer)
+            var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
             let value = try parser.value(depth: 0)
             parser.skipSpace()
             guard parser.index == buffer.count else { throw parser.error("unexpected text after the JSON value") }
@@ -78,18 +17,27 @@ public enum JSON: Sendable, Equatable {
     }
 }
 
+/// Why a text is not JSON, and where.
 public struct JSONParseError: Error, Sendable, Equatable, CustomStringConvertible {
     public let offset: Int
     public let problem: String
+
+    public init(offset: Int, problem: String) {
+        self.offset = offset
+        self.problem = problem
+    }
     public var description: String { "\(problem) at byte \(offset)" }
 }
 
 private struct JSONParser {
     let bytes: UnsafeBufferPointer<UInt8>
+    let maxDepth: Int
     var index = 0
-    static let maxDepth = 64
 
-    init(bytes: UnsafeBufferPointer<UInt8>) { self.bytes = bytes }
+    init(bytes: UnsafeBufferPointer<UInt8>, maxDepth: Int) {
+        self.bytes = bytes
+        self.maxDepth = maxDepth
+    }
 
     func error(_ problem: String) -> JSONParseError { JSONParseError(offset: index, problem: problem) }
 
@@ -100,7 +48,7 @@ private struct JSONParser {
     }
 
     mutating func value(depth: Int) throws(JSONParseError) -> JSON {
-        guard depth < Self.maxDepth else { throw error("nested deeper than \(Self.maxDepth) levels") }
+        guard depth < maxDepth else { throw error("nested deeper than \(maxDepth) levels") }
         skipSpace()
         guard index < bytes.count else { throw error("unexpected end of input") }
         switch bytes[index] {
@@ -188,6 +136,12 @@ private struct JSONParser {
     mutating func number() throws(JSONParseError) -> String {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
+        if index + 1 < bytes.count, bytes[index] == UInt8(ascii: "0"),
+            (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index + 1])
+        {
+            index += 1
+            throw error("leading zeros are not JSON")
+        }
         var digits = 0
         while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) {
             index += 1
@@ -276,7 +230,8 @@ private struct JSONParser {
                     } else if (0xDC00...0xDFFF).contains(code) {
                         throw error("unpaired surrogate")
                     }
-                    scalars += Array(String(Character(Unicode.Scalar(code)!)).utf8)
+                    guard let scalar = Unicode.Scalar(code) else { throw error("invalid \\u escape") }
+                    UTF8.encode(scalar) { scalars.append($0) }
                 default: throw error("invalid escape")
                 }
             default:
