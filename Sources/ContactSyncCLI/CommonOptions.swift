@@ -38,9 +38,13 @@ struct CommonOptions: ParsableArguments {
     @Flag(name: .customLong("log-pii"), help: "Log phone numbers and emails unmasked.")
     var logPII = false
 
-    /// Flags as configuration keys, for the loader's highest-precedence layer.
-    func flagValues() throws -> [String: String] {
+    /// Flags as configuration keys, for the loader's highest-precedence layer, with the flag
+    /// each came from as it was typed (so a bad value names a flag the command line has).
+    func flagValues() throws -> [String: String] { try typedFlags().values }
+
+    func typedFlags() throws -> (values: [String: String], typed: [String: String]) {
         var values: [String: String] = [:]
+        var typed: [String: String] = [:]
         for pair in settings {
             // The value is never echoed: a misspelled `--set platform.tokn=…` carries a secret.
             guard let eq = pair.firstIndex(of: "=") else {
@@ -52,23 +56,37 @@ struct CommonOptions: ParsableArguments {
             let key = String(pair[..<eq])
             guard SettingKey.named(key) != nil else { throw ConfigError.unknownKey(key, source: "flag --set") }
             values[key] = String(pair[pair.index(after: eq)...])
+            typed[key] = "--set \(key)"
         }
         for pair in kafkaProperties {
             guard let eq = pair.firstIndex(of: "=") else {
                 throw ValidationError("--kafka-property \(pair): expected name=value")
             }
             values["kafka." + pair[..<eq]] = String(pair[pair.index(after: eq)...])
+            typed["kafka." + pair[..<eq]] = "--kafka-property \(pair[..<eq])"
         }
-        if let bootstrapServers { values["kafka.bootstrap_servers"] = bootstrapServers }
-        if let groupID { values["kafka.group_id"] = groupID }
-        if let topics { values["topics"] = topics }
-        if let platformURL { values["platform.url"] = platformURL }
-        if logPII { values["log.pii"] = "true" }
-        return values
+        let dedicated: [(String, String, String?)] = [
+            ("kafka.bootstrap_servers", "--bootstrap-servers", bootstrapServers),
+            ("kafka.group_id", "--group-id", groupID), ("topics", "--topics", topics),
+            ("platform.url", "--platform-url", platformURL), ("log.pii", "--log-pii", logPII ? "true" : nil),
+        ]
+        for case (let key, let flag, let value?) in dedicated {
+            values[key] = value
+            typed[key] = flag
+        }
+        return (values, typed)
+    }
+
+    /// The loader for these flags over `environment` (`nil`: the process's).
+    func loader(environment: [String: String]? = nil) throws -> SettingsLoader {
+        let flags = try typedFlags()
+        var loader = SettingsLoader(flags: flags.values, environment: environment, configFile: config)
+        loader.typedFlags = flags.typed
+        return loader
     }
 
     func loadSettings() async throws -> Settings {
-        try await SettingsLoader(flags: try flagValues(), configFile: config).load()
+        try await loader().load()
     }
 }
 

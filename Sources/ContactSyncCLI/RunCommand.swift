@@ -65,6 +65,7 @@ struct RunCommand: AsyncParsableCommand {
                 logger: logger
             ))
         logger.info("starting", metadata: ["settings": "\(settings)"])
+        for note in settings.notes { logger.notice("configuration given twice", metadata: ["resolved": "\(note)"]) }
         do {
             try await group.run()
         } catch {

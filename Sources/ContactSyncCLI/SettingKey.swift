@@ -13,11 +13,6 @@ public struct SettingKey: Sendable {
         "CONTACT_SYNC_" + name.uppercased().replacingOccurrences(of: ".", with: "_")
     }
 
-    /// `kafka.bootstrap_servers` → `--kafka-bootstrap-servers`.
-    public var flagName: String {
-        "--" + name.replacingOccurrences(of: ".", with: "-").replacingOccurrences(of: "_", with: "-")
-    }
-
     init(
         _ name: String, _ defaultValue: String?, _ expected: String, _ summary: String, example: String,
         secret: Bool = false
@@ -143,6 +138,10 @@ public struct SettingKey: Sendable {
             "instance_id", nil, "any text",
             "This instance's name in logs and dead-letter headers. Default: the host name.",
             example: "contact-sync-7d9f-x2"),
+        .init(
+            "state.dir", nil, "a writable directory, one per instance",
+            "Where the version guard's state stores live (a persistent volume per instance makes restarts warm: only the versions topic's tail is read). Unset: a temporary directory, restored from the topic at every start.",
+            example: "/var/lib/contact-sync"),
     ]
 
     public static func named(_ name: String) -> SettingKey? { all.first { $0.name == name } }

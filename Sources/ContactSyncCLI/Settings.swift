@@ -39,6 +39,10 @@ public struct Settings: Sendable, CustomStringConvertible {
     public var logPII = false
     public var instanceID = ProcessInfo.processInfo.hostName
     public var deadLetterRefused: RefusedWritePolicy = .halt
+    public var stateDirectory: String?
+    /// Values given in two places, and which one won: logged at start-up, so a clash between,
+    /// say, a token in the file and a token file in the environment is not silent.
+    public var notes: [String] = []
 
     public init() {}
 
@@ -56,6 +60,7 @@ public struct Settings: Sendable, CustomStringConvertible {
             commitInterval: commitInterval, drainDeadline: drainDeadline, outageThreshold: outageThreshold,
             untilCaughtUp: untilCaughtUp, instanceID: instanceID)
         configuration.deadLetterRefused = deadLetterRefused
+        configuration.stateDirectory = stateDirectory
         return configuration
     }
 

@@ -13,6 +13,9 @@ import Yams
 public struct SettingsLoader: Sendable {
     /// `key=value` pairs from the command line (`--set key=value` and dedicated flags).
     public var flags: [String: String]
+    /// The flag each of `flags` was given with, as typed (`--set max_in_flight`,
+    /// `--bootstrap-servers`); a key missing here is named as `--set KEY`.
+    public var typedFlags: [String: String] = [:]
     public var environment: [String: String]
     public var configFile: String?
 
@@ -41,7 +44,7 @@ public struct SettingsLoader: Sendable {
         layers.append(
             Layer(
                 provider: InMemoryProvider(name: "flags", values: flagValues),
-                describe: { key, _ in "flag \(key.flagName)" }, prefix: []))
+                describe: { [typedFlags] key, _ in "flag \(typedFlags[key.name] ?? "--set \(key.name)")" }, prefix: []))
         layers.append(
             Layer(
                 provider: EnvironmentVariablesProvider(
@@ -74,14 +77,29 @@ public struct SettingsLoader: Sendable {
                 throw reader.error("platform.url", value: url)
             }
         }
-        // An empty token (CONTACT_SYNC_PLATFORM_TOKEN= left in a manifest) does not hide the file.
-        if let token = try reader.optionalString("platform.token"), !token.isEmpty {
-            settings.platformToken = APIToken(token)
-        } else if let path = try reader.optionalString("platform.token_file") {
-            guard let token = try? String(contentsOfFile: path, encoding: .utf8) else {
+        // The token and the token file are one setting given two ways: the one from the higher
+        // layer wins (flags, then the environment, then the file), the token within one layer.
+        // An empty token (CONTACT_SYNC_PLATFORM_TOKEN= left in a manifest) does not count.
+        let token = try reader.raw("platform.token").flatMap { $0.value.isEmpty ? nil : $0 }
+        let tokenFile = try reader.raw("platform.token_file")
+        let tokenLayer = token == nil ? nil : try reader.layerIndex("platform.token")
+        let fileLayer = try reader.layerIndex("platform.token_file")
+        if let token, tokenLayer ?? .max <= fileLayer ?? .max {
+            settings.platformToken = APIToken(token.value)
+            if let tokenFile {
+                settings.notes.append(
+                    "platform.token (\(token.source)) wins over platform.token_file (\(tokenFile.source))")
+            }
+        } else if let tokenFile {
+            let path = tokenFile.value.trimmingCharacters(in: .whitespaces)
+            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
                 throw reader.error("platform.token_file", value: path)
             }
-            settings.platformToken = APIToken(token)
+            settings.platformToken = APIToken(text)
+            if let token {
+                settings.notes.append(
+                    "platform.token_file (\(tokenFile.source)) wins over platform.token (\(token.source))")
+            }
         }
         let flavorName = try reader.string("platform.flavor")
         guard let flavor = PlatformFlavor(rawValue: flavorName) else {
@@ -151,6 +169,7 @@ public struct SettingsLoader: Sendable {
         guard let flag = Bool(pii) else { throw reader.error("log.pii", value: pii) }
         settings.logPII = flag
         if let id = try reader.optionalString("instance_id") { settings.instanceID = id }
+        settings.stateDirectory = try reader.optionalString("state.dir")
         let refused = try reader.string("dead_letter.on_refused")
         guard let policy = RefusedWritePolicy(rawValue: refused) else {
             throw reader.error("dead_letter.on_refused", value: refused)
@@ -211,6 +230,20 @@ struct Reader {
                     default: ""
                     }
                 return (text, layer.describe(key, result.encodedKey))
+            }
+        }
+        return nil
+    }
+
+    /// Which layer holds `name` (0 is the highest: flags), `nil` when none does.
+    func layerIndex(_ name: String) throws -> Int? {
+        let components = name.split(separator: ".").map(String.init)
+        for (index, layer) in layers.enumerated() {
+            let absolute = AbsoluteConfigKey(layer.prefix + components)
+            for type in [ConfigType.string, .int, .double, .bool, .stringArray] {
+                if let result = try? layer.provider.value(forKey: absolute, type: type), result.value != nil {
+                    return index
+                }
             }
         }
         return nil

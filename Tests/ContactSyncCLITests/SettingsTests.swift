@@ -49,7 +49,8 @@ import Testing
         let fromFlag = await #expect(throws: ConfigError.self) {
             _ = try await SettingsLoader(flags: ["platform.url": "ftp://x"], environment: [:]).load()
         }
-        #expect(fromFlag?.description.contains("(from flag --platform-url)") == true)
+        // Without the typed flag (CommonOptions.loader gives it), a flag value is named as --set KEY.
+        #expect(fromFlag?.description.contains("(from flag --set platform.url)") == true)
         let missingFile = await #expect(throws: ConfigError.self) {
             _ = try await SettingsLoader(environment: [:], configFile: "/nonexistent/config.yaml").load()
         }
