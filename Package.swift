@@ -100,6 +100,7 @@ let package = Package(
             name: "SyncWorker",
             dependencies: [
                 "Kafka",
+                "StateStore",
                 "SyncCore",
                 "PlatformClient",
                 .product(name: "Logging", package: "swift-log"),

@@ -95,14 +95,21 @@ final class DurableWriter: Sendable {
             ])
     }
 
-    func saveVersion(_ key: String, _ version: AppliedVersion, sourcePartition: Int32) async throws {
+    /// - Returns: the record's offset in the versions topic; `nil` when a permanent refusal was
+    ///   skipped by policy (the state store's checkpoint needs where each version landed).
+    @discardableResult
+    func saveVersion(_ key: String, _ version: AppliedVersion, sourcePartition: Int32) async throws -> Int64? {
+        let landed = Mutex<Int64?>(nil)
         try await durably(
             "save version of \(DeadLetterInfo.clip(key, to: 256))", topic: versionsTopic, isDeadLetter: false
         ) {
-            try await self.producer.send(
+            let report = try await self.producer.send(
                 topic: self.versionsTopic, partition: self.versionsPartition(for: sourcePartition),
                 key: Array(key.utf8), value: version.encoded())
+            landed.withLock { $0 = report.offset }
+            return report
         }
+        return landed.withLock { $0 }
     }
 
     /// - Returns: `true` once written, `false` when a permanent refusal was skipped by policy.

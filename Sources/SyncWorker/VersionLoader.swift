@@ -1,46 +1,97 @@
 import Kafka
 import Logging
+import StateStore
 import SyncCore
 
-/// Reads a partition of the compacted versions topic to its end, when the partitions it
-/// guards are assigned: the version guard then moves with partitions between instances.
+/// Brings a partition's state store up to the end of its partition of the versions topic, when
+/// the partitions it guards are assigned: only the tail past the store's checkpoint (everything
+/// for a new, moved or rebuilt store). The guard thus moves with partitions between instances.
+///
+/// Records are written raw, without a `KafkaRecord` copy or a JSON decode per record
+/// (`KafkaConsumer.pollRaw`), one transaction per fetched batch with the checkpoint in it.
 struct VersionLoader: Sendable {
     let properties: KafkaProperties
     let topic: String
     let logger: Logger
 
-    func load(partition: Int32, deadline: Duration = .seconds(30)) async throws -> [String: AppliedVersion] {
-        var props = properties
+    struct Outcome: Sendable {
+        let read: Int
+        let from: Int64
+        let end: Int64
+        let elapsed: Duration
+    }
+
+    /// Fetch sizes for a restore, unless `kafka` says otherwise: a restore reads one partition
+    /// flat out, so fetches as large as a partition allows (librdkafka's 1 MB default caps one
+    /// round trip at about 8,000 versions).
+    static let restoreDefaults: KafkaProperties = [
+        "max.partition.fetch.bytes": "8388608",
+        "queued.max.messages.kbytes": "16384",
+        "fetch.wait.max.ms": "10",
+    ]
+
+    func restore(_ store: PartitionStore, partition: Int32, deadline: Duration = .seconds(300)) async throws
+        -> Outcome
+    {
+        let started = ContinuousClock.now
+        var props = properties.merging(Self.restoreDefaults) { given, _ in given }
         props["group.id"] = "contact-sync-version-loader"
         props["enable.auto.commit"] = "false"
         let reader = try KafkaConsumer(properties: props, logger: logger)
-        let tp = TopicPartition(topic, partition)
-        let marks = try await reader.watermarks(tp)
-        guard marks.high > marks.low else {
+        do {
+            let outcome = try await read(reader, into: store, partition: partition, until: started + deadline)
             await reader.close()
-            return [:]
+            return Outcome(read: outcome.read, from: outcome.from, end: outcome.end, elapsed: .now - started)
+        } catch {
+            await reader.close()
+            throw error
         }
-        try reader.assign([TopicPartitionOffset(topic, partition, TopicPartitionOffset.beginning)])
-        var versions: [String: AppliedVersion] = [:]
-        var last: Int64 = -1
-        let end = ContinuousClock.now + deadline
-        while last < marks.high - 1 {
+    }
+
+    private func read(
+        _ reader: KafkaConsumer, into store: PartitionStore, partition: Int32, until end: ContinuousClock.Instant
+    )
+        async throws -> (read: Int, from: Int64, end: Int64)
+    {
+        let marks = try await reader.watermarks(TopicPartition(topic, partition))
+        if let checkpoint = store.checkpoint, checkpoint > marks.high {
+            // The topic holds fewer records than the store read: it was deleted and made again.
+            logger.warning(
+                "state store rebuilt from the versions topic: its checkpoint \(checkpoint) is past the topic's end \(marks.high) (the topic was recreated)",
+                metadata: ["topic": "\(topic)", "partition": "\(partition)"])
+            try store.wipe()
+        }
+        let from = max(marks.low, store.checkpoint ?? marks.low)
+        guard from < marks.high else {
+            if store.checkpoint != marks.high { try store.restore(next: marks.high) { _ in } }
+            return (0, from, marks.high)
+        }
+        try reader.assign([TopicPartitionOffset(topic, partition, from)])
+        var next = from
+        var read = 0
+        while next < marks.high {
             guard ContinuousClock.now < end else {
-                await reader.close()
-                throw KafkaError.loadTimeout(topic: topic, partition: partition, reached: last, high: marks.high)
+                throw KafkaError.loadTimeout(topic: topic, partition: partition, reached: next - 1, high: marks.high)
             }
-            for record in try await reader.poll(maxRecords: 5000, timeout: .milliseconds(200)) {
-                last = max(last, record.offset)
-                guard let key = record.key.map({ String(decoding: $0, as: UTF8.self) }) else { continue }
-                if let value = record.value, let version = AppliedVersion(decoding: value) {
-                    versions[key] = version
-                } else if record.value == nil {
-                    versions[key] = nil
+            let (count, after) = try await reader.pollRaw(maxRecords: 20_000, timeout: .milliseconds(200)) {
+                records in
+                guard let last = records.last else { return (0, Int64(-1)) }
+                try store.restore(next: last.offset + 1) { batch in
+                    for record in records {
+                        guard let key = record.key else { continue }
+                        if let value = record.value {
+                            try batch.put(key: key, value: value)
+                        } else {
+                            try batch.remove(key: key)
+                        }
+                    }
                 }
+                return (records.count, last.offset + 1)
             }
+            if after > next { next = after }
+            read += count
         }
-        await reader.close()
-        return versions
+        return (read, from, marks.high)
     }
 }
 

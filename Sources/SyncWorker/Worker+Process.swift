@@ -80,7 +80,8 @@ extension Worker {
     /// it (with retries), make its version durable, then mark every record done.
     private func processBatch(_ key: String, _ batch: [WorkItem], ticket: ScopeBudget.Ticket?) async {
         Gauge(label: MetricNames.inFlight).record(await lanes.inFlight)
-        var running = await versions.last(key)
+        let source = batch.first?.record.partition ?? 0
+        var running = await versions.last(key, source: source)
         var kept: [WorkItem] = []
         for item in batch {
             let change = item.change!
@@ -105,7 +106,9 @@ extension Worker {
         }
         if kept.count > 1 { status.update { $0.coalesced += kept.count - 1 } }
         let merged = ContactChange.merge(kept.map { $0.change! })
-        if let known = await versions.last(key), !known.deleted { handler.remember(key, uuid: known.contactUUID) }
+        if let known = await versions.last(key, source: source), !known.deleted {
+            handler.remember(key, uuid: known.contactUUID)
+        }
 
         // A delete waits in the batcher for others to share its call, not for a call slot.
         if merged.isDelete { await lanes.releaseSlot(key) }
@@ -119,12 +122,15 @@ extension Worker {
             }
             let applied = AppliedVersion(
                 version: merged.version, eventID: merged.eventID, deleted: merged.isDelete, contactUUID: result.uuid)
+            let token = await versions.beginWrite(source: kept[0].record.partition)
+            let offset: Int64?
             do {
-                try await writer.saveVersion(key, applied, sourcePartition: kept[0].record.partition)
+                offset = try await writer.saveVersion(key, applied, sourcePartition: kept[0].record.partition)
             } catch {
+                await versions.abandon(token)
                 return  // shutting down: not done, read again by whoever owns the partition next
             }
-            await versions.record(key, applied)
+            await versions.record(key, applied, token: token, offset: offset)
             status.update {
                 switch result.kind {
                 case .created: $0.created += 1

@@ -7,23 +7,17 @@ import SyncCore
 struct RebalanceBridge: RebalanceHandler {
     let worker: Worker
 
-    /// Load the version guard's state for the new partitions before their records arrive.
+    /// Open the version guard's store of each new versions partition and bring it up to the
+    /// topic's end in the background: the callback returns at once, the new partitions' records
+    /// wait in the guard until their store is ready, and the other partitions go on.
     func partitionsAssigned(_ partitions: [TopicPartition]) async {
         Counter(label: MetricNames.rebalances).increment()
         worker.status.update { $0.assignedPartitions += partitions.count }
         await worker.updateBudgetShare()
         guard let writer = worker.parts.withLock({ $0?.writer }) else { return }
-        let loader = VersionLoader(
-            properties: worker.configuration.kafka, topic: worker.configuration.versionsTopic, logger: worker.logger)
-        for versionsPartition in Set(partitions.map { writer.versionsPartition(for: $0.partition) }) {
-            do {
-                let versions = try await loader.load(partition: versionsPartition)
-                await worker.versions.load(versions)
-            } catch {
-                worker.logger.error(
-                    "could not load applied versions; the guard starts empty for these partitions",
-                    metadata: ["partition": "\(versionsPartition)", "error": "\(error)"])
-            }
+        let fresh = await worker.versions.assign(sources: partitions, versionsPartitions: writer.versionsPartitions)
+        for versionsPartition in fresh {
+            Task { await worker.restoreState(versionsPartition, partitions: writer.versionsPartitions) }
         }
     }
 
@@ -41,6 +35,7 @@ struct RebalanceBridge: RebalanceHandler {
             await worker.commit(consumer, only: leaving)
         }
         await worker.lanes.forget(leaving)
+        await worker.versions.revoke(sources: partitions)
         worker.status.update { $0.assignedPartitions = max(0, $0.assignedPartitions - partitions.count) }
         await worker.updateBudgetShare()
     }

@@ -48,6 +48,10 @@ public struct WorkerConfiguration: Sendable {
     public var instanceID: String
     /// What happens when the dead-letter or versions topic refuses a record permanently.
     public var deadLetterRefused: RefusedWritePolicy = .halt
+    /// Where the version guard's state stores live (`state.dir`): a persistent volume per
+    /// instance makes restarts warm (only the versions topic's tail is read). `nil`: a private
+    /// temporary directory, emptied when the worker stops (every start restores cold).
+    public var stateDirectory: String?
 
     public init(
         kafka: KafkaProperties, groupID: String, topics: [String], deadLetterTopic: String,

@@ -194,21 +194,4 @@ import Testing
             #expect(pause)
         }
     }
-
-    @Test func loadedVersionsNeverReplaceNewerOnes() async {
-        let versions = AppliedVersions()
-        let newer = AppliedVersion(version: .sequence(5), eventID: "e5", deleted: true, contactUUID: nil)
-        await versions.record("a", newer)
-        await versions.load([
-            "a": AppliedVersion(version: .sequence(3), eventID: "e3", deleted: false, contactUUID: "u"),
-            "b": AppliedVersion(version: .timestamp(1), eventID: "e1", deleted: false, contactUUID: "v"),
-        ])
-        #expect(await versions.last("a") == newer)
-        #expect(await versions.last("b")?.eventID == "e1")
-        // A sequence ranks above a timestamp: a timestamp-only replay cannot roll "a" back.
-        await versions.load([
-            "a": AppliedVersion(version: .timestamp(9), eventID: "t", deleted: false, contactUUID: nil)
-        ])
-        #expect(await versions.last("a") == newer)
-    }
 }
