@@ -141,7 +141,7 @@ let package = Package(
             name: "contact-sync-bench",
             dependencies: [
                 "CRdKafka", "Kafka", "SyncCore", "SyncWorker", "PlatformClient", "PlatformSandbox",
-                "ContactSyncTesting",
+                "ContactSyncTesting", "StateStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/ContactSyncBench",

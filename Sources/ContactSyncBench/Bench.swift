@@ -27,6 +27,7 @@ struct Bench {
         Section(name: "e2e") { try await EndToEndBench.run(logger: $0) },
         Section(name: "memory") { try await MemoryBench.run(logger: $0) },
         Section(name: "budget") { try await BudgetBench.run(logger: $0) },
+        Section(name: "state") { try await StateStoreBench.run(logger: $0) },
     ]
 
     static func main() async throws {

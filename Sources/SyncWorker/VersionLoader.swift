@@ -1,6 +1,7 @@
-import Kafka
-import Logging
-import StateStore
+import Foundation
+public import Kafka
+public import Logging
+public import StateStore
 import SyncCore
 
 /// Brings a partition's state store up to the end of its partition of the versions topic, when
@@ -9,16 +10,22 @@ import SyncCore
 ///
 /// Records are written raw, without a `KafkaRecord` copy or a JSON decode per record
 /// (`KafkaConsumer.pollRaw`), one transaction per fetched batch with the checkpoint in it.
-struct VersionLoader: Sendable {
+public struct VersionLoader: Sendable {
     let properties: KafkaProperties
     let topic: String
     let logger: Logger
 
-    struct Outcome: Sendable {
-        let read: Int
-        let from: Int64
-        let end: Int64
-        let elapsed: Duration
+    public init(properties: KafkaProperties, topic: String, logger: Logger) {
+        self.properties = properties
+        self.topic = topic
+        self.logger = logger
+    }
+
+    public struct Outcome: Sendable {
+        public let read: Int
+        public let from: Int64
+        public let end: Int64
+        public let elapsed: Duration
     }
 
     /// Fetch sizes for a restore, unless `kafka` says otherwise: a restore reads one partition
@@ -30,7 +37,7 @@ struct VersionLoader: Sendable {
         "fetch.wait.max.ms": "10",
     ]
 
-    func restore(_ store: PartitionStore, partition: Int32, deadline: Duration = .seconds(300)) async throws
+    public func restore(_ store: PartitionStore, partition: Int32, deadline: Duration = .seconds(300)) async throws
         -> Outcome
     {
         let started = ContinuousClock.now
@@ -39,7 +46,9 @@ struct VersionLoader: Sendable {
         props["enable.auto.commit"] = "false"
         let reader = try KafkaConsumer(properties: props, logger: logger)
         do {
-            let outcome = try await read(reader, into: store, partition: partition, until: started + deadline)
+            let outcome = try await store.restoring {
+                try await read(reader, into: store, partition: partition, until: started + deadline)
+            }
             await reader.close()
             return Outcome(read: outcome.read, from: outcome.from, end: outcome.end, elapsed: .now - started)
         } catch {
@@ -76,8 +85,11 @@ struct VersionLoader: Sendable {
             let (count, after) = try await reader.pollRaw(maxRecords: 20_000, timeout: .milliseconds(200)) {
                 records in
                 guard let last = records.last else { return (0, Int64(-1)) }
+                // In key order, a batch walks the B-tree's pages once instead of jumping between
+                // them (the later offset of one key still written last).
+                let ordered = records.sorted(by: Self.keyThenOffset)
                 try store.restore(next: last.offset + 1) { batch in
-                    for record in records {
+                    for record in ordered {
                         guard let key = record.key else { continue }
                         if let value = record.value {
                             try batch.put(key: key, value: value)
@@ -92,6 +104,19 @@ struct VersionLoader: Sendable {
             read += count
         }
         return (read, from, marks.high)
+    }
+}
+
+extension VersionLoader {
+    @Sendable static func keyThenOffset(_ a: RawRecord, _ b: RawRecord) -> Bool {
+        let (x, y) = (
+            a.key ?? UnsafeRawBufferPointer(start: nil, count: 0), b.key ?? UnsafeRawBufferPointer(start: nil, count: 0)
+        )
+        let common = min(x.count, y.count)
+        let order = common == 0 ? 0 : memcmp(x.baseAddress!, y.baseAddress!, common)
+        if order != 0 { return order < 0 }
+        if x.count != y.count { return x.count < y.count }
+        return a.offset < b.offset
     }
 }
 

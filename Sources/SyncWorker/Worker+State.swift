@@ -12,6 +12,7 @@ extension Worker {
             group: configuration.groupID, versionsTopic: configuration.versionsTopic, partition: partition,
             partitions: partitions)
         var store: PartitionStore?
+        await versions.restoreSlot()
         do {
             let directory = try await versions.directory(configured: configuration.stateDirectory)
             let opened = try PartitionStore(directory: directory, identity: identity, logger: logger)
@@ -33,6 +34,7 @@ extension Worker {
                 "could not restore the version guard's state; the guard starts empty for this partition",
                 metadata: ["partition": "\(partition)", "error": "\(error)"])
         }
+        await versions.restoreDone()
         await versions.ready(partition, store: store)
     }
 }

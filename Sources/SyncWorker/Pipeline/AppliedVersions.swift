@@ -34,6 +34,12 @@ actor AppliedVersions {
     }
 
     private var slots: [Int32: Slot] = [:]
+    /// Restores running at once: each borrows a 64 MB page cache and a core, so memory stays
+    /// bounded when many partitions arrive together (the others wait their turn, each
+    /// partition's records only for its own restore).
+    private let maxRestores = 2
+    private var restores = 0
+    private var restoreQueue: [CheckedContinuation<Void, Never>] = []
     private var versionsPartitions: Int32 = 1
     private var flusher: Task<Void, Never>?
     private var stateDirectory: StateDirectory?
@@ -49,6 +55,9 @@ actor AppliedVersions {
     /// or a private temporary one when none is configured or another process holds it.
     func directory(configured: String?) throws -> String {
         if let stateDirectory { return stateDirectory.path }
+        // Every store's page cache together (a restore's larger cache included) stays near
+        // this; SQLite evicts pages past it.
+        StoreMemory.limit(bytes: 96 << 20)
         if let configured {
             do {
                 stateDirectory = try StateDirectory(path: configured)
@@ -98,6 +107,23 @@ actor AppliedVersions {
         if case .restoring(let waiting) = slot.phase { for continuation in waiting { continuation.resume() } }
         slot.phase = .ready
         slots[partition] = slot
+    }
+
+    /// Waits for a restore slot; pair with `restoreDone`.
+    func restoreSlot() async {
+        if restores < maxRestores {
+            restores += 1
+            return
+        }
+        await withCheckedContinuation { restoreQueue.append($0) }
+    }
+
+    func restoreDone() {
+        if restoreQueue.isEmpty {
+            restores -= 1
+        } else {
+            restoreQueue.removeFirst().resume()
+        }
     }
 
     /// Whether `partition`'s store is still being restored (its records wait).
