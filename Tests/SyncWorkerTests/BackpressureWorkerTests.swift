@@ -41,6 +41,9 @@ import Testing
         }
         try await run.finished()
 
+        // Sampled every 20 ms, so these are lower bounds of what happened: with at most
+        // limit + pollBatch records admitted per stretch of fetching, 1,500 records took at least
+        // two pauses and resumes, but a sample can miss one; at least one of each is certain.
         #expect(peak <= limit + pollBatch, "pending entities peaked at \(peak)")
         #expect(pauses >= 1, "fetching paused")
         #expect(resumesWithWorkLeft >= 1, "and resumed while records were left to fetch")
