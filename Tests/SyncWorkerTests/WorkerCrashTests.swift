@@ -1,15 +1,11 @@
 import ContactSyncTesting
-import Foundation
 import PlatformSandbox
 import Testing
 
 /// The real `contact-sync run` process, killed with SIGKILL at random moments and restarted.
 @Suite(.serialized) struct WorkerCrashTests {
-    /// The built `contact-sync`, for the suites that run the binary.
-    static var executable: URL? { WorkerProcess.binary }
-
     @Test func killNineThenRestartEndsInTheLastEventsState() async throws {
-        _ = try #require(Self.executable, "build the contact-sync product first (scripts/test does)")
+        _ = try #require(WorkerProcess.binary, "build the contact-sync product first (scripts/test does)")
         let h = try await WorkerHarness(partitions: 3, chaos: SandboxChaos(latencyMs: 15))
         var events: [(key: String, json: String?)] = []
         for v in 1...3 {
