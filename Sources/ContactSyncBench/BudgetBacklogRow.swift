@@ -1,6 +1,7 @@
 import ContactSyncTesting
 import Logging
 import PlatformSandbox
+import SyncWorker
 
 /// Row 1: a backlog of interleaved updates drained at the budget: about one call per entity
 /// (the worker reads ahead and folds while calls wait), no 429, and the drain close to its floor.

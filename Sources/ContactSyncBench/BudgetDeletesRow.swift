@@ -2,6 +2,7 @@ import ContactSyncTesting
 import Logging
 import PlatformClient
 import PlatformSandbox
+import SyncWorker
 
 /// Row 5: deletes go through `contact_actions.json` on the `v2` scope, 100 contacts a call.
 enum BudgetDeletesRow {

@@ -1,6 +1,8 @@
 import ContactSyncTesting
+import Foundation
 import Logging
 import PlatformSandbox
+import SyncWorker
 
 /// Row 3: three instances of one group share one budget: each paces at its partitions' share,
 /// together they spend ≥ 90 % of it, and the platform never answers 429.

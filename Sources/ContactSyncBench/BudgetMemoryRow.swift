@@ -1,4 +1,6 @@
 import ContactSyncTesting
+import Foundation
+import Kafka
 import Logging
 import PlatformSandbox
 

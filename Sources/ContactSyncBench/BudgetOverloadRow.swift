@@ -1,6 +1,8 @@
 import ContactSyncTesting
+import Foundation
 import Logging
 import PlatformSandbox
+import SyncWorker
 
 /// Row 2: events arrive at 5× the budget for a minute: the worker spends the whole budget
 /// (≥ 95 %), draws no 429, and once the producer stops every entity reaches its last state in

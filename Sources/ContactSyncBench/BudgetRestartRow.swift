@@ -1,4 +1,5 @@
 import ContactSyncTesting
+import Foundation
 import Logging
 import PlatformClient
 import PlatformSandbox

@@ -1,8 +1,10 @@
 import ContactSyncTesting
+import Foundation
 import Logging
 import PlatformClient
 import PlatformSandbox
 import SyncCore
+import SyncWorker
 import Synchronization
 
 /// Row 6: another client spends 30 % of the budget while the worker drains a backlog: 429s

@@ -1,5 +1,6 @@
 import ContactSyncTesting
 import Foundation
+import Kafka
 import Logging
 import PlatformSandbox
 

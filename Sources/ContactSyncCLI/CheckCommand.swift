@@ -3,6 +3,7 @@ import Foundation
 import Kafka
 import Logging
 import PlatformClient
+import SyncCore
 
 /// `contact-sync check`: is the configuration complete, and can this process reach everything?
 struct CheckCommand: AsyncParsableCommand {

@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import Kafka
 import Logging
+import PlatformClient
 import SyncCore
 import SyncWorker
 

@@ -6,6 +6,7 @@ import PlatformClient
 import ServiceLifecycle
 import SyncCore
 import SyncWorker
+import UnixSignals
 
 /// `contact-sync run`: the worker, with /healthz, /readyz and /metrics.
 struct RunCommand: AsyncParsableCommand {

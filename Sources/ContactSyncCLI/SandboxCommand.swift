@@ -3,6 +3,7 @@ import Foundation
 import Logging
 import PlatformSandbox
 import ServiceLifecycle
+import UnixSignals
 
 /// `contact-sync sandbox`: the platform stand-in as its own process, for demos, benchmarks and
 /// the official Python client's check. Prints its base URL, runs until SIGINT or SIGTERM.

@@ -1,3 +1,5 @@
+import Foundation
+
 /// Every configuration key: its name, default, what it expects and what it does. The loader,
 /// `docs/configuration.md` and the tests all read this one table.
 public struct SettingKey: Sendable {

@@ -1,3 +1,4 @@
+import Foundation
 import SyncCore
 
 /// Bad input of every kind the spec rejects, generated from a seed: truncated and random bytes,

@@ -1,4 +1,6 @@
+import Kafka
 import PlatformClient
+import PlatformSandbox
 public import SyncCore
 public import SyncWorker
 

@@ -1,4 +1,5 @@
 import Foundation
+import PlatformSandbox
 
 extension WorkerProcess {
     /// Starts the binary `runs` times, one after another, and kills each run with SIGKILL at a

@@ -1,4 +1,6 @@
 public import Foundation
+import Kafka
+import PlatformSandbox
 
 /// The real `contact-sync run` binary as a child of this process, configured only through its
 /// `CONTACT_SYNC_*` environment and pointed at a harness: what the chaos suite, the crash tests

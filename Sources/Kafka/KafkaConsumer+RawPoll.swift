@@ -1,4 +1,5 @@
 import CRdKafka
+import Logging
 
 /// A record as librdkafka holds it, valid only inside the `pollRaw` body that received it:
 /// nothing is copied.

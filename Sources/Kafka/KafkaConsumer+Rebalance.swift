@@ -1,5 +1,6 @@
 import CRdKafka
 import Foundation
+import Logging
 
 extension KafkaConsumer {
     /// librdkafka's rebalance callback, on the polling thread. It blocks that thread while the

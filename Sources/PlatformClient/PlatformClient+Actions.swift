@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 /// The only bulk write of API v2 (`contact_actions.json`, scope `v2`): one action on up to 100
 /// contacts. `add` and `remove` change one group and leave every other membership alone,
 /// which is why contact-sync changes memberships through it rather than by replacing `groups`.

@@ -1,3 +1,4 @@
+import NIOHTTP1
 public import SyncCore
 
 extension PlatformClient {

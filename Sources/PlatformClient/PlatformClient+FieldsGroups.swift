@@ -1,3 +1,5 @@
+import NIOHTTP1
+
 extension PlatformClient {
     /// Every contact field, following the cursor pagination.
     public func listFields(key: String? = nil) async throws -> [Field] {

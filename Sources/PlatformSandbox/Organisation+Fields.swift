@@ -1,3 +1,4 @@
+import HTTPTypes
 import JSON
 
 extension Organisation {

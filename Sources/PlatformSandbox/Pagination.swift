@@ -1,4 +1,5 @@
 import Foundation
+import HTTPTypes
 import JSON
 
 /// Cursor pagination like the platform's: `{"next": <absolute URL or null>, "previous": null,

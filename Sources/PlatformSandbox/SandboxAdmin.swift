@@ -1,6 +1,7 @@
 import Foundation
 import Hummingbird
 import JSON
+import Synchronization
 
 /// `/_sandbox/…`: read-outs and switches for tests and other processes; never authenticated,
 /// faulted, throttled or counted.

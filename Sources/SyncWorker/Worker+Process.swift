@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import PlatformClient
 import SyncCore
+import Synchronization
 
 extension Worker {
     /// Every fetched record is tracked until it is done: applied, skipped or dead-lettered.

@@ -2,6 +2,7 @@ import Kafka
 import Logging
 import Metrics
 import SyncCore
+import Synchronization
 
 /// Hands librdkafka's rebalance callbacks to the worker.
 struct RebalanceBridge: RebalanceHandler {

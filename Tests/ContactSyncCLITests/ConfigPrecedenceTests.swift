@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlatformClient
 import Testing
 
 @testable import ContactSyncCLI

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import PlatformClient
 import SyncCore
 import Synchronization
 import Testing

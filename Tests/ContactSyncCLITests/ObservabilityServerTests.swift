@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import Logging
 import Metrics
+import NIOCore
+import NIOHTTP1
 import Prometheus
 import ServiceLifecycle
 import Testing

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import Kafka
 import Logging
+import NIOCore
+import NIOHTTP1
 import PlatformClient
 import PlatformSandbox
 import Prometheus

@@ -2,6 +2,7 @@ import AsyncHTTPClient
 import Foundation
 import Kafka
 import Logging
+import NIOCore
 import SyncCore
 import Testing
 

@@ -1,4 +1,5 @@
 import Kafka
+import Logging
 import Testing
 
 @Suite struct ProduceConsumeTests {

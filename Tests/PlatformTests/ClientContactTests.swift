@@ -1,4 +1,6 @@
+import Foundation
 import PlatformClient
+import PlatformSandbox
 import SyncCore
 import Testing
 

@@ -3,6 +3,7 @@ import Logging
 import PlatformClient
 import PlatformSandbox
 import SyncCore
+import Synchronization
 import Testing
 
 @Suite struct ClientErrorTests {

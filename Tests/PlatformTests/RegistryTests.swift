@@ -1,4 +1,5 @@
 import PlatformClient
+import PlatformSandbox
 import Testing
 
 @Suite struct RegistryTests {

@@ -2,6 +2,8 @@ import AsyncHTTPClient
 import Foundation
 import JSON
 import Logging
+import NIOCore
+import NIOHTTP1
 
 @testable import PlatformSandbox
 

@@ -1,6 +1,7 @@
 import ContactSyncTesting
 import Foundation
 import Kafka
+import Synchronization
 import Testing
 
 @testable import SyncWorker

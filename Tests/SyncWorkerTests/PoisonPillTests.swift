@@ -1,6 +1,7 @@
 import ContactSyncTesting
 import Foundation
 import Kafka
+import PlatformSandbox
 import SyncCore
 import Testing
 

@@ -1,4 +1,5 @@
 import ContactSyncTesting
+import Foundation
 import Kafka
 import PlatformSandbox
 import SyncCore

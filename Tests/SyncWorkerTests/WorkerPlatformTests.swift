@@ -1,4 +1,5 @@
 import ContactSyncTesting
+import Foundation
 import Kafka
 import PlatformClient
 import PlatformSandbox

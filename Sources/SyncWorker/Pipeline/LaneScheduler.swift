@@ -1,4 +1,5 @@
 import Kafka
+import SyncCore
 
 /// Per-entity lanes: which key runs next, and what each lane holds. A plain value with no
 /// tasks or I/O, so the scheduling rules are tested on their own (`Lanes` runs it).

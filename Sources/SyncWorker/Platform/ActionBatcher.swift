@@ -1,4 +1,5 @@
 import PlatformClient
+import SyncCore
 
 /// Gathers `contact_actions.json` work from every lane into calls of up to 100 contacts: 1,000
 /// deletes cost 10 calls on the `v2` scope instead of 1,000 on `v2.contacts`.
