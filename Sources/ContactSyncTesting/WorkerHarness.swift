@@ -53,42 +53,67 @@ public final class WorkerHarness: Sendable {
     /// Sends the records to the source topic as one batch and returns where each landed, in
     /// order. The idempotent producer keeps each partition's order, so one key's events arrive
     /// as they were given; records up to 8 MB pass (the worker's own producer stops at 1 MB,
-    /// and tests send larger inputs on purpose).
+    /// and tests send larger inputs on purpose). Every record carries `headers`.
     @discardableResult
-    public func produce(records: [(key: String, value: [UInt8]?)]) async throws -> [DeliveryReport] {
+    public func produce(records: [(key: String, value: [UInt8]?)], headers: [KafkaHeader] = []) async throws
+        -> [DeliveryReport]
+    {
         let producer = try KafkaProducer(
             properties: [
                 "bootstrap.servers": cluster.bootstrapServers, "linger.ms": "2", "message.max.bytes": "8000000",
             ], logger: logger)
         let reports = try await producer.send(
-            records.map { OutgoingRecord(topic: topic, key: Array($0.key.utf8), value: $0.value) })
+            records.map { OutgoingRecord(topic: topic, key: Array($0.key.utf8), value: $0.value, headers: headers) })
         await producer.close()
         return reports
     }
 
     /// `produce(records:)` for JSON text; a nil `json` is a tombstone.
     @discardableResult
-    public func produce(_ events: [(key: String, json: String?)]) async throws -> [DeliveryReport] {
-        try await produce(records: events.map { ($0.key, $0.json.map { Array($0.utf8) }) })
+    public func produce(_ events: [(key: String, json: String?)], headers: [KafkaHeader] = []) async throws
+        -> [DeliveryReport]
+    {
+        try await produce(records: events.map { ($0.key, $0.json.map { Array($0.utf8) }) }, headers: headers)
+    }
+
+    /// The group's committed offset on each partition of `topic` (the source unless told; `nil`:
+    /// none), by partition.
+    public func committed(group: String, topic: String? = nil) async throws -> [Int64?] {
+        try await lag(group: group, topic: topic ?? self.topic).map(\.committed)
     }
 
     /// The group's committed offset per source partition (absent: nothing committed yet).
     public func committedOffsets(group: String) async throws -> [Int32: Int64] {
+        let lag = try await lag(group: group, topic: topic)
+        return Dictionary(uniqueKeysWithValues: lag.compactMap { p in p.committed.map { (p.partition.partition, $0) } })
+    }
+
+    /// The high watermark of each partition of `topic`: how many records were ever written to it.
+    public func written(_ topic: String) async throws -> [Int64] {
+        try await lag(group: "probe-\(UUID())", topic: topic).map(\.high)
+    }
+
+    private func lag(group: String, topic: String) async throws -> [PartitionLag] {
+        let admin = try KafkaAdmin(
+            properties: ["bootstrap.servers": cluster.bootstrapServers], groupID: group, logger: logger)
+        let lag = try await admin.lag(topics: [topic])
+        await admin.close()
+        return lag
+    }
+
+    /// Every record of `topic`, from its beginning to its current end, with its headers.
+    public func records(of topic: String) async throws -> [KafkaRecord] {
         let reader = try KafkaConsumer(
-            properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": group], logger: logger)
-        let offsets = try await reader.committed((0..<Int32(partitions)).map { TopicPartition(topic, $0) })
+            properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": "reader-\(UUID())"],
+            logger: logger)
+        let records = try await TopicReader(consumer: reader, topic: topic).readAll()
         await reader.close()
-        return Dictionary(offsets.filter { $0.offset >= 0 }.map { ($0.partition, $0.offset) }) { first, _ in first }
+        return records
     }
 
     /// Every record in the dead-letter topic, with its headers.
     public func deadLetters() async throws -> [KafkaRecord] {
-        let reader = try KafkaConsumer(
-            properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": "dlq-reader-\(UUID())"],
-            logger: logger)
-        let records = try await TopicReader(consumer: reader, topic: dlq).readAll()
-        await reader.close()
-        return records
+        try await records(of: dlq)
     }
 
     public func shutdown() async {

@@ -68,11 +68,7 @@ public struct WorkerProcess: Sendable {
     public func start(_ arguments: [String] = ["run", "--until-caught-up"], extra: [String: String] = [:]) throws
         -> Process
     {
-        guard let binary = Self.binary else { throw WorkerProcessError.notBuilt(Self.executableDirectory.path) }
-        let process = Process()
-        process.executableURL = binary
-        process.arguments = arguments
-        process.environment = environment.merging(extra) { $1 }
+        let process = try process(arguments, extra: extra)
         if let log {
             if !FileManager.default.fileExists(atPath: log) {
                 _ = FileManager.default.createFile(atPath: log, contents: nil)
@@ -86,6 +82,16 @@ public struct WorkerProcess: Sendable {
             process.standardError = FileHandle.nullDevice
         }
         try process.run()
+        return process
+    }
+
+    /// The binary with `arguments` and `extra` over the environment, not started yet.
+    func process(_ arguments: [String], extra: [String: String]) throws -> Process {
+        guard let binary = Self.binary else { throw WorkerProcessError.notBuilt(Self.executableDirectory.path) }
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = arguments
+        process.environment = environment.merging(extra) { $1 }
         return process
     }
 

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ContactSyncTesting
 import Foundation
 import Kafka
 import Logging
@@ -19,37 +20,33 @@ import Testing
 /// come back once it can.
 @Suite(.serialized) struct ReadinessDeadLetterTests {
     @Test func readinessFollowsTheDeadLetterTopicsHealth() async throws {
-        var logger = Logger(label: "readyz")
-        logger.logLevel = .critical
-        let cluster = try MockCluster(logger: logger)
-        for topic in ["customers", "customers.dlq", "g-readyz.versions"] {
-            try cluster.createTopic(topic, partitions: 1)
-        }
-        let sandbox = try await Sandbox.start(SandboxOptions(token: "t"), logger: logger)
-        let kafka: KafkaProperties = [
-            "bootstrap.servers": cluster.bootstrapServers, "session.timeout.ms": "6000", "heartbeat.interval.ms": "500",
-        ]
-        let producer = try KafkaProducer(properties: kafka, logger: logger)
-        try await producer.send(topic: "customers", key: Array("bad".utf8), value: Array("{not json".utf8))
-        await producer.close()
+        let h = try await WorkerHarness(partitions: 1)
+        try await h.produce([(key: "bad", json: "{not json")])
         // Every produce times out for a while (as in DeadLetterOutageTests): the dead letter waits.
-        cluster.pushRequestErrors(apiKey: .produce, errors: Array(repeating: KafkaErrorCode.requestTimedOut, count: 12))
+        h.cluster.pushRequestErrors(
+            apiKey: .produce, errors: Array(repeating: KafkaErrorCode.requestTimedOut, count: 12))
 
-        var configuration = WorkerConfiguration(
-            kafka: kafka.merging(["message.timeout.ms": "300"]) { $1 }, groupID: "g-readyz", topics: ["customers"],
-            deadLetterTopic: "customers.dlq", commitInterval: .milliseconds(100), instanceID: "readyz")
-        configuration.drainDeadline = .seconds(5)
-        let worker = Worker(
-            configuration: configuration, platform: .init(baseURL: sandbox.baseURL, token: APIToken("t")),
-            logger: logger)
+        let worker = h.worker(
+            try h.configuration(group: "g-readyz", untilCaughtUp: false) {
+                $0.kafka["message.timeout.ms"] = "300"
+                $0.commitInterval = .milliseconds(100)
+                $0.drainDeadline = .seconds(5)
+            })
         let port = PortBox()
         let http = ObservabilityServer.application(
-            host: "127.0.0.1", port: 0, status: worker.status, registry: PrometheusCollectorRegistry(), logger: logger,
+            host: "127.0.0.1", port: 0, status: worker.status, registry: PrometheusCollectorRegistry(),
+            logger: h.logger,
             onRunning: { port.set($0) })
         let group = ServiceGroup(
             configuration: .init(
-                services: [.init(service: worker), .init(service: http)], gracefulShutdownSignals: [], logger: logger))
+                services: [.init(service: worker), .init(service: http)], gracefulShutdownSignals: [], logger: h.logger)
+        )
         let services = Task { try await group.run() }
+        // The deadline every test worker has: shut down even if a wait below throws.
+        let deadline = Task {
+            guard (try? await Task.sleep(for: .seconds(150))) != nil else { return }
+            await group.triggerGracefulShutdown()
+        }
         let readyz = "http://127.0.0.1:\(try await port.value())/readyz"
         func get() async throws -> (Int, String) {
             let response = try await HTTPClient.shared.execute(HTTPClientRequest(url: readyz), timeout: .seconds(5))
@@ -74,24 +71,9 @@ import Testing
                 ))
         #expect(worker.status.snapshot.deadLettered == ["malformed_json": 1])
 
+        deadline.cancel()
         await group.triggerGracefulShutdown()
         try await services.value
-        await sandbox.shutdown()
+        await h.shutdown()
     }
-}
-
-/// Waits until `condition` holds; past `deadline` records an issue and returns `false`.
-@discardableResult
-func eventually(
-    _ what: String, within deadline: Duration = .seconds(60), _ condition: () async throws -> Bool
-) async throws -> Bool {
-    let end = ContinuousClock.now + deadline
-    while try await !condition() {
-        guard ContinuousClock.now < end else {
-            Issue.record("not within \(deadline): \(what)")
-            return false
-        }
-        try await Task.sleep(for: .milliseconds(20))
-    }
-    return true
 }

@@ -1,4 +1,5 @@
 import AsyncHTTPClient
+import ContactSyncTesting
 import Foundation
 import Kafka
 import Logging
@@ -19,83 +20,36 @@ import Testing
     static let urlToken = "url-tok-SECRET-7"
     static let all = [token, kafkaPassword, oauthSecret, misspelledPassword, misspelledToken, urlPassword, urlToken]
 
-    static let binary = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-        .deletingLastPathComponent()
-        .appendingPathComponent(".build/debug/contact-sync")
-
-    struct Output {
-        var stdout = ""
-        var stderr = ""
-        var status: Int32 = 0
-    }
-
-    final class Child: @unchecked Sendable {
-        let process = Process()
-        let out = Pipe()
-        let err = Pipe()
-
-        init(_ arguments: [String], environment: [String: String]) throws {
-            process.executableURL = SecretsTests.binary
-            process.arguments = arguments
-            process.environment = environment.merging(["PATH": "/usr/bin:/bin"]) { $1 }
-            process.standardOutput = out
-            process.standardError = err
-            try process.run()
-        }
-
-        func finish() async -> Output {
-            // Pipes are drained off the cooperative pool so that a chatty child cannot block.
-            let (stdout, stderr) = await Task.detached { [out, err] in
-                (
-                    String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self),
-                    String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
-                )
-            }.value
-            process.waitUntilExit()
-            return Output(stdout: stdout, stderr: stderr, status: process.terminationStatus)
-        }
-    }
-
-    func run(_ arguments: [String], _ environment: [String: String]) async throws -> Output {
-        try await Child(arguments, environment: environment).finish()
-    }
-
     func leaks(_ text: String) -> [String] { Self.all.filter { text.contains($0) } }
 
     @Test func noSecretReachesAnyOutput() async throws {
-        var logger = Logger(label: "secrets")
-        logger.logLevel = .critical
-        let cluster = try MockCluster(logger: logger)
-        for topic in ["customers", "dlq", "g.versions"] { try cluster.createTopic(topic, partitions: 1) }
+        let h = try await WorkerHarness(partitions: 1)
         let platform = try EchoPlatform()
-        let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers], logger: logger)
-        try await producer.send(
-            topic: "customers", key: Array("cus_1".utf8),
-            value: Array(
-                #"{"id": "e1", "type": "customer.updated", "occurred_at": "2026-11-24T10:00:00Z", "version": 1, "data": {"id": "cus_1", "name": "Ana"}}"#
-                    .utf8))
-        await producer.close()
+        try await h.produce([
+            event("customer.updated", id: "e1", entity: "cus_1", version: 1, data: #""name": "Ana""#)
+        ])
         let httpPort = Int.random(in: 40_000..<50_000)
-        let environment = [
-            "CONTACT_SYNC_KAFKA_BOOTSTRAP_SERVERS": cluster.bootstrapServers, "CONTACT_SYNC_KAFKA_GROUP_ID": "g",
-            "CONTACT_SYNC_TOPICS": "customers", "CONTACT_SYNC_DLQ_TOPIC": "dlq",
-            "CONTACT_SYNC_PLATFORM_URL": "http://127.0.0.1:\(platform.port)", "CONTACT_SYNC_PLATFORM_TOKEN": Self.token,
-            "CONTACT_SYNC_KAFKA_SASL_PASSWORD": Self.kafkaPassword,  // known librdkafka key, unused on PLAINTEXT
-            "CONTACT_SYNC_LOG_LEVEL": "debug", "CONTACT_SYNC_LOG_FORMAT": "text", "CONTACT_SYNC_HTTP_HOST": "127.0.0.1",
-            "CONTACT_SYNC_HTTP_PORT": String(httpPort), "CONTACT_SYNC_RETRY_MAX_ATTEMPTS": "1",
-        ]
+        // The worker calls the echo platform, not the harness's sandbox.
+        let binary = try WorkerProcess(
+            harness: h, group: "g",
+            settings: [
+                "CONTACT_SYNC_PLATFORM_URL": "http://127.0.0.1:\(platform.port)",
+                "CONTACT_SYNC_PLATFORM_TOKEN": Self.token,
+                "CONTACT_SYNC_KAFKA_SASL_PASSWORD": Self.kafkaPassword,  // known librdkafka key, unused on PLAINTEXT
+                "CONTACT_SYNC_LOG_LEVEL": "debug", "CONTACT_SYNC_LOG_FORMAT": "text",
+                "CONTACT_SYNC_HTTP_PORT": String(httpPort), "CONTACT_SYNC_RETRY_MAX_ATTEMPTS": "1",
+            ])
         let oauth = ["--kafka-property", "sasl.oauthbearer.config=principal=ana secret=\(Self.oauthSecret)"]
         var seen: [String: String] = [:]
 
         // The worker: its record is refused with the token echoed in the body, so dead-lettered.
-        let worker = try Child(["run"] + oauth, environment: environment)
+        let worker = try binary.startCapturing(["run"] + oauth)
+        // Its waits below are bounded; should one throw, the child does not outlive the test.
+        defer { if worker.process.isRunning { WorkerProcess.killNine(worker.process) } }
         var deadLetters: [KafkaRecord] = []
         for _ in 0..<300 where deadLetters.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
-            let reader = try KafkaConsumer(
-                properties: ["bootstrap.servers": cluster.bootstrapServers, "group.id": "r-\(UUID())"], logger: logger)
-            deadLetters = try await TopicReader(consumer: reader, topic: "dlq").readAll()
-            await reader.close()
+            deadLetters = try await h.deadLetters()
         }
         for path in ["/metrics", "/readyz"] {
             let response = try await HTTPClient.shared.execute(
@@ -117,26 +71,26 @@ import Testing
             }.joined(separator: "\n")
         }
         for format in [[], ["--json"]] {
-            let inspect = try await run(["dlq", "inspect", "--show-value"] + format + oauth, environment)
+            let inspect = try await binary.output(["dlq", "inspect", "--show-value"] + format + oauth)
             seen["dlq inspect \(format) stdout"] = inspect.stdout
             seen["dlq inspect \(format) stderr"] = inspect.stderr
         }
-        let check = try await run(["check"] + oauth, environment)
+        let check = try await binary.output(["check"] + oauth)
         seen["check stdout"] = check.stdout + check.stderr
 
         // Misspelled and unknown keys, and a URL carrying credentials: refused or reported, never echoed.
-        let misspelled = try await run(
-            ["check"], environment.merging(["CONTACT_SYNC_KAFKA_SASL_PASWORD": Self.misspelledPassword]) { $1 })
+        let misspelled = try await binary.output(
+            ["check"], extra: ["CONTACT_SYNC_KAFKA_SASL_PASWORD": Self.misspelledPassword])
         seen["check, misspelled kafka key"] = misspelled.stdout + misspelled.stderr
-        let unknownFlag = try await run(["check", "--set", "platform.tokn=\(Self.misspelledToken)"], environment)
+        let unknownFlag = try await binary.output(["check", "--set", "platform.tokn=\(Self.misspelledToken)"])
         seen["check, unknown --set key"] = unknownFlag.stdout + unknownFlag.stderr
         #expect(unknownFlag.status == 2)
         #expect(unknownFlag.stderr.contains("did you mean platform.token?"))
         let url = "http://ana:\(Self.urlPassword)@127.0.0.1:\(platform.port)/?token=\(Self.urlToken)"
-        let withURL = try await run(["check", "--platform-url", url], environment)
+        let withURL = try await binary.output(["check", "--platform-url", url])
         seen["check, credentials in the URL"] = withURL.stdout + withURL.stderr
-        let badURL = try await run(
-            ["run", "--platform-url", "ftp://ana:\(Self.urlPassword)@x/?token=\(Self.urlToken)"], environment)
+        let badURL = try await binary.output(
+            ["run", "--platform-url", "ftp://ana:\(Self.urlPassword)@x/?token=\(Self.urlToken)"])
         seen["run, bad URL"] = badURL.stdout + badURL.stderr
 
         for (channel, text) in seen.sorted(by: { $0.key < $1.key }) {
@@ -145,5 +99,6 @@ import Testing
         #expect(seen["run stderr"]?.contains("dead-lettered") == true, "the channels were really exercised")
         #expect(seen["check, misspelled kafka key"]?.contains("sasl.pasword") == true)
         platform.stop()
+        await h.shutdown()
     }
 }

@@ -10,18 +10,6 @@ import Testing
 /// Records whose dead letter or versions record would pass the producer's size limit, and
 /// dead-letter topics that refuse for good: none may stall a partition silently.
 @Suite(.serialized) struct PoisonPillTests {
-    /// Produces with a producer allowed to send what the worker's default producer would refuse.
-    func produceLarge(_ h: WorkerHarness, _ events: [(key: String, json: String?)]) async throws {
-        let producer = try KafkaProducer(
-            properties: ["bootstrap.servers": h.cluster.bootstrapServers, "message.max.bytes": "8000000"],
-            logger: h.logger)
-        for event in events {
-            try await producer.send(
-                topic: h.topic, key: Array(event.key.utf8), value: event.json.map { Array($0.utf8) })
-        }
-        await producer.close()
-    }
-
     @Test func oversizedRecordsAreDeadLetteredAndThePartitionMovesOn() async throws {
         let h = try await WorkerHarness(partitions: 1)
         let brackets = String(repeating: "[", count: 1_000_000)
@@ -29,8 +17,7 @@ import Testing
         let longPhone = event(
             "customer.updated", id: "e-phone", entity: "cus_phone", version: 1,
             data: #""phone": "\#(String(repeating: "9", count: 600_000))""#)
-        try await produceLarge(
-            h,
+        try await h.produce(
             [
                 ("brackets", brackets), ("big", twoMB), longPhone,
                 event(
@@ -61,8 +48,7 @@ import Testing
     @Test func aHugeEventIDIsRefusedAtDecode() async throws {
         let h = try await WorkerHarness(partitions: 1)
         let id = String(repeating: "i", count: 1_200_000)
-        try await produceLarge(
-            h,
+        try await h.produce(
             [
                 event("customer.created", id: id, entity: "cus_huge_id", version: 1, data: #""name": "never""#),
                 event("customer.created", id: "ok", entity: "cus_ok", version: 1, data: #""name": "fine""#),
@@ -82,17 +68,12 @@ import Testing
         try await h.produce([("bad", "{not json")])
         h.cluster.pushRequestErrors(
             apiKey: .produce, errors: Array(repeating: KafkaErrorCode.topicAuthorizationFailed, count: 3))
-        let worker = h.worker(
-            try h.configuration(group: "g-halt", untilCaughtUp: false) { $0.drainDeadline = .milliseconds(200) })
-        let run = Task { try await worker.run() }
-        let stopper = Task {
-            try await Task.sleep(for: .seconds(30))
-            worker.stop()
-        }
-        let error = await #expect(throws: (any Error).self) { try await run.value }
-        stopper.cancel()
+        let worker = await h.start(
+            try h.configuration(group: "g-halt", untilCaughtUp: false) { $0.drainDeadline = .milliseconds(200) },
+            deadline: .seconds(30))
+        let error = await #expect(throws: (any Error).self) { try await worker.finished() }
         #expect("\(error.map { "\($0)" } ?? "")".contains("dead_letter.on_refused=halt"))
-        #expect(!worker.status.snapshot.deadLetterHealthy)
+        #expect(!worker.snapshot.deadLetterHealthy)
         let admin = try KafkaAdmin(
             properties: ["bootstrap.servers": h.cluster.bootstrapServers], groupID: "g-halt", logger: h.logger)
         #expect(try await admin.lag(topics: [h.topic]).map(\.lag) == [1], "the refused record stays uncommitted")
@@ -104,14 +85,10 @@ import Testing
         let h = try await WorkerHarness(partitions: 1)
         try await h.produce([("bad", "{not json")])
         h.cluster.pushRequestErrors(apiKey: .produce, errors: [KafkaErrorCode.topicAuthorizationFailed])
-        let worker = h.worker(try h.configuration(group: "g-skip") { $0.deadLetterRefused = .skip })
-        let stopper = Task {
-            try await Task.sleep(for: .seconds(30))
-            worker.stop()
-        }
-        try await worker.run()
-        stopper.cancel()
-        #expect(worker.status.snapshot.caughtUp)
+        let snapshot = try await h.start(
+            try h.configuration(group: "g-skip") { $0.deadLetterRefused = .skip }, deadline: .seconds(30)
+        ).finished()
+        #expect(snapshot.caughtUp)
         #expect(try await h.deadLetters().isEmpty, "skipped, not written")
         await h.shutdown()
     }
