@@ -113,8 +113,18 @@ extension Worker {
 
         // A delete waits in the batcher for others to share its call, not for a call slot.
         if merged.isDelete { await lanes.releaseSlot(key) }
-        let outcome = await apply(merged, ticket: ticket)
+        let budget = RetryBudget(limit: configuration.retry.maxElapsed)
+        await lanes.attach(budget, to: key)
+        let outcome = await apply(merged, budget: budget, ticket: ticket)
         await lanes.releaseSlot(key)
+        if await lanes.isAbandoned(key) {
+            // Revoked past the drain deadline: the partition's new owner reads these records
+            // again and applies them itself; a version written now could be older than its.
+            logger.warning(
+                "change abandoned at revocation; the partition's new owner applies it",
+                metadata: ["key": "\(key)", "events": "\(kept.count)"])
+            return
+        }
         switch outcome {
         case .applied(let result):
             if !result.urnConflicts.isEmpty, let last = kept.last {
@@ -181,8 +191,7 @@ extension Worker {
 
     /// Applies a change: per-call retries, budget and health live in the `PlatformGate`; what
     /// reaches here is the end of the story for this batch.
-    func apply(_ change: ContactChange, ticket: ScopeBudget.Ticket?) async -> ApplyOutcome {
-        let budget = RetryBudget(limit: configuration.retry.maxElapsed)
+    func apply(_ change: ContactChange, budget: RetryBudget, ticket: ScopeBudget.Ticket?) async -> ApplyOutcome {
         do {
             return .applied(try await handler.apply(change, budget: budget, ticket: ticket))
         } catch let error as PlatformError {

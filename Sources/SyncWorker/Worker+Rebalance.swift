@@ -1,6 +1,7 @@
 import Kafka
 import Logging
 import Metrics
+import PlatformClient
 import SyncCore
 import Synchronization
 
@@ -31,6 +32,15 @@ struct RebalanceBridge: RebalanceHandler {
         await worker.lanes.dropQueued(leaving)
         while await worker.lanes.applying(leaving) > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
+        }
+        // Past the deadline, lanes still applying stop retrying and record nothing; a call
+        // already on the wire cannot be recalled, so it is waited for (up to a request timeout)
+        // before the partition goes: otherwise it could land after the new owner's newer write.
+        if await worker.lanes.abandon(leaving) > 0 {
+            let wire = ContinuousClock.now + worker.client.options.requestTimeout + .seconds(1)
+            while await worker.lanes.applying(leaving) > 0, ContinuousClock.now < wire {
+                try? await Task.sleep(for: .milliseconds(10))
+            }
         }
         if let consumer = worker.parts.withLock({ $0?.consumer }) {
             await worker.commit(consumer, only: leaving)

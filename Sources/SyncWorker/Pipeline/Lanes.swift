@@ -73,6 +73,13 @@ actor Lanes {
 
     func needsContactCall(_ key: String) -> Bool { scheduler.needsContactCall(key) }
 
+    func attach(_ budget: RetryBudget, to key: String) { scheduler.attach(budget, to: key) }
+
+    /// See `LaneScheduler.abandon`.
+    func abandon(_ partitions: Set<TopicPartition>) -> Int { scheduler.abandon(partitions) }
+
+    func isAbandoned(_ key: String) -> Bool { scheduler.isAbandoned(key) }
+
     var inFlight: Int { scheduler.inFlight }
     var load: Int { scheduler.load }
     var pendingEntities: Int { scheduler.pendingEntities }

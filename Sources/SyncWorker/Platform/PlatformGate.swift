@@ -72,6 +72,10 @@ final class PlatformGate: Sendable {
             } else {
                 ticket = try await scopeBudget.acquire()
             }
+            if budget.isAbandoned {
+                await scopeBudget.release(ticket)
+                throw Abandoned()
+            }
             do {
                 let value = try await body()
                 await scopeBudget.finish(ticket, counted: true)

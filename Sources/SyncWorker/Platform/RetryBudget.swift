@@ -15,6 +15,7 @@ final class RetryBudget: Sendable {
         var firstFailureDate: Date?
         var excused: Duration = .zero
         var attempts = 0
+        var abandoned = false
     }
 
     init(limit: Duration) {
@@ -46,6 +47,11 @@ final class RetryBudget: Sendable {
     }
 
     var attempts: Int { state.withLock { $0.attempts } }
+
+    /// The event's partition was revoked past the drain deadline: no further call may be made
+    /// for it (the new owner applies it), whatever the budget says.
+    func abandon() { state.withLock { $0.abandoned = true } }
+    var isAbandoned: Bool { state.withLock { $0.abandoned } }
     var firstFailure: Date? { state.withLock { $0.firstFailureDate } }
 }
 
@@ -61,8 +67,8 @@ struct RetriesExhausted: Error, CustomStringConvertible {
     }
 }
 
-/// The worker is stopping while a call waits for the platform: the event stays pending and is
-/// read again by whoever owns its partition next.
+/// The worker is stopping, or the event's partition was revoked, while a call waits for the
+/// platform: the event stays pending and is read again by whoever owns its partition next.
 struct Abandoned: Error {}
 
 extension Duration {
