@@ -73,6 +73,7 @@ struct AppliedVersionsStoreTests {
         #expect(store.checkpoint == 10)  // the first write, still in flight, holds it back
         await versions.record("ext:x", applied(1), token: first, offset: 10)
         await versions.revoke(sources: [TopicPartition("customers", 0)])
+        await versions.settle()
 
         let reopened = try PartitionStore(directory: path, identity: identity(0), logger: Logger(label: "t"))
         #expect(reopened.reusedFile)

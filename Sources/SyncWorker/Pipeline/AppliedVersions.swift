@@ -42,6 +42,8 @@ actor AppliedVersions {
     private var restoreQueue: [CheckedContinuation<Void, Never>] = []
     private var versionsPartitions: Int32 = 1
     private var flusher: Task<Void, Never>?
+    /// Closes under way (`close` runs them off the caller's path); `settle` waits for them.
+    private var closing: [Task<Void, Never>] = []
     private var stateDirectory: StateDirectory?
     /// A private temporary directory (no `state.dir`): its files go when their partition does.
     private var ephemeral = false
@@ -211,28 +213,49 @@ actor AppliedVersions {
     }
 
     /// Closes every store (the worker stops).
-    func closeAll() {
+    func closeAll() async {
         for (partition, slot) in slots { close(partition, slot) }
         flusher?.cancel()
         flusher = nil
+        await settle()
     }
 
+    /// Off the caller's path: a close folds the WAL into the file (an fsync), which must not
+    /// hold a revocation back while calls of the leaving partitions are still ending.
     private func close(_ partition: Int32, _ slot: Slot) {
         slots[partition] = nil
         if case .restoring(let waiting) = slot.phase { for continuation in waiting { continuation.resume() } }
-        do {
-            try slot.store?.close(checkpoint: slot.position.checkpoint)
-        } catch {
-            logger.error("state store close failed", metadata: ["partition": "\(partition)", "error": "\(error)"])
-        }
-        guard ephemeral else { return }
-        if let path = slot.store?.path {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: path + suffix) }
-        }
-        if slots.isEmpty, let directory = stateDirectory?.path {
+        guard let store = slot.store else { return }
+        let checkpoint = slot.position.checkpoint
+        let logger = logger
+        let remove = ephemeral
+        // The last store of a private temporary directory: the directory goes with it.
+        var emptied: String?
+        if ephemeral, slots.isEmpty {
+            emptied = stateDirectory?.path
             stateDirectory = nil
-            try? FileManager.default.removeItem(atPath: directory)
         }
+        closing.removeAll { $0.isCancelled }
+        closing.append(
+            Task.detached {
+                do {
+                    try store.close(checkpoint: checkpoint)
+                } catch {
+                    logger.error(
+                        "state store close failed", metadata: ["partition": "\(partition)", "error": "\(error)"])
+                }
+                // A private temporary directory's files go with their partition.
+                guard remove else { return }
+                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) }
+                if let emptied { try? FileManager.default.removeItem(atPath: emptied) }
+            })
+    }
+
+    /// Waits until every store closed so far is closed (its checkpoint on disk).
+    func settle() async {
+        let pending = closing
+        closing = []
+        for task in pending { await task.value }
     }
 
     /// Entries reach the files once a second (as Kafka Streams flushes its stores on commit),
