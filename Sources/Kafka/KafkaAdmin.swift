@@ -17,6 +17,7 @@ public final class KafkaAdmin: Sendable {
     private let consumer: KafkaConsumer
 
     /// - Parameter groupID: whose committed offsets `lag` reads.
+    /// - Throws: `KafkaError` when a property is unknown or invalid (the message names it).
     public init(properties: KafkaProperties, groupID: String, logger: Logger) throws(KafkaError) {
         var properties = properties
         properties["group.id"] = groupID
@@ -24,10 +25,14 @@ public final class KafkaAdmin: Sendable {
         consumer = try KafkaConsumer(properties: properties, logger: logger)
     }
 
+    /// The partition ids of `topic`.
+    /// - Throws: `KafkaError` when the metadata could not be read or the topic does not exist.
     public func partitions(of topic: String, timeout: Duration = .seconds(5)) async throws -> [Int32] {
         try await consumer.partitions(of: topic, timeout: timeout)
     }
 
+    /// Low and high watermark of a partition.
+    /// - Throws: `KafkaError` when the partition's leader did not answer within `timeout`.
     public func watermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5)) async throws -> (
         low: Int64, high: Int64
     ) {
@@ -35,6 +40,7 @@ public final class KafkaAdmin: Sendable {
     }
 
     /// The group's lag on every partition of `topics`, partitions queried concurrently.
+    /// - Throws: `KafkaError` when metadata, watermarks or the committed offsets could not be read.
     public func lag(topics: [String], timeout: Duration = .seconds(5)) async throws -> [PartitionLag] {
         var all: [TopicPartition] = []
         for topic in topics {

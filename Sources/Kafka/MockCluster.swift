@@ -14,6 +14,7 @@ public final class MockCluster: @unchecked Sendable {
     /// Broker ids are 1…`brokerCount`.
     public let brokerCount: Int
 
+    /// - Throws: `KafkaError` when librdkafka cannot start the cluster (no free loopback port).
     public init(brokers: Int = 1, logger: Logger) throws(KafkaError) {
         // The cluster runs on the threads of a client handle of its own.
         handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, properties: [:], logger: logger)
@@ -26,23 +27,27 @@ public final class MockCluster: @unchecked Sendable {
     }
 
     /// Creates `name` with `partitions` partitions (an existing topic is left as it is).
+    /// - Throws: `KafkaError` when the cluster refuses (e.g. more replicas than brokers).
     public func createTopic(_ name: String, partitions: Int = 1, replicationFactor: Int = 1) throws(KafkaError) {
         let err = rd_kafka_mock_topic_create(cluster, name, Int32(partitions), Int32(replicationFactor))
         if err.isError { throw KafkaError(err, context: "create mock topic \(name)") }
     }
 
     /// Takes a broker down: its connections close and it refuses new ones until `setBrokerUp`.
+    /// - Throws: `KafkaError` for a broker id the cluster does not have.
     public func setBrokerDown(_ broker: Int32) throws(KafkaError) {
         let err = rd_kafka_mock_broker_set_down(cluster, broker)
         if err.isError { throw KafkaError(err, context: "take mock broker \(broker) down") }
     }
 
+    /// - Throws: `KafkaError` for a broker id the cluster does not have.
     public func setBrokerUp(_ broker: Int32) throws(KafkaError) {
         let err = rd_kafka_mock_broker_set_up(cluster, broker)
         if err.isError { throw KafkaError(err, context: "bring mock broker \(broker) up") }
     }
 
     /// Every broker down (or up), for outage scenarios.
+    /// - Throws: `KafkaError` when the cluster refuses the change.
     public func setAllBrokers(up: Bool) throws(KafkaError) {
         for broker in 1...Int32(brokerCount) {
             if up { try setBrokerUp(broker) } else { try setBrokerDown(broker) }
@@ -57,6 +62,7 @@ public final class MockCluster: @unchecked Sendable {
 
     /// Moves a partition's leadership to `broker`, so one topic can be cut off by taking its
     /// leader down while the others stay reachable.
+    /// - Throws: `KafkaError` for an unknown topic, partition or broker.
     public func setPartitionLeader(_ topic: String, partition: Int32, broker: Int32) throws(KafkaError) {
         let err = rd_kafka_mock_partition_set_leader(cluster, topic, partition, broker)
         if err.isError {
@@ -65,12 +71,14 @@ public final class MockCluster: @unchecked Sendable {
     }
 
     /// Pins the coordinator of a consumer group (`type` "group") or transaction to `broker`.
+    /// - Throws: `KafkaError` for a broker id the cluster does not have.
     public func setCoordinator(group: String, broker: Int32) throws(KafkaError) {
         let err = rd_kafka_mock_coordinator_set(cluster, "group", group, broker)
         if err.isError { throw KafkaError(err, context: "pin coordinator of group \(group) to broker \(broker)") }
     }
 
     /// Adds `milliseconds` of round-trip time to every request to `broker`.
+    /// - Throws: `KafkaError` for a broker id the cluster does not have.
     public func setRoundTripTime(broker: Int32, milliseconds: Int) throws(KafkaError) {
         let err = rd_kafka_mock_broker_set_rtt(cluster, broker, Int32(milliseconds))
         if err.isError { throw KafkaError(err, context: "set RTT of mock broker \(broker)") }

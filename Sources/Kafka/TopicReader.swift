@@ -18,6 +18,7 @@ public struct TopicReader: Sendable {
     }
 
     /// Every non-empty partition's (start, end): start from `startOffsets` (default: the beginning).
+    /// - Throws: `KafkaError` when the topic's metadata or watermarks could not be read.
     public func ranges(startOffsets: [Int32: Int64] = [:]) async throws -> [Range] {
         var result: [Range] = []
         for partition in try await consumer.partitions(of: topic) {
@@ -30,6 +31,8 @@ public struct TopicReader: Sendable {
 
     /// Calls `body` for every record in the ranges, in offset order per partition, until it
     /// answers `false`.
+    /// - Throws: `KafkaError` (timed out) when no record came for `idleLimit` though the ranges
+    ///   hold more, or what `body` throws.
     public func read(_ ranges: [Range], _ body: (KafkaRecord) async throws -> Bool) async throws {
         guard !ranges.isEmpty else { return }
         try consumer.assign(ranges.map { TopicPartitionOffset(topic, $0.partition, $0.start) })
@@ -55,6 +58,7 @@ public struct TopicReader: Sendable {
     }
 
     /// Every record from the beginning to the current end.
+    /// - Throws: as `ranges` and `read`.
     public func readAll() async throws -> [KafkaRecord] {
         var records: [KafkaRecord] = []
         try await read(try await ranges()) {
