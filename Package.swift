@@ -7,8 +7,10 @@
 //   JSON (the one JSON reader and writer; no dependencies) → SyncCore, PlatformSandbox, …
 //   SyncCore (pure: events, mapping, decisions; no I/O)
 //     → PlatformClient (API v2 over HTTP)   PlatformSandbox (a faithful stand-in server)
-//       → SyncWorker (wires Kafka, core and client)
+//   CSQLite (module map over Debian's libsqlite3-dev) → StateStore (the version guard on disk)
+//       → SyncWorker (wires Kafka, core, client and store)
 //         → ContactSyncCLI (commands, configuration, observability) → contact-sync
+//   ContactSyncTesting (the one test kit) → tests, contact-sync-chaos, contact-sync-bench
 import PackageDescription
 
 let strict: [SwiftSetting] = [
