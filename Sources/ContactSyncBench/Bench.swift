@@ -56,8 +56,9 @@ struct Bench {
             # Benchmarks
 
             Produced by `scripts/bench` (release builds of `contact-sync-bench` and `contact-sync`) on \(machine), \(ISO8601DateFormatter().string(from: Date())), \(Self.sourceRevision()).
-            Each row says how many runs it took and shows their raw figures beside it; compare the ratios
-            within this run, not absolute numbers across machines. How each row is measured:
+            A row that took more than one run says so and shows every run's figure beside it (the Kafka
+            rows; the budget rows under CONTACT_SYNC_BENCH_RUNS); every other row is one run. Compare the
+            ratios within this run, not absolute numbers across machines. How each row is measured:
             [benchmarks-method.md](benchmarks-method.md).
 
             \(table)
