@@ -72,14 +72,17 @@ extension Worker {
         // A batch of deletes takes no contacts.json budget: waiting for it would pace deletes
         // to the contacts scope and starve the batcher of company.
         let ticket = await lanes.needsContactCall(key) ? try? await gate.budget(.contacts).acquire() : nil
-        let batch = await lanes.take(key)
-        await processBatch(key, batch, ticket: ticket)
+        let budget = RetryBudget(limit: configuration.retry.maxElapsed)
+        let batch = await lanes.take(key, budget: budget)
+        await processBatch(key, batch, budget: budget, ticket: ticket)
         await lanes.complete(key)
     }
 
     /// Drop what the version guard says is done already, fold the rest into one change, apply
     /// it (with retries), make its version durable, then mark every record done.
-    private func processBatch(_ key: String, _ batch: [WorkItem], ticket: ScopeBudget.Ticket?) async {
+    private func processBatch(
+        _ key: String, _ batch: [WorkItem], budget: RetryBudget, ticket: ScopeBudget.Ticket?
+    ) async {
         Gauge(label: MetricNames.inFlight).record(await lanes.inFlight)
         let source = batch.first?.record.partition ?? 0
         var running = await versions.last(key, source: source)
@@ -112,12 +115,9 @@ extension Worker {
         }
 
         // A delete waits in the batcher for others to share its call, not for a call slot.
-        if merged.isDelete { await lanes.releaseSlot(key) }
-        let budget = RetryBudget(limit: configuration.retry.maxElapsed)
-        await lanes.attach(budget, to: key)
+        if merged.isDelete { _ = await lanes.releaseSlot(key) }
         let outcome = await apply(merged, budget: budget, ticket: ticket)
-        await lanes.releaseSlot(key)
-        if await lanes.isAbandoned(key) {
+        if await lanes.releaseSlot(key) {
             // Revoked past the drain deadline: the partition's new owner reads these records
             // again and applies them itself; a version written now could be older than its.
             logger.warning(

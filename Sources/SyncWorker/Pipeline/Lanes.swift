@@ -56,11 +56,20 @@ actor Lanes {
         start(scheduler.enqueue(item, key: key))
     }
 
-    /// The records queued for `key`, handed to its running lane (which then folds them).
-    func take(_ key: String) -> [WorkItem] { scheduler.take(key) }
+    /// The records queued for `key`, handed to its running lane (which then folds them), and
+    /// the retry budget of the change it makes of them (so a revocation can stop its retries).
+    func take(_ key: String, budget: RetryBudget? = nil) -> [WorkItem] {
+        if let budget { scheduler.attach(budget, to: key) }
+        return scheduler.take(key)
+    }
 
-    /// A lane's platform call ended: its slot goes to the next waiting lane.
-    func releaseSlot(_ key: String) { start(scheduler.releaseSlot(key)) }
+    /// A lane's platform call ended: its slot goes to the next waiting lane. Answers whether
+    /// the lane was abandoned at a revocation meanwhile (then it records nothing).
+    @discardableResult
+    func releaseSlot(_ key: String) -> Bool {
+        start(scheduler.releaseSlot(key))
+        return scheduler.isAbandoned(key)
+    }
 
     /// A lane's batch is done: its next batch (if any) waits for a slot like any other.
     func complete(_ key: String) { start(scheduler.complete(key)) }
@@ -73,12 +82,8 @@ actor Lanes {
 
     func needsContactCall(_ key: String) -> Bool { scheduler.needsContactCall(key) }
 
-    func attach(_ budget: RetryBudget, to key: String) { scheduler.attach(budget, to: key) }
-
     /// See `LaneScheduler.abandon`.
     func abandon(_ partitions: Set<TopicPartition>) -> Int { scheduler.abandon(partitions) }
-
-    func isAbandoned(_ key: String) -> Bool { scheduler.isAbandoned(key) }
 
     var inFlight: Int { scheduler.inFlight }
     var load: Int { scheduler.load }
