@@ -10,6 +10,9 @@ enum TestBreak: String, CaseIterable, Sendable {
     case commitBeforeApply = "commit_before_apply"
     /// Any transient failure (5xx, 429, timeout) dead-letters the event at once.
     case dlqOn5xx = "dlq_on_5xx"
+    /// A partition's store is opened but never read up to the versions topic's end: the guard
+    /// knows only what the file held (nothing, once it was deleted or rebuilt).
+    case noRestore = "no_restore"
 
     static let active: Set<TestBreak> = {
         #if DEBUG

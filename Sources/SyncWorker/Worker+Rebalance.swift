@@ -10,14 +10,17 @@ struct RebalanceBridge: RebalanceHandler {
     let worker: Worker
 
     /// Open the version guard's store of each new versions partition and bring it up to the
-    /// topic's end in the background: the callback returns at once, the new partitions' records
-    /// wait in the guard until their store is ready, and the other partitions go on.
+    /// topic's end in the background: the callback returns at once, the new partitions are held
+    /// (not fetched, their lanes take no call slot) until their store is ready, and the other
+    /// partitions go on.
     func partitionsAssigned(_ partitions: [TopicPartition]) async {
         Counter(label: MetricNames.rebalances).increment()
         worker.status.update { $0.assignedPartitions += partitions.count }
         await worker.updateBudgetShare()
         guard let writer = worker.parts.withLock({ $0?.writer }) else { return }
-        let fresh = await worker.versions.assign(sources: partitions, versionsPartitions: writer.versionsPartitions)
+        let (fresh, restoring) = await worker.versions.assign(
+            sources: partitions, versionsPartitions: writer.versionsPartitions)
+        await worker.lanes.assigned(Set(partitions), held: restoring)
         for versionsPartition in fresh {
             Task { await worker.restoreState(versionsPartition, partitions: writer.versionsPartitions) }
         }

@@ -12,6 +12,7 @@ extension Worker {
             group: configuration.groupID, versionsTopic: configuration.versionsTopic, partition: partition,
             partitions: partitions)
         var store: PartitionStore?
+        if let beforeRestore = configuration.beforeRestore { await beforeRestore(partition) }
         await versions.restoreSlot()
         do {
             let directory = try await versions.directory(configured: configuration.stateDirectory)
@@ -19,7 +20,10 @@ extension Worker {
             store = opened
             let loader = VersionLoader(
                 properties: configuration.kafka, topic: configuration.versionsTopic, logger: logger)
-            let outcome = try await loader.restore(opened, partition: partition)
+            let outcome =
+                TestBreak.on(.noRestore)  // chaos control only
+                ? VersionLoader.Outcome(read: 0, from: 0, end: 0, elapsed: .zero)
+                : try await loader.restore(opened, partition: partition)
             let seconds =
                 Double(outcome.elapsed.components.seconds) + Double(outcome.elapsed.components.attoseconds) / 1e18
             logger.info(
@@ -35,6 +39,6 @@ extension Worker {
                 metadata: ["partition": "\(partition)", "error": "\(error)"])
         }
         await versions.restoreDone()
-        await versions.ready(partition, store: store)
+        await lanes.release(await versions.ready(partition, store: store))
     }
 }

@@ -155,16 +155,19 @@ public final class Worker: Service, Sendable {
             backpressure: Backpressure(
                 maxEntities: configuration.maxPendingEntities, maxBytes: configuration.maxPendingBytes))
         while !isStopping && !Task.isCancelled {
-            let (entities, bytes) = await (lanes.pendingEntities, lanes.pendingBytes)
+            let state = await lanes.fetchState()
             let shouldPause = fetch.wantsPause(
-                entities: entities, bytes: bytes, platformDegraded: !status.snapshot.platformAvailable,
+                entities: state.entities, bytes: state.bytes, platformDegraded: !status.snapshot.platformAvailable,
                 throttled: await gate.isThrottled())
-            if fetch.needsAssignment(wantsPause: shouldPause), let assignment = try? Set(consumer.assignment()) {
+            if fetch.needsAssignment(wantsPause: shouldPause, held: state.held) || !state.assigned.isEmpty,
+                let assignment = try? Set(consumer.assignment())
+            {
                 let wasPaused = fetch.isPaused
-                switch fetch.step(wantsPause: shouldPause, assignment: assignment) {
-                case .pause(let partitions): try? consumer.pause(partitions)
-                case .resume(let partitions): try? consumer.resume(partitions)
-                case nil: break
+                if let step = fetch.step(
+                    wantsPause: shouldPause, held: state.held, assignment: assignment, assigned: state.assigned)
+                {
+                    if !step.pause.isEmpty { try? consumer.pause(step.pause) }
+                    if !step.resume.isEmpty { try? consumer.resume(step.resume) }
                 }
                 if wasPaused != fetch.isPaused { status.count(.paused(fetch.isPaused)) }
             }

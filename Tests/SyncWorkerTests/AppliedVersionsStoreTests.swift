@@ -26,9 +26,10 @@ struct AppliedVersionsStoreTests {
         let path = scratch()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let versions = AppliedVersions()
-        let fresh = await versions.assign(
+        let (fresh, restoring) = await versions.assign(
             sources: [TopicPartition("customers", 0), TopicPartition("customers", 1)], versionsPartitions: 2)
         #expect(fresh == [0, 1])
+        #expect(restoring == [TopicPartition("customers", 0), TopicPartition("customers", 1)])
         let directory = try await versions.directory(configured: path)
         let ready = try PartitionStore(directory: directory, identity: identity(1), logger: Logger(label: "t"))
         try ready.restore(next: 1) { batch in
@@ -37,7 +38,8 @@ struct AppliedVersionsStoreTests {
                 try applied(4).encoded().withUnsafeBytes { try batch.put(key: UnsafeRawBufferPointer(raw), value: $0) }
             }
         }
-        await versions.ready(1, store: ready)
+        let released = await versions.ready(1, store: ready)
+        #expect(released == [TopicPartition("customers", 1)], "its sources' records may go on")
         #expect(await versions.isRestoring(0))
         #expect(await versions.last("ext:b", source: 1) == applied(4))
 
@@ -87,9 +89,10 @@ struct AppliedVersionsStoreTests {
         let path = scratch()
         defer { try? FileManager.default.removeItem(atPath: path) }
         let versions = AppliedVersions()
-        let fresh = await versions.assign(
+        let (fresh, restoring) = await versions.assign(
             sources: [TopicPartition("customers", 0), TopicPartition("leads", 0)], versionsPartitions: 2)
         #expect(fresh == [0])
+        #expect(restoring == [TopicPartition("customers", 0), TopicPartition("leads", 0)])
         let directory = try await versions.directory(configured: path)
         let store = try PartitionStore(directory: directory, identity: identity(0), logger: Logger(label: "t"))
         await versions.ready(0, store: store)

@@ -111,6 +111,46 @@ import Testing
         }
     }
 
+    @Test func aHeldPartitionsLanesWaitWithoutASlotAndStartFirstWhenReleased() {
+        var lanes = LaneScheduler(maxInFlight: 1)
+        lanes.hold([Self.p1])
+        do {
+            let got = lanes.enqueue(item(Self.p1, 0), key: "held")
+            #expect(got == [], "its partition's state is being restored")
+        }
+        do {
+            let got = lanes.enqueue(item(Self.p0, 1), key: "a")
+            #expect(got == ["a"], "the one slot goes to the other partition")
+        }
+        _ = lanes.enqueue(item(Self.p0, 2), key: "b")
+        #expect(lanes.inFlight == 1)
+        do {
+            let got = lanes.release([Self.p1])
+            #expect(got == [], "no free slot yet")
+        }
+        _ = lanes.take("a")
+        do {
+            let got = lanes.complete("a")
+            #expect(got == ["held"], "the parked lane is the oldest waiting")
+        }
+        do {
+            let got = lanes.release([Self.p1])
+            #expect(got == [], "released once")
+        }
+    }
+
+    @Test func revokingAHeldPartitionDropsItsParkedLanes() {
+        var lanes = LaneScheduler(maxInFlight: 1)
+        lanes.hold([Self.p1])
+        _ = lanes.enqueue(item(Self.p1, 0), key: "held")
+        lanes.dropQueued([Self.p1])
+        #expect(lanes.held.isEmpty && lanes.queued == 0 && lanes.pendingEntities == 0)
+        do {
+            let got = lanes.enqueue(item(Self.p1, 1), key: "held")
+            #expect(got == ["held"], "assigned again later and not held: it runs")
+        }
+    }
+
     @Test func onlyDeletesSkipTheContactsBudget() {
         var lanes = LaneScheduler(maxInFlight: 1)
         _ = lanes.enqueue(item(Self.p0, 0, delete: true), key: "a")
@@ -146,11 +186,11 @@ import Testing
         var pause = fetch.wantsPause(entities: 101, bytes: 0, platformDegraded: false, throttled: false)
         #expect(pause)
         do {
-            let got = fetch.step(wantsPause: pause, assignment: assignment)
-            #expect(got == .pause([Self.p0, Self.p1]))
+            let got = fetch.step(wantsPause: pause, held: [], assignment: assignment)
+            #expect(got == .init(pause: [Self.p0, Self.p1]))
         }
         do {
-            let got = fetch.step(wantsPause: pause, assignment: assignment)
+            let got = fetch.step(wantsPause: pause, held: [], assignment: assignment)
             #expect(got == nil, "paused once")
         }
         // Between half and the limit: still paused (no flapping).
@@ -161,22 +201,52 @@ import Testing
         pause = fetch.wantsPause(entities: 50, bytes: 500, platformDegraded: false, throttled: false)
         #expect(!pause)
         do {
-            let got = fetch.step(wantsPause: pause, assignment: assignment)
-            #expect(got == .resume([Self.p0, Self.p1]))
+            let got = fetch.step(wantsPause: pause, held: [], assignment: assignment)
+            #expect(got == .init(resume: [Self.p0, Self.p1]))
         }
-        #expect(!fetch.isPaused && !fetch.needsAssignment(wantsPause: false))
+        #expect(!fetch.isPaused && !fetch.needsAssignment(wantsPause: false, held: []))
     }
 
     @Test func aPartitionAssignedWhilePausedIsPausedToo() {
         var fetch = FetchControl(backpressure: Backpressure(maxEntities: 10, maxBytes: 10))
         do {
-            let got = fetch.step(wantsPause: true, assignment: [Self.p0])
-            #expect(got == .pause([Self.p0]))
+            let got = fetch.step(wantsPause: true, held: [], assignment: [Self.p0])
+            #expect(got == .init(pause: [Self.p0]))
         }
         do {
-            let got = fetch.step(wantsPause: true, assignment: [Self.p0, Self.p1])
-            #expect(got == .pause([Self.p0, Self.p1]))
+            let got = fetch.step(wantsPause: true, held: [], assignment: [Self.p0, Self.p1])
+            #expect(got == .init(pause: [Self.p1]))
         }
+        // Revoked and assigned again between two polls: librdkafka fetches it again, unpaused.
+        do {
+            let got = fetch.step(wantsPause: true, held: [], assignment: [Self.p0, Self.p1], assigned: [Self.p0])
+            #expect(got == .init(pause: [Self.p0]))
+        }
+    }
+
+    @Test func heldPartitionsPauseAloneAndResumeWhenReleased() {
+        var fetch = FetchControl(backpressure: Backpressure(maxEntities: 10, maxBytes: 10))
+        let assignment: Set = [Self.p0, Self.p1]
+        #expect(fetch.needsAssignment(wantsPause: false, held: [Self.p1]))
+        do {
+            let got = fetch.step(wantsPause: false, held: [Self.p1], assignment: assignment)
+            #expect(got == .init(pause: [Self.p1]))
+            #expect(!fetch.isPaused, "the other partitions go on fetching")
+        }
+        // Backpressure on top pauses the rest; when it lifts, the held one stays paused.
+        do {
+            let got = fetch.step(wantsPause: true, held: [Self.p1], assignment: assignment)
+            #expect(got == .init(pause: [Self.p0]))
+        }
+        do {
+            let got = fetch.step(wantsPause: false, held: [Self.p1], assignment: assignment)
+            #expect(got == .init(resume: [Self.p0]))
+        }
+        do {
+            let got = fetch.step(wantsPause: false, held: [], assignment: assignment)
+            #expect(got == .init(resume: [Self.p1]))
+        }
+        #expect(!fetch.needsAssignment(wantsPause: false, held: []))
     }
 
     @Test func aDegradedPlatformPausesOnlyWithWorkToRetry() {

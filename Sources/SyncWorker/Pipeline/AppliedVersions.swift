@@ -81,10 +81,14 @@ actor AppliedVersions {
     func versionsPartition(for source: Int32) -> Int32 { source % versionsPartitions }
 
     /// Registers assigned source partitions; answers the versions partitions that were not
-    /// assigned before (the caller opens and restores their stores, then calls `ready`).
-    func assign(sources: [TopicPartition], versionsPartitions count: Int32) -> [Int32] {
+    /// assigned before (the caller opens and restores their stores, then calls `ready`) and the
+    /// sources whose store is being restored (their records wait until `ready`).
+    func assign(sources: [TopicPartition], versionsPartitions count: Int32) -> (
+        fresh: [Int32], restoring: Set<TopicPartition>
+    ) {
         versionsPartitions = max(1, count)
         var fresh: [Int32] = []
+        var restoring: Set<TopicPartition> = []
         for source in sources {
             let partition = versionsPartition(for: source.partition)
             if slots[partition] == nil {
@@ -92,23 +96,27 @@ actor AppliedVersions {
                 fresh.append(partition)
             }
             slots[partition]?.sources.insert(source)
+            if case .restoring? = slots[partition]?.phase { restoring.insert(source) }
         }
         startFlushing()
-        return fresh.sorted()
+        return (fresh.sorted(), restoring)
     }
 
     /// The store of `partition` caught up with the topic (`store` is `nil` when it could not be
-    /// opened: the guard then starts empty for it, as it did before there were stores).
-    func ready(_ partition: Int32, store: PartitionStore?) {
+    /// opened: the guard then starts empty for it, as it did before there were stores). Answers
+    /// the source partitions it guards, whose records may go on now.
+    @discardableResult
+    func ready(_ partition: Int32, store: PartitionStore?) -> Set<TopicPartition> {
         guard var slot = slots[partition] else {
             try? store?.close(checkpoint: nil)
-            return
+            return []
         }
         slot.store = store
         slot.position = ChangelogPosition(restored: store?.checkpoint)
         if case .restoring(let waiting) = slot.phase { for continuation in waiting { continuation.resume() } }
         slot.phase = .ready
         slots[partition] = slot
+        return slot.sources
     }
 
     /// Waits for a restore slot; pair with `restoreDone`.

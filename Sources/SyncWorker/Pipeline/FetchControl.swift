@@ -3,25 +3,27 @@ import Kafka
 /// Whether the consumer fetches, and which partitions to pause or resume to get there. A value
 /// the poll loop asks once per poll, so the rules are tested without a broker.
 ///
-/// Fetching pauses while too much is pending (`Backpressure`), while the platform is degraded
-/// and work waits to be retried, or while the platform throttles: nothing is buffered without
-/// bound. Partitions assigned while paused start paused too (librdkafka hands out a new
-/// assignment unpaused), which is why the assignment is compared on every paused poll.
+/// Fetching pauses as a whole while too much is pending (`Backpressure`), while the platform is
+/// degraded and work waits to be retried, or while the platform throttles: nothing is buffered
+/// without bound. Held partitions (their version guard's state is being restored) pause on
+/// their own, so their records neither wait in memory nor stall the other partitions. A
+/// partition assigned anew starts unpaused in librdkafka whatever it was before, so the
+/// partitions assigned since the last step are forgotten as paused and paused again if needed.
 struct FetchControl: Sendable {
-    enum Step: Equatable, Sendable {
-        case pause([TopicPartition])
-        case resume([TopicPartition])
+    struct Step: Equatable, Sendable {
+        var pause: [TopicPartition] = []
+        var resume: [TopicPartition] = []
     }
 
     private(set) var backpressure: Backpressure
-    /// The partitions paused now; `nil` while fetching.
-    private(set) var paused: Set<TopicPartition>?
+    /// The partitions paused now.
+    private(set) var paused: Set<TopicPartition> = []
+    /// Fetching paused as a whole (backpressure, platform degraded or throttling).
+    private(set) var isPaused = false
 
     init(backpressure: Backpressure) {
         self.backpressure = backpressure
     }
-
-    var isPaused: Bool { paused != nil }
 
     /// Whether fetching should pause given the load and the platform's state. A degraded
     /// platform pauses only while there is work to retry; with none, a batch is fetched so that
@@ -31,21 +33,26 @@ struct FetchControl: Sendable {
         return full || throttled || (platformDegraded && entities > 0)
     }
 
-    /// Whether `step` needs the assignment: only while pausing matters, not on every poll of
-    /// normal work.
-    func needsAssignment(wantsPause: Bool) -> Bool { wantsPause || paused != nil }
+    /// Whether `step` needs the assignment: only while something is or should be paused, not on
+    /// every poll of normal work.
+    func needsAssignment(wantsPause: Bool, held: Set<TopicPartition>) -> Bool {
+        wantsPause || !paused.isEmpty || !held.isEmpty
+    }
 
-    /// What to do with `assignment` to get to `wantsPause`; `nil` when nothing changes.
-    mutating func step(wantsPause: Bool, assignment: Set<TopicPartition>) -> Step? {
-        if wantsPause, paused != assignment {
-            paused = assignment
-            return .pause(Self.ordered(assignment))
-        }
-        if !wantsPause, paused != nil {
-            paused = nil
-            return .resume(Self.ordered(assignment))
-        }
-        return nil
+    /// What to pause and resume to get `assignment` to `wantsPause` with `held` partitions;
+    /// `nil` when nothing changes. `assigned` are partitions assigned since the last step.
+    mutating func step(
+        wantsPause: Bool, held: Set<TopicPartition>, assignment: Set<TopicPartition>,
+        assigned: Set<TopicPartition> = []
+    ) -> Step? {
+        isPaused = wantsPause
+        paused = paused.subtracting(assigned).intersection(assignment)
+        let wanted = wantsPause ? assignment : held.intersection(assignment)
+        guard wanted != paused else { return nil }
+        let step = Step(
+            pause: Self.ordered(wanted.subtracting(paused)), resume: Self.ordered(paused.subtracting(wanted)))
+        paused = wanted
+        return step
     }
 
     private static func ordered(_ partitions: Set<TopicPartition>) -> [TopicPartition] {

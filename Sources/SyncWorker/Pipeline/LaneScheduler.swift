@@ -12,6 +12,8 @@ import SyncCore
 /// arrived, so the entity holding the oldest pending offset is written first and commits keep
 /// moving. A lane gives its call slot back as soon as its platform call ends, so making the
 /// version durable afterwards does not hold a slot (Little's law: slots / call latency).
+/// Lanes whose records come from a held partition (its version guard's state is still being
+/// restored) wait parked, without a slot, so the other partitions' lanes use every slot.
 struct LaneScheduler: Sendable {
     private struct Lane {
         var running = false
@@ -31,6 +33,9 @@ struct LaneScheduler: Sendable {
     /// Keys with queued work, waiting for a slot; `ready[..<readyHead]` were handed out.
     private var ready: [String] = []
     private var readyHead = 0
+    /// Partitions whose lanes may not start yet, and the keys that came up while held.
+    private(set) var held: Set<TopicPartition> = []
+    private var parked: [String] = []
     private(set) var inFlight = 0
     private(set) var queued = 0
     /// Estimated memory of the records fetched and not yet done (queued or being applied).
@@ -106,6 +111,34 @@ struct LaneScheduler: Sendable {
         }
         ready = ready[readyHead...].filter { !(lanes[$0]?.queue.isEmpty ?? true) }
         readyHead = 0
+        parked = parked.filter { !(lanes[$0]?.queue.isEmpty ?? true) }
+        // Revoked partitions are no longer held: nothing of theirs is left to wait.
+        if let partitions { held.subtract(partitions) } else { held = [] }
+    }
+
+    /// Lanes of `partitions` wait, parked without a slot, until `release`.
+    mutating func hold(_ partitions: Set<TopicPartition>) {
+        held.formUnion(partitions)
+    }
+
+    /// Lanes of `partitions` may start again (parked ones first: they are the oldest); returns
+    /// the keys that start now.
+    mutating func release(_ partitions: Set<TopicPartition>) -> [String] {
+        guard !held.isDisjoint(with: partitions) else { return [] }
+        held.subtract(partitions)
+        var still: [String] = []
+        var unparked: [String] = []
+        for key in parked {
+            if let partition = lanes[key]?.queue.first?.partition, held.contains(partition) {
+                still.append(key)
+            } else {
+                unparked.append(key)
+            }
+        }
+        parked = still
+        ready = unparked + ready[readyHead...]
+        readyHead = 0
+        return startReady()
     }
 
     /// Records of `partitions` (all when `nil`) that lanes are applying now.
@@ -148,7 +181,11 @@ struct LaneScheduler: Sendable {
         while inFlight < maxInFlight, readyHead < ready.count {
             let key = ready[readyHead]
             readyHead += 1
-            guard var lane = lanes[key], !lane.running, !lane.queue.isEmpty else { continue }
+            guard var lane = lanes[key], !lane.running, let first = lane.queue.first else { continue }
+            if held.contains(first.partition) {
+                parked.append(key)
+                continue
+            }
             lane.running = true
             lane.holdsSlot = true
             lanes[key] = lane

@@ -77,6 +77,34 @@ actor Lanes {
     /// Drops queued records of `partitions` (all when `nil`); see `LaneScheduler.dropQueued`.
     func dropQueued(_ partitions: Set<TopicPartition>?) { scheduler.dropQueued(partitions) }
 
+    /// Partitions newly assigned; `held` of them wait without a slot (and unfetched) while
+    /// their guard's state is restored.
+    func assigned(_ partitions: Set<TopicPartition>, held: Set<TopicPartition>) {
+        assignedSinceFetchState.formUnion(partitions)
+        scheduler.hold(held)
+    }
+
+    /// Lanes of `partitions` may start again.
+    func release(_ partitions: Set<TopicPartition>) { start(scheduler.release(partitions)) }
+
+    private var assignedSinceFetchState: Set<TopicPartition> = []
+
+    /// What the poll loop needs to decide on fetching, in one hop: the load, the held
+    /// partitions and those assigned since it last asked.
+    func fetchState() -> FetchState {
+        defer { assignedSinceFetchState = [] }
+        return FetchState(
+            entities: scheduler.pendingEntities, bytes: scheduler.pendingBytes, held: scheduler.held,
+            assigned: assignedSinceFetchState)
+    }
+
+    struct FetchState: Sendable {
+        let entities: Int
+        let bytes: Int
+        let held: Set<TopicPartition>
+        let assigned: Set<TopicPartition>
+    }
+
     /// Records of `partitions` (all when `nil`) that lanes are applying now.
     func applying(_ partitions: Set<TopicPartition>?) -> Int { scheduler.applying(partitions) }
 
