@@ -83,9 +83,9 @@ extension Worker {
     private func processBatch(
         _ key: String, _ batch: [WorkItem], budget: RetryBudget, ticket: ScopeBudget.Ticket?
     ) async {
-        Gauge(label: MetricNames.inFlight).record(await lanes.inFlight)
         let source = batch.first?.record.partition ?? 0
-        var running = await versions.last(key, source: source)
+        let stored = await versions.last(key, source: source)
+        var running = stored
         var kept: [WorkItem] = []
         for item in batch {
             let change = item.change!
@@ -110,9 +110,7 @@ extension Worker {
         }
         if kept.count > 1 { status.update { $0.coalesced += kept.count - 1 } }
         let merged = ContactChange.merge(kept.map { $0.change! })
-        if let known = await versions.last(key, source: source), !known.deleted {
-            handler.remember(key, uuid: known.contactUUID)
-        }
+        if let stored, !stored.deleted { handler.remember(key, uuid: stored.contactUUID) }
 
         // A delete waits in the batcher for others to share its call, not for a call slot.
         if merged.isDelete { _ = await lanes.releaseSlot(key) }

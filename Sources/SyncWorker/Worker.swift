@@ -151,11 +151,14 @@ public final class Worker: Service, Sendable {
 
     private func pollLoop(consumer: KafkaConsumer, targets: [TopicPartition: Int64]) async throws {
         var lastCommit = ContinuousClock.now
+        // Platform calls under way, sampled once a poll (lanes come and go faster than a scrape).
+        let inFlightGauge = Gauge(label: MetricNames.inFlight)
         var fetch = FetchControl(
             backpressure: Backpressure(
                 maxEntities: configuration.maxPendingEntities, maxBytes: configuration.maxPendingBytes))
         while !isStopping && !Task.isCancelled {
             let state = await lanes.fetchState()
+            inFlightGauge.record(state.inFlight)
             let shouldPause = fetch.wantsPause(
                 entities: state.entities, bytes: state.bytes, platformDegraded: !status.snapshot.platformAvailable,
                 throttled: await gate.isThrottled())

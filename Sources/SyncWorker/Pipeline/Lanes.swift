@@ -94,13 +94,14 @@ actor Lanes {
     func fetchState() -> FetchState {
         defer { assignedSinceFetchState = [] }
         return FetchState(
-            entities: scheduler.pendingEntities, bytes: scheduler.pendingBytes, held: scheduler.held,
-            assigned: assignedSinceFetchState)
+            entities: scheduler.pendingEntities, bytes: scheduler.pendingBytes, inFlight: scheduler.inFlight,
+            held: scheduler.held, assigned: assignedSinceFetchState)
     }
 
     struct FetchState: Sendable {
         let entities: Int
         let bytes: Int
+        let inFlight: Int
         let held: Set<TopicPartition>
         let assigned: Set<TopicPartition>
     }
