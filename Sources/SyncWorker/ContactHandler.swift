@@ -35,8 +35,11 @@ final class ContactHandler: Sendable {
     /// Lower-cased names of the groups contact-sync owns.
     let managedGroups: Set<String>
     let logger: Logger
-    /// Entity key → the contact's UUID and URNs, so most events cost one `?uuid=` call.
-    let known = Mutex<[String: KnownContact]>([:])
+    /// Entity key → the contact's UUID and URNs, so most events cost one `?uuid=` call. Bounded:
+    /// the UUID of any entity is in the guard's store and comes back with its next event
+    /// (`remember`); only the URNs of an entity not seen for a while cost a lookup again.
+    let known = Mutex(RecentEntries<KnownContact>(capacity: ContactHandler.knownCapacity))
+    static let knownCapacity = 16_384
 
     struct KnownContact: Sendable {
         var uuid: String
@@ -58,7 +61,7 @@ final class ContactHandler: Sendable {
     func remember(_ key: String, uuid: String?) {
         guard let uuid else { return }
         known.withLock { cache in
-            if cache[key] == nil { cache[key] = KnownContact(uuid: uuid, urns: []) }
+            if cache.value(key) == nil { cache.insert(key, KnownContact(uuid: uuid, urns: [])) }
         }
     }
 
@@ -94,7 +97,7 @@ final class ContactHandler: Sendable {
     /// contact is gone already.
     private func delete(_ change: ContactChange) async throws -> Result {
         _ = try await actions.perform(.delete, contact: change.extURN.description)
-        known.withLock { $0[change.entityKey] = nil }
+        known.withLock { $0.remove(change.entityKey) }
         return Result(kind: .deleted)
     }
 
@@ -113,7 +116,7 @@ final class ContactHandler: Sendable {
         let client = self.client
         let ext = change.extURN
 
-        if let cached = known.withLock({ $0[key] }), !cached.urns.isEmpty || !patch.touchesURNs {
+        if let cached = known.withLock({ $0.value(key) }), !cached.urns.isEmpty || !patch.touchesURNs {
             // The common case: one call by UUID, URNs included when the event changes them.
             var sent: [String] = []
             if patch.touchesURNs {
@@ -132,10 +135,10 @@ final class ContactHandler: Sendable {
                 return result
             } catch let error as PlatformError where error.isDeletedContact {
                 // Deleted on the platform behind our back: written again by its ext: URN.
-                known.withLock { $0[key] = nil }
+                known.withLock { $0.remove(key) }
                 body.urns = nil
             }
-        } else if known.withLock({ $0[key] }) == nil && patch.touchesURNs {
+        } else if known.withLock({ $0.value(key) }) == nil && patch.touchesURNs {
             // Probably new: one create with every URN (the ext: URN first) and the groups.
             if let created = try await create(change, patch, body, budget, tickets) { return created }
         }
@@ -203,7 +206,7 @@ final class ContactHandler: Sendable {
     }
 
     private func store(_ key: String, _ contact: Contact) {
-        known.withLock { $0[key] = KnownContact(uuid: contact.uuid, urns: contact.urns) }
+        known.withLock { $0.insert(key, KnownContact(uuid: contact.uuid, urns: contact.urns)) }
     }
 
     /// Adds the groups the event names and removes the managed ones it does not, one
