@@ -27,6 +27,12 @@ public final class PartitionStore: Sendable {
         /// Entries written since the last flush past which `record` flushes by itself (with the
         /// checkpoint unchanged: the topic's tail from the older checkpoint still covers them).
         public var maxDirty = 4096
+        /// Records a cold restore holds in memory before it sorts and spills them to a run file
+        /// (`ColdLoad`): its whole memory, whatever the number of entities.
+        public var coldRunBytes = 32 << 20
+        /// The page cache of the file a cold restore builds: its pages are appended in key
+        /// order, so a larger cache would only hold pages already written.
+        public var coldCacheKB = 2048
 
         public init() {}
     }
@@ -35,14 +41,15 @@ public final class PartitionStore: Sendable {
     public let path: String
     /// What opening found on disk.
     let found: StoreFile.Found
-    private let state: Mutex<State>
+    let state: Mutex<State>
+    let logger: Logger
 
-    private enum Cached {
+    enum Cached {
         case present(AppliedVersion)
         case absent
     }
 
-    private struct State: ~Copyable {
+    struct State: ~Copyable {
         let connection: Connection
         let select: Statement
         let upsert: Statement
@@ -52,6 +59,32 @@ public final class PartitionStore: Sendable {
         var dirty: [String: AppliedVersion] = [:]
         var checkpoint: Int64?
         var closed = false
+        /// The connection was closed to replace the file and could not be opened again.
+        var broken = false
+
+        init(connection: Connection, recentEntries: Int) throws(StoreError) {
+            // Everything that can throw first: a noncopyable value is initialized all at once.
+            let select = try connection.prepare("SELECT value FROM entity WHERE key = ?")
+            let upsert = try connection.prepare("INSERT OR REPLACE INTO entity(key, value) VALUES(?, ?)")
+            let delete = try connection.prepare("DELETE FROM entity WHERE key = ?")
+            let setMeta = try connection.prepare("INSERT OR REPLACE INTO meta(name, value) VALUES(?, ?)")
+            let checkpoint = try connection.text("SELECT value FROM meta WHERE name = 'checkpoint'").flatMap {
+                Int64($0)
+            }
+            self.connection = connection
+            self.select = select
+            self.upsert = upsert
+            self.delete = delete
+            self.setMeta = setMeta
+            self.checkpoint = checkpoint
+            recent = RecentEntries(capacity: recentEntries)
+        }
+
+        /// Closes the file now (its statements first), to replace it.
+        func closeConnection() {
+            for statement in [select, upsert, delete, setMeta] { statement.finalize() }
+            connection.close()
+        }
     }
 
     /// Opens (or creates) the store of `identity` in `directory`. A foreign or damaged file is
@@ -65,26 +98,21 @@ public final class PartitionStore: Sendable {
             throw StoreError("cannot create the state directory \(directory): \(error)")
         }
         self.identity = identity
+        self.logger = logger
         path = directory + "/" + identity.fileName
+        StoreFile.removeLeftovers(of: path)
         let (connection, found) = try StoreFile.open(
             path: path, identity: identity, cacheKB: options.cacheKB, logger: logger)
         self.found = found
-        let checkpoint = try connection.text("SELECT value FROM meta WHERE name = 'checkpoint'").flatMap { Int64($0) }
-        state = Mutex(
-            State(
-                connection: connection, select: try connection.prepare("SELECT value FROM entity WHERE key = ?"),
-                upsert: try connection.prepare("INSERT OR REPLACE INTO entity(key, value) VALUES(?, ?)"),
-                delete: try connection.prepare("DELETE FROM entity WHERE key = ?"),
-                setMeta: try connection.prepare("INSERT OR REPLACE INTO meta(name, value) VALUES(?, ?)"),
-                recent: RecentEntries(capacity: options.recentEntries), checkpoint: checkpoint))
-        maxDirty = options.maxDirty
-        cacheKB = options.cacheKB
-        restoreCacheKB = options.restoreCacheKB
+        state = Mutex(try State(connection: connection, recentEntries: options.recentEntries))
+        self.options = options
     }
 
-    private let maxDirty: Int
-    private let cacheKB: Int
-    private let restoreCacheKB: Int
+    /// `options` as given.
+    let options: Options
+    private var maxDirty: Int { options.maxDirty }
+    private var cacheKB: Int { options.cacheKB }
+    private var restoreCacheKB: Int { options.restoreCacheKB }
 
     /// Runs `body` (the restore's batches) with the larger restore cache, then gives it back.
     public func restoring<T>(_ body: () async throws -> T) async throws -> T {
@@ -101,6 +129,7 @@ public final class PartitionStore: Sendable {
 
     private func setCache(kb: Int) throws(StoreError) {
         try state.withLock { (state: inout State) throws(StoreError) in
+            guard !state.broken else { return }
             // A negative size is in KiB; shrinking frees the pages beyond it at once.
             try state.connection.execute("PRAGMA cache_size = -\(kb); PRAGMA shrink_memory")
         }
@@ -120,6 +149,7 @@ public final class PartitionStore: Sendable {
     public func last(_ key: String) throws(StoreError) -> AppliedVersion? {
         try state.withLock { (state: inout State) throws(StoreError) -> AppliedVersion? in
             if let version = state.dirty[key] { return version }
+            guard !state.broken else { throw StoreError("the store \(path) could not be reopened") }
             if let cached = state.recent.value(key) {
                 if case .present(let version) = cached { return version }
                 return nil
@@ -186,6 +216,7 @@ public final class PartitionStore: Sendable {
     /// half-way resumes from its last batch. The topic wins over what the file held.
     public func restore(next: Int64, _ fill: (inout RestoreBatch) throws -> Void) throws {
         try state.withLock { (state: inout State) throws in
+            guard !state.broken else { throw StoreError("the store \(path) could not be reopened") }
             try state.connection.execute("BEGIN")
             do {
                 var batch = RestoreBatch(upsert: state.upsert, delete: state.delete)
@@ -205,6 +236,7 @@ public final class PartitionStore: Sendable {
     /// checkpoint the topic contradicts (past its end: the topic was recreated).
     public func wipe() throws(StoreError) {
         try state.withLock { (state: inout State) throws(StoreError) in
+            guard !state.broken else { throw StoreError("the store \(path) could not be reopened") }
             try state.connection.execute(
                 "BEGIN; DELETE FROM entity; DELETE FROM meta WHERE name = 'checkpoint'; COMMIT")
             state.recent.removeAll()
@@ -228,7 +260,8 @@ public final class PartitionStore: Sendable {
     /// Entities in the file (a full count: for tests and benchmarks).
     public func count() throws(StoreError) -> Int {
         try state.withLock { (state: inout State) throws(StoreError) -> Int in
-            Int(try state.connection.integer("SELECT count(*) FROM entity") ?? 0)
+            guard !state.broken else { throw StoreError("the store \(path) could not be reopened") }
+            return Int(try state.connection.integer("SELECT count(*) FROM entity") ?? 0)
         }
     }
 }

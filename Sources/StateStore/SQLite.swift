@@ -27,6 +27,7 @@ public struct StoreError: Error, CustomStringConvertible, Sendable {
 /// One SQLite connection, used by one owner at a time (the store that holds it).
 final class Connection {
     let handle: OpaquePointer
+    private var isOpen = true
 
     init(path: String) throws(StoreError) {
         var db: OpaquePointer?
@@ -41,7 +42,14 @@ final class Connection {
         sqlite3_extended_result_codes(db, 1)
     }
 
-    deinit { sqlite3_close_v2(handle) }
+    deinit { close() }
+
+    /// Closes now rather than when the last reference goes (before the file is replaced);
+    /// finalize the connection's statements first.
+    func close() {
+        if isOpen { sqlite3_close_v2(handle) }
+        isOpen = false
+    }
 
     func execute(_ sql: String) throws(StoreError) {
         let rc = sqlite3_exec(handle, sql, nil, nil, nil)
@@ -73,13 +81,20 @@ final class Connection {
 final class Statement {
     private let handle: OpaquePointer
     private let connection: Connection
+    private var isLive = true
 
     init(_ handle: OpaquePointer, connection: Connection) {
         self.handle = handle
         self.connection = connection
     }
 
-    deinit { sqlite3_finalize(handle) }
+    deinit { finalize() }
+
+    /// Frees the statement now (before its connection closes); it must not be used after.
+    func finalize() {
+        if isLive { sqlite3_finalize(handle) }
+        isLive = false
+    }
 
     /// Binds bytes that stay valid until `step` returns (SQLite is told not to copy them).
     func bind(_ index: Int32, bytes: UnsafeRawBufferPointer) {

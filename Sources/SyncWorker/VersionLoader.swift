@@ -8,8 +8,10 @@ import SyncCore
 /// the partitions it guards are assigned: only the tail past the store's checkpoint (everything
 /// for a new, moved or rebuilt store). The guard thus moves with partitions between instances.
 ///
-/// Records are written raw, without a `KafkaRecord` copy or a JSON decode per record
-/// (`KafkaConsumer.pollRaw`), one transaction per fetched batch with the checkpoint in it.
+/// Records are taken raw, without a `KafkaRecord` copy or a JSON decode per record
+/// (`KafkaConsumer.pollRaw`). A store with a checkpoint gets the tail one transaction per
+/// fetched batch with the checkpoint in it; a store without one (cold) is built anew in key
+/// order from the whole partition (`ColdLoad`), its checkpoint set only once the file is whole.
 public struct VersionLoader: Sendable {
     let properties: KafkaProperties
     let topic: String
@@ -26,6 +28,22 @@ public struct VersionLoader: Sendable {
         public let from: Int64
         public let end: Int64
         public let elapsed: Duration
+        /// When the first record arrived, from the start (consumer start and first fetch).
+        public let firstFetched: Duration?
+        /// When the store held everything read, from the start (before the consumer closed).
+        public let caughtUp: Duration
+
+        init(
+            read: Int, from: Int64, end: Int64, elapsed: Duration, firstFetched: Duration? = nil,
+            caughtUp: Duration? = nil
+        ) {
+            self.read = read
+            self.from = from
+            self.end = end
+            self.elapsed = elapsed
+            self.firstFetched = firstFetched
+            self.caughtUp = caughtUp ?? elapsed
+        }
     }
 
     /// Fetch sizes for a restore, unless `kafka` says otherwise: a restore reads one partition
@@ -46,11 +64,12 @@ public struct VersionLoader: Sendable {
         props["enable.auto.commit"] = "false"
         let reader = try KafkaConsumer(properties: props, logger: logger)
         do {
-            let outcome = try await store.restoring {
-                try await read(reader, into: store, partition: partition, until: started + deadline)
-            }
+            let outcome = try await read(reader, into: store, partition: partition, until: started + deadline)
+            let caughtUp = ContinuousClock.now
             await reader.close()
-            return Outcome(read: outcome.read, from: outcome.from, end: outcome.end, elapsed: .now - started)
+            return Outcome(
+                read: outcome.read, from: outcome.from, end: outcome.end, elapsed: .now - started,
+                firstFetched: outcome.firstFetched.map { $0 - started }, caughtUp: caughtUp - started)
         } catch {
             await reader.close()
             throw error
@@ -60,7 +79,7 @@ public struct VersionLoader: Sendable {
     private func read(
         _ reader: KafkaConsumer, into store: PartitionStore, partition: Int32, until end: ContinuousClock.Instant
     )
-        async throws -> (read: Int, from: Int64, end: Int64)
+        async throws -> (read: Int, from: Int64, end: Int64, firstFetched: ContinuousClock.Instant?)
     {
         let marks = try await reader.watermarks(TopicPartition(topic, partition))
         if let checkpoint = store.checkpoint, checkpoint > marks.high {
@@ -73,23 +92,17 @@ public struct VersionLoader: Sendable {
         let from = max(marks.low, store.checkpoint ?? marks.low)
         guard from < marks.high else {
             if store.checkpoint != marks.high { try store.restore(next: marks.high) { _ in } }
-            return (0, from, marks.high)
+            return (0, from, marks.high, nil)
         }
         try reader.assign([TopicPartitionOffset(topic, partition, from)])
-        var next = from
-        var read = 0
-        while next < marks.high {
-            guard ContinuousClock.now < end else {
-                throw KafkaError.loadTimeout(topic: topic, partition: partition, reached: next - 1, high: marks.high)
-            }
-            let (count, after) = try await reader.pollRaw(maxRecords: 20_000, timeout: .milliseconds(200)) {
+        let read: (count: Int, firstFetched: ContinuousClock.Instant?)
+        if store.checkpoint == nil {
+            // Cold: the whole partition into a new file, built in key order at the end.
+            let load = try store.coldLoad()
+            read = try await readAll(reader, partition: partition, from: from, to: marks.high, until: end) {
                 records in
-                guard let last = records.last else { return (0, Int64(-1)) }
-                // In key order, a batch walks the B-tree's pages once instead of jumping between
-                // them (the later offset of one key still written last).
-                let ordered = records.sorted(by: Self.keyThenOffset)
-                try store.restore(next: last.offset + 1) { batch in
-                    for record in ordered {
+                try load.append { batch in
+                    for record in records {
                         guard let key = record.key else { continue }
                         if let value = record.value {
                             try batch.put(key: key, value: value)
@@ -98,12 +111,56 @@ public struct VersionLoader: Sendable {
                         }
                     }
                 }
-                return (records.count, last.offset + 1)
             }
+            try store.finish(load, next: marks.high)
+        } else {
+            // Warm: the tail into the file as it is, one transaction per batch with its checkpoint.
+            read = try await store.restoring {
+                try await readAll(reader, partition: partition, from: from, to: marks.high, until: end) { records in
+                    // In key order, a batch walks the B-tree's pages once instead of jumping
+                    // between them (the later offset of one key still written last).
+                    let ordered = records.sorted(by: Self.keyThenOffset)
+                    try store.restore(next: records[records.count - 1].offset + 1) { batch in
+                        for record in ordered {
+                            guard let key = record.key else { continue }
+                            if let value = record.value {
+                                try batch.put(key: key, value: value)
+                            } else {
+                                try batch.remove(key: key)
+                            }
+                        }
+                    }
+                }
+            }
+        }
+        return (read.count, from, marks.high, read.firstFetched)
+    }
+
+    /// Reads the partition from `from` to `high`, handing each non-empty batch of raw records
+    /// to `apply` (on the consumer's blocking queue).
+    private func readAll(
+        _ reader: KafkaConsumer, partition: Int32, from: Int64, to high: Int64, until end: ContinuousClock.Instant,
+        _ apply: @escaping @Sendable ([RawRecord]) throws -> Void
+    ) async throws -> (count: Int, firstFetched: ContinuousClock.Instant?) {
+        var next = from
+        var read = 0
+        var firstFetched: ContinuousClock.Instant?
+        while next < high {
+            guard ContinuousClock.now < end else {
+                throw KafkaError.loadTimeout(topic: topic, partition: partition, reached: next - 1, high: high)
+            }
+            let (count, after, arrived) = try await reader.pollRaw(maxRecords: 20_000, timeout: .milliseconds(200)) {
+                records in
+                let arrived = ContinuousClock.now
+                guard let last = records.last else { return (0, Int64(-1), arrived) }
+                try apply(records)
+                return (records.count, last.offset + 1, arrived)
+            }
+            if count > 0, firstFetched == nil { firstFetched = arrived }
             if after > next { next = after }
             read += count
         }
-        return (read, from, marks.high)
+        return (read, firstFetched)
     }
 }
 
