@@ -35,11 +35,20 @@ public enum MetricNames {
     /// Group changes skipped, by `reason` (`contact_not_active`).
     public static let groupChangesSkipped = "contactsync_group_changes_skipped_total"
 
+    /// Versions partitions whose state store is being restored now (their source partitions wait).
+    public static let stateRestoring = "contactsync_state_restoring_partitions"
+    /// Versions-topic records read into state stores, by `kind` (`warm`: a store from an earlier
+    /// run, only the tail past its checkpoint; `cold`: a new, moved or rebuilt store, everything).
+    public static let stateRestoredRecords = "contactsync_state_restored_records_total"
+    /// How long a store's restore took, by `kind` (histogram, seconds).
+    public static let stateRestoreSeconds = "contactsync_state_restore_seconds"
+
     /// Records the dead-letter or versions topic refused permanently (by topic and policy): alert on any.
     public static let durableWritesRefused = "contactsync_durable_writes_refused_total"
 
     public static let all = [
         records, consumerLag, endToEnd, apiRequestSeconds, apiCalls, retries, deadLetters, inFlight,
-        rebalances, paused, commits, lastCommit, platformAvailable, durableWritesRefused,
+        rebalances, paused, commits, lastCommit, platformAvailable, durableWritesRefused, stateRestoring,
+        stateRestoredRecords, stateRestoreSeconds,
     ]
 }

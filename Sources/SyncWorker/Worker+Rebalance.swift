@@ -21,6 +21,7 @@ struct RebalanceBridge: RebalanceHandler {
         let (fresh, restoring) = await worker.versions.assign(
             sources: partitions, versionsPartitions: writer.versionsPartitions)
         await worker.lanes.assigned(Set(partitions), held: restoring)
+        await worker.recordRestoring()
         for versionsPartition in fresh {
             Task { await worker.restoreState(versionsPartition, partitions: writer.versionsPartitions) }
         }

@@ -1,5 +1,6 @@
 import Foundation
 import Logging
+import Metrics
 import StateStore
 
 extension Worker {
@@ -26,6 +27,10 @@ extension Worker {
                 : try await loader.restore(opened, partition: partition)
             let seconds =
                 Double(outcome.elapsed.components.seconds) + Double(outcome.elapsed.components.attoseconds) / 1e18
+            let kind = [("kind", opened.reusedFile ? "warm" : "cold")]
+            Counter(label: MetricNames.stateRestoredRecords, dimensions: kind).increment(by: outcome.read)
+            Timer(label: MetricNames.stateRestoreSeconds, dimensions: kind, preferredDisplayUnit: .seconds)
+                .recordNanoseconds(Int64(seconds * 1e9))
             logger.info(
                 "state restored",
                 metadata: [
@@ -40,5 +45,10 @@ extension Worker {
         }
         await versions.restoreDone()
         await lanes.release(await versions.ready(partition, store: store))
+        await recordRestoring()
+    }
+
+    func recordRestoring() async {
+        Gauge(label: MetricNames.stateRestoring).record(await versions.restoringCount)
     }
 }

@@ -136,6 +136,11 @@ actor AppliedVersions {
         }
     }
 
+    /// Versions partitions whose store is being restored now.
+    var restoringCount: Int {
+        slots.values.count { if case .restoring = $0.phase { true } else { false } }
+    }
+
     /// Whether `partition`'s store is still being restored (its records wait).
     func isRestoring(_ partition: Int32) -> Bool {
         if case .restoring? = slots[partition]?.phase { return true }
