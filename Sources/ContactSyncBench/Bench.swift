@@ -26,6 +26,7 @@ struct Bench {
         Section(name: "kafka") { try await KafkaBench.run(logger: $0) },
         Section(name: "e2e") { try await EndToEndBench.run(logger: $0) },
         Section(name: "memory") { try await MemoryBench.run(logger: $0) },
+        Section(name: "entities") { try await EntityMemoryRow.run(logger: $0) },
         Section(name: "budget") { try await BudgetBench.run(logger: $0) },
         Section(name: "state") { try await StateStoreBench.run(logger: $0) },
     ]
@@ -33,6 +34,9 @@ struct Bench {
     static func main() async throws {
         var quiet = Logger(label: "bench")
         quiet.logLevel = .critical
+        if CommandLine.arguments.dropFirst().first == StateStoreBench.memoryChildFlag {
+            return try StateStoreBench.memoryChild(Array(CommandLine.arguments.dropFirst(2)))
+        }
         let wanted = Set(CommandLine.arguments.dropFirst())
         if let unknown = wanted.first(where: { name in !sections.contains { $0.name == name } }) {
             print(

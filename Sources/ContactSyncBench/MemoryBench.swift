@@ -102,7 +102,7 @@ enum MemoryBench {
         }
     }
 
-    static func wrongContacts(_ state: SandboxState) -> Wrong {
+    static func wrongContacts(_ state: SandboxState, keys: Int = keys, versions: Int = versions) -> Wrong {
         let names = Dictionary(state.contacts.flatMap { contact in contact.urns.map { ($0, contact.name) } }) {
             first, _ in first
         }
