@@ -9,11 +9,7 @@ import Testing
 /// file, the file over the defaults (docs/configuration.md), and a bad value is reported from
 /// the place that won, never from one that lost.
 @Suite struct ConfigPrecedenceTests {
-    func file(_ text: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("contact-sync-\(UUID())").path
-        try text.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func file(_ text: String) throws -> String { try temporaryFile(text) }
 
     /// The command line as `contact-sync run` reads it, through `CommonOptions`.
     func load(_ arguments: [String], environment: [String: String]) async throws -> Settings {

@@ -5,11 +5,7 @@ import Testing
 @testable import ContactSyncCLI
 
 @Suite struct SettingsTests {
-    func file(_ yaml: String) throws -> String {
-        let path = FileManager.default.temporaryDirectory.appendingPathComponent("contact-sync-\(UUID()).yaml").path
-        try yaml.write(toFile: path, atomically: true, encoding: .utf8)
-        return path
-    }
+    func file(_ text: String) throws -> String { try temporaryFile(text) }
 
     @Test func flagsBeatEnvironmentBeatFileBeatDefaults() async throws {
         let path = try file(

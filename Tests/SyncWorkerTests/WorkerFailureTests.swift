@@ -35,18 +35,13 @@ import Testing
     @Test func aBrokerOutageMidRunLosesNothing() async throws {
         let h = try await WorkerHarness(partitions: 2, chaos: SandboxChaos(latencyMs: 10))
         try await h.produce(events(60, prefix: "out"))
-        let worker = h.worker(try h.configuration(group: "g-outage"))
-        let run = Task { try await worker.run() }
+        let run = await h.start(try h.configuration(group: "g-outage"), deadline: .seconds(90))
+        let worker = run.worker
         try await waitUntil { worker.status.snapshot.applied >= 5 }
         try h.cluster.setBrokerDown(1)
         try await Task.sleep(for: .seconds(4))  // the outage itself, not a wait for a result
         try h.cluster.setBrokerUp(1)
-        let stopper = Task {
-            try await Task.sleep(for: .seconds(90))
-            worker.stop()
-        }
-        try await run.value
-        stopper.cancel()
+        try await run.finished()
         let snapshot = worker.status.snapshot
         #expect(snapshot.caughtUp)
         #expect(snapshot.deadLetteredTotal == 0)
@@ -60,17 +55,12 @@ import Testing
         var configuration = try h.configuration(group: "g-down")
         configuration.retry = RetryPolicy(maxAttempts: 3, base: .milliseconds(5), cap: .milliseconds(20))
         configuration.outageThreshold = 2  // below the 3 attempts: recognised before any event spends its budget
-        let worker = h.worker(configuration)
-        let run = Task { try await worker.run() }
+        let run = await h.start(configuration, deadline: .seconds(90))
+        let worker = run.worker
         try await waitUntil { !worker.status.snapshot.platformAvailable }
         #expect(worker.status.snapshot.notReadyReason?.contains("platform unavailable") == true)
         h.sandbox.setChaos(.none)
-        let stopper = Task {
-            try await Task.sleep(for: .seconds(90))
-            worker.stop()
-        }
-        try await run.value
-        stopper.cancel()
+        try await run.finished()
         let snapshot = worker.status.snapshot
         #expect(snapshot.platformAvailable)
         #expect(snapshot.caughtUp)
@@ -120,16 +110,11 @@ import Testing
     @Test func aRefusedTokenNeverDeadLetters() async throws {
         let h = try await WorkerHarness(partitions: 1, chaos: SandboxChaos(rejectAllTokens: true))
         try await h.produce(events(10, prefix: "tok"))
-        let worker = h.worker(try h.configuration(group: "g-token"))
-        let run = Task { try await worker.run() }
+        let run = await h.start(try h.configuration(group: "g-token"), deadline: .seconds(90))
+        let worker = run.worker
         try await waitUntil { !worker.status.snapshot.platformAvailable }
         h.sandbox.setChaos(.none)  // the token is rotated
-        let stopper = Task {
-            try await Task.sleep(for: .seconds(90))
-            worker.stop()
-        }
-        try await run.value
-        stopper.cancel()
+        try await run.finished()
         #expect(worker.status.snapshot.deadLetteredTotal == 0)
         #expect(h.sandbox.state().contacts.count == 10)
         await h.shutdown()
