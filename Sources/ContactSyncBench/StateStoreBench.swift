@@ -59,7 +59,8 @@ enum StateStoreBench {
             name: "cold restore of one versions partition (\(formatted(Double(entities))) entities)",
             figure: "\(formatted(perSecond)) entities/s", target: "≥ 500,000 entities/s",
             beside:
-                "first record fetched to store caught up: \(outcome.read) records in \(millisText(reading)); "
+                "first record fetched to store caught up: \(outcome.read) records in \(millisText(reading)) "
+                + "(of which building the file after the last fetch \(millisText(outcome.caughtUp - (outcome.lastFetched ?? start)))); "
                 + "consumer start and first fetch \(millisText(start)) more: \(formatted(whole)) entities/s in "
                 + "\(millisText(outcome.elapsed)) all included; store side alone, 1,000,000 entities from memory: "
                 + "\(formatted(storeSide.rate)) entities/s (\(millisText(storeSide.elapsed)))",

@@ -27,6 +27,7 @@ public final class ColdLoad: Sendable {
             guard !batch.spoilt else { throw StoreError("a cold load that failed cannot be continued") }
             do {
                 try fill(&batch)
+                batch.batchDone()
             } catch {
                 batch.spoilt = true
                 throw error
@@ -75,18 +76,31 @@ public struct ColdBatch: ~Copyable {
         if buffer.footprint >= budgetBytes { try spill() }
     }
 
+    /// Sorts what the last batches added, once there is enough of it to be worth a slice of its
+    /// own (a trickle of small batches would make many tiny ones).
+    fileprivate mutating func batchDone() {
+        if buffer.entries.count - (buffer.sliceEnds.last ?? 0) >= 4096 { buffer.seal() }
+    }
+
+    /// Writes the buffer, sorted, as a run file, and empties it.
     private mutating func spill() throws(StoreError) {
-        buffer.sortKeepingLast()
         let path = prefix + ".run\(runs.count)"
         runs.append(path)
-        try RunFile.write(buffer, to: path)
+        do {
+            buffer.sortKeepingLast()
+            try RunFile.write(to: path) { emit in try buffer.visit(emit) }
+        } catch let error as StoreError {
+            throw error
+        } catch {
+            throw StoreError("cannot write \(path): \(error)")
+        }
         buffer.removeAll()
     }
 
     fileprivate mutating func drain(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws {
         guard !spoilt else { throw StoreError("a cold load that failed cannot be finished") }
         if runs.isEmpty {
-            // Everything fitted in memory: one sort, no file.
+            // Everything fitted in memory: its sorted slices merged, no file.
             buffer.sortKeepingLast()
             try buffer.visit { key, value in if let value { try body(key, value) } }
             return

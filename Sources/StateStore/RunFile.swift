@@ -5,7 +5,11 @@ import Foundation
 /// [value]` records, written once, read once in order by the merge, then deleted. Plain files
 /// rather than a table: nothing to index or journal, and the merge reads them sequentially.
 enum RunFile {
-    static func write(_ buffer: RunBuffer, to path: String) throws(StoreError) {
+    /// Writes the records `source` hands, in its order.
+    static func write(
+        to path: String,
+        _ source: ((UnsafeRawBufferPointer, UnsafeRawBufferPointer?) throws -> Void) throws -> Void
+    ) throws {
         let descriptor = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0o644)
         guard descriptor >= 0 else { throw StoreError("cannot create \(path): \(String(cString: strerror(errno)))") }
         defer { close(descriptor) }
@@ -22,18 +26,13 @@ enum RunFile {
             }
             chunk.removeAll(keepingCapacity: true)
         }
-        var failure: StoreError?
-        buffer.visit { key, value in
-            guard failure == nil else { return }
+        try source { key, value in
             withUnsafeBytes(of: UInt32(key.count).littleEndian) { chunk.append(contentsOf: $0) }
             withUnsafeBytes(of: Int32(value.map { $0.count } ?? -1).littleEndian) { chunk.append(contentsOf: $0) }
             chunk.append(contentsOf: key)
             if let value { chunk.append(contentsOf: value) }
-            if chunk.count >= 1 << 20 {
-                do { try drain() } catch let error as StoreError { failure = error } catch {}
-            }
+            if chunk.count >= 1 << 20 { try drain() }
         }
-        if let failure { throw failure }
         try drain()
     }
 }

@@ -3,30 +3,47 @@
 /// records, so a record costs O(log runs) comparisons however many runs there are.
 struct RunMerge {
     private let readers: [RunReader]
+    /// Each run's current record, copied out of its reader: the heap compares these without
+    /// a reference count per comparison.
+    private var keys: [UnsafeRawBufferPointer]
+    private var values: [UnsafeRawBufferPointer?]
     private var heap: [Int] = []
 
+    /// `readers` oldest first.
     init(_ readers: [RunReader]) throws(StoreError) {
         self.readers = readers
-        for index in readers.indices where try readers[index].advance() { push(index) }
+        keys = Array(repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: readers.count)
+        values = Array(repeating: nil, count: readers.count)
+        heap.reserveCapacity(readers.count)
+        for index in readers.indices where try load(index) { push(index) }
     }
 
     /// Each key once, in order, with its winning value (`nil`: a tombstone).
     mutating func visit(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer?) throws -> Void) throws {
         var winner: [UInt8] = []
         while let top = heap.first {
-            try body(readers[top].key, readers[top].value)
+            try body(keys[top], values[top])
             // The winner's bytes are about to be overwritten by its next record: keep its key to
             // drop the same key from older runs.
             winner.removeAll(keepingCapacity: true)
-            winner.append(contentsOf: readers[top].key)
+            winner.append(contentsOf: keys[top])
             try step(top)
-            while let next = heap.first, same(readers[next].key, winner) { try step(next) }
+            while let next = heap.first, same(keys[next], winner) { try step(next) }
         }
+    }
+
+    /// Moves run `index` to its next record; `false` at its end.
+    private mutating func load(_ index: Int) throws(StoreError) -> Bool {
+        let reader = readers[index]
+        guard try reader.advance() else { return false }
+        keys[index] = reader.key
+        values[index] = reader.value
+        return true
     }
 
     /// Advances the run at the heap's root and restores the heap.
     private mutating func step(_ root: Int) throws(StoreError) {
-        if try readers[root].advance() {
+        if try load(root) {
             siftDown(0)
         } else {
             heap.swapAt(0, heap.count - 1)
@@ -44,7 +61,7 @@ struct RunMerge {
 
     /// Key order; of equal keys, the later run first.
     private func before(_ a: Int, _ b: Int) -> Bool {
-        let (x, y) = (readers[a].key, readers[b].key)
+        let (x, y) = (keys[a], keys[b])
         let order: Int32
         if x.count == 0 || y.count == 0 {
             order = x.count == y.count ? 0 : (x.count < y.count ? -1 : 1)

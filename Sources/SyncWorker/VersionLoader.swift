@@ -30,18 +30,22 @@ public struct VersionLoader: Sendable {
         public let elapsed: Duration
         /// When the first record arrived, from the start (consumer start and first fetch).
         public let firstFetched: Duration?
+        /// When the last record had been read and handed to the store, from the start: what
+        /// follows until `caughtUp` is the store's own work (a cold restore's build).
+        public let lastFetched: Duration?
         /// When the store held everything read, from the start (before the consumer closed).
         public let caughtUp: Duration
 
         init(
             read: Int, from: Int64, end: Int64, elapsed: Duration, firstFetched: Duration? = nil,
-            caughtUp: Duration? = nil
+            lastFetched: Duration? = nil, caughtUp: Duration? = nil
         ) {
             self.read = read
             self.from = from
             self.end = end
             self.elapsed = elapsed
             self.firstFetched = firstFetched
+            self.lastFetched = lastFetched
             self.caughtUp = caughtUp ?? elapsed
         }
     }
@@ -69,7 +73,8 @@ public struct VersionLoader: Sendable {
             await reader.close()
             return Outcome(
                 read: outcome.read, from: outcome.from, end: outcome.end, elapsed: .now - started,
-                firstFetched: outcome.firstFetched.map { $0 - started }, caughtUp: caughtUp - started)
+                firstFetched: outcome.fetched.map { $0.first - started },
+                lastFetched: outcome.fetched.map { $0.last - started }, caughtUp: caughtUp - started)
         } catch {
             await reader.close()
             throw error
@@ -79,7 +84,7 @@ public struct VersionLoader: Sendable {
     private func read(
         _ reader: KafkaConsumer, into store: PartitionStore, partition: Int32, until end: ContinuousClock.Instant
     )
-        async throws -> (read: Int, from: Int64, end: Int64, firstFetched: ContinuousClock.Instant?)
+        async throws -> (read: Int, from: Int64, end: Int64, fetched: Fetched?)
     {
         let marks = try await reader.watermarks(TopicPartition(topic, partition))
         if let checkpoint = store.checkpoint, checkpoint > marks.high {
@@ -95,7 +100,7 @@ public struct VersionLoader: Sendable {
             return (0, from, marks.high, nil)
         }
         try reader.assign([TopicPartitionOffset(topic, partition, from)])
-        let read: (count: Int, firstFetched: ContinuousClock.Instant?)
+        let read: (count: Int, fetched: Fetched?)
         if store.checkpoint == nil {
             // Cold: the whole partition into a new file, built in key order at the end.
             let load = try store.coldLoad()
@@ -133,7 +138,13 @@ public struct VersionLoader: Sendable {
                 }
             }
         }
-        return (read.count, from, marks.high, read.firstFetched)
+        return (read.count, from, marks.high, read.fetched)
+    }
+
+    /// When the first batch arrived, and when the last one had been handed to the store.
+    struct Fetched {
+        let first: ContinuousClock.Instant
+        let last: ContinuousClock.Instant
     }
 
     /// Reads the partition from `from` to `high`, handing each non-empty batch of raw records
@@ -141,10 +152,10 @@ public struct VersionLoader: Sendable {
     private func readAll(
         _ reader: KafkaConsumer, partition: Int32, from: Int64, to high: Int64, until end: ContinuousClock.Instant,
         _ apply: @escaping @Sendable ([RawRecord]) throws -> Void
-    ) async throws -> (count: Int, firstFetched: ContinuousClock.Instant?) {
+    ) async throws -> (count: Int, fetched: Fetched?) {
         var next = from
         var read = 0
-        var firstFetched: ContinuousClock.Instant?
+        var fetched: Fetched?
         while next < high {
             guard ContinuousClock.now < end else {
                 throw KafkaError.loadTimeout(topic: topic, partition: partition, reached: next - 1, high: high)
@@ -156,11 +167,11 @@ public struct VersionLoader: Sendable {
                 try apply(records)
                 return (records.count, last.offset + 1, arrived)
             }
-            if count > 0, firstFetched == nil { firstFetched = arrived }
+            if count > 0 { fetched = Fetched(first: fetched?.first ?? arrived, last: .now) }
             if after > next { next = after }
             read += count
         }
-        return (read, firstFetched)
+        return (read, fetched)
     }
 }
 

@@ -33,26 +33,28 @@ struct ColdLoadTests {
         #expect(try store.count() == 4)
     }
 
-    @Test("many runs merged give every key its last value, as a map applying the records in order would")
-    func manyRuns() throws {
+    @Test(
+        "many runs or sorted slices merged give every key its last value, as a map applying the records in order would",
+        arguments: [(4096, 250), (32 << 20, 5000)])
+    func manyRuns(budget: Int, batchSize: Int) throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let store = try PartitionStore(
-            directory: directory.path, identity: identity, options: options(4096), logger: LogLines().logger)
+            directory: directory.path, identity: identity, options: options(budget), logger: LogLines().logger)
         var model: [String: Int64] = [:]
         var generator = SplitMix(seed: 16)
         let load = try store.coldLoad()
         for batch in 0..<20 {
             var records: [(String, Int64?)] = []
-            for n in 0..<250 {
+            for n in 0..<batchSize {
                 let key = "ext:cus_\(generator.next() % 700)"
-                let value: Int64? = generator.next() % 10 == 0 ? nil : Int64(batch * 1000 + n)
+                let value: Int64? = generator.next() % 10 == 0 ? nil : Int64(batch * batchSize + n)
                 records.append((key, value))
                 model[key] = value ?? -1
             }
             try load.add(records)
         }
-        try store.finish(load, next: 5000)
+        try store.finish(load, next: Int64(20 * batchSize))
 
         let present = model.filter { $0.value >= 0 }
         #expect(try store.count() == present.count)
