@@ -5,47 +5,74 @@ import StateStore
 
 extension Worker {
     /// Opens the store of one versions partition and reads the topic's tail into it; the
-    /// guard's reads for that partition wait until then. A store that cannot be opened or
-    /// restored leaves the guard empty for the partition, as before stores existed: the error
-    /// is logged and availability wins over the skip of a late replay.
+    /// partition's records wait (held) until then, the other partitions go on.
     func restoreState(_ partition: Int32, partitions: Int32) async {
         let identity = StoreIdentity(
             group: configuration.groupID, versionsTopic: configuration.versionsTopic, partition: partition,
             partitions: partitions)
-        var store: PartitionStore?
-        if let beforeRestore = configuration.beforeRestore { await beforeRestore(partition) }
         await versions.restoreSlot()
-        do {
-            let directory = try await versions.directory(configured: configuration.stateDirectory)
-            let opened = try PartitionStore(directory: directory, identity: identity, logger: logger)
-            store = opened
-            let loader = VersionLoader(
-                properties: configuration.kafka, topic: configuration.versionsTopic, logger: logger)
-            let outcome =
-                TestBreak.on(.noRestore)  // chaos control only
-                ? VersionLoader.Outcome(read: 0, from: 0, end: 0, elapsed: .zero)
-                : try await loader.restore(opened, partition: partition)
-            let seconds =
-                Double(outcome.elapsed.components.seconds) + Double(outcome.elapsed.components.attoseconds) / 1e18
-            let kind = [("kind", opened.reusedFile ? "warm" : "cold")]
-            Counter(label: MetricNames.stateRestoredRecords, dimensions: kind).increment(by: outcome.read)
-            Timer(label: MetricNames.stateRestoreSeconds, dimensions: kind, preferredDisplayUnit: .seconds)
-                .recordNanoseconds(Int64(seconds * 1e9))
-            logger.info(
-                "state restored",
-                metadata: [
-                    "partition": "\(partition)", "warm": "\(opened.reusedFile)", "from": "\(outcome.from)",
-                    "end": "\(outcome.end)", "records": "\(outcome.read)",
-                    "seconds": "\(String(format: "%.2f", seconds))",
-                ])
-        } catch {
-            logger.error(
-                "could not restore the version guard's state; the guard starts empty for this partition",
-                metadata: ["partition": "\(partition)", "error": "\(error)"])
-        }
+        let store = await openAndRestore(identity)
         await versions.restoreDone()
         await lanes.release(await versions.ready(partition, store: store))
         await recordRestoring()
+    }
+
+    /// The store caught up with the topic, or `nil` when it cannot be opened (a disk problem):
+    /// the guard then starts empty for the partition, logged, and availability wins over the
+    /// skip of a late replay. A restore that fails (brokers unreachable, a read past its
+    /// deadline) is tried again with backoff while the partition stays assigned, as Kafka
+    /// Streams retries a restoration: a half-restored store never guards, since the checkpoint
+    /// its later writes move would pass records it never read.
+    private func openAndRestore(_ identity: StoreIdentity) async -> PartitionStore? {
+        let partition = identity.partition
+        let store: PartitionStore
+        do {
+            let directory = try await versions.directory(configured: configuration.stateDirectory)
+            store = try PartitionStore(directory: directory, identity: identity, logger: logger)
+        } catch {
+            logger.error(
+                "cannot open the version guard's state store; the guard starts empty for this partition",
+                metadata: ["partition": "\(partition)", "error": "\(error)"])
+            return nil
+        }
+        var backoff = Duration.seconds(1)
+        while true {
+            do {
+                if let beforeRestore = configuration.beforeRestore { try await beforeRestore(partition) }
+                try await restore(store, partition: partition)
+                return store
+            } catch {
+                guard !isStopping, await versions.isRestoring(partition) else {
+                    try? store.close(checkpoint: nil)
+                    return nil
+                }
+                logger.warning(
+                    "could not restore the version guard's state; the partition's records wait and the restore is tried again",
+                    metadata: ["partition": "\(partition)", "error": "\(error)", "retry_in": "\(backoff)"])
+                try? await Task.sleep(for: backoff)
+                backoff = min(backoff * 2, .seconds(30))
+            }
+        }
+    }
+
+    private func restore(_ store: PartitionStore, partition: Int32) async throws {
+        let loader = VersionLoader(properties: configuration.kafka, topic: configuration.versionsTopic, logger: logger)
+        let outcome =
+            TestBreak.on(.noRestore)  // chaos control only
+            ? VersionLoader.Outcome(read: 0, from: 0, end: 0, elapsed: .zero)
+            : try await loader.restore(store, partition: partition)
+        let seconds =
+            Double(outcome.elapsed.components.seconds) + Double(outcome.elapsed.components.attoseconds) / 1e18
+        let kind = [("kind", store.reusedFile ? "warm" : "cold")]
+        Counter(label: MetricNames.stateRestoredRecords, dimensions: kind).increment(by: outcome.read)
+        Timer(label: MetricNames.stateRestoreSeconds, dimensions: kind, preferredDisplayUnit: .seconds)
+            .recordNanoseconds(Int64(seconds * 1e9))
+        logger.info(
+            "state restored",
+            metadata: [
+                "partition": "\(partition)", "warm": "\(store.reusedFile)", "from": "\(outcome.from)",
+                "end": "\(outcome.end)", "records": "\(outcome.read)", "seconds": "\(String(format: "%.2f", seconds))",
+            ])
     }
 
     func recordRestoring() async {

@@ -52,9 +52,9 @@ public struct WorkerConfiguration: Sendable {
     /// instance makes restarts warm (only the versions topic's tail is read). `nil`: a private
     /// temporary directory, emptied when the worker stops (every start restores cold).
     public var stateDirectory: String?
-    /// Tests only: awaited before a versions partition's state is restored, so a test can hold
-    /// a restore open as a large versions topic would.
-    var beforeRestore: (@Sendable (Int32) async -> Void)?
+    /// Tests only: awaited before each attempt to restore a versions partition's state, so a
+    /// test can hold a restore open as a large versions topic would, or fail it (by throwing).
+    var beforeRestore: (@Sendable (Int32) async throws -> Void)?
 
     public init(
         kafka: KafkaProperties, groupID: String, topics: [String], deadLetterTopic: String,
