@@ -26,6 +26,8 @@ enum Scenarios {
         ("throttled, 3 instances, another client", "no_guard", throttledGroup),
         ("dead-letter topic unwritable", "commit_before_apply", deadLetterUnwritable),
         ("fuzzed bad inputs in good traffic", "no_guard", fuzzedInputs),
+        ("kill -9 with the store half-written", "no_restore", storeHalfWritten),
+        ("store deleted between runs", "no_restore", storeDeleted),
     ]
 
     /// Kills the worker with SIGKILL at a random moment after it starts calling the platform,

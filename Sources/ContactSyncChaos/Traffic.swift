@@ -48,11 +48,13 @@ struct Traffic {
     /// Every 5th from the second gets its last two versions swapped; every 5th from the third gets
     /// exact redeliveries of its last two events at the end; every 5th from the fourth an old
     /// version under a new id; then round 1 is replayed for every key, same ids, same bytes.
-    static func good(entities: Int, versions: Int, prefix: String = "k") -> Traffic {
+    /// Entities are numbered from `first` (their phones and emails follow their number, so two
+    /// traffics of one stage number theirs apart).
+    static func good(entities: Int, versions: Int, prefix: String = "k", first: Int = 0) -> Traffic {
         var traffic = Traffic()
         var rounds: [[Record]] = Array(repeating: [], count: versions)
         var sent: [String: [Int: [UInt8]]] = [:]
-        for n in 0..<entities {
+        for n in first..<(first + entities) {
             let key = "\(prefix)\(n)"
             for version in 1...versions {
                 let deletedNow =
@@ -82,7 +84,7 @@ struct Traffic {
         }
         traffic.records = rounds.flatMap { $0 }
         var tail: [Record] = []
-        for n in 0..<entities {
+        for n in first..<(first + entities) {
             let key = "\(prefix)\(n)"
             if n % 5 == 2 {
                 for version in Swift.max(1, versions - 1)...versions {
@@ -97,7 +99,7 @@ struct Traffic {
             }
         }
         traffic.records += tail
-        traffic.records += (0..<entities).map { n in
+        traffic.records += (first..<(first + entities)).map { n in
             let key = "\(prefix)\(n)"
             return Record(key: key, value: sent[key]![1], isBad: false, role: .replay)
         }
@@ -133,6 +135,17 @@ struct Traffic {
     }
 
     var badCount: Int { records.filter(\.isBad).count }
+
+    /// The traffic's old events once more, as a producer replaying its history long after the
+    /// worker applied them sends them: the first version of every key (same ids and bytes), the
+    /// older halves of the out-of-order pairs and the old versions under new ids, none followed
+    /// by anything newer. The guard must skip them all; a guard that lost its state applies them
+    /// and leaves old contacts, which the judge sees (the finals do not change). A whole history
+    /// would not do: in order, its newest events would put every contact right again.
+    var oldEvents: [Record] {
+        records.filter { [.outOfOrder, .staleNewID, .replay].contains($0.role) }
+            .map { Record(key: $0.key, value: $0.value, isBad: false, role: .replay) }
+    }
 
     /// How many records of each role: printed so that a run shows what it threw at the guard.
     var mix: String {
