@@ -26,19 +26,22 @@ struct RestoreKill {
     ) async throws -> RestoreKill {
         let mark = kept.logMark
         let started = Date()
-        let baseline = kept.directoryBytes
+        // Growth counts from the smallest the directory was in this run: a damaged store is
+        // deleted before its rebuild writes it again.
+        var low = kept.directoryBytes
         let process = try kept.workers.start(extra: extra)
         let end = ContinuousClock.now + deadline
-        var previous = baseline
+        var previous = low
         var writing = false
         while !writing, process.isRunning, ContinuousClock.now < end {
             try await Task.sleep(for: .milliseconds(3))
             let bytes = kept.directoryBytes
+            low = min(low, bytes)
             let restored = restoredPartitions(kept.lines(since: mark))
             if restored.count >= partitions { break }
             let open = opened(kept, since: started).subtracting(restored)
             let restoring = watching.map(open.contains) ?? !open.isEmpty
-            writing = restoring && bytes > baseline + restoreWrites && bytes > previous
+            writing = restoring && bytes > low + restoreWrites && bytes > previous
             previous = bytes
         }
         WorkerProcess.killNine(process)
@@ -47,7 +50,7 @@ struct RestoreKill {
         let lines = kept.lines(since: mark)
         let open = opened(kept, since: started).subtracting(restoredPartitions(lines))
         return RestoreKill(
-            partitions: writing ? open.sorted() : [], grownBytes: writing ? previous - baseline : 0, lines: lines)
+            partitions: writing ? open.sorted() : [], grownBytes: writing ? previous - low : 0, lines: lines)
     }
 
     /// Starts a run and kills it as soon as every store is restored (warm: only the topic's
