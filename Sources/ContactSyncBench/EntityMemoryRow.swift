@@ -29,9 +29,10 @@ enum EntityMemoryRow {
             .split(separator: ",").compactMap { Int($0) }
         var curve: [(entities: Int, mb: Double)] = []
         var notes: [String] = []
+        // About 420 bytes an event; the versions topic gets as many partitions. The same count at
+        // every step, so the slope is memory per entity, not per partition.
+        let partitions = max(16, (steps.max() ?? 0) * 420 / bytesPerPartition + 1)
         for entities in steps {
-            // About 420 bytes an event; the versions topic gets as many partitions.
-            let partitions = max(16, entities * 420 / bytesPerPartition + 1)
             let harness = try await WorkerHarness(partitions: partitions, logger: logger)
             try BenchEvents.produceBacklog(
                 keys: entities, versions: 1, topic: harness.topic, bootstrapServers: harness.cluster.bootstrapServers)

@@ -23,7 +23,10 @@ struct RebalanceBridge: RebalanceHandler {
         await worker.lanes.assigned(Set(partitions), held: restoring)
         await worker.recordRestoring()
         for versionsPartition in fresh {
-            Task { await worker.restoreState(versionsPartition, partitions: writer.versionsPartitions) }
+            await worker.versions.startRestore(versionsPartition) { generation in
+                await worker.restoreState(
+                    versionsPartition, generation: generation, partitions: writer.versionsPartitions)
+            }
         }
     }
 

@@ -6,14 +6,20 @@ import StateStore
 extension Worker {
     /// Opens the store of one versions partition and reads the topic's tail into it; the
     /// partition's records wait (held) until then, the other partitions go on.
-    func restoreState(_ partition: Int32, partitions: Int32) async {
+    /// `generation` is the assignment of the partition the restore is for: one revoked
+    /// meanwhile stops (its store closed by `ready`), and the restore of its next assignment
+    /// starts after it (`AppliedVersions.startRestore`).
+    func restoreState(_ partition: Int32, generation: Int, partitions: Int32) async {
         let identity = StoreIdentity(
             group: configuration.groupID, versionsTopic: configuration.versionsTopic, partition: partition,
             partitions: partitions)
         await versions.restoreSlot()
-        let store = await openAndRestore(identity)
+        var store: PartitionStore?
+        if await versions.isRestoring(partition, generation: generation) {
+            store = await openAndRestore(identity, generation: generation)
+        }
         await versions.restoreDone()
-        await lanes.release(await versions.ready(partition, store: store))
+        await lanes.release(await versions.ready(partition, generation: generation, store: store))
         await recordRestoring()
     }
 
@@ -23,12 +29,14 @@ extension Worker {
     /// deadline) is tried again with backoff while the partition stays assigned, as Kafka
     /// Streams retries a restoration: a half-restored store never guards, since the checkpoint
     /// its later writes move would pass records it never read.
-    private func openAndRestore(_ identity: StoreIdentity) async -> PartitionStore? {
+    private func openAndRestore(_ identity: StoreIdentity, generation: Int) async -> PartitionStore? {
         let partition = identity.partition
         let store: PartitionStore
         do {
             let directory = try await versions.directory(configured: configuration.stateDirectory)
-            store = try PartitionStore(directory: directory, identity: identity, logger: logger)
+            store = try PartitionStore(
+                directory: directory, identity: identity, options: Self.storeOptions(partitions: identity.partitions),
+                logger: logger)
         } catch {
             logger.error(
                 "cannot open the version guard's state store; the guard starts empty for this partition",
@@ -42,7 +50,7 @@ extension Worker {
                 try await restore(store, partition: partition)
                 return store
             } catch {
-                guard !isStopping, await versions.isRestoring(partition) else {
+                guard !isStopping, await versions.isRestoring(partition, generation: generation) else {
                     try? store.close(checkpoint: nil)
                     return nil
                 }
@@ -73,6 +81,19 @@ extension Worker {
                 "partition": "\(partition)", "warm": "\(store.reusedFile)", "from": "\(outcome.from)",
                 "end": "\(outcome.end)", "records": "\(outcome.read)", "seconds": "\(String(format: "%.2f", seconds))",
             ])
+    }
+
+    /// Each store's share of what stores keep in memory: 64k decoded entries (about 20 MB) and
+    /// 32 MB of page cache across all of them, so memory does not grow with the number of
+    /// partitions either.
+    static func storeOptions(partitions: Int32) -> PartitionStore.Options {
+        var options = PartitionStore.Options()
+        let count = max(1, Int(partitions))
+        let share = max(512, 65_536 / count)
+        options.recentEntries = min(options.recentEntries, share)
+        options.maxDirty = min(options.maxDirty, share)
+        options.cacheKB = min(options.cacheKB, max(256, 32_768 / count))
+        return options
     }
 
     func recordRestoring() async {

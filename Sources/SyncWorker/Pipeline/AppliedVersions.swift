@@ -31,6 +31,9 @@ actor AppliedVersions {
         var phase = Phase.restoring([])
         /// Source partitions whose records this versions partition guards.
         var sources: Set<TopicPartition> = []
+        /// Which assignment of the partition this is: a restore started for an earlier one
+        /// (revoked since) must not make this one ready.
+        var generation = 0
     }
 
     private var slots: [Int32: Slot] = [:]
@@ -80,6 +83,28 @@ actor AppliedVersions {
     /// `DurableWriter.versionsPartition(for:)` maps it.
     func versionsPartition(for source: Int32) -> Int32 { source % versionsPartitions }
 
+    private var generation = 0
+    /// The restore of each versions partition, latest last: a partition revoked and assigned
+    /// again starts its restore only once the earlier one ended, so two never write one file.
+    private var restoreTasks: [Int32: Task<Void, Never>] = [:]
+
+    /// Runs `restore` for `partition`'s current assignment after any earlier restore of it.
+    func startRestore(_ partition: Int32, _ restore: @escaping @Sendable (Int) async -> Void) {
+        guard let generation = slots[partition]?.generation else { return }
+        let previous = restoreTasks[partition]
+        restoreTasks[partition] = Task {
+            await previous?.value
+            await restore(generation)
+        }
+    }
+
+    /// Whether `generation` is still the current assignment of `partition`, being restored.
+    func isRestoring(_ partition: Int32, generation: Int) -> Bool {
+        guard let slot = slots[partition], slot.generation == generation else { return false }
+        if case .restoring = slot.phase { return true }
+        return false
+    }
+
     /// Registers assigned source partitions; answers the versions partitions that were not
     /// assigned before (the caller opens and restores their stores, then calls `ready`) and the
     /// sources whose store is being restored (their records wait until `ready`).
@@ -92,7 +117,8 @@ actor AppliedVersions {
         for source in sources {
             let partition = versionsPartition(for: source.partition)
             if slots[partition] == nil {
-                slots[partition] = Slot()
+                generation += 1
+                slots[partition] = Slot(generation: generation)
                 fresh.append(partition)
             }
             slots[partition]?.sources.insert(source)
@@ -106,8 +132,8 @@ actor AppliedVersions {
     /// opened: the guard then starts empty for it, as it did before there were stores). Answers
     /// the source partitions it guards, whose records may go on now.
     @discardableResult
-    func ready(_ partition: Int32, store: PartitionStore?) -> Set<TopicPartition> {
-        guard var slot = slots[partition] else {
+    func ready(_ partition: Int32, generation: Int? = nil, store: PartitionStore?) -> Set<TopicPartition> {
+        guard var slot = slots[partition], generation == nil || slot.generation == generation else {
             try? store?.close(checkpoint: nil)
             return []
         }
