@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Foundation
 import Kafka
 import Logging
@@ -101,5 +102,45 @@ struct AppliedVersionsStoreTests {
         await versions.record("ext:z", applied(3), token: token, offset: 0)
         #expect(await versions.last("ext:z", source: 0) == applied(3))
         await versions.closeAll()
+    }
+
+    @Test("a partition assigned again restores after its earlier restore, which cannot make it ready")
+    func restoresOfOnePartitionRunOneAfterTheOther() async throws {
+        let versions = AppliedVersions()
+        let source = [TopicPartition("customers", 0)]
+        let log = Steps()
+        let (firstGoes, first) = AsyncStream.makeStream(of: Void.self)
+        _ = await versions.assign(sources: source, versionsPartitions: 2)
+        await versions.startRestore(0) { generation in
+            await log.add("first starts")
+            for await _ in firstGoes { break }
+            let released = await versions.ready(0, generation: generation, store: nil)
+            await log.add("first ends, released \(released.count)")
+        }
+        try await eventually("the first restore starts", within: .seconds(5)) { await log.steps == ["first starts"] }
+        // Revoked and assigned again while the first restore is still reading.
+        await versions.revoke(sources: source)
+        _ = await versions.assign(sources: source, versionsPartitions: 2)
+        await versions.startRestore(0) { generation in
+            await log.add("second starts")
+            let released = await versions.ready(0, generation: generation, store: nil)
+            await log.add("second ends, released \(released.count)")
+        }
+        try await Task.sleep(for: .milliseconds(200))
+        #expect(await log.steps == ["first starts"], "the second waits for the first")
+        #expect(await versions.isRestoring(0))
+        first.yield()
+        try await eventually("both restores end", within: .seconds(5)) { await log.steps.count == 4 }
+        #expect(
+            await log.steps == [
+                "first starts", "first ends, released 0", "second starts", "second ends, released 1",
+            ], "the first, of a revoked assignment, released nothing")
+        #expect(!(await versions.isRestoring(0)))
+        await versions.closeAll()
+    }
+
+    actor Steps {
+        private(set) var steps: [String] = []
+        func add(_ step: String) { steps.append(step) }
     }
 }
