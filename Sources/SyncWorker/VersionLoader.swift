@@ -106,16 +106,7 @@ public struct VersionLoader: Sendable {
             let load = try store.coldLoad()
             read = try await readAll(reader, partition: partition, from: from, to: marks.high, until: end) {
                 records in
-                try load.append { batch in
-                    for record in records {
-                        guard let key = record.key else { continue }
-                        if let value = record.value {
-                            try batch.put(key: key, value: value)
-                        } else {
-                            try batch.remove(key: key)
-                        }
-                    }
-                }
+                try load.append { batch in try Self.write(records, into: &batch) }
             }
             try store.finish(load, next: marks.high)
         } else {
@@ -126,14 +117,7 @@ public struct VersionLoader: Sendable {
                     // between them (the later offset of one key still written last).
                     let ordered = records.sorted(by: Self.keyThenOffset)
                     try store.restore(next: records[records.count - 1].offset + 1) { batch in
-                        for record in ordered {
-                            guard let key = record.key else { continue }
-                            if let value = record.value {
-                                try batch.put(key: key, value: value)
-                            } else {
-                                try batch.remove(key: key)
-                            }
-                        }
+                        try Self.write(ordered, into: &batch)
                     }
                 }
             }
@@ -176,6 +160,19 @@ public struct VersionLoader: Sendable {
 }
 
 extension VersionLoader {
+    /// Each record into `sink` in the order given: a value puts, a tombstone removes; a record
+    /// without a key names no entity and is passed over.
+    static func write<Sink: RawRecordSink & ~Copyable>(_ records: [RawRecord], into sink: inout Sink) throws {
+        for record in records {
+            guard let key = record.key else { continue }
+            if let value = record.value {
+                try sink.put(key: key, value: value)
+            } else {
+                try sink.remove(key: key)
+            }
+        }
+    }
+
     @Sendable static func keyThenOffset(_ a: RawRecord, _ b: RawRecord) -> Bool {
         let (x, y) = (
             a.key ?? UnsafeRawBufferPointer(start: nil, count: 0), b.key ?? UnsafeRawBufferPointer(start: nil, count: 0)
