@@ -85,10 +85,26 @@ import Testing
             let text = Self.text(seeds)
             let ours = JSON.quoted(text)
             let theirs = try? JSONSerialization.jsonObject(with: Data(ours.utf8), options: [.fragmentsAllowed])
-            #expect(theirs as? String == text, "\(ours)")
+            if Self.foundationReadsFaithfully(text) {
+                #expect(theirs as? String == text, "\(ours)")
+            }
+            #expect((try? JSON.parse(Array(ours.utf8))) == .string(text), "\(ours)")
             let written = try? JSONSerialization.data(withJSONObject: text, options: [.fragmentsAllowed])
             #expect((try? JSON.parse(Array(written ?? Data()))) == .string(text))
         }
+    }
+
+    /// Foundation's reader drops a U+FEFF that starts a run of unescaped text in a string (it
+    /// decodes each run as if it were a document with a byte order mark). RFC 8259 makes it an
+    /// ordinary character, which our reader keeps (pinned below); for such texts Foundation is no
+    /// witness, and only our own reading is checked.
+    static func foundationReadsFaithfully(_ text: String) -> Bool {
+        !text.unicodeScalars.contains("\u{FEFF}")
+    }
+
+    @Test func aByteOrderMarkInsideAStringIsKept() throws {
+        #expect(try JSON.parse(Array("\"\u{FEFF}a\"".utf8)) == .string("\u{FEFF}a"))
+        #expect(JSON.quoted("\u{FEFF}") == "\"\u{FEFF}\"")
     }
 
     @Test func versionsStayExact() async {
