@@ -10,14 +10,26 @@ import SyncWorker
 /// worker (`VersionLoader`, `PartitionStore`); the versions records are written lz4-compressed
 /// because the mock cluster keeps only 5 MB per partition.
 enum StateStoreBench {
-    static func run(logger: Logger) async throws -> [Bench.Row] {
+    /// The stores' memory as entities accumulate (`contact-sync-bench state`).
+    static func runMemory(logger: Logger) async throws -> [Bench.Row] {
+        try await inScratch { scratch in [try await memoryRow(directory: scratch + "/rss", logger: logger)] }
+    }
+
+    /// A cold restore and a warm restart (`contact-sync-bench restore`).
+    static func runRestores(logger: Logger) async throws -> [Bench.Row] {
+        try await inScratch { scratch in
+            [
+                try await coldRow(directory: scratch + "/cold", logger: logger),
+                try await warmRow(directory: scratch + "/warm", logger: logger),
+            ]
+        }
+    }
+
+    private static func inScratch(_ body: (String) async throws -> [Bench.Row]) async throws -> [Bench.Row] {
         let scratch = NSTemporaryDirectory() + "contact-sync-bench-state-" + UUID().uuidString
         defer { try? FileManager.default.removeItem(atPath: scratch) }
         StoreMemory.limit(bytes: 96 << 20)
-        var rows = [try await memoryRow(directory: scratch + "/rss", logger: logger)]
-        rows.append(try await coldRow(directory: scratch + "/cold", logger: logger))
-        rows.append(try await warmRow(directory: scratch + "/warm", logger: logger))
-        return rows
+        return try await body(scratch)
     }
 
     static func applied(_ n: Int) -> AppliedVersion {
