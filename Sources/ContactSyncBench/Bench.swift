@@ -28,8 +28,8 @@ struct Bench {
         Section(name: "memory") { try await MemoryBench.run(logger: $0) },
         Section(name: "entities") { try await EntityMemoryRow.run(logger: $0) },
         Section(name: "budget") { try await BudgetBench.run(logger: $0) },
-        Section(name: "state") { try await StateStoreBench.runMemory(logger: $0) },
         Section(name: "restore") { try await StateStoreBench.runRestores(logger: $0) },
+        Section(name: "state") { try await StateStoreBench.runMemory(logger: $0) },
     ]
 
     static func main() async throws {
