@@ -108,7 +108,8 @@ public struct VersionLoader: Sendable {
                 records in
                 try load.append { batch in try Self.write(records, into: &batch) }
             }
-            try store.finish(load, next: marks.high)
+            let high = marks.high
+            try await Self.offThePool { try store.finish(load, next: high) }
         } else {
             // Warm: the tail into the file as it is, one transaction per batch with its checkpoint.
             read = try await store.restoring {
@@ -160,6 +161,19 @@ public struct VersionLoader: Sendable {
 }
 
 extension VersionLoader {
+    /// Runs `work` on a thread of Dispatch's, off Swift's cooperative pool: a cold build holds its
+    /// thread for the whole merge and write (about a second per 600,000 entities on the bench's
+    /// machine, so tens of seconds at 10 million), and on a 2-core machine the pool has two
+    /// threads, which every partition's records and the platform calls share. Several
+    /// partitions' builds may run at once.
+    static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
+        try await withCheckedThrowingContinuation { continuation in
+            buildQueue.async { continuation.resume(with: Result { try work() }) }
+        }
+    }
+
+    private static let buildQueue = DispatchQueue(label: "contact-sync-state-build", attributes: .concurrent)
+
     /// Each record into `sink` in the order given: a value puts, a tombstone removes; a record
     /// without a key names no entity and is passed over.
     static func write<Sink: RawRecordSink & ~Copyable>(_ records: [RawRecord], into sink: inout Sink) throws {
