@@ -42,13 +42,14 @@ struct ColdLoadTests {
         let store = try PartitionStore(
             directory: directory.path, identity: identity, options: options(budget), logger: LogLines().logger)
         var model: [String: Int64] = [:]
-        var generator = SplitMix(seed: 16)
         let load = try store.coldLoad()
         for batch in 0..<20 {
             var records: [(String, Int64?)] = []
             for n in 0..<batchSize {
-                let key = "ext:cus_\(generator.next() % 700)"
-                let value: Int64? = generator.next() % 10 == 0 ? nil : Int64(batch * batchSize + n)
+                // Fibonacci hashing of the record's index: keys recur out of order, one in ten a tombstone.
+                let draw = UInt64(batch * batchSize + n + 1) &* 0x9E37_79B9_7F4A_7C15
+                let key = "ext:cus_\((draw >> 32) % 700)"
+                let value: Int64? = (draw >> 8) % 10 == 0 ? nil : Int64(batch * batchSize + n)
                 records.append((key, value))
                 model[key] = value ?? -1
             }
@@ -179,18 +180,5 @@ extension ColdBatch {
     mutating func remove(_ key: String) throws {
         var key = key
         try key.withUTF8 { try remove(key: UnsafeRawBufferPointer($0)) }
-    }
-}
-
-/// A small deterministic generator, so a failure replays.
-struct SplitMix {
-    private var state: UInt64
-    init(seed: UInt64) { state = seed }
-    mutating func next() -> UInt64 {
-        state &+= 0x9E37_79B9_7F4A_7C15
-        var z = state
-        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
-        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
-        return z ^ (z >> 31)
     }
 }
