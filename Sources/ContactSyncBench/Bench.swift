@@ -62,8 +62,9 @@ struct Bench {
 
             Produced by `scripts/bench` (release builds of `contact-sync-bench` and `contact-sync`) on \(machine), \(ISO8601DateFormatter().string(from: Date())), \(Self.sourceRevision()).
             A row that took more than one run says so and shows every run's figure beside it (the Kafka
-            rows; the budget rows under CONTACT_SYNC_BENCH_RUNS); every other row is one run. Compare the
-            ratios within this run, not absolute numbers across machines. How each row is measured:
+            rows and the cold restore; the budget rows under CONTACT_SYNC_BENCH_RUNS); every other row
+            is one run. Compare the ratios within this run, not absolute numbers across machines. How
+            each row is measured:
             [benchmarks-method.md](benchmarks-method.md).
 
             \(table)
