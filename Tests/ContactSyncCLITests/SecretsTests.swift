@@ -28,7 +28,7 @@ import Testing
         try await h.produce([
             event("customer.updated", id: "e1", entity: "cus_1", version: 1, data: #""name": "Ana""#)
         ])
-        let httpPort = Int.random(in: 40_000..<50_000)
+        let httpPort = try unusedLoopbackPort()
         // The worker calls the echo platform, not the harness's sandbox.
         let binary = try WorkerProcess(
             harness: h, group: "g",
@@ -50,6 +50,12 @@ import Testing
         for _ in 0..<300 where deadLetters.isEmpty {
             try await Task.sleep(for: .milliseconds(100))
             deadLetters = try await h.deadLetters()
+        }
+        guard worker.process.isRunning else {
+            let output = await worker.finish()
+            Issue.record(
+                "the worker exited with \(output.status) before its record was dead-lettered: \(output.stderr)")
+            return
         }
         for path in ["/metrics", "/readyz"] {
             let response = try await HTTPClient.shared.execute(
