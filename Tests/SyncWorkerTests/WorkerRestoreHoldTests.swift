@@ -62,7 +62,11 @@ import Testing
         #expect(await gate.reached, "partition 1's restore was under way all along")
         let whileHeld = written(h)
         #expect(whileHeld.isDisjoint(with: onHeld), "nothing of the restoring partition was applied")
-        #expect(await run.worker.lanes.inFlight == 0, "no lane of the held partition sits in the slot")
+        // The last of the others' calls may still be answering when its contact shows in the
+        // sandbox; a held lane in the slot would keep it taken until the gate opens.
+        try await eventually("no lane of the held partition sits in the slot", within: .seconds(10)) {
+            await run.worker.lanes.inFlight == 0
+        }
 
         await gate.open()
         try await eventually("the held partition's contacts follow", within: .seconds(30)) {
