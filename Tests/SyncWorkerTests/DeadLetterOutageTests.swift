@@ -25,11 +25,10 @@ import Testing
         let run = Task { try await worker.run() }
         let admin = try KafkaAdmin(
             properties: ["bootstrap.servers": h.cluster.bootstrapServers], groupID: "g-dlq-down", logger: h.logger)
-        var sawUnhealthy = false
+        let unhealthy = watchFor { !worker.status.snapshot.deadLetterHealthy }
         var committedPastFailure = false
         let settled = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < settled {
-            if !worker.status.snapshot.deadLetterHealthy { sawUnhealthy = true }
             let lag = try await admin.lag(topics: [h.topic])
             if worker.status.snapshot.deadLetteredTotal == 0, (lag.first?.committed ?? 0) > 0 {
                 committedPastFailure = true
@@ -37,7 +36,8 @@ import Testing
             if lag.allSatisfy({ $0.lag == 0 }) { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        #expect(sawUnhealthy, "readiness reported the dead-letter topic")
+        unhealthy.cancel()
+        #expect(await unhealthy.value, "readiness reported the dead-letter topic")
         #expect(!committedPastFailure, "nothing past the undelivered dead letter was committed")
         #expect(try await admin.lag(topics: [h.topic]).map(\.lag) == [0], "then everything completed")
         #expect(worker.status.snapshot.deadLetteredTotal == 1)

@@ -68,23 +68,17 @@ import Testing
             try h.configuration(group: group, untilCaughtUp: false) { $0.kafka["message.timeout.ms"] = "300" },
             deadline: .seconds(120))
         let worker = run.worker
-        // Watched every millisecond on its own: the loop below spends most of its time in broker
-        // queries and could step over an unhealthy spell of a few hundred milliseconds.
-        let watcher = Task {
-            while !Task.isCancelled {
-                if !worker.status.snapshot.deadLetterHealthy { return true }
-                try? await Task.sleep(for: .milliseconds(1))
-            }
-            return false
-        }
+        // The loop below spends most of its time in broker queries: it could step over an
+        // unhealthy spell of a few hundred milliseconds.
+        let unhealthy = watchFor { !worker.status.snapshot.deadLetterHealthy }
         try await eventually("everything committed once the brokers take writes again") {
             let committed = try await h.committed(group: group)[0] ?? 0
             let deadLetters = try await h.written(h.dlq)[0]
             #expect(committed == 0 || deadLetters == 1, "committed \(committed) before the dead letter was written")
             return committed == 2
         }
-        watcher.cancel()
-        #expect(await watcher.value, "the dead letter could not be written for a while")
+        unhealthy.cancel()
+        #expect(await unhealthy.value, "the dead letter could not be written for a while")
         let dead = try await h.deadLetters()
         #expect(dead.count == 1, "dead-lettered once")
         let info = try #require(dead.first.flatMap { DeadLetterInfo(headers: $0.inbound.headers) })
