@@ -17,16 +17,3 @@ public struct NotWithin: Error, CustomStringConvertible {
 
     public var description: String { "not within \(deadline): \(what)" }
 }
-
-/// Looks at `condition` every millisecond until the returned task is cancelled; its value says
-/// whether the condition was ever seen to hold. For a state that may last only a moment (a
-/// health flag during a short outage), which a loop busy with broker queries can step over.
-public func watchFor(_ condition: @escaping @Sendable () -> Bool) -> Task<Bool, Never> {
-    Task {
-        while !Task.isCancelled {
-            if condition() { return true }
-            try? await Task.sleep(for: .milliseconds(1))
-        }
-        return false
-    }
-}

@@ -130,7 +130,12 @@ final class DurableWriter: Sendable {
                 return try refusedPermanently(what, topic: topic, error: error, isDeadLetter: isDeadLetter)
             } catch let error as KafkaError {
                 attempt += 1
-                if isDeadLetter { status.update { $0.deadLetterHealthy = false } }
+                if isDeadLetter {
+                    status.update {
+                        $0.deadLetterHealthy = false
+                        $0.deadLetterWriteFailures += 1
+                    }
+                }
                 logger.error(
                     "durable write failed; retrying",
                     metadata: ["what": "\(what)", "attempt": "\(attempt)", "error": "\(redact(error.description))"])

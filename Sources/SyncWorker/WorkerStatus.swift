@@ -25,6 +25,8 @@ public struct WorkerSnapshot: Sendable, Equatable {
     public var budgetShare = 0.0
     public var platformAvailable = true
     public var deadLetterHealthy = true
+    /// Dead-letter writes that failed and were tried again (each turned `deadLetterHealthy` off).
+    public var deadLetterWriteFailures = 0
     public var paused = false
     public var caughtUp = false
 

@@ -25,7 +25,6 @@ import Testing
         let run = Task { try await worker.run() }
         let admin = try KafkaAdmin(
             properties: ["bootstrap.servers": h.cluster.bootstrapServers], groupID: "g-dlq-down", logger: h.logger)
-        let unhealthy = watchFor { !worker.status.snapshot.deadLetterHealthy }
         var committedPastFailure = false
         let settled = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < settled {
@@ -36,8 +35,8 @@ import Testing
             if lag.allSatisfy({ $0.lag == 0 }) { break }
             try await Task.sleep(for: .milliseconds(100))
         }
-        unhealthy.cancel()
-        #expect(await unhealthy.value, "readiness reported the dead-letter topic")
+        // Counted, not sampled: a spell of a few hundred milliseconds falls between a busy loop's looks.
+        #expect(worker.status.snapshot.deadLetterWriteFailures > 0, "a dead-letter write failed and was tried again")
         #expect(!committedPastFailure, "nothing past the undelivered dead letter was committed")
         #expect(try await admin.lag(topics: [h.topic]).map(\.lag) == [0], "then everything completed")
         #expect(worker.status.snapshot.deadLetteredTotal == 1)
