@@ -87,8 +87,7 @@ public struct ColdBatch: ~Copyable {
         let path = prefix + ".run\(runs.count)"
         runs.append(path)
         do {
-            buffer.sortKeepingLast()
-            try RunFile.write(to: path) { emit in try buffer.visit(emit) }
+            try RunFile.write(to: path) { emit in try buffer.visitMerged(emit) }
         } catch let error as StoreError {
             throw error
         } catch {
@@ -101,8 +100,7 @@ public struct ColdBatch: ~Copyable {
         guard !spoilt else { throw StoreError("a cold load that failed cannot be finished") }
         if runs.isEmpty {
             // Everything fitted in memory: its sorted slices merged, no file.
-            buffer.sortKeepingLast()
-            try buffer.visit { key, value in if let value { try body(key, value) } }
+            try buffer.visitMerged { key, value in if let value { try body(key, value) } }
             return
         }
         if !buffer.isEmpty { try spill() }

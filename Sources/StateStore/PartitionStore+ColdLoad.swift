@@ -20,7 +20,7 @@ extension PartitionStore {
         let built = path + ".cold"
         defer { load.discard() }
         try StoreFile.build(path: built, identity: identity, checkpoint: next, cacheKB: options.coldCacheKB) {
-            insert in try load.drain(insert)
+            emit in try load.drain(emit)
         }
         try state.withLock { (state: inout State) throws in
             let dirty = state.dirty

@@ -5,8 +5,8 @@ import Foundation
 /// of 32 MB is two allocations, reused for the next run.
 ///
 /// Records are sorted as they arrive, a fetched batch at a time (`seal`), while the consumer
-/// already fetches the next one: at the end (`sortKeepingLast`) only merging these sorted
-/// slices remains.
+/// already fetches the next one: at the end (`visitMerged`) only merging these sorted slices
+/// remains, done as the records are read out.
 struct RunBuffer {
     struct Entry {
         /// Eight bytes of the key past the prefix all keys of its slice share, big-endian: most
@@ -52,31 +52,59 @@ struct RunBuffer {
         sliceEnds.append(entries.count)
     }
 
-    /// Sorts all entries into one order and keeps only the last record of each key (a later
-    /// offset wins; a tombstone stays, to hide the key in older runs). The slices already
-    /// sorted make it a merge: the standard library's sort finds and merges sorted runs.
-    mutating func sortKeepingLast() {
-        guard !entries.isEmpty else { return }
-        sortEntries(from: 0)
-        bytes.withUnsafeBytes { raw in
-            let base = raw.baseAddress!
-            var kept = 0
-            for index in entries.indices {
-                let entry = entries[index]
-                if index + 1 < entries.count {
-                    let next = entries[index + 1]
-                    if entry.prefix == next.prefix,
-                        compareKeys(base + entry.start, Int(entry.keyCount), base + next.start, Int(next.keyCount)) == 0
-                    {
-                        continue
-                    }
+    /// Each key once, in key order, with its last record (a later offset wins; a tombstone
+    /// stays, to hide the key in older runs): the sorted slices merged as they are read, so the
+    /// first record comes out at once and the caller's work on it runs beside the merge.
+    mutating func visitMerged(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer?) throws -> Void) throws {
+        seal()
+        try bytes.withUnsafeBytes { raw in
+            guard let base = raw.baseAddress else { return }
+            try entries.withUnsafeBufferPointer { all in
+                var slices: [Slice] = []
+                var first = 0
+                for end in sliceEnds {
+                    slices.append(Slice(base: base, entries: UnsafeBufferPointer(rebasing: all[first..<end])))
+                    first = end
                 }
-                entries[kept] = entry
-                kept += 1
+                var merge = try RunMerge(slices)
+                try merge.visit(body)
             }
-            entries.removeLast(entries.count - kept)
         }
-        sliceEnds = [entries.count]
+    }
+
+    /// One sorted slice read as a run: of a key's records (adjacent, in arrival order) only the
+    /// last is read.
+    private final class Slice: SortedRun {
+        private let base: UnsafeRawPointer
+        private let entries: UnsafeBufferPointer<Entry>
+        private var next = 0
+        private(set) var key = UnsafeRawBufferPointer(start: nil, count: 0)
+        private(set) var value: UnsafeRawBufferPointer?
+
+        init(base: UnsafeRawPointer, entries: UnsafeBufferPointer<Entry>) {
+            self.base = base
+            self.entries = entries
+        }
+
+        func advance() -> Bool {
+            guard next < entries.count else { return false }
+            var entry = entries[next]
+            next += 1
+            while next < entries.count {
+                let later = entries[next]
+                guard later.prefix == entry.prefix,
+                    compareKeys(base + entry.start, Int(entry.keyCount), base + later.start, Int(later.keyCount)) == 0
+                else { break }
+                entry = later
+                next += 1
+            }
+            key = UnsafeRawBufferPointer(start: base + entry.start, count: Int(entry.keyCount))
+            value =
+                entry.valueCount < 0
+                ? nil
+                : UnsafeRawBufferPointer(start: base + entry.start + Int(entry.keyCount), count: Int(entry.valueCount))
+            return true
+        }
     }
 
     private mutating func sortEntries(from first: Int) {
@@ -121,22 +149,6 @@ struct RunBuffer {
                 if offset < Int(entry.keyCount) { prefix |= UInt64(key.load(fromByteOffset: offset, as: UInt8.self)) }
             }
             slice[index].prefix = prefix
-        }
-    }
-
-    /// Each record in the buffer's order: key, and value or `nil` for a tombstone.
-    func visit(_ body: (UnsafeRawBufferPointer, UnsafeRawBufferPointer?) throws -> Void) rethrows {
-        try bytes.withUnsafeBytes { raw in
-            guard let base = raw.baseAddress else { return }
-            for entry in entries {
-                let key = UnsafeRawBufferPointer(start: base + entry.start, count: Int(entry.keyCount))
-                let value =
-                    entry.valueCount < 0
-                    ? nil
-                    : UnsafeRawBufferPointer(
-                        start: base + entry.start + Int(entry.keyCount), count: Int(entry.valueCount))
-                try body(key, value)
-            }
         }
     }
 

@@ -38,7 +38,7 @@ enum RunFile {
 }
 
 /// Reads a run file record by record; `key` and `value` stay valid until the next `advance`.
-final class RunReader {
+final class RunReader: SortedRun {
     private let descriptor: Int32
     private let path: String
     private var buffer: UnsafeMutableRawBufferPointer

@@ -1,8 +1,18 @@
+/// A sorted run the merge reads: a run file, or a sorted slice of the memory buffer. Each key
+/// once within a run (its last record); `key` and `value` stay valid until the next `advance`.
+protocol SortedRun: AnyObject {
+    /// Moves to the next record; `false` at the end of the run.
+    func advance() throws(StoreError) -> Bool
+    var key: UnsafeRawBufferPointer { get }
+    /// `nil`: a tombstone.
+    var value: UnsafeRawBufferPointer? { get }
+}
+
 /// Merges sorted runs into one stream in key order, one record per key: of equal keys, the
 /// one from the latest run (the later offsets) wins. A binary heap over the runs' current
 /// records, so a record costs O(log runs) comparisons however many runs there are.
-struct RunMerge {
-    private let readers: [RunReader]
+struct RunMerge<Run: SortedRun> {
+    private let readers: [Run]
     /// Each run's current record, copied out of its reader: the heap compares these without
     /// a reference count per comparison.
     private var keys: [UnsafeRawBufferPointer]
@@ -10,7 +20,7 @@ struct RunMerge {
     private var heap: [Int] = []
 
     /// `readers` oldest first.
-    init(_ readers: [RunReader]) throws(StoreError) {
+    init(_ readers: [Run]) throws(StoreError) {
         self.readers = readers
         keys = Array(repeating: UnsafeRawBufferPointer(start: nil, count: 0), count: readers.count)
         values = Array(repeating: nil, count: readers.count)

@@ -1,8 +1,9 @@
 import Foundation
 
 extension StoreFile {
-    /// Writes a whole store file at `path` in one pass: `fill` hands the entries in key order, so
-    /// the table's pages are appended, never split or rewritten.
+    /// Writes a whole store file at `path` in one pass: `rows` hands the entries in key order,
+    /// so the table's pages are appended, never split or rewritten. `rows` runs on a thread of
+    /// its own, beside the inserts (`RowPipe`).
     ///
     /// Without a journal or syncs while it is written (half the writes of WAL: no page goes
     /// through the log and back): the file is not the store yet. It becomes the store only when
@@ -10,7 +11,8 @@ extension StoreFile {
     /// reads (deleted at the next open), never a store that claims a checkpoint it lacks.
     static func build(
         path: String, identity: StoreIdentity, checkpoint: Int64, cacheKB: Int,
-        _ fill: ((UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws -> Void
+        rows:
+            @escaping @Sendable (_ emit: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws -> Void
     ) throws {
         remove(path: path)
         do {
@@ -20,6 +22,7 @@ extension StoreFile {
                     + "PRAGMA cache_size = -\(cacheKB); PRAGMA application_id = \(applicationID); "
                     + "PRAGMA user_version = \(identity.format)")
             try connection.execute(schema)
+            let writeBack = try WriteBack(path: path)
             try connection.execute("BEGIN")
             let meta = try connection.prepare("INSERT OR REPLACE INTO meta(name, value) VALUES(?, ?)")
             // Marked clean: it was written whole, and is synced before it is installed.
@@ -28,17 +31,61 @@ extension StoreFile {
                 meta.bind(2, text: value)
                 try meta.step()
             }
-            var rows = try RowBatch(connection)
-            try fill { key, value in try rows.add(key: key, value: value) }
-            try rows.finish()
+            let inserts = try RowInserts(connection)
+            try insert(rows, with: inserts, writeBack: writeBack)
             try connection.execute("COMMIT")
             meta.finalize()
-            rows.finalize()
+            inserts.finalize()
             connection.close()
-            try sync(path)
+            try writeBack.finish()
         } catch {
             remove(path: path)
             throw error
+        }
+    }
+
+    /// Runs `rows` on a thread of its own and inserts what it hands, a chunk at a time; returns
+    /// once that thread is done, whatever failed.
+    private static func insert(
+        _ rows:
+            @escaping @Sendable (_ emit: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws ->
+            Void,
+        with inserts: RowInserts, writeBack: WriteBack
+    ) throws {
+        let pipe = RowPipe()
+        // A thread of its own, not a global queue's: those share a pool as wide as the cores
+        // with Swift's tasks, and with the pool's threads waiting here the merge would never run.
+        let merge = Thread {
+            do {
+                var chunk = try pipe.emptyChunk()
+                try rows { key, value in
+                    chunk.add(key: key, value: value)
+                    if chunk.isFull {
+                        pipe.send(chunk)
+                        chunk = try pipe.emptyChunk()
+                    }
+                }
+                pipe.send(chunk)
+                pipe.close(failure: nil)
+            } catch {
+                pipe.close(failure: error)
+            }
+        }
+        merge.name = "contact-sync-store-merge"
+        merge.start()
+        var inserted = 0
+        // A throw from `receive` is the merge's own: it has ended.
+        while let chunk = try pipe.receive() {
+            do {
+                try inserts.write(chunk)
+            } catch {
+                pipe.stop()
+                throw error
+            }
+            inserted += chunk.spans.count
+            pipe.recycle(chunk)
+            // SQLite's cache spills its pages to the file as the table grows: send them on to the disk.
+            if inserted % (16 * RowPipe.Chunk.rows) == 0 { writeBack.nudge() }
         }
     }
 
@@ -64,67 +111,38 @@ extension StoreFile {
             try? FileManager.default.removeItem(atPath: directory + "/" + name)
         }
     }
-
-    private static func sync(_ path: String) throws(StoreError) {
-        let descriptor = Foundation.open(path, O_RDONLY | O_CLOEXEC)
-        guard descriptor >= 0, fsync(descriptor) == 0 else {
-            let reason = String(cString: strerror(errno))
-            if descriptor >= 0 { Foundation.close(descriptor) }
-            throw StoreError("cannot sync \(path): \(reason)")
-        }
-        Foundation.close(descriptor)
-    }
 }
 
 /// Inserts rows into `entity` 64 to a statement: a statement's start (its cursor opened, the
 /// B-tree searched from the root) costs about as much as inserting a row, so one statement per
 /// row halves the rate (2.0 µs against 0.64 µs a row, measured in C on SQLite 3.40).
-private struct RowBatch {
+private struct RowInserts {
     static let rows = 64
     private let many: Statement
     private let one: Statement
-    /// The pending rows' bytes: what the caller hands is only valid during its call.
-    private var bytes: [UInt8] = []
-    private var spans: [(key: Range<Int>, value: Range<Int>)] = []
 
     init(_ connection: Connection) throws(StoreError) {
         let values = Array(repeating: "(?, ?)", count: Self.rows).joined(separator: ", ")
         many = try connection.prepare("INSERT INTO entity(key, value) VALUES " + values)
         one = try connection.prepare("INSERT INTO entity(key, value) VALUES (?, ?)")
-        bytes.reserveCapacity(Self.rows * 256)
-        spans.reserveCapacity(Self.rows)
     }
 
-    mutating func add(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws {
-        let keyStart = bytes.count
-        bytes.append(contentsOf: key)
-        let valueStart = bytes.count
-        bytes.append(contentsOf: value)
-        spans.append((keyStart..<valueStart, valueStart..<bytes.count))
-        if spans.count == Self.rows { try write(many, perStatement: Self.rows) }
-    }
-
-    /// Writes what is pending (fewer than 64 rows), a statement each.
-    mutating func finish() throws {
-        if !spans.isEmpty { try write(one, perStatement: 1) }
-    }
-
-    private mutating func write(_ statement: Statement, perStatement: Int) throws {
-        let spans = spans
-        try bytes.withUnsafeBytes { raw in
+    /// Writes a chunk's rows, 64 to a statement and the rest one at a time.
+    func write(_ chunk: RowPipe.Chunk) throws {
+        let spans = chunk.spans
+        try chunk.bytes.withUnsafeBytes { raw in
             var index = 0
             while index < spans.count {
-                for slot in 0..<perStatement {
+                let (statement, count) = spans.count - index >= Self.rows ? (many, Self.rows) : (one, 1)
+                for slot in 0..<count {
                     let span = spans[index + slot]
                     statement.bind(Int32(2 * slot + 1), bytes: UnsafeRawBufferPointer(rebasing: raw[span.key]))
                     statement.bind(Int32(2 * slot + 2), bytes: UnsafeRawBufferPointer(rebasing: raw[span.value]))
                 }
                 try statement.step()
-                index += perStatement
+                index += count
             }
         }
-        bytes.removeAll(keepingCapacity: true)
-        self.spans.removeAll(keepingCapacity: true)
     }
 
     func finalize() {
