@@ -169,6 +169,7 @@ let package = Package(
             dependencies: [
                 "StateStore", "SyncCore",
                 .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
             ],
             swiftSettings: strict
         ),

@@ -20,7 +20,15 @@ extension PartitionStore {
         let built = path + ".cold"
         defer { load.discard() }
         try StoreFile.build(path: built, identity: identity, checkpoint: next, cacheKB: options.coldCacheKB) {
-            emit in try load.drain(emit)
+            emit in
+            // On the merge's thread, beside the inserts. A value that does not read as a
+            // version leaves its key out: no state, as it meant on the topic.
+            var value: [UInt8] = []
+            try load.drain { key, json in
+                value.removeAll(keepingCapacity: true)
+                guard StoredVersion.transcode(json, into: &value) else { return }
+                try value.withUnsafeBytes { try emit(key, $0) }
+            }
         }
         try state.withLock { (state: inout State) throws in
             let dirty = state.dirty

@@ -162,7 +162,7 @@ public final class PartitionStore: Sendable {
                 state.select.reset()
             }
             // An unreadable value reads as no state, as an unreadable record on the topic did.
-            let version = bytes.flatMap { AppliedVersion(decoding: $0) }
+            let version = bytes.flatMap { StoredVersion.decode($0) }
             state.recent.insert(key, version.map { .present($0) } ?? .absent)
             return version
         }
@@ -191,7 +191,7 @@ public final class PartitionStore: Sendable {
         do {
             for (key, version) in state.dirty {
                 state.upsert.bind(1, copying: Array(key.utf8))
-                state.upsert.bind(2, copying: version.encoded())
+                state.upsert.bind(2, copying: StoredVersion.encoded(version))
                 try state.upsert.step()
             }
             if let checkpoint { try setMeta(&state, "checkpoint", String(checkpoint)) }
@@ -266,11 +266,13 @@ public final class PartitionStore: Sendable {
     }
 }
 
-/// Writes one restore batch: raw bytes straight from the topic into the file (nothing is
-/// decoded on the restore path; a value is decoded when its entity is first read).
+/// Writes one restore batch: the topic's records into the file, each value in the store's
+/// encoding (`StoredVersion`); a value that does not read as a version leaves no state, as it
+/// meant none on the topic.
 public struct RestoreBatch: ~Copyable {
     fileprivate let upsert: Statement
     fileprivate let delete: Statement
+    private var value: [UInt8] = []
     public private(set) var written = 0
 
     fileprivate init(upsert: Statement, delete: Statement) {
@@ -278,9 +280,11 @@ public struct RestoreBatch: ~Copyable {
         self.delete = delete
     }
 
-    public mutating func put(key: UnsafeRawBufferPointer, value: UnsafeRawBufferPointer) throws(StoreError) {
+    public mutating func put(key: UnsafeRawBufferPointer, value json: UnsafeRawBufferPointer) throws(StoreError) {
+        value.removeAll(keepingCapacity: true)
+        guard StoredVersion.transcode(json, into: &value) else { return try remove(key: key) }
         upsert.bind(1, bytes: key)
-        upsert.bind(2, bytes: value)
+        upsert.bind(2, copying: value)
         try upsert.step()
         written += 1
     }
