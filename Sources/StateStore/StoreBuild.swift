@@ -71,7 +71,6 @@ extension StoreFile {
                 pipe.close(failure: error)
             }
         }
-        merge.name = "contact-sync-store-merge"
         merge.start()
         var inserted = 0
         // A throw from `receive` is the merge's own: it has ended.

@@ -130,6 +130,7 @@ final class DurableWriter: Sendable {
                 return try refusedPermanently(what, topic: topic, error: error, isDeadLetter: isDeadLetter)
             } catch let error as KafkaError {
                 attempt += 1
+                Counter(label: MetricNames.durableWriteRetries, dimensions: [("topic", topic)]).increment()
                 if isDeadLetter {
                     status.update {
                         $0.deadLetterHealthy = false

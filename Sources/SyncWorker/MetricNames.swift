@@ -45,10 +45,14 @@ public enum MetricNames {
 
     /// Records the dead-letter or versions topic refused permanently (by topic and policy): alert on any.
     public static let durableWritesRefused = "contactsync_durable_writes_refused_total"
+    /// Failed attempts to write to the dead-letter or versions topic that are retried (brokers
+    /// down, timeouts), by `topic`: the spells `/readyz` reports while they last.
+    public static let durableWriteRetries = "contactsync_durable_write_retries_total"
 
     public static let all = [
         records, consumerLag, endToEnd, apiRequestSeconds, apiCalls, retries, deadLetters, inFlight,
-        rebalances, paused, commits, lastCommit, platformAvailable, durableWritesRefused, stateRestoring,
+        rebalances, paused, commits, lastCommit, platformAvailable, durableWritesRefused, durableWriteRetries,
+        stateRestoring,
         stateRestoredRecords, stateRestoreSeconds,
     ]
 }

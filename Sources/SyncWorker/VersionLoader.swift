@@ -161,18 +161,19 @@ public struct VersionLoader: Sendable {
 }
 
 extension VersionLoader {
-    /// Runs `work` on a thread of Dispatch's, off Swift's cooperative pool: a cold build holds its
+    /// Runs `work` on a thread of its own, off Swift's cooperative pool: a cold build holds its
     /// thread for the whole merge and write (about a second per 600,000 entities on the bench's
     /// machine, so tens of seconds at 10 million), and on a 2-core machine the pool has two
-    /// threads, which every partition's records and the platform calls share. Several
-    /// partitions' builds may run at once.
+    /// threads, which every partition's records and the platform calls share. Not a concurrent
+    /// Dispatch queue: on Linux those draw on the same CPU-wide pool as Swift's tasks, so the work
+    /// would take one of its two threads, and wait about a second for a thread when both are busy
+    /// (measured: a serial queue's item ran at once, a concurrent queue's after 0.8 s).
+    /// Several partitions' builds may run at once, a thread each.
     static func offThePool<T: Sendable>(_ work: @escaping @Sendable () throws -> T) async throws -> T {
         try await withCheckedThrowingContinuation { continuation in
-            buildQueue.async { continuation.resume(with: Result { try work() }) }
+            Thread { continuation.resume(with: Result { try work() }) }.start()
         }
     }
-
-    private static let buildQueue = DispatchQueue(label: "contact-sync-state-build", attributes: .concurrent)
 
     /// Each record into `sink` in the order given: a value puts, a tombstone removes; a record
     /// without a key names no entity and is passed over.

@@ -105,4 +105,11 @@ struct VersionLoaderColdTests {
         try expectHolds(store, model)
         try store.close(checkpoint: nil)
     }
+
+    @Test("work handed to a thread of its own returns its value, or its error, to the awaiting task")
+    func offThePoolReturns() async throws {
+        #expect(try await VersionLoader.offThePool { (1...100).reduce(0, +) } == 5050)
+        struct Failed: Error {}
+        await #expect(throws: Failed.self) { try await VersionLoader.offThePool { throw Failed() } }
+    }
 }
