@@ -1,6 +1,9 @@
 import Foundation
 
 extension StoreFile {
+    /// Hands a store's entries, in key order, to `emit`; the bytes are valid during the call.
+    typealias Rows = @Sendable (_ emit: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws -> Void
+
     /// Writes a whole store file at `path` in one pass: `rows` hands the entries in key order,
     /// so the table's pages are appended, never split or rewritten. `rows` runs on a thread of
     /// its own, beside the inserts (`RowPipe`).
@@ -10,9 +13,7 @@ extension StoreFile {
     /// complete and synced, by `install`; a process killed before that leaves a file no one
     /// reads (deleted at the next open), never a store that claims a checkpoint it lacks.
     static func build(
-        path: String, identity: StoreIdentity, checkpoint: Int64, cacheKB: Int,
-        rows:
-            @escaping @Sendable (_ emit: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws -> Void
+        path: String, identity: StoreIdentity, checkpoint: Int64, cacheKB: Int, rows: @escaping Rows
     ) throws {
         remove(path: path)
         do {
@@ -46,12 +47,7 @@ extension StoreFile {
 
     /// Runs `rows` on a thread of its own and inserts what it hands, a chunk at a time; returns
     /// once that thread is done, whatever failed.
-    private static func insert(
-        _ rows:
-            @escaping @Sendable (_ emit: (UnsafeRawBufferPointer, UnsafeRawBufferPointer) throws -> Void) throws ->
-            Void,
-        with inserts: RowInserts, writeBack: WriteBack
-    ) throws {
+    private static func insert(_ rows: @escaping Rows, with inserts: RowInserts, writeBack: WriteBack) throws {
         let pipe = RowPipe()
         // A thread of its own, not a global queue's: those share a pool as wide as the cores
         // with Swift's tasks, and with the pool's threads waiting here the merge would never run.
