@@ -19,9 +19,12 @@ extension Scenarios {
         let partitions = stage.harness.partitions
         let history = try await VersionHistory.write(stage, perPartition: 30_000)
         // A first traffic, and a later one behind it in every partition: the late kill comes
-        // once the first is committed, while the later one is being applied.
+        // once the first is committed, while the later one is being applied. The later one takes
+        // a few commit intervals (1 s) to apply (at least one call per entity, two at a time, 20
+        // ms each): with 60 entities it fitted in one once, the group's commits went from short
+        // of the first traffic to all of it at once, and the kill had no window to land in.
         var traffic = Traffic.good(entities: run.short ? 120 : 400, versions: 3)
-        let later = Traffic.good(entities: run.short ? 60 : 100, versions: 2, prefix: "b", first: 1000)
+        let later = Traffic.good(entities: run.short ? 240 : 300, versions: 2, prefix: "b", first: 1000)
         try await stage.produce(traffic.records)
         try await stage.produce(later.records)
         let first = traffic.records.count
