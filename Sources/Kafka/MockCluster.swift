@@ -60,6 +60,12 @@ public final class MockCluster: @unchecked Sendable {
         rd_kafka_mock_push_request_errors_array(cluster, apiKey.rawValue, codes.count, &codes)
     }
 
+    /// Drops the errors still waiting for requests of `apiKey`: an outage ended at a moment of
+    /// the caller's choosing rather than after a count of requests.
+    public func clearRequestErrors(apiKey: KafkaAPIKey) {
+        rd_kafka_mock_clear_request_errors(cluster, apiKey.rawValue)
+    }
+
     /// Moves a partition's leadership to `broker`, so one topic can be cut off by taking its
     /// leader down while the others stay reachable.
     /// - Throws: `KafkaError` for an unknown topic, partition or broker.
