@@ -40,15 +40,6 @@ enum CanonicalVersionJSON {
         return Fields(kind: kind, value: value, eventID: eventID, deleted: deleted, contactUUID: contact)
     }
 
-    /// `fields` as a version.
-    static func read(_ json: UnsafeRawBufferPointer) -> AppliedVersion? {
-        guard let fields = fields(json) else { return nil }
-        return AppliedVersion(
-            version: OrderingVersion(fields.kind, fields.value),
-            eventID: String(decoding: fields.eventID, as: UTF8.self),
-            deleted: fields.deleted, contactUUID: fields.contactUUID.map { String(decoding: $0, as: UTF8.self) })
-    }
-
     private struct Scanner {
         let bytes: UnsafeRawBufferPointer
         var at = 0

@@ -104,3 +104,14 @@ import Testing
         #expect(StoredVersion.encoded(version).count == 1 + 8 + 16 + 16)
     }
 }
+
+extension CanonicalVersionJSON {
+    /// The fast reader's fields as a version, to hold against the general parser.
+    static func read(_ json: UnsafeRawBufferPointer) -> AppliedVersion? {
+        guard let fields = fields(json) else { return nil }
+        return AppliedVersion(
+            version: OrderingVersion(fields.kind, fields.value),
+            eventID: String(decoding: fields.eventID, as: UTF8.self),
+            deleted: fields.deleted, contactUUID: fields.contactUUID.map { String(decoding: $0, as: UTF8.self) })
+    }
+}
