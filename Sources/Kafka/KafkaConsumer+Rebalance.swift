@@ -1,6 +1,7 @@
 import CRdKafka
 import Foundation
 import Logging
+import Synchronization
 
 extension KafkaConsumer {
     /// librdkafka's rebalance callback, on the polling thread. It blocks that thread while the
@@ -16,6 +17,7 @@ extension KafkaConsumer {
         let logger = context?.logger
         switch err {
         case RD_KAFKA_RESP_ERR__ASSIGN_PARTITIONS:
+            context?.wasAssigned.store(true, ordering: .releasing)
             logger?.info(
                 "partitions assigned",
                 metadata: ["partitions": "\(list)", "protocol": "\(cooperative ? "cooperative" : "eager")"])
@@ -34,10 +36,16 @@ extension KafkaConsumer {
             // unpaused, as in the Java client; whoever paused pauses again if it still must.
             _ = rd_kafka_resume_partitions(rk, partitions)
         case RD_KAFKA_RESP_ERR__REVOKE_PARTITIONS:
+            // Lost: the session expired or the member was fenced; the partitions may be another
+            // member's already, so nothing of theirs may be committed.
+            let lost = rd_kafka_assignment_lost(rk) != 0
             logger?.info(
-                "partitions revoked",
+                lost ? "partitions lost" : "partitions revoked",
                 metadata: ["partitions": "\(list)", "protocol": "\(cooperative ? "cooperative" : "eager")"])
-            if let handler { runBlocking { await handler.partitionsRevoked(list) } }
+            context?.noteRevoked(list)
+            if let handler {
+                runBlocking { lost ? await handler.partitionsLost(list) : await handler.partitionsRevoked(list) }
+            }
             if cooperative {
                 if let error = rd_kafka_incremental_unassign(rk, partitions) {
                     logger?.error(

@@ -17,6 +17,12 @@ public final class KafkaConsumer: Sendable {
     private let closed = Atomic(false)
     /// Topic names by `rd_kafka_topic_t` address: one C string read per topic, not per record.
     private let topicNames = Mutex<[UInt: String]>([:])
+    /// librdkafka before 2.2.1 asserts (aborting the process) when a `cooperative-sticky`
+    /// member that joined the group but never received an assignment is destroyed: the sticky
+    /// assignor's state is destroyed unchecked while still NULL (librdkafka issue 4312, fixed
+    /// in 2.2.1). Such a handle is closed (it leaves the group) but not destroyed: a few
+    /// threads and buffers left until the process ends, instead of the process itself.
+    private let destroyNeedsAssignment: Bool
 
     /// - Parameter rebalanceHandler: told about partitions assigned and revoked, inside `poll`.
     /// - Throws: `KafkaError` when a property is unknown or invalid (the message names it).
@@ -25,9 +31,20 @@ public final class KafkaConsumer: Sendable {
     {
         var properties = properties
         properties["enable.auto.offset.store"] = "false"
+        // The join state is followed through librdkafka's `cgrp` debug lines (`isRebalancing`);
+        // turned on here only for that, those lines are not logged.
+        let debug = properties["debug"] ?? ""
+        let dropsDebugLines = debug.isEmpty
+        if !debug.contains("cgrp") && !debug.contains("all") {
+            properties["debug"] = debug.isEmpty ? "cgrp" : debug + ",cgrp"
+        }
         self.logger = logger
+        destroyNeedsAssignment =
+            (properties["partition.assignment.strategy"] ?? "").contains("cooperative-sticky")
+            && rd_kafka_version() < 0x0202_01ff
         handle = try KafkaHandle(
-            type: RD_KAFKA_CONSUMER, properties: properties, logger: logger, rebalanceHandler: rebalanceHandler
+            type: RD_KAFKA_CONSUMER, properties: properties, logger: logger, rebalanceHandler: rebalanceHandler,
+            dropsDebugLines: dropsDebugLines
         ) { conf in
             rd_kafka_conf_set_rebalance_cb(conf) { rk, err, partitions, _ in
                 KafkaConsumer.rebalance(rk: rk!, err: err, partitions: partitions)
@@ -74,9 +91,11 @@ public final class KafkaConsumer: Sendable {
         }
         var records: [KafkaRecord] = []
         var wait = timeoutMs
+        _ = handle.context.takeRevoked()
         while records.count < maxRecords, let message = rd_kafka_consumer_poll(handle.rk, wait) {
             defer { rd_kafka_message_destroy(message) }
             wait = 0
+            dropRevoked(from: &records)
             let err = message.pointee.err
             if err == RD_KAFKA_RESP_ERR__PARTITION_EOF { continue }
             if err.isError {
@@ -90,7 +109,24 @@ public final class KafkaConsumer: Sendable {
             }
             records.append(KafkaRecord(message: message, topic: topicName(message.pointee.rkt)))
         }
+        dropRevoked(from: &records)
         return records
+    }
+
+    /// Records gathered in this poll before a rebalance took their partition away are no longer
+    /// this member's: the revoke handler already gave the partition up (committed, forgotten),
+    /// so handing them on would apply them for an owner that no longer exists, while the new
+    /// owner reads them too. A partition revoked and assigned again in one poll starts over from
+    /// its committed offset, so its earlier records go as well.
+    private func dropRevoked(from records: inout [KafkaRecord]) {
+        let revoked = handle.context.takeRevoked()
+        guard !revoked.isEmpty, !records.isEmpty else { return }
+        let gone = Set(revoked)
+        let before = records.count
+        records.removeAll { gone.contains($0.topicPartition) }
+        if records.count != before {
+            logger.debug("records of revoked partitions dropped", metadata: ["count": "\(before - records.count)"])
+        }
     }
 
     private func topicName(_ rkt: OpaquePointer?) -> String {
@@ -128,12 +164,16 @@ public final class KafkaConsumer: Sendable {
     }
 
     /// Commits exactly these offsets (each the NEXT one to read) and waits for the answer.
+    /// `metadata` rides with a partition's offset (Kafka's commit metadata, at most
+    /// `offset.metadata.max.bytes`, 4,096 by default) and is what `committedWithMetadata` reads.
     /// - Throws: `KafkaError` when the coordinator refused one of them or did not answer.
-    public func commit(_ offsets: [TopicPartitionOffset]) async throws(KafkaError) {
+    public func commit(_ offsets: [TopicPartitionOffset], metadata: [TopicPartition: String] = [:])
+        async throws(KafkaError)
+    {
         guard !offsets.isEmpty else { return }
         let handle = self.handle
         try await handle.blocking { () throws(KafkaError) in
-            let list = PartitionList.make(offsets)
+            let list = PartitionList.make(offsets, metadata: metadata)
             defer { rd_kafka_topic_partition_list_destroy(list) }
             let err = rd_kafka_commit(handle.rk, list, 0)
             if err.isError && err != RD_KAFKA_RESP_ERR__NO_OFFSET {
@@ -141,6 +181,15 @@ public final class KafkaConsumer: Sendable {
             }
             if let error = PartitionList.firstError(list, context: "commit offset of") { throw error }
         }
+    }
+
+    /// Whether the member is (re)joining its group: a commit sent now carries a generation the
+    /// rebalance may bump before the coordinator reads it, and librdkafka before 2.10 then counts
+    /// the whole assignment as lost under `cooperative-sticky` (librdkafka issue 4059). Commits
+    /// outside the rebalance callbacks wait for the steady state, as librdkafka's own
+    /// auto-committer does.
+    public var isRebalancing: Bool {
+        handle.context.groupJoinState != "steady"
     }
 
     /// Stops fetching these partitions (backpressure); what was fetched already still arrives.
@@ -186,6 +235,21 @@ public final class KafkaConsumer: Sendable {
             let err = rd_kafka_committed(handle.rk, list, Int32(timeout.milliseconds))
             if err.isError { throw KafkaError(err, context: "read committed offsets") }
             return PartitionList.read(list)
+        }
+    }
+
+    /// The group's committed offsets for `partitions` with the metadata committed beside them.
+    /// - Throws: `KafkaError` when the coordinator did not answer within `timeout`.
+    public func committedWithMetadata(_ partitions: [TopicPartition], timeout: Duration = .seconds(5))
+        async throws(KafkaError) -> [CommittedOffset]
+    {
+        let handle = self.handle
+        return try await handle.blocking { () throws(KafkaError) in
+            let list = PartitionList.make(partitions)
+            defer { rd_kafka_topic_partition_list_destroy(list) }
+            let err = rd_kafka_committed(handle.rk, list, Int32(timeout.milliseconds))
+            if err.isError { throw KafkaError(err, context: "read committed offsets") }
+            return PartitionList.readCommitted(list)
         }
     }
 
@@ -235,7 +299,7 @@ public final class KafkaConsumer: Sendable {
                     self.logger.warning(
                         "kafka consumer close", metadata: ["error": "\(KafkaError(err, context: "leave the group"))"])
                 }
-                self.handle.destroy()
+                if self.isSafeToDestroy { self.handle.destroy() } else { self.handle.leak() }
                 continuation.resume()
             }
         }
@@ -245,7 +309,12 @@ public final class KafkaConsumer: Sendable {
         // Not closed: destroying leaves the group, which waits for the coordinator; the last
         // reference may go on the cooperative pool, so that wait happens elsewhere.
         guard !closed.load(ordering: .acquiring) else { return }
+        guard isSafeToDestroy else { return handle.leak() }
         let handle = self.handle
         DispatchQueue.global().async { handle.destroy() }
+    }
+
+    private var isSafeToDestroy: Bool {
+        !destroyNeedsAssignment || handle.context.wasAssigned.load(ordering: .acquiring)
     }
 }

@@ -17,6 +17,11 @@ public struct KafkaError: Error, Sendable, Equatable, CustomStringConvertible {
         self.context = context
     }
 
+    /// The brokers answered that the topic does not exist (an answer, unlike a timeout).
+    public var isUnknownTopic: Bool {
+        code == RD_KAFKA_RESP_ERR_UNKNOWN_TOPIC_OR_PART.rawValue || code == RD_KAFKA_RESP_ERR__UNKNOWN_TOPIC.rawValue
+    }
+
     /// An error from a librdkafka code (tests, and callers classifying codes they were given).
     public init(code: Int32, context: String = "") {
         self.init(rd_kafka_resp_err_t(rawValue: code), context: context)

@@ -9,9 +9,44 @@ final class HandleContext: Sendable {
     /// Called on the polling thread, inside `rd_kafka_consumer_poll`.
     let rebalanceHandler: (any RebalanceHandler)?
 
-    init(logger: Logger, rebalanceHandler: (any RebalanceHandler)?) {
+    /// Partitions revoked since the poll in progress began (see `KafkaConsumer.poll`).
+    private let revokedInPoll = Mutex<[TopicPartition]>([])
+    /// Whether the group ever handed this member an assignment (see `KafkaConsumer.close`).
+    let wasAssigned = Atomic(false)
+    /// The consumer group handler's join state (`steady` between rebalances), as librdkafka's
+    /// `cgrp` debug context reports each change (see `KafkaConsumer.isRebalancing`).
+    private let joinState = Mutex("init")
+    /// Debug lines were turned on only to follow the join state: none is logged.
+    let dropsDebugLines: Bool
+
+    init(logger: Logger, rebalanceHandler: (any RebalanceHandler)?, dropsDebugLines: Bool = false) {
         self.logger = logger
         self.rebalanceHandler = rebalanceHandler
+        self.dropsDebugLines = dropsDebugLines
+    }
+
+    var groupJoinState: String { joinState.withLock { $0 } }
+
+    /// Reads `Group "g" changed join state wait-join -> wait-metadata (state up)`.
+    func noteJoinStateLine(_ message: String) {
+        guard let marker = message.range(of: "changed join state "),
+            let arrow = message.range(of: " -> ", range: marker.upperBound..<message.endIndex)
+        else { return }
+        let state = message[arrow.upperBound...].prefix { !$0.isWhitespace }
+        guard !state.isEmpty else { return }
+        joinState.withLock { $0 = String(state) }
+    }
+
+    func noteRevoked(_ partitions: [TopicPartition]) {
+        revokedInPoll.withLock { $0 += partitions }
+    }
+
+    /// The partitions revoked since the last call.
+    func takeRevoked() -> [TopicPartition] {
+        revokedInPoll.withLock { revoked in
+            defer { revoked = [] }
+            return revoked
+        }
     }
 
     static func from(_ rk: OpaquePointer?) -> HandleContext? {
@@ -38,16 +73,20 @@ final class KafkaHandle: @unchecked Sendable {
 
     init(
         type: rd_kafka_type_t, properties: KafkaProperties, logger: Logger,
-        rebalanceHandler: (any RebalanceHandler)? = nil, configure: (OpaquePointer) -> Void = { _ in }
+        rebalanceHandler: (any RebalanceHandler)? = nil, dropsDebugLines: Bool = false,
+        configure: (OpaquePointer) -> Void = { _ in }
     ) throws(KafkaError) {
         let what = type == RD_KAFKA_PRODUCER ? "producer" : "consumer"
         blockingQueue = DispatchQueue(label: "kafka-\(what)-blocking")
         let conf = try KafkaConfiguration.make(properties, context: "configure the Kafka \(what)")
-        let context = HandleContext(logger: logger, rebalanceHandler: rebalanceHandler)
+        let context = HandleContext(
+            logger: logger, rebalanceHandler: rebalanceHandler, dropsDebugLines: dropsDebugLines)
         let retained = Unmanaged.passRetained(context)
         rd_kafka_conf_set_opaque(conf, retained.toOpaque())
         rd_kafka_conf_set_log_cb(conf) { rk, level, facility, message in
             guard let context = HandleContext.from(rk) else { return }
+            if strcmp(facility!, "CGRPJOINSTATE") == 0 { context.noteJoinStateLine(String(cString: message!)) }
+            if level >= 7 && context.dropsDebugLines { return }
             let text = "\(String(cString: facility!)): \(String(cString: message!))"
             context.logger.log(
                 level: KafkaHandle.logLevel(syslog: level), "librdkafka", metadata: ["rdkafka": "\(text)"])
@@ -82,6 +121,12 @@ final class KafkaHandle: @unchecked Sendable {
         case 5, 6: .info
         default: .debug
         }
+    }
+
+    /// Never destroys the C handle (see `KafkaConsumer.close`): its threads and memory stay
+    /// until the process ends, and its context with them, since librdkafka may still call back.
+    func leak() {
+        isDestroyed.withLock { $0 = true }
     }
 
     func destroy() {

@@ -1,4 +1,5 @@
 import CRdKafka
+import Foundation
 
 /// One partition of a topic.
 public struct TopicPartition: Hashable, Sendable, CustomStringConvertible {
@@ -36,14 +37,51 @@ public struct TopicPartitionOffset: Hashable, Sendable, CustomStringConvertible 
     public var description: String { "\(topic)[\(partition)]@\(offset)" }
 }
 
+/// A group's committed offset of a partition and the metadata committed with it.
+public struct CommittedOffset: Hashable, Sendable {
+    public let partition: TopicPartition
+    /// The next offset to read, or `TopicPartitionOffset.invalid` when the group has none.
+    public let offset: Int64
+    public let metadata: String?
+
+    public init(partition: TopicPartition, offset: Int64, metadata: String?) {
+        self.partition = partition
+        self.offset = offset
+        self.metadata = metadata
+    }
+}
+
 /// Conversions to and from `rd_kafka_topic_partition_list_t`.
 enum PartitionList {
-    static func make(_ items: [TopicPartitionOffset]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {
+    static func make(_ items: [TopicPartitionOffset], metadata: [TopicPartition: String] = [:])
+        -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t>
+    {
         let list = rd_kafka_topic_partition_list_new(Int32(max(items.count, 1)))!
         for item in items {
-            rd_kafka_topic_partition_list_add(list, item.topic, item.partition).pointee.offset = item.offset
+            let element = rd_kafka_topic_partition_list_add(list, item.topic, item.partition)!
+            element.pointee.offset = item.offset
+            if let text = metadata[item.topicPartition], !text.isEmpty {
+                // librdkafka frees it with the list (rd_free, which is free).
+                let bytes = Array(text.utf8)
+                let copy = malloc(bytes.count)!
+                bytes.withUnsafeBytes { copy.copyMemory(from: $0.baseAddress!, byteCount: bytes.count) }
+                element.pointee.metadata = copy
+                element.pointee.metadata_size = bytes.count
+            }
         }
         return list
+    }
+
+    static func readCommitted(_ list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>) -> [CommittedOffset] {
+        (0..<Int(list.pointee.cnt)).map { index in
+            let element = list.pointee.elems[index]
+            let metadata = element.metadata.map {
+                String(decoding: UnsafeRawBufferPointer(start: $0, count: element.metadata_size), as: UTF8.self)
+            }
+            return CommittedOffset(
+                partition: TopicPartition(String(cString: element.topic), element.partition), offset: element.offset,
+                metadata: metadata.flatMap { $0.isEmpty ? nil : $0 })
+        }
     }
 
     static func make(_ items: [TopicPartition]) -> UnsafeMutablePointer<rd_kafka_topic_partition_list_t> {

@@ -40,6 +40,10 @@ final class Connection {
         }
         handle = db
         sqlite3_extended_result_codes(db, 1)
+        // A store reopened while its previous connection still closes (a partition revoked and
+        // assigned again at once: the close folds the WAL in, an fsync) waits for it instead of
+        // failing with "database is locked", which would leave the partition unguarded.
+        sqlite3_busy_timeout(db, 30_000)
     }
 
     deinit { close() }

@@ -84,9 +84,9 @@ final class ContactHandler: Sendable {
     {
         switch change.action {
         case .delete:
-            return try await delete(change)
+            return try await delete(change, budget)
         case .recreate(let patch):
-            _ = try await delete(change)
+            _ = try await delete(change, budget)
             return try await upsert(change, patch, budget, tickets)
         case .upsert(let patch):
             return try await upsert(change, patch, budget, tickets)
@@ -95,8 +95,8 @@ final class ContactHandler: Sendable {
 
     /// Deletes through `contact_actions.json`, batched with other lanes' deletes; an unknown
     /// contact is gone already.
-    private func delete(_ change: ContactChange) async throws -> Result {
-        _ = try await actions.perform(.delete, contact: change.extURN.description)
+    private func delete(_ change: ContactChange, _ budget: RetryBudget) async throws -> Result {
+        _ = try await actions.perform(.delete, contact: change.extURN.description, budget: budget)
         known.withLock { $0.remove(change.entityKey) }
         return Result(kind: .deleted)
     }
@@ -131,7 +131,7 @@ final class ContactHandler: Sendable {
                 store(key, contact)
                 var result = Result(
                     kind: .updated, uuid: contact.uuid, urnConflicts: sent.filter { !contact.urns.contains($0) })
-                result.skippedGroupChanges = try await syncGroups(of: contact, named: patch.groups)
+                result.skippedGroupChanges = try await syncGroups(of: contact, named: patch.groups, budget)
                 return result
             } catch let error as PlatformError where error.isDeletedContact {
                 // Deleted on the platform behind our back: written again by its ext: URN.
@@ -201,7 +201,7 @@ final class ContactHandler: Sendable {
         }
         store(change.entityKey, current)
         var result = Result(kind: created ? .created : .updated, uuid: contact.uuid, urnConflicts: conflicts)
-        result.skippedGroupChanges = try await syncGroups(of: current, named: patch.groups)
+        result.skippedGroupChanges = try await syncGroups(of: current, named: patch.groups, budget)
         return result
     }
 
@@ -212,7 +212,7 @@ final class ContactHandler: Sendable {
     /// Adds the groups the event names and removes the managed ones it does not, one
     /// `contact_actions.json` membership each (batched across contacts). Answers how many
     /// changes were skipped because the contact is not active.
-    private func syncGroups(of contact: Contact, named: Update<[String]>?) async throws -> Int {
+    private func syncGroups(of contact: Contact, named: Update<[String]>?, _ budget: RetryBudget) async throws -> Int {
         guard let named else { return 0 }
         let wanted: [String] = if case .set(let names) = named { names } else { [] }
         let wantedFolded = Set(wanted.map { $0.lowercased() })
@@ -235,7 +235,7 @@ final class ContactHandler: Sendable {
             for (action, groupUUID) in work {
                 group.addTask {
                     do {
-                        _ = try await actions.perform(action, contact: uuid, group: groupUUID)
+                        _ = try await actions.perform(action, contact: uuid, group: groupUUID, budget: budget)
                         return 0
                     } catch let error as PlatformError where error.isNonActiveContact {
                         return 1  // stopped or blocked since the write: the platform keeps it out

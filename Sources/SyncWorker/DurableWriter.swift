@@ -65,7 +65,7 @@ final class DurableWriter: Sendable {
 
     func deadLetter(
         _ record: KafkaRecord, stage: String, reason: String, message: String, attempts: Int,
-        firstFailure: Date, platform: PlatformFailure? = nil, eventID: String?
+        firstFailure: Date, platform: PlatformFailure? = nil, eventID: String?, claim: Claim? = nil
     ) async throws {
         let now = Date()
         let replays = Int(record.header("contactsync.replay_count") ?? "") ?? 0
@@ -81,7 +81,9 @@ final class DurableWriter: Sendable {
             key: record.key, value: record.value, original: record.inbound.headers, limit: messageLimit, redact: redact)
         let headers = payload.headers.map { KafkaHeader($0.name, $0.value) }
         let place = "\(record.topic)[\(record.partition)]@\(record.offset)"
-        let written = try await durably("dead-letter \(place)", topic: deadLetterTopic, isDeadLetter: true) {
+        let written = try await durably(
+            "dead-letter \(place)", topic: deadLetterTopic, isDeadLetter: true, claim: claim
+        ) {
             try await self.producer.send(
                 topic: self.deadLetterTopic, key: payload.key, value: payload.value, headers: headers)
         }
@@ -98,10 +100,13 @@ final class DurableWriter: Sendable {
     /// - Returns: the record's offset in the versions topic; `nil` when a permanent refusal was
     ///   skipped by policy (the state store's checkpoint needs where each version landed).
     @discardableResult
-    func saveVersion(_ key: String, _ version: AppliedVersion, sourcePartition: Int32) async throws -> Int64? {
+    func saveVersion(_ key: String, _ version: AppliedVersion, sourcePartition: Int32, claim: Claim? = nil)
+        async throws -> Int64?
+    {
         let landed = Mutex<Int64?>(nil)
         try await durably(
-            "save version of \(DeadLetterInfo.clip(key, to: 256))", topic: versionsTopic, isDeadLetter: false
+            "save version of \(DeadLetterInfo.clip(key, to: 256))", topic: versionsTopic, isDeadLetter: false,
+            claim: claim
         ) {
             let report = try await self.producer.send(
                 topic: self.versionsTopic, partition: self.versionsPartition(for: sourcePartition),
@@ -113,15 +118,18 @@ final class DurableWriter: Sendable {
     }
 
     /// - Returns: `true` once written, `false` when a permanent refusal was skipped by policy.
-    /// - Throws: when halting (the record stays pending) or cancelled.
+    /// - Throws: when halting (the record stays pending), cancelled, or `Abandoned` once
+    ///   `claim` is no longer held: a revoked owner's write could land after the new owner's
+    ///   (a stale version read back as the entity's last), so none is started after the fence.
     @discardableResult
     private func durably(
-        _ what: String, topic: String, isDeadLetter: Bool,
+        _ what: String, topic: String, isDeadLetter: Bool, claim: Claim?,
         _ send: @Sendable () async throws -> DeliveryReport
     ) async throws -> Bool {
         var attempt = 0
         while true {
             if let why = haltReason { throw WorkerError(why) }
+            if claim?.isHeld == false { throw Abandoned() }
             do {
                 _ = try await send()
                 if isDeadLetter && attempt > 0 { status.update { $0.deadLetterHealthy = true } }

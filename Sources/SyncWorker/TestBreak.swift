@@ -13,6 +13,9 @@ enum TestBreak: String, CaseIterable, Sendable {
     /// A partition's store is opened but never read up to the versions topic's end: the guard
     /// knows only what the file held (nothing, once it was deleted or rebuilt).
     case noRestore = "no_restore"
+    /// What the previous owner of a partition finished past its committed offset (the commit's
+    /// metadata) is done again.
+    case ignoreCommitMetadata = "ignore_commit_metadata"
 
     static let active: Set<TestBreak> = {
         #if DEBUG

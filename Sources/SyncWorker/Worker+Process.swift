@@ -7,27 +7,40 @@ import SyncCore
 import Synchronization
 
 extension Worker {
-    /// Every fetched record is tracked until it is done: applied, skipped or dead-lettered.
+    /// Every fetched record is tracked until it is done: applied, skipped or dead-lettered,
+    /// under the lease of its partition's current assignment. A record whose partition this
+    /// instance no longer owns is not admitted: its owner reads it.
     func admit(_ record: KafkaRecord) async {
-        await lanes.fetched(WorkItem(record: record, change: nil))
+        guard let lease = lanes.ownership.lease(of: record.topicPartition) else {
+            logger.debug(
+                "record of a partition not owned any more; left to its owner", metadata: ["record": "\(record)"])
+            return
+        }
+        let tracked = WorkItem(record: record, change: nil, lease: lease)
+        let admission = await lanes.fetched(tracked)
+        guard admission != .notOwned else { return }
         // Chaos control only.
-        if TestBreak.on(.commitBeforeApply) { await lanes.finished(record.topicPartition, record.offset) }
+        if TestBreak.on(.commitBeforeApply) { await lanes.finished(lease, record.offset) }
         status.update { $0.recordsIn += 1 }
+        if admission == .doneBefore && !TestBreak.on(.ignoreCommitMetadata) {
+            await self.record(.skipped(.doneBefore), for: tracked)
+            return
+        }
         switch decoder.decode(record.inbound) {
         case .skip:
-            await self.record(.skipped(.tombstone), for: record)
+            await self.record(.skipped(.tombstone), for: tracked)
         case .reject(let rejection):
             // Bad input: no call, straight to the dead-letter topic (off the poll loop).
             deadLetterBeforeAnyCall(
-                record, reason: DeadLetterReason(rawValue: rejection.reason.rawValue),
+                tracked, reason: DeadLetterReason(rawValue: rejection.reason.rawValue),
                 message: rejection.markedMessage)
         case .change(let change):
             if let problem = fieldKeyProblem(change) {
                 deadLetterBeforeAnyCall(
-                    record, reason: .invalidFieldKey, message: problem.description, eventID: change.eventID)
+                    tracked, reason: .invalidFieldKey, message: problem.description, eventID: change.eventID)
                 return
             }
-            await lanes.enqueue(WorkItem(record: record, change: change), key: change.entityKey)
+            await lanes.enqueue(WorkItem(record: record, change: change, lease: lease), key: change.entityKey)
         }
     }
 
@@ -48,18 +61,19 @@ extension Worker {
     }
 
     private func deadLetterBeforeAnyCall(
-        _ record: KafkaRecord, reason: DeadLetterReason, message: String, eventID: String? = nil
+        _ item: WorkItem, reason: DeadLetterReason, message: String, eventID: String? = nil
     ) {
+        let claim = Claim(lanes.ownership, [item.lease])
         Task {
             do {
                 try await writer.deadLetter(
-                    record, stage: "decode", reason: reason.rawValue, message: message,
-                    attempts: 0, firstFailure: Date(), eventID: eventID)
-                await self.record(.deadLettered(reason), for: record)
+                    item.record, stage: "decode", reason: reason.rawValue, message: message,
+                    attempts: 0, firstFailure: Date(), eventID: eventID, claim: claim)
+                await self.record(.deadLettered(reason), for: item)
             } catch {
                 logger.warning(
-                    "dead letter abandoned at shutdown; the record will be read again",
-                    metadata: ["offset": "\(record.offset)"])
+                    "dead letter abandoned (shutting down, or its partition revoked); the record will be read again",
+                    metadata: ["offset": "\(item.record.offset)"])
             }
         }
     }
@@ -72,8 +86,10 @@ extension Worker {
         // A batch of deletes takes no contacts.json budget: waiting for it would pace deletes
         // to the contacts scope and starve the batcher of company.
         let ticket = await lanes.needsContactCall(key) ? try? await gate.budget(.contacts).acquire() : nil
-        let budget = RetryBudget(limit: configuration.retry.maxElapsed)
-        let batch = await lanes.take(key, budget: budget)
+        let batch = await lanes.take(key)
+        // The change is abandoned, wherever it waits, once one of its partitions is fenced.
+        let budget = RetryBudget(
+            limit: configuration.retry.maxElapsed, claim: Claim(lanes.ownership, batch.map(\.lease)))
         await processBatch(key, batch, budget: budget, ticket: ticket)
         await lanes.complete(key)
     }
@@ -99,9 +115,9 @@ extension Worker {
                     version: newer, eventID: change.eventID, deleted: change.isDelete, contactUUID: running?.contactUUID
                 )
             case .duplicate:
-                await record(.skipped(.duplicate), for: item.record)
+                await record(.skipped(.duplicate), for: item)
             case .stale:
-                await record(.skipped(.stale), for: item.record)
+                await record(.skipped(.stale), for: item)
             }
         }
         guard !kept.isEmpty else {
@@ -113,11 +129,13 @@ extension Worker {
         if let stored, !stored.deleted { handler.remember(key, uuid: stored.contactUUID) }
 
         // A delete waits in the batcher for others to share its call, not for a call slot.
-        if merged.isDelete { _ = await lanes.releaseSlot(key) }
+        if merged.isDelete { await lanes.releaseSlot(key) }
         let outcome = await apply(merged, budget: budget, ticket: ticket)
-        if await lanes.releaseSlot(key) {
-            // Revoked past the drain deadline: the partition's new owner reads these records
-            // again and applies them itself; a version written now could be older than its.
+        await lanes.releaseSlot(key)
+        let claim = budget.claim
+        if claim?.isHeld == false {
+            // Fenced at a revocation: the partition's new owner reads these records again and
+            // applies them itself; a version written now could be older than its.
             logger.warning(
                 "change abandoned at revocation; the partition's new owner applies it",
                 metadata: ["key": "\(key)", "events": "\(kept.count)"])
@@ -127,14 +145,15 @@ extension Worker {
         case .applied(let result):
             if !result.urnConflicts.isEmpty, let last = kept.last {
                 // The rest of the change counts as applied; the conflict goes to a person.
-                guard await deadLetterURNConflict(last, result.urnConflicts) else { return }
+                guard await deadLetterURNConflict(last, result.urnConflicts, claim: claim) else { return }
             }
             let applied = AppliedVersion(
                 version: merged.version, eventID: merged.eventID, deleted: merged.isDelete, contactUUID: result.uuid)
             let token = await versions.beginWrite(source: kept[0].record.partition)
             let offset: Int64?
             do {
-                offset = try await writer.saveVersion(key, applied, sourcePartition: kept[0].record.partition)
+                offset = try await writer.saveVersion(
+                    key, applied, sourcePartition: kept[0].record.partition, claim: claim)
             } catch {
                 await versions.abandon(token)
                 return  // shutting down: not done, read again by whoever owns the partition next
@@ -148,7 +167,7 @@ extension Worker {
                 }
                 $0.groupChangesSkipped += result.skippedGroupChanges
             }
-            for item in kept { await record(.applied, for: item.record) }
+            for item in kept { await record(.applied, for: item) }
             logger.debug(
                 "applied",
                 metadata: [
@@ -161,11 +180,11 @@ extension Worker {
                     try await writer.deadLetter(
                         item.record, stage: "apply", reason: failure.reason.rawValue, message: failure.message,
                         attempts: failure.attempts, firstFailure: failure.firstFailure,
-                        platform: failure.platform, eventID: item.change?.eventID)
+                        platform: failure.platform, eventID: item.change?.eventID, claim: claim)
                 } catch {
                     return
                 }
-                await record(.deadLettered(failure.reason), for: item.record)
+                await record(.deadLettered(failure.reason), for: item)
             }
         case .abandoned:
             return
@@ -224,7 +243,7 @@ extension Worker {
 
     /// Writes a copy of the change's last record to the dead-letter topic, reason
     /// `urn_conflict`, naming the URNs another contact holds (masked in the log).
-    private func deadLetterURNConflict(_ item: WorkItem, _ urns: [String]) async -> Bool {
+    private func deadLetterURNConflict(_ item: WorkItem, _ urns: [String], claim: Claim?) async -> Bool {
         status.count(.urnConflicts(urns.count))
         logger.warning(
             "URNs held by another contact were left out",
@@ -236,7 +255,7 @@ extension Worker {
                 item.record, stage: "apply", reason: DeadLetterReason.urnConflict.rawValue,
                 message:
                     "the platform left out \(urns.count) URN(s) held by another contact: \(urns.joined(separator: ", ")); the rest of the change was applied",
-                attempts: 1, firstFailure: Date(), eventID: item.change?.eventID)
+                attempts: 1, firstFailure: Date(), eventID: item.change?.eventID, claim: claim)
         } catch {
             return false
         }

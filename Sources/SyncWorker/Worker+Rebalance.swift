@@ -5,16 +5,21 @@ import PlatformClient
 import SyncCore
 import Synchronization
 
-/// Hands librdkafka's rebalance callbacks to the worker.
+/// Hands librdkafka's rebalance callbacks to the worker. Ownership is one concept from here
+/// on: an assignment grants a lease per partition (`Ownership`), and a revocation fences it once
+/// the partition's work is drained or given up, so nothing admitted under it lands later.
 struct RebalanceBridge: RebalanceHandler {
     let worker: Worker
 
-    /// Open the version guard's store of each new versions partition and bring it up to the
-    /// topic's end in the background: the callback returns at once, the new partitions are held
-    /// (not fetched, their lanes take no call slot) until their store is ready, and the other
-    /// partitions go on.
+    /// Grant the new partitions' leases, read what their previous owners committed (and the
+    /// offsets they finished past it, from the commit's metadata), then open the version guard's
+    /// store of each new versions partition and bring it up to the topic's end in the
+    /// background: the callback returns at once, the new partitions are held (not fetched,
+    /// their lanes take no call slot) until their store is ready, and the other partitions go on.
     func partitionsAssigned(_ partitions: [TopicPartition]) async {
         Counter(label: MetricNames.rebalances).increment()
+        worker.lanes.ownership.grant(partitions)
+        await worker.lanes.start(await worker.committedOffsets(partitions))
         worker.status.update { $0.assignedPartitions += partitions.count }
         await worker.updateBudgetShare()
         guard let writer = worker.parts.withLock({ $0?.writer }) else { return }
@@ -30,8 +35,9 @@ struct RebalanceBridge: RebalanceHandler {
         }
     }
 
-    /// Finish (or, past the drain deadline, abandon) the work of the partitions leaving, and
-    /// commit what is done before librdkafka gives them up.
+    /// Finish (or, past the drain deadline, fence and abandon) the work of the partitions
+    /// leaving, and commit what is done, with what is done past it in the metadata, before
+    /// librdkafka gives them up.
     func partitionsRevoked(_ partitions: [TopicPartition]) async {
         Counter(label: MetricNames.rebalances).increment()
         let leaving = Set(partitions)
@@ -40,37 +46,101 @@ struct RebalanceBridge: RebalanceHandler {
         while await worker.lanes.applying(leaving) > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
         }
-        // Past the deadline, lanes still applying stop retrying and record nothing; a call
-        // already on the wire cannot be recalled, so it is waited for (up to a request timeout)
-        // before the partition goes: otherwise it could land after the new owner's newer write.
-        if await worker.lanes.abandon(leaving) > 0 {
-            let wire = ContinuousClock.now + worker.client.options.requestTimeout + .seconds(1)
-            while await worker.lanes.applying(leaving) > 0, ContinuousClock.now < wire {
-                try? await Task.sleep(for: .milliseconds(10))
-            }
+        if await worker.lanes.applying(leaving) > 0 {
+            // Past the deadline: fenced now, lanes still applying stop retrying and record
+            // nothing; a call already on the wire cannot be recalled, so it is waited for (up to
+            // a request timeout) before the partition goes: otherwise it could land after the new
+            // owner's newer write.
+            worker.lanes.ownership.fence(leaving)
+            await worker.waitForCallsOnTheWire(leaving)
         }
         if let consumer = worker.parts.withLock({ $0?.consumer }) {
-            await worker.commit(consumer, only: leaving)
+            await worker.commit(consumer, only: leaving, revoking: true)
         }
+        await release(leaving)
+    }
+
+    /// The member was thrown out of the group: the partitions may be another member's already,
+    /// so nothing is committed or waited for; their work is fenced at once.
+    func partitionsLost(_ partitions: [TopicPartition]) async {
+        Counter(label: MetricNames.rebalances).increment()
+        let leaving = Set(partitions)
+        worker.lanes.ownership.fence(leaving)
+        await worker.lanes.dropQueued(leaving)
+        worker.logger.warning(
+            "partitions lost (session expired or member fenced): their work in flight is abandoned and nothing of theirs is committed",
+            metadata: ["partitions": "\(partitions)"])
+        await worker.waitForCallsOnTheWire(leaving)
+        await release(leaving)
+    }
+
+    private func release(_ leaving: Set<TopicPartition>) async {
+        worker.lanes.ownership.fence(leaving)
         await worker.lanes.forget(leaving)
-        await worker.versions.revoke(sources: partitions)
-        worker.status.update { $0.assignedPartitions = max(0, $0.assignedPartitions - partitions.count) }
+        await worker.versions.revoke(sources: Array(leaving))
+        worker.status.update { $0.assignedPartitions = max(0, $0.assignedPartitions - leaving.count) }
         await worker.updateBudgetShare()
+        // A partition this instance no longer owns has no lag of its: its new owner reports it.
+        for partition in leaving {
+            Gauge(
+                label: MetricNames.consumerLag,
+                dimensions: [("topic", partition.topic), ("partition", String(partition.partition))]
+            ).destroy()
+        }
     }
 }
 
 extension Worker {
+    /// Lanes of fenced partitions stop retrying, but a call already sent still ends: waited for
+    /// (up to a request timeout) so it cannot land after the new owner's write.
+    func waitForCallsOnTheWire(_ partitions: Set<TopicPartition>) async {
+        let wire = ContinuousClock.now + client.options.requestTimeout + .seconds(1)
+        while await lanes.applying(partitions) > 0, ContinuousClock.now < wire {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+    }
+
+    /// What the group committed for `partitions`, with the metadata; `nil` each when the
+    /// coordinator did not answer (the partition then starts without knowing what its previous
+    /// owner finished past the offset, and does that again).
+    func committedOffsets(_ partitions: [TopicPartition]) async -> [TopicPartition: CommittedOffset?] {
+        var result: [TopicPartition: CommittedOffset?] = [:]
+        for partition in partitions { result[partition] = .some(nil) }
+        guard let consumer = parts.withLock({ $0?.consumer }), !partitions.isEmpty else { return result }
+        do {
+            for committed in try await consumer.committedWithMetadata(partitions) {
+                result[committed.partition] = committed
+            }
+        } catch {
+            logger.warning(
+                "could not read the committed offsets of new partitions; what their previous owner finished past its commit is done again",
+                metadata: ["error": "\(error)"])
+        }
+        return result
+    }
+
     /// Every instance of the group takes the part of the workspace's budget that its assigned
     /// partitions are of all the topics' partitions: no coordinator, and the parts add up to
-    /// at most the whole (recomputed at every rebalance).
+    /// at most the whole (recomputed at every rebalance). A topic whose partition count cannot
+    /// be read counts with the last count read; never read, the share is the smallest (one
+    /// call a window) until a lookup answers, tried again every few seconds: counting it as 0
+    /// partitions would make this instance's share the whole workspace's budget.
     func updateBudgetShare() async {
         guard let consumer = parts.withLock({ $0?.consumer }) else { return }
         var total = 0
+        var unknown: [String] = []
         for topic in configuration.topics {
-            total += (try? await consumer.partitions(of: topic).count) ?? 0
+            if let count = await partitionCount(consumer, topic) {
+                partitionCounts.withLock { $0[topic] = count }
+                total += count
+            } else if let known = partitionCounts.withLock({ $0[topic] }) {
+                total += known
+            } else {
+                unknown.append(topic)
+            }
         }
         let assigned = status.snapshot.assignedPartitions
-        let share = total > 0 ? min(1, Double(assigned) / Double(total)) : 1
+        let share = unknown.isEmpty && total > 0 ? min(1, Double(assigned) / Double(total)) : 0
         await gate.setShare(share)
         status.update { $0.budgetShare = share }
         for scope in PlatformScope.allCases {
@@ -79,7 +149,38 @@ extension Worker {
                 Gauge(label: MetricNames.budgetAllowance, dimensions: [("scope", scope.rawValue)]).record(allowance)
             }
         }
-        logger.info(
-            "budget share", metadata: ["share": "\(share)", "assigned": "\(assigned)", "partitions": "\(total)"])
+        if unknown.isEmpty {
+            logger.info(
+                "budget share", metadata: ["share": "\(share)", "assigned": "\(assigned)", "partitions": "\(total)"])
+        } else {
+            logger.warning(
+                "cannot read the partition count of a topic; pacing at the smallest budget share until it answers",
+                metadata: ["topics": "\(unknown)", "retry_in": "5 s"])
+            scheduleShareRetry()
+        }
+    }
+
+    /// The topic's partition count, 0 when the brokers say it does not exist (yet), `nil` when
+    /// they did not answer.
+    private func partitionCount(_ consumer: KafkaConsumer, _ topic: String) async -> Int? {
+        do {
+            return try await consumer.partitions(of: topic).count
+        } catch  where error.isUnknownTopic {
+            return 0
+        } catch {
+            return nil
+        }
+    }
+
+    private func scheduleShareRetry() {
+        shareRetry.withLock { task in
+            guard task == nil else { return }
+            task = Task { [self] in
+                try? await Task.sleep(for: .seconds(5))
+                shareRetry.withLock { $0 = nil }
+                guard !isStopping else { return }
+                await updateBudgetShare()
+            }
+        }
     }
 }

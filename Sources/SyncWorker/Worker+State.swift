@@ -31,6 +31,7 @@ extension Worker {
     /// its later writes move would pass records it never read.
     private func openAndRestore(_ identity: StoreIdentity, generation: Int) async -> PartitionStore? {
         let partition = identity.partition
+        await versions.closed(partition)
         let store: PartitionStore
         do {
             let directory = try await versions.directory(configured: configuration.stateDirectory)

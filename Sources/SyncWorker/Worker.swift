@@ -25,6 +25,9 @@ public final class Worker: Service, Sendable {
     let gate: PlatformGate
     let stopping = StopFlag()
     let parts = Mutex<Parts?>(nil)
+    /// Partition counts of the source topics last read (`updateBudgetShare`).
+    let partitionCounts = Mutex<[String: Int]>([:])
+    let shareRetry = Mutex<Task<Void, Never>?>(nil)
 
     /// The Kafka clients, made in `run`.
     struct Parts: Sendable {
@@ -215,6 +218,8 @@ public final class Worker: Service, Sendable {
                 continue
             }
             let lag = max(0, marks.high - max(offset.offset, marks.low))
+            // Revoked while this ran: its gauge went with it (`RebalanceBridge.release`).
+            guard lanes.ownership.lease(of: offset.topicPartition) != nil else { continue }
             Gauge(
                 label: MetricNames.consumerLag,
                 dimensions: [("topic", offset.topic), ("partition", String(offset.partition))]
@@ -222,16 +227,25 @@ public final class Worker: Service, Sendable {
         }
     }
 
-    func commit(_ consumer: KafkaConsumer, only: Set<TopicPartition>? = nil) async {
-        let offsets = await lanes.committable(only)
-        guard !offsets.isEmpty else { return }
+    /// Commits what is done: the next offset of each partition, and in the metadata what is
+    /// done past it. Outside a revocation (`revoking`), nothing is sent while the group
+    /// rebalances (`KafkaConsumer.isRebalancing`): the next periodic commit, or the
+    /// revocation's, makes it. Answers whether the commit went through (or had nothing to do).
+    @discardableResult
+    func commit(_ consumer: KafkaConsumer, only: Set<TopicPartition>? = nil, revoking: Bool = false) async -> Bool {
+        guard revoking || !consumer.isRebalancing else { return false }
+        let (offsets, metadata) = await lanes.commitPlan(only)
+        guard !offsets.isEmpty else { return true }
         do {
-            try await consumer.commit(offsets)
-            await lanes.didCommit(offsets)
+            try await consumer.commit(offsets, metadata: metadata)
+            await lanes.didCommit(offsets, metadata: metadata)
             status.count(.commit)
+            return true
         } catch {
-            // A commit lost to a rebalance is made again by the partition's next owner.
+            // Refused during a rebalance: the next periodic commit (or the revocation's) makes
+            // it again; at worst the next owner starts from the commit before.
             logger.warning("commit failed", metadata: ["error": "\(error)", "offsets": "\(offsets)"])
+            return false
         }
     }
 }

@@ -95,7 +95,7 @@ extension WorkerConfiguration {
     /// peak RSS 105–114 → 86–89 MB, same throughput).
     static let consumerDefaults: KafkaProperties = [
         "auto.offset.reset": "earliest",
-        "partition.assignment.strategy": "range,roundrobin",
+        "partition.assignment.strategy": "cooperative-sticky",
         "queued.max.messages.kbytes": "8192",
     ]
 

@@ -9,6 +9,8 @@ public struct WorkerSnapshot: Sendable, Equatable {
     public var skippedTombstone = 0
     public var skippedDuplicate = 0
     public var skippedStale = 0
+    /// Records an earlier owner of their partition finished past its committed offset.
+    public var skippedDoneBefore = 0
     public var deadLettered: [String: Int] = [:]
     public var apiCalls = 0
     public var retries = 0
@@ -31,7 +33,7 @@ public struct WorkerSnapshot: Sendable, Equatable {
     public var caughtUp = false
 
     public var deadLetteredTotal: Int { deadLettered.values.reduce(0, +) }
-    public var skipped: Int { skippedTombstone + skippedDuplicate + skippedStale }
+    public var skipped: Int { skippedTombstone + skippedDuplicate + skippedStale + skippedDoneBefore }
     public var applied: Int { created + updated + deleted }
 
     /// Why the worker is not ready, or `nil` when it is.

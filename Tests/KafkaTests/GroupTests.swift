@@ -4,11 +4,10 @@ import Testing
 
 @Suite struct GroupTests {
     /// Two members, records flowing while the second joins: every key is seen (duplicates allowed).
-    /// `cooperative-sticky` is not run here: librdkafka 2.0.2 (Debian bookworm) aborts in
-    /// `rd_kafka_sticky_assignor_state_destroy` (an assertion) when such a member closes, taking
-    /// the process down. The rebalance hook supports incremental assignment for newer
-    /// librdkafka; the worker defaults to eager `range,roundrobin`.
-    @Test(arguments: ["range", "roundrobin"])
+    /// `cooperative-sticky` (the worker's default) moves only the partitions the second member
+    /// takes; librdkafka 2.0.2 aborts when such a member is destroyed before its first
+    /// assignment, which `KafkaConsumer.close` avoids (see there).
+    @Test(arguments: ["range", "roundrobin", "cooperative-sticky"])
     func twoMembersRebalancingLoseNothing(strategy: String) async throws {
         let kafka = try KafkaFixture()
         let topic = "rebalance-\(strategy)"
@@ -37,6 +36,9 @@ import Testing
                     seen.insert(text(record.key)!)
                     try consumer.storeOffsets([TopicPartitionOffset(record.topic, record.partition, record.offset + 1)])
                 }
+                // Not while the member rejoins: under cooperative-sticky, librdkafka 2.0.2 counts
+                // the assignment lost when such a commit meets a newer generation.
+                guard !consumer.isRebalancing else { continue }
                 do { try await consumer.commit() } catch {
                     // The group is moving partitions; the next round commits again.
                     guard error.isRebalanceConflict else { throw error }
@@ -46,14 +48,16 @@ import Testing
         #expect(seen.count == 400, "lost \(400 - seen.count) records")
         // The group may still be settling (a rebalance in progress): keep both members polling.
         let settle = ContinuousClock.now + .seconds(30)
-        while await logA.owned.count + logB.owned.count < 4, ContinuousClock.now < settle {
+        while ContinuousClock.now < settle {
+            let (ownedA, ownedB) = (await logA.owned, await logB.owned)
+            if ownedA.count + ownedB.count == 4 && !ownedB.isEmpty { break }
             for consumer in [a, b] { _ = try await consumer.poll(maxRecords: 1, timeout: .milliseconds(100)) }
         }
         #expect(await logA.events.first == "assigned 4")
         let ownedA = await logA.owned
         let ownedB = await logB.owned
         #expect(ownedA.isDisjoint(with: ownedB))
-        // Both eager strategies split the partitions between the two members on the mock cluster.
+        // Every strategy splits the partitions between the two members on the mock cluster.
         #expect(ownedA.count + ownedB.count == 4)
         #expect(!ownedB.isEmpty, "the second member got partitions")
         await a.close()

@@ -48,6 +48,29 @@ import Testing
         #expect(await budget.allowance == 2352)
     }
 
+    /// An eager rebalance takes the share to 0 for a moment (allowance 1 a window); a lane that
+    /// asked for budget in that gap must not wait a whole window once the share is back. Fails
+    /// when `setShare` leaves slots taken at the old pacing in place (at 60/m the next ticket
+    /// came 60 s later; at TextIt's 3,600/h an hour).
+    @Test func aShareDipDoesNotStallTheNextCall() async throws {
+        // The window starts full of paced calls at the share (see `sharesSplitTheAllowance`).
+        let budget = ScopeBudget(scope: .contacts, rate: RequestRate(requests: 60, per: .seconds(60)), share: 0.5)
+        await budget.setShare(0)
+        let waiter = Task { () -> ContinuousClock.Instant in
+            let ticket = try await budget.acquire()
+            await budget.finish(ticket, counted: true)
+            return .now
+        }
+        try await Task.sleep(for: .seconds(3))
+        let back = ContinuousClock.now
+        await budget.setShare(0.5)
+        let granted = try await waiter.value
+        #expect(granted - back < .seconds(5), "granted \(granted - back) after the share came back")
+        let next = try await budget.acquire()
+        await budget.finish(next, counted: true)
+        #expect(ContinuousClock.now - back < .seconds(8), "and the call after it is paced at the share, not the dip")
+    }
+
     @Test func a429PausesTheScopeAndLowersTheShare() async {
         let budget = ScopeBudget(scope: .contacts, rate: RequestRate(requests: 100, per: .seconds(60)), share: 1)
         let before = await budget.allowance

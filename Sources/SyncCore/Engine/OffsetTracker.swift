@@ -55,6 +55,14 @@ public struct OffsetTracker: Sendable {
         return next
     }
 
+    /// Offsets past the committable one that are done already (finished out of order behind a
+    /// record still pending), in order: what a commit's metadata tells the partition's next
+    /// owner, so it does not do them again (`DoneOffsets`).
+    public var doneBeyondCommittable: [Int64] {
+        guard head < offsets.count else { return [] }
+        return (head + 1..<offsets.count).compactMap { done[$0] ? offsets[$0] : nil }
+    }
+
     /// Call after a successful commit of `offset`.
     public mutating func didCommit(_ offset: Int64) {
         committed = max(committed ?? offset, offset)

@@ -47,6 +47,8 @@ actor AppliedVersions {
     private var flusher: Task<Void, Never>?
     /// Closes under way (`close` runs them off the caller's path); `settle` waits for them.
     private var closing: [Task<Void, Never>] = []
+    /// The close under way of each versions partition, which its next open waits for.
+    private var closingPartition: [Int32: Task<Void, Never>] = [:]
     private var stateDirectory: StateDirectory?
     /// A private temporary directory (no `state.dir`): its files go when their partition does.
     private var ephemeral = false
@@ -275,25 +277,35 @@ actor AppliedVersions {
             stateDirectory = nil
         }
         closing.removeAll { $0.isCancelled }
-        closing.append(
-            Task.detached {
-                do {
-                    try store.close(checkpoint: checkpoint)
-                } catch {
-                    logger.error(
-                        "state store close failed", metadata: ["partition": "\(partition)", "error": "\(error)"])
-                }
-                // A private temporary directory's files go with their partition.
-                guard remove else { return }
-                for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) }
-                if let emptied { try? FileManager.default.removeItem(atPath: emptied) }
-            })
+        let previous = closingPartition[partition]
+        let task = Task.detached {
+            await previous?.value
+            do {
+                try store.close(checkpoint: checkpoint)
+            } catch {
+                logger.error(
+                    "state store close failed", metadata: ["partition": "\(partition)", "error": "\(error)"])
+            }
+            // A private temporary directory's files go with their partition.
+            guard remove else { return }
+            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: store.path + suffix) }
+            if let emptied { try? FileManager.default.removeItem(atPath: emptied) }
+        }
+        closing.append(task)
+        closingPartition[partition] = task
+    }
+
+    /// Waits until the store of `partition` closed, if a close is under way: its next open then
+    /// finds the file free and its checkpoint written.
+    func closed(_ partition: Int32) async {
+        await closingPartition[partition]?.value
     }
 
     /// Waits until every store closed so far is closed (its checkpoint on disk).
     func settle() async {
         let pending = closing
         closing = []
+        closingPartition = [:]
         for task in pending { await task.value }
     }
 

@@ -22,10 +22,6 @@ struct LaneScheduler: Sendable {
         var takenBytes = 0
         /// Partitions of the records being applied, with their counts.
         var taken: [TopicPartition: Int] = [:]
-        /// The retry budget of the change being applied, so a revocation can stop its retries.
-        var budget: RetryBudget?
-        /// Its partition was revoked past the drain deadline: what it applied is not its to record.
-        var abandoned = false
     }
 
     let maxInFlight: Int
@@ -86,8 +82,6 @@ struct LaneScheduler: Sendable {
         pendingBytes -= lanes[key]?.takenBytes ?? 0
         lanes[key]?.takenBytes = 0
         lanes[key]?.taken = [:]
-        lanes[key]?.budget = nil
-        lanes[key]?.abandoned = false
         lanes[key]?.running = false
         if let lane = lanes[key] {
             if lane.queue.isEmpty { lanes[key] = nil } else { ready.append(key) }
@@ -149,26 +143,6 @@ struct LaneScheduler: Sendable {
         }
         return count
     }
-
-    /// The retry budget of the change `key`'s running lane applies now.
-    mutating func attach(_ budget: RetryBudget, to key: String) {
-        lanes[key]?.budget = budget
-    }
-
-    /// Lanes still applying records of revoked `partitions` past the drain deadline: their
-    /// retries stop (a call already sent still ends), and they record nothing of what they
-    /// applied, so nothing older lands after the partition's new owner. Returns how many.
-    mutating func abandon(_ partitions: Set<TopicPartition>) -> Int {
-        var count = 0
-        for (key, lane) in lanes where lane.taken.keys.contains(where: partitions.contains) {
-            lanes[key]?.abandoned = true
-            lane.budget?.abandon()
-            count += 1
-        }
-        return count
-    }
-
-    func isAbandoned(_ key: String) -> Bool { lanes[key]?.abandoned ?? false }
 
     /// Whether `key`'s queued records need a `contacts.json` call: only deletes don't (they go
     /// 100 a call through `contact_actions.json` on the other scope's budget).

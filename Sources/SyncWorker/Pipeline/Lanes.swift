@@ -8,9 +8,12 @@ actor Lanes {
     private var scheduler: LaneScheduler
     private var progress = OffsetProgress()
     private var runner: (@Sendable (String) async -> Void)?
+    /// Records count only under the lease they were admitted with (see `Ownership`).
+    let ownership: Ownership
 
-    init(maxInFlight: Int) {
+    init(maxInFlight: Int, ownership: Ownership = Ownership()) {
         scheduler = LaneScheduler(maxInFlight: maxInFlight)
+        self.ownership = ownership
     }
 
     func setRunner(_ runner: @escaping @Sendable (String) async -> Void) {
@@ -19,12 +22,34 @@ actor Lanes {
 
     // MARK: offsets
 
-    func fetched(_ item: WorkItem) {
-        progress.fetched(item.partition, item.offset)
+    enum Admission: Sendable, Equatable {
+        /// Tracked until it ends.
+        case admitted
+        /// Tracked, and done already by the partition's previous owner: end it at once.
+        case doneBefore
+        /// Its lease is no longer held: not this instance's to do, not tracked.
+        case notOwned
     }
 
-    func finished(_ partition: TopicPartition, _ offset: Int64) {
-        progress.finished(partition, offset)
+    /// Tracks a record until it ends.
+    func fetched(_ item: WorkItem) -> Admission {
+        guard ownership.holds(item.lease) else { return .notOwned }
+        progress.fetched(item.partition, item.offset)
+        return progress.wasDoneBefore(item.partition, item.offset) ? .doneBefore : .admitted
+    }
+
+    /// Partitions assigned now, each from its committed offset and what its previous owner
+    /// finished past it (the commit's metadata).
+    func start(_ committed: [TopicPartition: CommittedOffset?]) {
+        for (partition, offset) in committed { progress.start(partition, committed: offset) }
+    }
+
+    /// A record ended. Counted only while its lease is held: an end reached after a
+    /// revocation is the new owner's to reach again, and must not mark the same offset done in
+    /// a later assignment of the partition.
+    func finished(_ lease: Lease, _ offset: Int64) {
+        guard ownership.holds(lease) else { return }
+        progress.finished(lease.partition, offset)
     }
 
     /// Offsets ready to commit (the next to read per partition).
@@ -32,8 +57,15 @@ actor Lanes {
         progress.committable(only)
     }
 
-    func didCommit(_ offsets: [TopicPartitionOffset]) {
-        progress.didCommit(offsets)
+    /// Offsets to commit with their metadata (see `OffsetProgress.commitPlan`).
+    func commitPlan(_ only: Set<TopicPartition>? = nil) -> (
+        offsets: [TopicPartitionOffset], metadata: [TopicPartition: String]
+    ) {
+        progress.commitPlan(only)
+    }
+
+    func didCommit(_ offsets: [TopicPartitionOffset], metadata: [TopicPartition: String] = [:]) {
+        progress.didCommit(offsets, metadata: metadata)
     }
 
     func pending(in partitions: Set<TopicPartition>) -> Int {
@@ -56,19 +88,14 @@ actor Lanes {
         start(scheduler.enqueue(item, key: key))
     }
 
-    /// The records queued for `key`, handed to its running lane (which then folds them), and
-    /// the retry budget of the change it makes of them (so a revocation can stop its retries).
-    func take(_ key: String, budget: RetryBudget? = nil) -> [WorkItem] {
-        if let budget { scheduler.attach(budget, to: key) }
-        return scheduler.take(key)
+    /// The records queued for `key`, handed to its running lane (which then folds them).
+    func take(_ key: String) -> [WorkItem] {
+        scheduler.take(key)
     }
 
-    /// A lane's platform call ended: its slot goes to the next waiting lane. Answers whether
-    /// the lane was abandoned at a revocation meanwhile (then it records nothing).
-    @discardableResult
-    func releaseSlot(_ key: String) -> Bool {
+    /// A lane's platform call ended: its slot goes to the next waiting lane.
+    func releaseSlot(_ key: String) {
         start(scheduler.releaseSlot(key))
-        return scheduler.isAbandoned(key)
     }
 
     /// A lane's batch is done: its next batch (if any) waits for a slot like any other.
@@ -110,9 +137,6 @@ actor Lanes {
     func applying(_ partitions: Set<TopicPartition>?) -> Int { scheduler.applying(partitions) }
 
     func needsContactCall(_ key: String) -> Bool { scheduler.needsContactCall(key) }
-
-    /// See `LaneScheduler.abandon`.
-    func abandon(_ partitions: Set<TopicPartition>) -> Int { scheduler.abandon(partitions) }
 
     var inFlight: Int { scheduler.inFlight }
     var load: Int { scheduler.load }

@@ -18,6 +18,9 @@ enum RecordOutcome: Sendable, Equatable {
         case duplicate
         /// Older than what was applied (late, redelivered or replayed).
         case stale
+        /// Done already by an earlier owner of the partition, past the offset it committed
+        /// (the commit's metadata says which, see `DoneOffsets`).
+        case doneBefore = "done_before"
     }
 
     /// The `outcome` label of `contactsync_records_total`.
@@ -47,13 +50,15 @@ struct DeadLetterReason: RawRepresentable, Hashable, Sendable, CustomStringConve
 extension Worker {
     /// Ends a record: its offset may now be committed, and the status and the metrics count it
     /// (both here, so they cannot disagree).
-    func record(_ outcome: RecordOutcome, for record: KafkaRecord) async {
-        await lanes.finished(record.topicPartition, record.offset)
+    func record(_ outcome: RecordOutcome, for item: WorkItem) async {
+        let record = item.record
+        await lanes.finished(item.lease, record.offset)
         switch outcome {
         case .applied: break  // counted per change by kind (created, updated, deleted)
         case .skipped(.tombstone): status.update { $0.skippedTombstone += 1 }
         case .skipped(.duplicate): status.update { $0.skippedDuplicate += 1 }
         case .skipped(.stale): status.update { $0.skippedStale += 1 }
+        case .skipped(.doneBefore): status.update { $0.skippedDoneBefore += 1 }
         case .deadLettered(let reason): status.count(.deadLetter(reason))
         }
         Counter(label: MetricNames.records, dimensions: [("outcome", outcome.label), ("topic", record.topic)])

@@ -5,6 +5,15 @@ public import SyncCore
 struct WorkItem: Sendable {
     let record: KafkaRecord
     let change: ContactChange?
+    /// The assignment of its partition it was admitted under.
+    let lease: Lease
+
+    /// `lease` defaults to generation 0, which `Ownership` never grants (scheduling tests).
+    init(record: KafkaRecord, change: ContactChange?, lease: Lease? = nil) {
+        self.record = record
+        self.change = change
+        self.lease = lease ?? Lease(partition: record.topicPartition, generation: 0)
+    }
 
     var partition: TopicPartition { record.topicPartition }
     var offset: Int64 { record.offset }

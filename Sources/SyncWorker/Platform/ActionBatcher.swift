@@ -22,6 +22,9 @@ actor ActionBatcher {
 
     private struct Waiter {
         let contact: String
+        /// The change's budget: abandoned (its partition fenced at a revocation, or the worker
+        /// stopping mid-retry) means the action must not be sent any more.
+        let budget: RetryBudget
         let continuation: CheckedContinuation<Outcome, any Error>
     }
 
@@ -38,12 +41,16 @@ actor ActionBatcher {
         self.linger = linger
     }
 
-    /// Runs `action` on `contact` (a UUID or URN) in the next batch of its kind.
+    /// Runs `action` on `contact` (a UUID or URN) in the next batch of its kind, unless
+    /// `budget` is abandoned before the batch is sent: a revoked owner's delete that waited for
+    /// the budget would otherwise land after the partition's new owner recreated the contact.
     /// - Throws: the platform's refusal of this contact, `RetriesExhausted`, `Abandoned`.
-    func perform(_ action: ContactAction, contact: String, group: String? = nil) async throws -> Outcome {
+    func perform(_ action: ContactAction, contact: String, group: String? = nil, budget: RetryBudget)
+        async throws -> Outcome
+    {
         let key = Key(action: action, group: group)
         return try await withCheckedThrowingContinuation { continuation in
-            pending[key, default: []].append(Waiter(contact: contact, continuation: continuation))
+            pending[key, default: []].append(Waiter(contact: contact, budget: budget, continuation: continuation))
             if !flushing.contains(key) {
                 flushing.insert(key)
                 Task { await self.flush(key) }
@@ -68,7 +75,8 @@ actor ActionBatcher {
     }
 
     private func take(_ key: Key, count: Int) -> [Waiter] {
-        let waiting = pending[key] ?? []
+        let (withdrawn, waiting) = (pending[key] ?? []).partitioned { $0.budget.isAbandoned }
+        fail(withdrawn, with: Abandoned())
         let batch = Array(waiting.prefix(count))
         pending[key] = Array(waiting.dropFirst(batch.count))
         return batch

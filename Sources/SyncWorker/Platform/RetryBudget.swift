@@ -8,6 +8,9 @@ import Synchronization
 /// excused, so only time spent retrying a working platform's transient failures counts.
 final class RetryBudget: Sendable {
     let limit: Duration
+    /// The leases the change was admitted under: once one is fenced (its partition revoked),
+    /// the budget counts as abandoned, wherever the change waits.
+    let claim: Claim?
     private let state = Mutex(State())
 
     private struct State {
@@ -18,8 +21,9 @@ final class RetryBudget: Sendable {
         var abandoned = false
     }
 
-    init(limit: Duration) {
+    init(limit: Duration, claim: Claim? = nil) {
         self.limit = limit
+        self.claim = claim
     }
 
     /// Counts a failed attempt.
@@ -48,10 +52,10 @@ final class RetryBudget: Sendable {
 
     var attempts: Int { state.withLock { $0.attempts } }
 
-    /// The event's partition was revoked past the drain deadline: no further call may be made
-    /// for it (the new owner applies it), whatever the budget says.
+    /// No further call may be made for the change, whatever the budget says: its partition was
+    /// fenced at a revocation (the new owner applies it), or it was given up by hand.
     func abandon() { state.withLock { $0.abandoned = true } }
-    var isAbandoned: Bool { state.withLock { $0.abandoned } }
+    var isAbandoned: Bool { state.withLock { $0.abandoned } || claim?.isHeld == false }
     var firstFailure: Date? { state.withLock { $0.firstFailureDate } }
 }
 

@@ -14,6 +14,10 @@ import PlatformClient
 ///   window is filled as if this instance had already been sending at the new rate: the
 ///   instances' sum stays under the budget while the one that lost partitions still has
 ///   calls in the platform's window.
+/// - **Changes.** A new share or rate re-paces at once: waiters sleep in short steps and take
+///   a fresh slot when the pacing changed (`epoch`), so a slot taken at a tiny share (an eager
+///   rebalance revokes everything for a moment: allowance 1, one call an hour at 3,600/h) does
+///   not hold the next call back once the share is back.
 /// - **429.** Someone else spent the budget: the whole scope waits `Retry-After` (however
 ///   long), and `settle` drops below the level that was too much, then creeps back up slowly.
 actor ScopeBudget {
@@ -36,6 +40,9 @@ actor ScopeBudget {
     private var inFlight = 0
     private var nextTicket = 0
     private var nextSlot = ContinuousClock.now
+    /// Counts changes of pacing (share, rate): a waiter holding a slot of an older epoch takes a
+    /// fresh one.
+    private var epoch = 0
     private(set) var pausedUntil: ContinuousClock.Instant?
     private(set) var throttledCalls = 0
     private(set) var waited: Duration = .zero
@@ -77,23 +84,34 @@ actor ScopeBudget {
         let started = ContinuousClock.now
         while true {
             let now = ContinuousClock.now
+            let epoch = self.epoch
             if let until = pausedUntil, until > now {
-                try await Task.sleep(until: until)
+                _ = try await sleep(until: until, epoch: epoch)
                 continue  // then take a fresh slot: waiters must not burst together after a pause
             }
             let slot = max(now, nextSlot)
             nextSlot = slot + interval
-            if slot > now { try await Task.sleep(until: slot) }
+            if slot > now, try await !sleep(until: slot, epoch: epoch) { continue }
             if pausedUntil.map({ $0 > .now }) == true { continue }
             let full = fullUntil(.now)
             if let full {
                 nextSlot = max(nextSlot, full)
-                try await Task.sleep(until: full)
+                _ = try await sleep(until: full, epoch: epoch)
                 continue
             }
             waited += ContinuousClock.now - started
             return issue()
         }
+    }
+
+    /// Sleeps until `deadline` in steps of at most a quarter second; answers `false` as soon as
+    /// the pacing changed (then the caller takes a fresh slot).
+    private func sleep(until deadline: ContinuousClock.Instant, epoch: Int) async throws -> Bool {
+        while ContinuousClock.now < deadline {
+            guard self.epoch == epoch else { return false }
+            try await Task.sleep(until: min(deadline, .now + .milliseconds(250)))
+        }
+        return self.epoch == epoch
     }
 
     /// The call ended; `counted` is false for a 429 (the platform does not count those).
@@ -132,11 +150,22 @@ actor ScopeBudget {
         let before = allowance
         share = min(1, max(0, newShare))
         if allowance > before { prefill() }
+        if allowance != before { repace() }
     }
 
     func setRate(_ newRate: RequestRate) {
+        let before = allowance
         rate = newRate
         prefill()
+        if allowance != before { repace() }
+    }
+
+    /// Slots handed out at the old pacing are void: the next one is one new interval away at
+    /// most (the window still bounds what is sent).
+    private func repace() {
+        epoch += 1
+        guard !rate.isUnlimited else { return }
+        nextSlot = min(nextSlot, .now + interval)
     }
 
     private func issue() -> Ticket {

@@ -1,0 +1,93 @@
+import ContactSyncTesting
+import Foundation
+import Kafka
+import PlatformClient
+import PlatformSandbox
+import SyncCore
+import Testing
+
+@testable import SyncWorker
+
+/// Work that outlives its partition's revocation is fenced (`Ownership`), and what a revoked
+/// owner finished out of order is not done again by the next one (commit metadata). Each test
+/// names the broken code it would catch.
+@Suite(.serialized) struct OwnershipTests {
+    static let p0 = TopicPartition("customers", 0)
+
+    /// A revoked owner's delete that waits in the action batcher for the `v2` budget is
+    /// withdrawn, not sent: sent late, it would delete the contact the new owner recreated.
+    /// Fails when `ActionBatcher.take` sends waiters whose budget is abandoned.
+    @Test func aQueuedDeleteOfAFencedPartitionIsNeverSent() async throws {
+        let h = try await WorkerHarness(partitions: 1)
+        let client = PlatformClient(
+            options: .init(baseURL: h.sandbox.baseURL, token: APIToken(WorkerHarness.token)), logger: h.logger)
+        let gate = PlatformGate(
+            contacts: .unlimited, v2: RequestRate(requests: 60, per: .seconds(60)), retry: RetryPolicy(),
+            status: WorkerStatus(), logger: h.logger, isStopping: { false })
+        await gate.setShare(1)  // a full window: the next v2 call waits about a second
+        let batcher = ActionBatcher(client: client, gate: gate)
+        let ownership = Ownership()
+        let lease = try #require(ownership.grant([Self.p0]).first)
+        let budget = RetryBudget(limit: .seconds(30), claim: Claim(ownership, [lease]))
+        let delete = Task { try await batcher.perform(.delete, contact: "ext:cus_1", budget: budget) }
+        try await Task.sleep(for: .milliseconds(100))
+        ownership.fence([Self.p0])
+        await #expect(throws: Abandoned.self) { try await delete.value }
+        #expect(h.sandbox.stats().count(endpoint: "contact_actions.json") == 0, "nothing was sent")
+        try await client.shutdown()
+        await h.shutdown()
+    }
+
+    /// Records a poll handed out together with a revocation of their partition are not the
+    /// worker's any more: not applied, not tracked. Fails when `admit` takes records of a
+    /// partition it does not own (they applied stale events and wrote their versions to the
+    /// new owner's versions partition).
+    @Test func recordsOfARevokedPartitionAreNotAdmitted() async throws {
+        let h = try await WorkerHarness(partitions: 1)
+        let group = "g-own-admit"
+        let a = await h.start(try h.configuration(group: group, untilCaughtUp: false), deadline: .seconds(60))
+        try await eventually("the partition is assigned") { a.snapshot.assignedPartitions == 1 }
+        await RebalanceBridge(worker: a.worker).partitionsRevoked([Self.p0])
+        let late = event("customer.created", id: "late-1", entity: "late", version: 1, data: #""name": "Late""#)
+        let record = KafkaRecord(
+            topic: Self.p0.topic, partition: 0, offset: 0, key: Array(late.key.utf8), value: Array(late.json!.utf8))
+        await a.worker.admit(record)
+        try await Task.sleep(for: .milliseconds(500))
+        #expect(h.sandbox.state().contacts.isEmpty, "the record of the revoked partition was not applied")
+        #expect(await a.worker.lanes.pending(in: [Self.p0]) == 0, "nor tracked")
+        #expect(a.snapshot.recordsIn == 0)
+        try await a.shutdown()
+        await h.shutdown()
+    }
+
+    /// A good record waits on a slow platform while the bad records behind it are dead-lettered:
+    /// done, not committable. The owner is revoked past its drain deadline; its commit says in
+    /// the metadata which offsets past the committed one are done, so the next owner dead-letters
+    /// nothing again and applies only the abandoned record. Fails when the metadata is not
+    /// written or not read (`ignore_commit_metadata` shows the difference: six dead letters).
+    @Test func theNextOwnerDoesNotDeadLetterAgainWhatTheLastOneFinished() async throws {
+        let h = try await WorkerHarness(partitions: 1, chaos: SandboxChaos(latencyMs: 3000))
+        let good = event("customer.created", id: "slow-1", entity: "slow", version: 1, data: #""name": "Slow""#)
+        try await h.produce([good, ("bad-1", "{not json"), ("bad-2", "{not json"), ("bad-3", "{not json")])
+        let group = "g-own-metadata"
+        let configuration = try h.configuration(group: group, untilCaughtUp: false) {
+            $0.drainDeadline = .milliseconds(300)
+        }
+        let a = await h.start(configuration, deadline: .seconds(60))
+        try await eventually("the bad records are dead-lettered") { a.snapshot.deadLetteredTotal == 3 }
+        try await eventually("the good one is on the wire") { await a.worker.lanes.applying(nil) == 1 }
+        await RebalanceBridge(worker: a.worker).partitionsRevoked([Self.p0])
+        #expect(try await h.committed(group: group) == [0], "the slow record was not done: nothing committable")
+        try await a.shutdown()
+        #expect(try await h.deadLetters().count == 3)
+
+        h.sandbox.setChaos(.none)
+        let b = try await h.start(try h.configuration(group: group), deadline: .seconds(60)).finished()
+        #expect(b.recordsIn == 4, "the next owner read from the committed offset")
+        #expect(b.skippedDoneBefore == 3, "and skipped the three its predecessor dead-lettered")
+        #expect(try await h.deadLetters().count == 3, "each bad record dead-lettered exactly once")
+        #expect(h.sandbox.state().contacts.count == 1)
+        #expect(try await h.committed(group: group) == [4])
+        await h.shutdown()
+    }
+}
