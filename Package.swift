@@ -5,6 +5,7 @@
 //   CRdKafka (module map over Debian's librdkafka-dev)
 //     → Kafka (the only code that touches CRdKafka)
 //   JSON (the one JSON reader and writer; no dependencies) → SyncCore, PlatformSandbox, …
+//   JSON → SchemaRegistry (Confluent framing, registry lookups, Avro decoding to JSON; not wired in yet)
 //   SyncCore (pure: events, mapping, decisions; no I/O)
 //     → PlatformClient (API v2 over HTTP)   PlatformSandbox (a faithful stand-in server)
 //   CSQLite (module map over Debian's libsqlite3-dev) → StateStore (the version guard on disk)
@@ -86,6 +87,15 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SchemaRegistry",
+            dependencies: [
+                "JSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -184,6 +194,18 @@ let package = Package(
                 "JSON",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SchemaRegistryTests",
+            dependencies: [
+                "JSON", "SchemaRegistry", "PlatformSandbox",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            // Read through #filePath: the fastavro cases and the script that writes them.
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
