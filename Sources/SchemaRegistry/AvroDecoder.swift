@@ -38,8 +38,8 @@ public struct AvroDecoder: Sendable {
             var run = DecodeRun(schema: schema, limits: limits, reader: AvroReader(bytes: buffer, position: start))
             let value = try run.value(schema.root, depth: 0)
             guard run.reader.remaining == 0 else {
-                throw run.reader.error(
-                    "end of the value", "\(run.reader.remaining) bytes are left over after the value")
+                let left = run.reader.remaining
+                throw run.reader.error("end of the value", "\(left) byte\(left == 1 ? "" : "s") left after the value")
             }
             return value
         }
