@@ -5,9 +5,11 @@
 //   CRdKafka (module map over Debian's librdkafka-dev)
 //     → Kafka (the only code that touches CRdKafka)
 //   JSON (the one JSON reader and writer; no dependencies) → SyncCore, PlatformSandbox, …
-//   JSON → SchemaRegistry (Confluent framing, registry lookups, Avro decoding to JSON; not wired in yet)
+//   JSON → SchemaRegistry (Confluent framing, registry lookups over HTTP, Avro binary → the JSON tree;
+//     RecordDecoding is the decoders' entry point, not wired into the worker yet)
 //   SyncCore (pure: events, mapping, decisions; no I/O)
-//     → PlatformClient (API v2 over HTTP)   PlatformSandbox (a faithful stand-in server)
+//     → PlatformClient (API v2 over HTTP)   PlatformSandbox (a faithful stand-in server; also the
+//       schema registry stand-in for tests)
 //   CSQLite (module map over Debian's libsqlite3-dev) → StateStore (the version guard on disk)
 //       → SyncWorker (wires Kafka, core, client and store)
 //         → ContactSyncCLI (commands, configuration, observability) → contact-sync
@@ -96,6 +98,7 @@ let package = Package(
                 "JSON",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),

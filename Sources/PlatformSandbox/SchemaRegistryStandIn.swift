@@ -49,15 +49,16 @@ public final class SchemaRegistryStandIn: Sendable {
     /// `http://127.0.0.1:PORT`, what a registry client is given as its URL.
     public let baseURL: String
     public let port: Int
-    let state: Mutex<State>
+    let core: RegistryStandInCore
     private let services: ServiceGroup
     private let server: Task<Void, any Error>
 
-    private init(baseURL: String, port: Int, state: Mutex<State>, services: ServiceGroup, server: Task<Void, any Error>)
-    {
+    private init(
+        baseURL: String, port: Int, core: RegistryStandInCore, services: ServiceGroup, server: Task<Void, any Error>
+    ) {
         self.baseURL = baseURL
         self.port = port
-        self.state = state
+        self.core = core
         self.services = services
         self.server = server
     }
@@ -67,8 +68,7 @@ public final class SchemaRegistryStandIn: Sendable {
     public static func start(host: String = "127.0.0.1", port: Int = 0, logger: Logger) async throws
         -> SchemaRegistryStandIn
     {
-        let state = Mutex(State())
-        let core = RegistryStandInCore(state: state)
+        let core = RegistryStandInCore()
         let bound = BoundPort()
         let app = Application(
             responder: RegistryStandInResponder(core: core),
@@ -94,7 +94,7 @@ public final class SchemaRegistryStandIn: Sendable {
         }
         let shownHost = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
         return SchemaRegistryStandIn(
-            baseURL: "http://\(shownHost):\(boundPort)", port: boundPort, state: state, services: services,
+            baseURL: "http://\(shownHost):\(boundPort)", port: boundPort, core: core, services: services,
             server: server)
     }
 
@@ -105,22 +105,22 @@ public final class SchemaRegistryStandIn: Sendable {
         subject: String? = nil, version: Int = 1
     ) {
         let entry = Entry(id: id, schema: schema, schemaType: schemaType, references: references)
-        state.withLock { state in
+        core.state.withLock { state in
             state.byID[id] = entry
             if let subject { state.bySubject[subject, default: [:]][version] = entry }
         }
     }
 
-    public func setMode(_ mode: Mode) { state.withLock { $0.mode = mode } }
+    public func setMode(_ mode: Mode) { core.state.withLock { $0.mode = mode } }
 
     /// A delay before every answer (for timeout tests).
-    public func setLatency(_ latency: Duration) { state.withLock { $0.latency = latency } }
+    public func setLatency(_ latency: Duration) { core.state.withLock { $0.latency = latency } }
 
     /// The `Authorization` header every request must carry (`Basic …`, `Bearer …`); `nil` for none.
-    public func requireAuthorization(_ value: String?) { state.withLock { $0.requiredAuthorization = value } }
+    public func requireAuthorization(_ value: String?) { core.state.withLock { $0.requiredAuthorization = value } }
 
     /// Paths requested so far, in order.
-    public func requests() -> [String] { state.withLock { $0.requests } }
+    public func requests() -> [String] { core.state.withLock { $0.requests } }
 
     /// Stops listening, lets requests in flight finish, and waits for the server to end.
     public func shutdown() async {
@@ -130,8 +130,8 @@ public final class SchemaRegistryStandIn: Sendable {
 }
 
 /// What the responder shares with the stand-in's controls.
-struct RegistryStandInCore: Sendable {
-    let state: Mutex<SchemaRegistryStandIn.State>
+final class RegistryStandInCore: Sendable {
+    let state = Mutex(SchemaRegistryStandIn.State())
 
     /// The status and body for a `GET` of `path`, after the mode and the credentials.
     func answer(path: String, authorization: String?) -> (status: Int, body: JSON) {

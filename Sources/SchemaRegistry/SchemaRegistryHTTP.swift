@@ -1,5 +1,7 @@
 public import AsyncHTTPClient
+import Foundation
 import NIOCore
+import NIOHTTP1
 
 /// `GET`s on a schema registry over HTTP, with the configured credentials, a timeout on every
 /// request and pooled connections. Secrets go into the `Authorization` header only.
@@ -25,9 +27,12 @@ public final class SchemaRegistryHTTP: Sendable {
             {
                 let userInfo = base[scheme.upperBound..<at]
                 if credentials == .none, let colon = userInfo.firstIndex(of: ":") {
+                    // Userinfo is percent-encoded (`p%40ss` for `p@ss`).
+                    let user = String(userInfo[..<colon])
+                    let password = String(userInfo[userInfo.index(after: colon)...])
                     credentials = .basic(
-                        username: String(userInfo[..<colon]),
-                        password: RegistrySecret(String(userInfo[userInfo.index(after: colon)...])))
+                        username: user.removingPercentEncoding ?? user,
+                        password: RegistrySecret(password.removingPercentEncoding ?? password))
                 }
                 base = String(base[..<scheme.upperBound] + base[base.index(after: at)...])
             }
