@@ -202,7 +202,7 @@ let package = Package(
         .testTarget(
             name: "SchemaRegistryTests",
             dependencies: [
-                "JSON", "SchemaRegistry", "PlatformSandbox",
+                "JSON", "SchemaRegistry", "PlatformSandbox", "SyncCore",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
