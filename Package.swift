@@ -5,8 +5,11 @@
 //   CRdKafka (module map over Debian's librdkafka-dev)
 //     → Kafka (the only code that touches CRdKafka)
 //   JSON (the one JSON reader and writer; no dependencies) → SyncCore, PlatformSandbox, …
+//   JSON → SchemaRegistry (Confluent framing, registry lookups over HTTP, Avro binary → the JSON tree;
+//     RecordDecoding is the decoders' entry point, not wired into the worker yet)
 //   SyncCore (pure: events, mapping, decisions; no I/O)
-//     → PlatformClient (API v2 over HTTP)   PlatformSandbox (a faithful stand-in server)
+//     → PlatformClient (API v2 over HTTP)   PlatformSandbox (a faithful stand-in server; also the
+//       schema registry stand-in for tests)
 //   CSQLite (module map over Debian's libsqlite3-dev) → StateStore (the version guard on disk)
 //       → SyncWorker (wires Kafka, core, client and store)
 //         → ContactSyncCLI (commands, configuration, observability) → contact-sync
@@ -86,6 +89,16 @@ let package = Package(
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "NIOHTTP1", package: "swift-nio"),
                 .product(name: "Logging", package: "swift-log"),
+            ],
+            swiftSettings: strict
+        ),
+        .target(
+            name: "SchemaRegistry",
+            dependencies: [
+                "JSON",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOHTTP1", package: "swift-nio"),
             ],
             swiftSettings: strict
         ),
@@ -184,6 +197,18 @@ let package = Package(
                 "JSON",
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
+            swiftSettings: strict
+        ),
+        .testTarget(
+            name: "SchemaRegistryTests",
+            dependencies: [
+                "JSON", "SchemaRegistry", "PlatformSandbox", "SyncCore",
+                .product(name: "AsyncHTTPClient", package: "async-http-client"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
+            // Read through #filePath: the fastavro cases and the script that writes them.
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(

@@ -199,8 +199,9 @@ final class SandboxCore: Sendable {
     }
 }
 
-/// The port the server bound, handed from its `onServerRunning` callback to `start`.
-private final class BoundPort: Sendable {
+/// The port a server bound, handed from its `onServerRunning` callback to `start` (the sandbox
+/// and the schema registry stand-in).
+final class BoundPort: Sendable {
     private enum Phase {
         case waiting([CheckedContinuation<Int, any Error>])
         case done(Result<Int, any Error>)
