@@ -253,6 +253,14 @@ def check_kubernetes(root: Path, report: Report) -> None:
         if path.name != "kustomization.yaml" and path.name not in listed | OPTIONAL_MANIFESTS:
             report.fail(f"deploy/k8s/{path.name}", "neither in kustomization.yaml nor optional")
 
+    # The image tag is the build's version (contactsync_build_info, --version).
+    version = re.search(r'static let version = "([^"]+)"',
+                        (root / "Sources/ContactSyncCLI/BuildInfo.swift").read_text())
+    tags = [i.get("newTag") for i in kustomization.get("images", []) if i.get("name") == "contact-sync"]
+    if version and tags and tags[0] != version.group(1):
+        report.fail("deploy/k8s/kustomization.yaml", f"image tag {tags[0]} is not the build's version "
+                    f"{version.group(1)} (BuildInfo.version in Sources/ContactSyncCLI/BuildInfo.swift)")
+
     docs = {}
     for path in sorted(base.glob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text()):
