@@ -1,5 +1,8 @@
+import Foundation
 import Kafka
 import Logging
+import PlatformClient
+import Synchronization
 
 /// `--until-caught-up`: the worker stops once the group has committed everything that was in
 /// its topics when it started (what arrives later is the next run's).

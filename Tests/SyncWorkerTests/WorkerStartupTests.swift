@@ -1,6 +1,7 @@
 import ContactSyncTesting
 import Kafka
 import PlatformClient
+import PlatformSandbox
 import Testing
 
 @testable import SyncWorker
