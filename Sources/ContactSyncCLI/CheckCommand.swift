@@ -76,12 +76,9 @@ struct CheckCommand: AsyncParsableCommand {
     ) async {
         let admin: KafkaAdmin
         do {
-            // A topic looked up must never be created by the look-up (brokers with
-            // auto.create.topics.enable, the mock cluster): then every name would "exist".
             admin = try KafkaAdmin(
-                properties: settings.kafka.merging(["socket.timeout.ms": "5000", "allow.auto.create.topics": "false"]) {
-                    $1
-                }, groupID: settings.groupID, logger: logger)
+                properties: settings.kafka.merging(["socket.timeout.ms": "5000"]) { $1 }, groupID: settings.groupID,
+                logger: logger)
         } catch {
             report(false, "kafka client: \(error)")
             return
@@ -90,7 +87,9 @@ struct CheckCommand: AsyncParsableCommand {
         var counts: [String: Int] = [:]
         for topic in settings.topics + [settings.dlqTopic, versions] {
             do {
-                let partitions = try await admin.partitions(of: topic, timeout: .seconds(5))
+                // Listed, not named: naming a topic in a metadata request creates it on brokers that
+                // auto-create (the dev-broker among them), and every name would then "exist".
+                let partitions = try await admin.existingPartitions(of: topic, timeout: .seconds(5))
                 counts[topic] = partitions.count
                 report(
                     !partitions.isEmpty,
