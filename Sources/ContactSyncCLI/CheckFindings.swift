@@ -10,7 +10,8 @@ enum CheckFindings {
     static func problems(_ settings: Settings) -> [String] {
         var problems: [String] = []
         if settings.topics.isEmpty {
-            problems.append("topics: none configured; set topics (CONTACT_SYNC_TOPICS or --topics), e.g. customers,leads")
+            problems.append(
+                "topics: none configured; set topics (CONTACT_SYNC_TOPICS or --topics), e.g. customers,leads")
         }
         do { _ = try settings.platformOptions() } catch { problems.append("\(error)") }
         return problems
@@ -75,7 +76,9 @@ enum CheckFindings {
 
     /// The versions topic must have as many partitions as each source topic (a source
     /// partition's versions live in the versions partition of the same number).
-    static func partitionProblems(source: [(topic: String, partitions: Int)], versions: (topic: String, partitions: Int))
+    static func partitionProblems(
+        source: [(topic: String, partitions: Int)], versions: (topic: String, partitions: Int)
+    )
         -> [String]
     {
         source.filter { $0.partitions != versions.partitions && $0.partitions > 0 }.map {

@@ -25,7 +25,9 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     /// misspelled or not) and the secret parts of URLs: the message reaches terminals and logs.
     public var description: String {
         if let value {
-            let shown = Redactor.looksSecret(key) && !valueIsPublic ? Redactor.marker : LogText.escaped(Redactor.scrubShapes(value))
+            let shown =
+                Redactor.looksSecret(key) && !valueIsPublic
+                ? Redactor.marker : LogText.escaped(Redactor.scrubShapes(value))
             return "config error: \(key) = \"\(shown)\" (from \(source)): expected \(expected)"
         }
         if isUnknown { return "config error: \(key) is not a setting (from \(source)): expected \(expected)" }

@@ -43,7 +43,8 @@ enum EnvironmentCheck {
         let tail = parts[(port + 1)...]
         // `…_PORT` alone, or `…_PORT_9090_TCP[_PROTO|_PORT|_ADDR]`.
         if tail.isEmpty { return true }
-        guard tail.count >= 2, tail.first!.allSatisfy(\.isNumber), ["TCP", "UDP", "SCTP"].contains(tail.dropFirst().first!)
+        guard tail.count >= 2, tail.first!.allSatisfy(\.isNumber),
+            ["TCP", "UDP", "SCTP"].contains(tail.dropFirst().first!)
         else { return false }
         return tail.count == 2 || (tail.count == 3 && ["PROTO", "PORT", "ADDR"].contains(tail.last!))
     }

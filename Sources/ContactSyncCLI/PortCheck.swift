@@ -20,7 +20,8 @@ enum PortCheck {
         var list: UnsafeMutablePointer<addrinfo>?
         guard getaddrinfo(host, String(port), &hints, &list) == 0, let first = list else {
             throw ConfigError(
-                key: "http.host", source: "settings", value: host, expected: "an address this machine has (it does not resolve)")
+                key: "http.host", source: "settings", value: host,
+                expected: "an address this machine has (it does not resolve)")
         }
         defer { freeaddrinfo(list) }
         let fd = socket(first.pointee.ai_family, first.pointee.ai_socktype, first.pointee.ai_protocol)
@@ -30,9 +31,12 @@ enum PortCheck {
         var one: Int32 = 1
         setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, socklen_t(MemoryLayout<Int32>.size))
         guard bind(fd, first.pointee.ai_addr, first.pointee.ai_addrlen) != 0 else { return }
-        let why = errno == EADDRINUSE
+        let why =
+            errno == EADDRINUSE
             ? "a free port: another process listens on \(host):\(port); stop it, or set http.port (CONTACT_SYNC_HTTP_PORT, --set http.port=…) to a free one"
             : "a port this process may listen on at \(host) (\(String(cString: strerror(errno)))); ports below 1024 need privileges"
-        throw ConfigError(key: "http.port", source: "http.port, for /healthz, /readyz and /metrics", value: String(port), expected: why)
+        throw ConfigError(
+            key: "http.port", source: "http.port, for /healthz, /readyz and /metrics", value: String(port),
+            expected: why)
     }
 }

@@ -53,7 +53,8 @@ struct RunCommand: AsyncParsableCommand {
         }
         WorkerMetrics.exportAtStart(
             startedAt: Date(), deadLetterTopic: settings.dlqTopic,
-            versionsTopic: settings.versionsTopic ?? "\(settings.groupID).versions", policy: settings.deadLetterRefused.rawValue)
+            versionsTopic: settings.versionsTopic ?? "\(settings.groupID).versions",
+            policy: settings.deadLetterRefused.rawValue)
         let worker = Worker(
             configuration: settings.workerConfiguration(untilCaughtUp: untilCaughtUp), platform: platform,
             logger: logger)
@@ -82,7 +83,8 @@ struct RunCommand: AsyncParsableCommand {
             // Fatal errors reach the terminal: the same redaction as the logs, then exit 1.
             var text = Redactor(properties: settings.kafkaProperties).callAsFunction("\(error)")
             if text.contains("Address already in use") {  // taken between PortCheck and the server's bind
-                text = "http.port \(settings.httpPort) on \(settings.httpHost) is in use by another process (\(text)): set http.port to a free port"
+                text =
+                    "http.port \(settings.httpPort) on \(settings.httpHost) is in use by another process (\(text)): set http.port to a free port"
             }
             FileHandle.standardError.write(
                 Data("contact-sync: \(LogText.escaped(settings.platformToken?.redacted(in: text) ?? text))\n".utf8))

@@ -1,7 +1,7 @@
 import Foundation
+import Kafka
 import Metrics
 import Prometheus
-import Kafka
 import SyncWorker
 
 /// How the worker's metrics are exported: histogram buckets that reach the alert thresholds, and
@@ -40,7 +40,8 @@ enum WorkerMetrics {
         Gauge(label: MetricNames.stateRestoring, factory: factory).record(0)
         Gauge(label: MetricNames.inFlight, factory: factory).record(0)
         Gauge(
-            label: MetricNames.buildInfo, dimensions: [("version", BuildInfo.version), ("librdkafka", Librdkafka.version)],
+            label: MetricNames.buildInfo,
+            dimensions: [("version", BuildInfo.version), ("librdkafka", Librdkafka.version)],
             factory: factory
         ).record(1)
         for topic in [deadLetterTopic, versionsTopic] {

@@ -27,7 +27,8 @@ final class UnmanagedGroups: Sendable {
                 "events name a group that is not in platform.managed_groups: contacts are added to it, never removed",
                 metadata: [
                     "group": "\(name)",
-                    "to_change": "list it in platform.managed_groups to make membership follow each contact's last event",
+                    "to_change":
+                        "list it in platform.managed_groups to make membership follow each contact's last event",
                 ])
         }
     }

@@ -47,7 +47,8 @@ extension Worker {
         let budget = gate.budget(.contacts)
         if await !budget.isUnlimited {
             let calls = Double(await budget.allowance) / (await budget.rate.window).seconds
-            metadata["pacing"] = "\(String(format: "%.2f", calls)) contacts.json calls/s (this instance's share of platform.budget.contacts)"
+            metadata["pacing"] =
+                "\(String(format: "%.2f", calls)) contacts.json calls/s (this instance's share of platform.budget.contacts)"
         } else {
             metadata["pacing"] = "none (platform.budget.contacts unlimited)"
         }

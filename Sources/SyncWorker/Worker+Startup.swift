@@ -19,7 +19,9 @@ extension Worker {
             do {
                 let partitions = try await producer.partitions(of: topic)
                 if !partitions.isEmpty {
-                    if attempts > 0 { logger.notice("kafka reachable again: starting", metadata: ["brokers": "\(brokers)"]) }
+                    if attempts > 0 {
+                        logger.notice("kafka reachable again: starting", metadata: ["brokers": "\(brokers)"])
+                    }
                     status.update { $0.startupProblem = nil }
                     return partitions
                 }

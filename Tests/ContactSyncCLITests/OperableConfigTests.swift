@@ -30,16 +30,17 @@ import Testing
     }
 
     @Test func knownVariablesOfOtherKindsPass() async throws {
-        let settings = try await load([
-            "CONTACT_SYNC_TOPICS": "a", "CONTACT_SYNC_KAFKA_SASL_MECHANISM": "PLAIN",
-            "CONTACT_SYNC_SANDBOX_TOKEN": "dev", "CONTACT_SYNC_CONFIG_UNUSED_BY_TESTS_": "",
-            // What Kubernetes gives every pod for a Service named contact-sync (enableServiceLinks).
-            "CONTACT_SYNC_SERVICE_HOST": "10.0.0.1", "CONTACT_SYNC_SERVICE_PORT": "9090",
-            "CONTACT_SYNC_SERVICE_PORT_METRICS": "9090", "CONTACT_SYNC_PORT": "tcp://10.0.0.1:9090",
-            "CONTACT_SYNC_PORT_9090_TCP": "tcp://10.0.0.1:9090", "CONTACT_SYNC_PORT_9090_TCP_ADDR": "10.0.0.1",
-            "CONTACT_SYNC_PORT_9090_TCP_PORT": "9090", "CONTACT_SYNC_PORT_9090_TCP_PROTO": "tcp",
-            "CONTACT_SYNC_METRICS_SERVICE_HOST": "10.0.0.2",
-        ].filter { $0.key != "CONTACT_SYNC_CONFIG_UNUSED_BY_TESTS_" })
+        let settings = try await load(
+            [
+                "CONTACT_SYNC_TOPICS": "a", "CONTACT_SYNC_KAFKA_SASL_MECHANISM": "PLAIN",
+                "CONTACT_SYNC_SANDBOX_TOKEN": "dev", "CONTACT_SYNC_CONFIG_UNUSED_BY_TESTS_": "",
+                // What Kubernetes gives every pod for a Service named contact-sync (enableServiceLinks).
+                "CONTACT_SYNC_SERVICE_HOST": "10.0.0.1", "CONTACT_SYNC_SERVICE_PORT": "9090",
+                "CONTACT_SYNC_SERVICE_PORT_METRICS": "9090", "CONTACT_SYNC_PORT": "tcp://10.0.0.1:9090",
+                "CONTACT_SYNC_PORT_9090_TCP": "tcp://10.0.0.1:9090", "CONTACT_SYNC_PORT_9090_TCP_ADDR": "10.0.0.1",
+                "CONTACT_SYNC_PORT_9090_TCP_PORT": "9090", "CONTACT_SYNC_PORT_9090_TCP_PROTO": "tcp",
+                "CONTACT_SYNC_METRICS_SERVICE_HOST": "10.0.0.2",
+            ].filter { $0.key != "CONTACT_SYNC_CONFIG_UNUSED_BY_TESTS_" })
         #expect(settings.kafkaProperties["sasl.mechanism"] == "PLAIN")
     }
 

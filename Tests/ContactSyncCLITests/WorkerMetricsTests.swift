@@ -47,7 +47,9 @@ import Testing
             #expect(text.contains(line), "missing \(line) in\n\(text)")
         }
         // The start time: ContactSyncNoCommits can fire for an instance that never commits.
-        #expect(text.contains("contactsync_last_commit_timestamp_seconds 1.7e+09") || text.contains("contactsync_last_commit_timestamp_seconds 1700000000"), "\(text)")
+        #expect(
+            text.contains("contactsync_last_commit_timestamp_seconds 1.7e+09")
+                || text.contains("contactsync_last_commit_timestamp_seconds 1700000000"), "\(text)")
     }
 }
 

@@ -57,7 +57,8 @@ import Testing
 
     @Test func anAcceptedTokenLeavesAnIdleWorkerReady() async throws {
         let h = try await WorkerHarness(partitions: 1)
-        let run = await h.start(try h.configuration(group: "g-good-token", untilCaughtUp: false), deadline: .seconds(60))
+        let run = await h.start(
+            try h.configuration(group: "g-good-token", untilCaughtUp: false), deadline: .seconds(60))
         try await eventually("the probe was answered", within: .seconds(10)) {
             h.sandbox.stats().count(endpoint: "fields.json") >= 1
         }
