@@ -34,6 +34,7 @@ final class ContactHandler: Sendable {
     let actions: ActionBatcher
     /// Lower-cased names of the groups contact-sync owns.
     let managedGroups: Set<String>
+    let unmanagedGroups: UnmanagedGroups
     let logger: Logger
     /// Entity key → the contact's UUID and URNs, so most events cost one `?uuid=` call. Bounded:
     /// the UUID of any entity is in the guard's store and comes back with its next event
@@ -55,6 +56,7 @@ final class ContactHandler: Sendable {
         self.gate = gate
         self.actions = actions
         self.managedGroups = Set(managedGroups.map { $0.lowercased() })
+        unmanagedGroups = UnmanagedGroups(managed: self.managedGroups, logger: logger)
         self.logger = logger
     }
 
@@ -215,6 +217,7 @@ final class ContactHandler: Sendable {
     private func syncGroups(of contact: Contact, named: Update<[String]>?, _ budget: RetryBudget) async throws -> Int {
         guard let named else { return 0 }
         let wanted: [String] = if case .set(let names) = named { names } else { [] }
+        unmanagedGroups.note(wanted)
         let wantedFolded = Set(wanted.map { $0.lowercased() })
         let current = Set(contact.groups.map { $0.name.lowercased() })
         let toAdd = wanted.filter { !current.contains($0.lowercased()) }
@@ -261,6 +264,7 @@ final class ContactHandler: Sendable {
     private func groupUUIDs(named: Update<[String]>?) async throws -> [String]? {
         switch named {
         case .set(let names)?:
+            unmanagedGroups.note(names)
             var uuids: [String] = []
             for name in names { uuids.append(try await registry.groupUUID(name: name)) }
             return uuids
