@@ -40,7 +40,7 @@ final class IdleWatch: Sendable {
     }
 
     func start() {
-        let watcher = Task { [sandbox, moments] in
+        let watcher = Task { [self] in
             var last = Self.contactCalls(sandbox.stats())
             while !Task.isCancelled {
                 try? await Task.sleep(for: Self.resolution)

@@ -1,5 +1,6 @@
 import Foundation
 import Kafka
+import PlatformSandbox
 
 extension RollingDeploy {
     /// What a deploy may cost at most (issue 25): contact writes over one instance's for the same
@@ -54,7 +55,7 @@ extension RollingDeploy {
             "writes \(writes) vs \(baselineWrites) for one instance (\(Self.percent(ratio)))",
             "longest idle \(Self.seconds(idle.idle)), ended \(Self.seconds(idle.endedAfter)) after the first restart",
             "dead letters \(letters.values.reduce(0, +)) for \(traffic.badCount) bad (at most \(letters.values.max() ?? 0) a record)",
-            "stops took \(stopTimes) s", verdict.note,
+            "stops took \(stopTimes) s", traffic.mix, verdict.note,
         ].filter { !$0.isEmpty }.joined(separator: "; ")
         return verdict
     }

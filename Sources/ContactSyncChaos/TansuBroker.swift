@@ -61,10 +61,11 @@ final class TansuBroker: Sendable {
         try TopicCreator.create(topics, bootstrapServers: bootstrapServers)
     }
 
-    /// SIGTERM to the broker this object started, then waits for it.
+    /// SIGKILL to the broker this object started, then waits for it: Tansu 0.6.0 ignores SIGTERM
+    /// and SIGINT (seen here), and with memory storage there is nothing to flush.
     func stop() {
         guard process.isRunning else { return }
-        process.terminate()
+        kill(process.processIdentifier, SIGKILL)
         process.waitUntilExit()
     }
 
