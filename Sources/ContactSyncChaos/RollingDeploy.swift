@@ -7,15 +7,17 @@ import PlatformSandbox
 struct RollingPlan {
     let instances = 3
     let partitions = 6
-    /// Traffic.interleaved's chunks of `entities` keys, about 2.4 records a key: one event that
-    /// writes (a create, or a delete of a contact never made) and events the guard must skip
-    /// (redeliveries, old versions under new ids, a replay). One writing event a key keeps the
-    /// writes judgement honest: folding, which depends on timing, merges a key's queued events
-    /// into one write, so with several writing events a key a deploy's stalls (records pile up,
-    /// then fold) would hide redone work behind fewer writes. Here one instance makes one write a
-    /// key whatever the timing, and any write beyond is work done again.
+    /// `Traffic.interleaved`'s chunks of `entities` keys, two versions each (about 3.6 records
+    /// a key with the redeliveries, old versions under new ids and the replay).
+    ///
+    /// Why chunks this large: folding, which depends on timing, merges a key's queued events
+    /// into one write, so a stall (records pile up, then fold) lowers the writes and could hide
+    /// work done twice. A key's two versions are at least `entities` records apart (2.5 s or
+    /// more at `rate`), longer than any stall a passing run may have (`idleAllowance`, 2 s): so
+    /// whenever the idle judgement passes, the deploy folds as the baseline does and the writes
+    /// judgement counts only work done again. When it fails, the writes figure understates.
     let chunks: Int
-    let entities = 100
+    let entities: Int
     let bad: Int
     /// Records a second: the traffic lasts past the last restart, so every restart meets work.
     let rate: Double
@@ -25,7 +27,8 @@ struct RollingPlan {
     let restartEvery: Duration = .seconds(4)
 
     init(short: Bool) {
-        chunks = short ? 15 : 30
+        chunks = short ? 3 : 4
+        entities = short ? 375 : 500
         // Fewer than 50: every 50th bad input is a 1 MB one (BadInputs), not this scenario's subject.
         bad = short ? 24 : 40
         rate = short ? 150 : 180
@@ -55,7 +58,7 @@ extension Scenarios {
         var generator = SystemRandomNumberGenerator()
         let traffic = try withBadInputs(
             plan.bad,
-            in: Traffic.interleaved(chunks: plan.chunks, entities: plan.entities, versions: 1, using: &generator))
+            in: Traffic.interleaved(chunks: plan.chunks, entities: plan.entities, versions: 2, using: &generator))
         let chaos = SandboxChaos(latencyMs: 5)
         let stage = try await RollingStage(
             name: "rolling", broker: run.broker, partitions: plan.partitions, chaos: chaos, breaking: run.breaking,

@@ -26,8 +26,14 @@ extension RollingDeploy {
             "\(repeated.count) of \(traffic.badCount) bad records dead-lettered more than once (up to \(repeated.max() ?? 0) times), \(traffic.badCount - letters.count) never"
         )
 
-        let writes = IdleWatch.contactWrites(stage.sandbox.stats())
-        let baselineWrites = IdleWatch.contactWrites(baseline.sandbox.stats())
+        let (stats, baselineStats) = (stage.sandbox.stats(), baseline.sandbox.stats())
+        let writes = IdleWatch.contactWrites(stats)
+        let baselineWrites = IdleWatch.contactWrites(baselineStats)
+        // Not judged, shown: a partition's new owner may look contacts up that the old one knew.
+        let lookups = stats.count(endpoint: "contacts.json", method: "GET")
+        let baselineLookups = baselineStats.count(endpoint: "contacts.json", method: "GET")
+        let actions = stats.count(endpoint: "contact_actions.json")
+        let baselineActions = baselineStats.count(endpoint: "contact_actions.json")
         let ratio = baselineWrites > 0 ? Double(writes) / Double(baselineWrites) : .infinity
         verdict.check(
             ratio <= Self.writesAllowance,
@@ -52,7 +58,7 @@ extension RollingDeploy {
 
         let stopTimes = stops.map { $0.map { String(format: "%.1f", $0) } ?? "killed" }.joined(separator: "/")
         verdict.note = [
-            "writes \(writes) vs \(baselineWrites) for one instance (\(Self.percent(ratio)))",
+            "writes \(writes) vs \(baselineWrites) for one instance (\(Self.percent(ratio))), lookups \(lookups) vs \(baselineLookups), batched actions \(actions) vs \(baselineActions)",
             "longest idle \(Self.seconds(idle.idle)), ended \(Self.seconds(idle.endedAfter)) after the first restart",
             "dead letters \(letters.values.reduce(0, +)) for \(traffic.badCount) bad (at most \(letters.values.max() ?? 0) a record)",
             "stops took \(stopTimes) s", traffic.mix, verdict.note,
