@@ -38,7 +38,8 @@ final class IdleWatch: Sendable {
     /// contact_actions.json call carries 1 to 100 deletes as timing gathers them, so their count
     /// is not the work's; the end state still judges every delete.
     static func contactWrites(_ stats: SandboxStats) -> Int {
-        stats.count(endpoint: "contacts.json", method: "POST") + stats.count(endpoint: "contacts.json", method: "DELETE")
+        stats.count(endpoint: "contacts.json", method: "POST")
+            + stats.count(endpoint: "contacts.json", method: "DELETE")
     }
 
     func start() {

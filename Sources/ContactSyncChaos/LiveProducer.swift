@@ -27,10 +27,8 @@ struct LiveProducer {
     /// keep their order whatever the retries.
     func run(to targets: [Target], logger: Logger) async throws -> [[DeliveryReport]] {
         let producers = try targets.map { target in
-            try KafkaProducer(
-                properties: ["bootstrap.servers": target.bootstrapServers, "linger.ms": "2"].merging(target.properties) {
-                    $1
-                }, logger: logger)
+            let defaults = ["bootstrap.servers": target.bootstrapServers, "linger.ms": "2"]
+            return try KafkaProducer(properties: defaults.merging(target.properties) { $1 }, logger: logger)
         }
         var reports = Array(repeating: [DeliveryReport](), count: targets.count)
         let started = ContinuousClock.now
@@ -43,13 +41,10 @@ struct LiveProducer {
                 let landed = try await withThrowingTaskGroup(of: (Int, [DeliveryReport]).self) { group in
                     for (index, producer) in producers.enumerated() {
                         let topic = targets[index].topic
-                        group.addTask {
-                            (
-                                index,
-                                try await producer.send(
-                                    slice.map { OutgoingRecord(topic: topic, key: Array($0.key.utf8), value: $0.value) })
-                            )
+                        let outgoing = slice.map {
+                            OutgoingRecord(topic: topic, key: Array($0.key.utf8), value: $0.value)
                         }
+                        group.addTask { (index, try await producer.send(outgoing)) }
                     }
                     return try await group.reduce(into: [:]) { $0[$1.0] = $1.1 }
                 }

@@ -94,6 +94,8 @@ struct RollingDeploy {
     let stage: RollingStage
     let baseline: RollingStage
     let traffic: Traffic
+    /// Sent before `traffic`, to both groups at once, and waited for: see `perform`.
+    let warmUp = Traffic.good(entities: 60, versions: 1, prefix: "w", first: 100_000)
     let watch: IdleWatch
     var instances: [Process] = []
     var baselineInstance: Process?
@@ -117,19 +119,25 @@ struct RollingDeploy {
     mutating func perform() async throws {
         instances = try (0..<plan.instances).map { try stage.start(instance: $0) }
         baselineInstance = try baseline.start(instance: 0)
-        watch.start()
-        let producer = LiveProducer(records: traffic.records, rate: plan.rate)
         let targets = [stage, baseline].map {
             LiveProducer.Target(
                 bootstrapServers: $0.bootstrapServers, topic: $0.harness.topic, properties: $0.producerProperties)
         }
         let logger = stage.harness.logger
-        let sending = Task { try await producer.run(to: targets, logger: logger) }
-        // The deploy starts once the group is at work on every partition: its forming is not the subject.
-        let sendingFrom = ContinuousClock.now
-        try await eventually("every partition of the deploy's group to be worked", within: .seconds(60)) {
-            [stage] in try await stage.progress().allSatisfy { ($0.committed ?? 0) > 0 }
+        // Both groups form (seconds on Tansu) before the traffic starts: records that pile up while
+        // a group forms fold, and would fold differently in the deploy and the baseline.
+        _ = try await LiveProducer(records: warmUp.records, rate: 100_000).run(to: targets, logger: logger)
+        for group in [stage, baseline] {
+            try await eventually("every partition of \(group.group) to be worked", within: .seconds(60)) {
+                try await group.progress().allSatisfy { ($0.committed ?? 0) > 0 }
+            }
         }
+        watch.start()
+        let producer = LiveProducer(records: traffic.records, rate: plan.rate)
+        let sending = Task { try await producer.run(to: targets, logger: logger) }
+        let sendingFrom = ContinuousClock.now
+        // A first stretch of steady work, as before any deploy.
+        try await Task.sleep(for: plan.restartEvery)
         firstRestart = .now
         for restart in 0..<plan.restarts {
             let index = restart % plan.instances

@@ -12,11 +12,14 @@ extension RollingDeploy {
     /// per bad record, writes against the baseline, idle time, clean stops.
     func judge(broker: BrokerKind) async throws -> Verdict {
         let name = "rolling deploy, \(plan.restarts) restarts (\(broker == .mock ? "mock" : "Tansu"))"
+        var judged = traffic
+        judged.records = warmUp.records + traffic.records
+        judged.finals.merge(warmUp.finals) { $1 }
         var verdict = Verdict.judge(
-            name, traffic: traffic, state: stage.sandbox.state(), deadLetters: try await stage.deadLetters(),
+            name, traffic: judged, state: stage.sandbox.state(), deadLetters: try await stage.deadLetters(),
             caughtUp: caughtUp)
         let reference = Verdict.judge(
-            "baseline", traffic: traffic, state: baseline.sandbox.state(),
+            "baseline", traffic: judged, state: baseline.sandbox.state(),
             deadLetters: try await baseline.deadLetters(), caughtUp: caughtUp)
 
         let letters = try await deadLettersPerRecord()
