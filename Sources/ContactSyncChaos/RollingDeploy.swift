@@ -104,7 +104,8 @@ struct RollingDeploy {
     var firstRestart: ContinuousClock.Instant = .now
     /// Restarts made while the producer was still sending.
     var restartsUnderTraffic = 0
-    /// Seconds each stopped instance took to exit after SIGTERM; nil: it had to be killed.
+    /// Seconds each stopped instance took to exit after SIGTERM; nil: it exited with a status
+    /// other than 0, or was killed 60 s after SIGTERM.
     var stops: [Double?] = []
     var caughtUp = false
 

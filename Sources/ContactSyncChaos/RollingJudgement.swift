@@ -53,13 +53,15 @@ extension RollingDeploy {
             "the one-instance baseline itself failed (lost \(reference.lost), duplicated \(reference.duplicated), wrong \(reference.wrongFinal), dead-lettered \(reference.deadLettered)/\(reference.badExpected))"
         )
         let killed = stops.filter { $0 == nil }.count
-        verdict.check(killed == 0, "\(killed) of \(stops.count) instances did not exit within 60 s of SIGTERM")
+        verdict.check(
+            killed == 0,
+            "\(killed) of \(stops.count) stopped instances did not exit with status 0 within 60 s of SIGTERM")
         // The deploy must meet work: a restart after the producer's end proves nothing about one under traffic.
         verdict.require(
             restartsUnderTraffic == plan.restarts,
             "only \(restartsUnderTraffic) of \(plan.restarts) restarts happened while the producer was sending")
 
-        let stopTimes = stops.map { $0.map { String(format: "%.1f", $0) } ?? "killed" }.joined(separator: "/")
+        let stopTimes = stops.map { $0.map { String(format: "%.1f", $0) } ?? "failed" }.joined(separator: "/")
         verdict.note = [
             "writes \(writes) vs \(baselineWrites) for one instance (\(Self.percent(ratio))), lookups \(lookups) vs \(baselineLookups), batched actions \(actions) vs \(baselineActions)",
             "longest idle \(Self.seconds(idle.idle)), ended \(Self.seconds(idle.endedAfter)) after the first restart",
