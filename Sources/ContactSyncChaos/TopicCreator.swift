@@ -20,7 +20,7 @@ enum TopicCreator {
         guard rd_kafka_conf_set(conf, "bootstrap.servers", bootstrapServers, &error, error.count) == RD_KAFKA_CONF_OK,
             let rk = rd_kafka_new(RD_KAFKA_PRODUCER, conf, &error, error.count)
         else {
-            throw CreateError(message: "cannot make a Kafka client: \(String(cString: error))")
+            throw CreateError(message: "cannot make a Kafka client: \(text(error))")
         }
         defer { rd_kafka_destroy(rk) }
         let queue = rd_kafka_queue_new(rk)
@@ -34,7 +34,7 @@ enum TopicCreator {
         defer { for request in requests { rd_kafka_NewTopic_destroy(request) } }
         for topic in topics {
             guard let request = rd_kafka_NewTopic_new(topic.name, Int32(topic.partitions), 1, &error, error.count)
-            else { throw CreateError(message: "topic \(topic.name): \(String(cString: error))") }
+            else { throw CreateError(message: "topic \(topic.name): \(text(error))") }
             requests.append(request)
             if topic.compacted { _ = rd_kafka_NewTopic_set_config(request, "cleanup.policy", "compact") }
         }
@@ -60,6 +60,11 @@ enum TopicCreator {
                 throw CreateError(message: "topic \(String(cString: rd_kafka_topic_result_name(topic))): \(message)")
             }
         }
+    }
+
+    /// A NUL-terminated error buffer librdkafka filled in.
+    private static func text(_ buffer: [CChar]) -> String {
+        String(decoding: buffer.prefix { $0 != 0 }.map { UInt8(bitPattern: $0) }, as: UTF8.self)
     }
 
     /// The librdkafka this process runs on, e.g. "2.16.1" (LD_LIBRARY_PATH may have swapped it).
