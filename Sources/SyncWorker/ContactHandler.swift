@@ -24,6 +24,8 @@ final class ContactHandler: Sendable {
         var uuid: String?
         /// URNs the platform left out because another contact holds them.
         var urnConflicts: [String] = []
+        /// The contact's URNs as the platform answered (kept with the version, see `AppliedVersion.urns`).
+        var urns: [String]?
         /// Group changes not made because the contact is not active.
         var skippedGroupChanges = 0
     }
@@ -60,10 +62,12 @@ final class ContactHandler: Sendable {
         self.logger = logger
     }
 
-    func remember(_ key: String, uuid: String?) {
+    /// What the version guard knows of the contact (UUID, and the URNs of the last write) when
+    /// this instance has not written it yet: a partition's new owner then writes by UUID too.
+    func remember(_ key: String, uuid: String?, urns: [String]? = nil) {
         guard let uuid else { return }
         known.withLock { cache in
-            if cache.value(key) == nil { cache.insert(key, KnownContact(uuid: uuid, urns: [])) }
+            if cache.value(key) == nil { cache.insert(key, KnownContact(uuid: uuid, urns: urns ?? [])) }
         }
     }
 
@@ -132,7 +136,8 @@ final class ContactHandler: Sendable {
                 }
                 store(key, contact)
                 var result = Result(
-                    kind: .updated, uuid: contact.uuid, urnConflicts: sent.filter { !contact.urns.contains($0) })
+                    kind: .updated, uuid: contact.uuid, urnConflicts: sent.filter { !contact.urns.contains($0) },
+                    urns: contact.urns)
                 result.skippedGroupChanges = try await syncGroups(of: contact, named: patch.groups, budget)
                 return result
             } catch let error as PlatformError where error.isDeletedContact {
@@ -162,7 +167,7 @@ final class ContactHandler: Sendable {
             do {
                 let contact = try await contactsCall(budget, tickets) { try await client.create(body: attempt) }
                 store(change.entityKey, contact)
-                return Result(kind: .created, uuid: contact.uuid, urnConflicts: conflicts)
+                return Result(kind: .created, uuid: contact.uuid, urnConflicts: conflicts, urns: contact.urns)
             } catch let error as PlatformError where error.isURNTakenByAnotherContact {
                 let taken = error.takenURNs(of: attempt.urns ?? [])
                 // The ext: URN taken (or an answer we cannot place): the contact exists.
@@ -202,7 +207,8 @@ final class ContactHandler: Sendable {
             }
         }
         store(change.entityKey, current)
-        var result = Result(kind: created ? .created : .updated, uuid: contact.uuid, urnConflicts: conflicts)
+        var result = Result(
+            kind: created ? .created : .updated, uuid: contact.uuid, urnConflicts: conflicts, urns: current.urns)
         result.skippedGroupChanges = try await syncGroups(of: current, named: patch.groups, budget)
         return result
     }
