@@ -22,10 +22,18 @@ extension RollingDeploy {
             "baseline", traffic: judged, state: baseline.sandbox.state(),
             deadLetters: try await baseline.deadLetters(), caughtUp: caughtUp)
 
+        // librdkafka's mock coordinator ignores LeaveGroup (a restarted member's partitions wait
+        // out the old session timeout, 6 s here, and the group rebalances meanwhile) and refuses
+        // or fences commits while a rebalance is prepared, where Apache Kafka accepts them: there
+        // the revocation's commit is lost and finished work is done again. So on the mock the
+        // dead letters per record and the idle time are shown, not judged; the independent broker
+        // (Tansu, `--broker tansu`, run by scripts/test) judges them. A record never dead-lettered
+        // is a loss on either.
+        let strict = broker == .tansu
         let letters = try await deadLettersPerRecord()
         let repeated = letters.values.filter { $0 > 1 }
         verdict.check(
-            repeated.isEmpty && letters.count == traffic.badCount,
+            (repeated.isEmpty || !strict) && letters.count == traffic.badCount,
             "\(repeated.count) of \(traffic.badCount) bad records dead-lettered more than once (up to \(repeated.max() ?? 0) times), \(traffic.badCount - letters.count) never"
         )
 
@@ -45,7 +53,7 @@ extension RollingDeploy {
 
         let idle = watch.longestIdle(from: firstRestart)
         verdict.check(
-            idle.idle <= Self.idleAllowance,
+            idle.idle <= Self.idleAllowance || !strict,
             "no partition worked for \(Self.seconds(idle.idle)) (at most \(Self.seconds(Self.idleAllowance)))")
 
         verdict.check(
@@ -66,6 +74,7 @@ extension RollingDeploy {
             "writes \(writes) vs \(baselineWrites) for one instance (\(Self.percent(ratio))), lookups \(lookups) vs \(baselineLookups), batched actions \(actions) vs \(baselineActions)",
             "longest idle \(Self.seconds(idle.idle)), ended \(Self.seconds(idle.endedAfter)) after the first restart",
             "dead letters \(letters.values.reduce(0, +)) for \(traffic.badCount) bad (at most \(letters.values.max() ?? 0) a record)",
+            strict ? "" : "dead letters per record and idle not judged on the mock (its coordinator's quirks)",
             "stops took \(stopTimes) s", traffic.mix, verdict.note,
         ].filter { !$0.isEmpty }.joined(separator: "; ")
         return verdict

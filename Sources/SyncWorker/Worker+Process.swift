@@ -31,12 +31,12 @@ extension Worker {
             await self.record(.skipped(.tombstone), for: tracked)
         case .reject(let rejection):
             // Bad input: no call, straight to the dead-letter topic (off the poll loop).
-            deadLetterBeforeAnyCall(
+            await deadLetterBeforeAnyCall(
                 tracked, reason: DeadLetterReason(rawValue: rejection.reason.rawValue),
                 message: rejection.markedMessage)
         case .change(let change):
             if let problem = fieldKeyProblem(change) {
-                deadLetterBeforeAnyCall(
+                await deadLetterBeforeAnyCall(
                     tracked, reason: .invalidFieldKey, message: problem.description, eventID: change.eventID)
                 return
             }
@@ -62,8 +62,9 @@ extension Worker {
 
     private func deadLetterBeforeAnyCall(
         _ item: WorkItem, reason: DeadLetterReason, message: String, eventID: String? = nil
-    ) {
+    ) async {
         let claim = Claim(lanes.ownership, [item.lease])
+        await lanes.beginSideWrite(item.partition)
         Task {
             do {
                 try await writer.deadLetter(
@@ -75,6 +76,7 @@ extension Worker {
                     "dead letter abandoned (shutting down, or its partition revoked); the record will be read again",
                     metadata: ["offset": "\(item.record.offset)"])
             }
+            await lanes.endSideWrite(item.partition)
         }
     }
 

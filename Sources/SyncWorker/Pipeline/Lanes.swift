@@ -133,8 +133,25 @@ actor Lanes {
         let assigned: Set<TopicPartition>
     }
 
-    /// Records of `partitions` (all when `nil`) that lanes are applying now.
-    func applying(_ partitions: Set<TopicPartition>?) -> Int { scheduler.applying(partitions) }
+    /// Records of `partitions` (all when `nil`) that lanes are applying now, and dead letters of
+    /// bad input being written beside the lanes: a revocation waits for both, or a dead letter
+    /// landing after its commit would be written again by the partition's next owner.
+    func applying(_ partitions: Set<TopicPartition>?) -> Int {
+        let writes = sideWrites.reduce(0) { sum, entry in
+            sum + (partitions?.contains(entry.key) ?? true ? entry.value : 0)
+        }
+        return scheduler.applying(partitions) + writes
+    }
+
+    private var sideWrites: [TopicPartition: Int] = [:]
+
+    /// A record's dead letter is being written outside any lane (bad input).
+    func beginSideWrite(_ partition: TopicPartition) { sideWrites[partition, default: 0] += 1 }
+
+    func endSideWrite(_ partition: TopicPartition) {
+        sideWrites[partition, default: 1] -= 1
+        if sideWrites[partition] == 0 { sideWrites[partition] = nil }
+    }
 
     func needsContactCall(_ key: String) -> Bool { scheduler.needsContactCall(key) }
 
