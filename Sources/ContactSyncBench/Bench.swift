@@ -28,6 +28,7 @@ struct Bench {
         Section(name: "memory") { try await MemoryBench.run(logger: $0) },
         Section(name: "entities") { try await EntityMemoryRow.run(logger: $0) },
         Section(name: "budget") { try await BudgetBench.run(logger: $0) },
+        Section(name: "rolling") { try await RollingDeployBench.run(logger: $0) },
         Section(name: "restore") { try await StateStoreBench.runRestores(logger: $0) },
         Section(name: "state") { try await StateStoreBench.runMemory(logger: $0) },
     ]

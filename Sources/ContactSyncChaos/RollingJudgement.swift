@@ -69,6 +69,20 @@ extension RollingDeploy {
             restartsUnderTraffic == plan.restarts,
             "only \(restartsUnderTraffic) of \(plan.restarts) restarts happened while the producer was sending")
 
+        // For `contact-sync-bench rolling`: the deploy's figures as one line of a file it names.
+        if let path = ProcessInfo.processInfo.environment["CHAOS_FIGURES"] {
+            let line =
+                "broker=\(broker == .mock ? "mock" : "tansu") writes=\(writes) baseline=\(baselineWrites) idle=\(String(format: "%.2f", Double(idle.idle.components.seconds) + Double(idle.idle.components.attoseconds) / 1e18))"
+                + " repeated=\(repeated.count) bad=\(traffic.badCount) letters=\(letters.values.reduce(0, +)) lost=\(verdict.lost) passed=\(verdict.passed)\n"
+            if let handle = FileHandle(forWritingAtPath: path) ?? {
+                _ = FileManager.default.createFile(atPath: path, contents: nil)
+                return FileHandle(forWritingAtPath: path)
+            }() {
+                handle.seekToEndOfFile()
+                handle.write(Data(line.utf8))
+                try? handle.close()
+            }
+        }
         let stopTimes = stops.map { $0.map { String(format: "%.1f", $0) } ?? "failed" }.joined(separator: "/")
         verdict.note = [
             "writes \(writes) vs \(baselineWrites) for one instance (\(Self.percent(ratio))), lookups \(lookups) vs \(baselineLookups), batched actions \(actions) vs \(baselineActions)",
