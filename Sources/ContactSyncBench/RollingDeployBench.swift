@@ -51,7 +51,8 @@ enum RollingDeployBench {
         let repeated = Int(values["repeated"] ?? "") ?? -1
         let ratio = baseline > 0 ? writes / baseline : .infinity
         let figure = String(
-            format: "writes %.0f vs %.0f for one instance (%.2f×); longest idle %.1f s; %d of %@ bad records dead-lettered twice",
+            format:
+                "writes %.0f vs %.0f for one instance (%.2f×); longest idle %.1f s; %d of %@ bad records dead-lettered twice",
             writes, baseline, ratio, idle, repeated, values["bad"] ?? "?")
         let strict = broker == "tansu"
         let met = values["lost"] == "0" && ratio <= 1.05 && (!strict || (idle <= 2 && repeated == 0))

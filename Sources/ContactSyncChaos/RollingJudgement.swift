@@ -74,10 +74,12 @@ extension RollingDeploy {
             let line =
                 "broker=\(broker == .mock ? "mock" : "tansu") writes=\(writes) baseline=\(baselineWrites) idle=\(String(format: "%.2f", Double(idle.idle.components.seconds) + Double(idle.idle.components.attoseconds) / 1e18))"
                 + " repeated=\(repeated.count) bad=\(traffic.badCount) letters=\(letters.values.reduce(0, +)) lost=\(verdict.lost) passed=\(verdict.passed)\n"
-            if let handle = FileHandle(forWritingAtPath: path) ?? {
-                _ = FileManager.default.createFile(atPath: path, contents: nil)
-                return FileHandle(forWritingAtPath: path)
-            }() {
+            if let handle = FileHandle(forWritingAtPath: path)
+                ?? {
+                    _ = FileManager.default.createFile(atPath: path, contents: nil)
+                    return FileHandle(forWritingAtPath: path)
+                }()
+            {
                 handle.seekToEndOfFile()
                 handle.write(Data(line.utf8))
                 try? handle.close()

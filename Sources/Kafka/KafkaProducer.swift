@@ -171,6 +171,19 @@ public final class KafkaProducer: Sendable {
         }
     }
 
+    /// The partitions of `topic`, `[]` when the cluster has none such, asked without naming it
+    /// (see `KafkaAdmin.existingPartitions`): a missing topic is reported, never auto-created
+    /// with the broker's defaults (a versions topic created so would not be compacted).
+    /// - Throws: `KafkaError` when the metadata could not be read within `timeout`.
+    public func existingPartitions(of topic: String, timeout: Duration = .seconds(5)) async throws(KafkaError)
+        -> [Int32]
+    {
+        let handle = self.handle
+        return try await handle.blocking { () throws(KafkaError) in
+            try handle.listedPartitions(of: topic, timeoutMs: Int32(timeout.milliseconds))
+        }
+    }
+
     /// Flushes (up to `timeout`), fails what is still queued, and releases the client.
     public func close(timeout: Duration = .seconds(10)) async {
         guard running.clear() else { return }

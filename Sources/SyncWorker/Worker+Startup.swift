@@ -17,7 +17,7 @@ extension Worker {
         while !isStopping {
             let problem: String
             do {
-                let partitions = try await producer.partitions(of: topic)
+                let partitions = try await producer.existingPartitions(of: topic)
                 if !partitions.isEmpty {
                     if attempts > 0 {
                         logger.notice("kafka reachable again: starting", metadata: ["brokers": "\(brokers)"])
@@ -26,7 +26,7 @@ extension Worker {
                     return partitions
                 }
                 problem =
-                    "the versions topic \(topic) has no partitions: create it compacted (cleanup.policy=compact) with as many partitions as the source topics"
+                    "the versions topic \(topic) does not exist: create it compacted (cleanup.policy=compact) with as many partitions as the source topics"
             } catch {
                 problem =
                     "cannot read the metadata of the versions topic \(topic) (\(error)): check that the brokers (\(brokers)) are reachable and that the topic exists"

@@ -37,6 +37,26 @@ import Testing
         await h.shutdown()
     }
 
+    /// A missing versions topic is reported, not created: librdkafka's mock cluster (like a
+    /// broker with auto.create.topics.enable) creates any topic a metadata request names, which
+    /// would make the guard's topic with the broker's defaults, not compacted. Fails when the
+    /// start-up look-up names the topic.
+    @Test func aMissingVersionsTopicIsReportedNotCreated() async throws {
+        let h = try await WorkerHarness(partitions: 1)
+        var configuration = try h.configuration(group: "g-no-versions", untilCaughtUp: false)
+        configuration.versionsTopic = "never-created.versions"
+        let run = await h.start(configuration, deadline: .seconds(30))
+        try await eventually("not ready, naming the missing topic", within: .seconds(15)) {
+            run.snapshot.notReadyReason?.contains("never-created.versions does not exist") == true
+        }
+        let admin = try KafkaAdmin(
+            properties: ["bootstrap.servers": h.cluster.bootstrapServers], groupID: "probe", logger: h.logger)
+        #expect(try await admin.existingPartitions(of: "never-created.versions").isEmpty, "and still missing")
+        await admin.close()
+        try await run.shutdown()
+        await h.shutdown()
+    }
+
     /// An idle worker (no event ever arrives) with a token the platform refuses is not ready
     /// within seconds: the start-up probe asks.
     @Test func aRefusedTokenMakesAnIdleWorkerNotReady() async throws {
