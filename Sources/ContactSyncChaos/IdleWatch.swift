@@ -16,7 +16,10 @@ import Synchronization
 /// only skipped events, such as a replay round, is spread among other keys' new versions). So
 /// while records wait, a gap of more than a few producer ticks means no partition was worked.
 /// The watch is judged from `from` (the first restart) to the last call: after that nothing was
-/// pending, and gaps there are the traffic's end, not idleness.
+/// pending, and gaps there are the traffic's end, not idleness. A stretch of the traffic with no
+/// call-making event at all (a long replay round of already-applied versions) is no idleness
+/// either: the one-instance baseline, fed the same records at the same moments, shows where
+/// there was work (`longestIdle(from:workSeenBy:)`).
 final class IdleWatch: Sendable {
     private let sandbox: Sandbox
     /// Instants at which the count of contact calls grew, in order.
@@ -60,13 +63,23 @@ final class IdleWatch: Sendable {
     }
 
     /// The longest stretch without a contact call from `from` to the last call, and when it ended
-    /// (seconds after `from`); zero when no call came after `from`.
-    func longestIdle(from: ContinuousClock.Instant) -> (idle: Duration, endedAfter: Duration) {
+    /// (seconds after `from`); zero when no call came after `from`. With `baseline`, a stretch
+    /// counts only from its start to the baseline's last call within it: while the one instance
+    /// still called, there was work this group left undone; once it stopped too, there was none.
+    func longestIdle(from: ContinuousClock.Instant, workSeenBy baseline: IdleWatch? = nil) -> (
+        idle: Duration, endedAfter: Duration
+    ) {
         let seen = moments.withLock { $0 }
+        let work = baseline?.moments.withLock { $0 }
         var previous = from
         var longest: (idle: Duration, endedAfter: Duration) = (.zero, .zero)
         for moment in seen where moment > from {
-            if moment - previous > longest.idle { longest = (moment - previous, moment - from) }
+            var idle = moment - previous
+            if let work {
+                let lastWork = work.last { $0 > previous && $0 < moment }
+                idle = lastWork.map { $0 - previous } ?? .zero
+            }
+            if idle > longest.idle { longest = (idle, moment - from) }
             previous = moment
         }
         return longest

@@ -64,6 +64,8 @@ struct RollingDeploy {
     /// Sent before `traffic`, to both groups at once, and waited for: see `perform`.
     let warmUp = Traffic.good(entities: 60, versions: 1, prefix: "w", first: 100_000)
     let watch: IdleWatch
+    /// The one instance's calls: where it had work, the deploy had too (see `IdleWatch.longestIdle`).
+    let baselineWatch: IdleWatch
     var instances: [Process] = []
     var baselineInstance: Process?
     /// Where each record landed in the deploy's source topic, in the traffic's order.
@@ -82,6 +84,7 @@ struct RollingDeploy {
         self.baseline = baseline
         self.traffic = traffic
         watch = IdleWatch(stage.sandbox)
+        baselineWatch = IdleWatch(baseline.sandbox)
     }
 
     mutating func perform() async throws {
@@ -101,6 +104,7 @@ struct RollingDeploy {
             }
         }
         watch.start()
+        baselineWatch.start()
         let producer = LiveProducer(records: traffic.records, rate: plan.rate)
         let sending = Task { try await producer.run(to: targets, logger: logger) }
         let sendingFrom = ContinuousClock.now
@@ -124,6 +128,7 @@ struct RollingDeploy {
         caughtUp = try await waitForCommits(of: [stage, baseline], deadline: .seconds(120))
         // Stopped only now: a gap after the last call is the traffic's end, not idleness.
         watch.stop()
+        baselineWatch.stop()
         await stopEverything()
     }
 
@@ -145,6 +150,7 @@ struct RollingDeploy {
     /// SIGTERM to every instance this scenario started, then waits (SIGKILL past 60 s).
     func stopEverything() async {
         watch.stop()
+        baselineWatch.stop()
         let running = (instances + [baselineInstance].compactMap { $0 }).filter(\.isRunning)
         for process in running { process.terminate() }
         let end = ContinuousClock.now + .seconds(60)

@@ -51,7 +51,7 @@ extension RollingDeploy {
             "\(writes) contact writes, \(Self.percent(ratio)) of one instance's \(baselineWrites) (at most \(Self.percent(Self.writesAllowance)))"
         )
 
-        let idle = watch.longestIdle(from: firstRestart)
+        let idle = watch.longestIdle(from: firstRestart, workSeenBy: baselineWatch)
         verdict.check(
             idle.idle <= Self.idleAllowance || !strict,
             "no partition worked for \(Self.seconds(idle.idle)) (at most \(Self.seconds(Self.idleAllowance)))")
