@@ -243,7 +243,7 @@ let package = Package(
             name: "ContactSyncCLITests",
             dependencies: [
                 "ContactSyncCLI", "SyncWorker", "Kafka", "SyncCore", "PlatformClient", "PlatformSandbox",
-                "ContactSyncTesting",
+                "ContactSyncTesting", "SchemaRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),

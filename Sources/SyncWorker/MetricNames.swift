@@ -49,10 +49,15 @@ public enum MetricNames {
     /// down, timeouts), by `topic`: the spells `/readyz` reports while they last.
     public static let durableWriteRetries = "contactsync_durable_write_retries_total"
 
+    /// Framed records the schema registry could not decode, by `reason` (`registry_unavailable`
+    /// for every unanswered lookup while records wait; `unknown_schema`, `undecodable_avro`, …
+    /// once per dead-lettered record).
+    public static let schemaRegistryFailures = "contactsync_schema_registry_failures_total"
+
     public static let all = [
         records, consumerLag, endToEnd, apiRequestSeconds, apiCalls, retries, deadLetters, inFlight,
         rebalances, paused, commits, lastCommit, platformAvailable, durableWritesRefused, durableWriteRetries,
         stateRestoring,
-        stateRestoredRecords, stateRestoreSeconds,
+        stateRestoredRecords, stateRestoreSeconds, schemaRegistryFailures,
     ]
 }
