@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PlatformClient
+import SchemaRegistry
 import ServiceLifecycle
 import SyncCore
 import SyncWorker
@@ -71,7 +72,8 @@ struct RunCommand: AsyncParsableCommand {
             try await group.run()
         } catch {
             // Fatal errors reach the terminal: the same redaction as the logs, then exit 1.
-            let text = Redactor(properties: settings.kafkaProperties).callAsFunction("\(error)")
+            let text = (settings.schemaRegistry?.credentials ?? .none).redacted(
+                in: Redactor(properties: settings.kafkaProperties).callAsFunction("\(error)"))
             FileHandle.standardError.write(
                 Data("contact-sync: \(LogText.escaped(settings.platformToken?.redacted(in: text) ?? text))\n".utf8))
             throw ExitCode(1)

@@ -120,7 +120,7 @@ import Testing
             try h.configuration(group: group) { configure(&$0, registry, topic: fixtures.topic, decoder: decoder) },
             deadline: .seconds(60))
 
-        try await eventually("the worker meets the outage, pauses fetching and asks again") {
+        try await eventually("the worker meets the outage, pauses fetching and asks again", within: .seconds(20)) {
             let snapshot = running.snapshot
             return snapshot.schemaRegistryFailures >= 3 && snapshot.paused && snapshot.schemaRegistryProblem != nil
         }
