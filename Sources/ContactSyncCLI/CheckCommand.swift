@@ -26,41 +26,35 @@ struct CheckCommand: AsyncParsableCommand {
         // Every line may quote a URL, a librdkafka error or a platform answer: redacted like logs.
         let clean = DLQInspectCommand.cleaner(settings, pii: common.logPII, escape: true)
         func print(_ line: String) { Swift.print(clean(line)) }
-        print("ok    configuration: \(settings)")
-        print(
-            "ok    platform: \(settings.flavor.rawValue); budget v2.contacts \(settings.budgetContacts) (\(Self.pace(settings.budgetContacts))), v2 \(settings.budgetV2) (\(Self.pace(settings.budgetV2))), shared by every instance of group \(settings.groupID) by partition share; managed groups: \(settings.managedGroups.isEmpty ? "none (groups are only added)" : settings.managedGroups.joined(separator: ", "))"
-        )
-        if let mapping = settings.mappingFile {
-            print("ok    mapping file \(mapping): \(settings.decoder.topics.count) topic rules")
-        }
         var failures = 0
         func report(_ ok: Bool, _ line: String) {
             print("\(ok ? "ok  " : "FAIL")  \(line)")
             if !ok { failures += 1 }
         }
+        // What the configuration alone says comes first; nothing is reached until it is complete.
+        let problems = CheckFindings.problems(settings)
+        for problem in problems { report(false, "configuration: \(problem)") }
+        guard problems.isEmpty else {
+            print("stop  brokers and platform not checked: complete the configuration first")
+            throw ExitCode(2)
+        }
+        print("ok    configuration: \(settings)")
+        print(
+            "ok    platform: \(settings.flavor.rawValue); budget v2.contacts \(settings.budgetContacts) (\(Self.pace(settings.budgetContacts))), v2 \(settings.budgetV2) (\(Self.pace(settings.budgetV2))), shared by every instance of group \(settings.groupID) by partition share"
+        )
+        for warning in CheckFindings.warnings(settings) { print("warn  \(warning)") }
+        print("note  \(CheckFindings.managedGroups(settings))")
+        if let mapping = settings.mappingFile {
+            print("ok    mapping file \(mapping): \(settings.decoder.topics.count) topic rules")
+        }
+        if let problem = CheckFindings.stateDirectoryProblem(settings) {
+            report(false, problem)
+        } else if let dir = settings.stateDirectory {
+            report(true, "state.dir \(dir): writable")
+        }
         var logger = Logger(label: "check")
         logger.logLevel = .critical
-        do {
-            let admin = try KafkaAdmin(
-                properties: settings.kafka.merging(["socket.timeout.ms": "5000"]) { $1 }, groupID: settings.groupID,
-                logger: logger)
-            let versions = settings.versionsTopic ?? "\(settings.groupID).versions"
-            for topic in settings.topics + [settings.dlqTopic, versions] {
-                do {
-                    let partitions = try await admin.partitions(of: topic, timeout: .seconds(5))
-                    report(
-                        !partitions.isEmpty,
-                        "topic \(topic): \(partitions.isEmpty ? "missing; create it" : "\(partitions.count) partitions")"
-                    )
-                } catch {
-                    report(false, "topic \(topic): \(error) (brokers \(settings.bootstrapServers))")
-                }
-            }
-            await admin.close()
-        } catch {
-            report(false, "kafka client: \(error)")
-        }
-        if settings.topics.isEmpty { report(false, "topics: none configured (CONTACT_SYNC_TOPICS)") }
+        await checkTopics(settings, logger: logger, report: report, say: print)
         do {
             let client = PlatformClient(options: try settings.platformOptions(), logger: logger)
             do {
@@ -74,6 +68,48 @@ struct CheckCommand: AsyncParsableCommand {
             report(false, "\(error)")
         }
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// Each topic exists (with its partition count), and the versions topic has the sources'.
+    private func checkTopics(
+        _ settings: Settings, logger: Logger, report: (Bool, String) -> Void, say: (String) -> Void
+    ) async {
+        let admin: KafkaAdmin
+        do {
+            admin = try KafkaAdmin(
+                properties: settings.kafka.merging(["socket.timeout.ms": "5000"]) { $1 }, groupID: settings.groupID,
+                logger: logger)
+        } catch {
+            report(false, "kafka client: \(error)")
+            return
+        }
+        let versions = settings.versionsTopic ?? "\(settings.groupID).versions"
+        var counts: [String: Int] = [:]
+        for topic in settings.topics + [settings.dlqTopic, versions] {
+            do {
+                // Listed, not named: naming a topic in a metadata request creates it on brokers that
+                // auto-create (the dev-broker among them), and every name would then "exist".
+                let partitions = try await admin.existingPartitions(of: topic, timeout: .seconds(5))
+                counts[topic] = partitions.count
+                report(
+                    !partitions.isEmpty,
+                    "topic \(topic): \(partitions.isEmpty ? "missing; create it" : "\(partitions.count) partitions")")
+            } catch {
+                report(false, "topic \(topic): \(error) (brokers \(settings.bootstrapServers))")
+            }
+        }
+        await admin.close()
+        if let count = counts[versions], count > 0 {
+            let sources = settings.topics.compactMap { topic in counts[topic].map { (topic: topic, partitions: $0) } }
+            let problems = CheckFindings.partitionProblems(source: sources, versions: (versions, count))
+            for problem in problems { report(false, problem) }
+            if problems.isEmpty, !sources.isEmpty {
+                report(true, "versions topic \(versions): as many partitions as the source topics (\(count))")
+            }
+            say(
+                "note  versions topic \(versions) must be compacted (cleanup.policy=compact); check with "
+                    + "kafka-configs --describe --entity-type topics --entity-name \(versions)")
+        }
     }
 
     /// `1.00 calls/s` for the whole workspace, or `unlimited`.

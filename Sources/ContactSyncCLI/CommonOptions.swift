@@ -109,6 +109,6 @@ enum Bootstrap {
     }
 
     static func metrics() {
-        MetricsSystem.bootstrap(PrometheusMetricsFactory(registry: registry))
+        MetricsSystem.bootstrap(WorkerMetrics.factory(registry: registry))
     }
 }

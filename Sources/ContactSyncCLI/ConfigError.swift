@@ -9,6 +9,9 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     public let expected: String
     /// The key itself is unknown (the description says so rather than "missing").
     public var isUnknown = false
+    /// The value is shown even though the key's name looks secret (`platform.token_file`: the
+    /// path is not the token, and an error that hides it cannot be acted on).
+    public var valueIsPublic = false
 
     public init(key: String, source: String, value: String?, expected: String, isUnknown: Bool = false) {
         self.key = key
@@ -22,7 +25,9 @@ public struct ConfigError: Error, Sendable, CustomStringConvertible {
     /// misspelled or not) and the secret parts of URLs: the message reaches terminals and logs.
     public var description: String {
         if let value {
-            let shown = Redactor.looksSecret(key) ? Redactor.marker : LogText.escaped(Redactor.scrubShapes(value))
+            let shown =
+                Redactor.looksSecret(key) && !valueIsPublic
+                ? Redactor.marker : LogText.escaped(Redactor.scrubShapes(value))
             return "config error: \(key) = \"\(shown)\" (from \(source)): expected \(expected)"
         }
         if isUnknown { return "config error: \(key) is not a setting (from \(source)): expected \(expected)" }

@@ -15,6 +15,7 @@ public struct ContactSyncCommand: AsyncParsableCommand {
               CONTACT_SYNC_PLATFORM_TOKEN_FILE=/run/secrets/token contact-sync run --topics customers,leads
               contact-sync dlq inspect --config config.yaml --reason invalid_urn
             """,
+        version: BuildInfo.versionLine,
         subcommands: [
             RunCommand.self, DemoCommand.self, SandboxCommand.self, DevBrokerCommand.self, ProduceCommand.self,
             CheckCommand.self, DLQCommand.self,

@@ -47,10 +47,15 @@ struct RunCommand: AsyncParsableCommand {
                     expected: "comma-separated topic names")
             }
             platform = try settings.platformOptions()
+            try PortCheck.ensureFree(host: settings.httpHost, port: settings.httpPort)
         } catch {
             FileHandle.standardError.write(Data("\(error)\n".utf8))
             throw ExitCode(2)
         }
+        WorkerMetrics.exportAtStart(
+            startedAt: Date(), deadLetterTopic: settings.dlqTopic,
+            versionsTopic: settings.versionsTopic ?? "\(settings.groupID).versions",
+            policy: settings.deadLetterRefused.rawValue)
         let worker = Worker(
             configuration: settings.workerConfiguration(untilCaughtUp: untilCaughtUp), platform: platform,
             logger: logger)
@@ -66,14 +71,23 @@ struct RunCommand: AsyncParsableCommand {
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             ))
-        logger.info("starting", metadata: ["settings": "\(settings)"])
+        logger.info("starting", metadata: ["settings": "\(settings)", "version": "\(BuildInfo.versionLine)"])
+        if settings.managedGroups.isEmpty {
+            logger.notice(
+                "platform.managed_groups is empty: groups events name are added to contacts and never removed; each such group is logged once as it is met"
+            )
+        }
         for note in settings.notes { logger.notice("configuration given twice", metadata: ["resolved": "\(note)"]) }
         do {
             try await group.run()
         } catch {
             // Fatal errors reach the terminal: the same redaction as the logs, then exit 1.
-            let text = (settings.schemaRegistry?.credentials ?? .none).redacted(
+            var text = (settings.schemaRegistry?.credentials ?? .none).redacted(
                 in: Redactor(properties: settings.kafkaProperties).callAsFunction("\(error)"))
+            if text.contains("Address already in use") {  // taken between PortCheck and the server's bind
+                text =
+                    "http.port \(settings.httpPort) on \(settings.httpHost) is in use by another process (\(text)): set http.port to a free port"
+            }
             FileHandle.standardError.write(
                 Data("contact-sync: \(LogText.escaped(settings.platformToken?.redacted(in: text) ?? text))\n".utf8))
             throw ExitCode(1)

@@ -33,6 +33,7 @@ public struct SettingsLoader: Sendable {
     }
 
     public func load() async throws -> Settings {
+        try EnvironmentCheck.check(environment)
         var layers: [Layer] = []
         let flagValues = Dictionary(
             uniqueKeysWithValues: flags.map {
@@ -96,10 +97,7 @@ public struct SettingsLoader: Sendable {
             }
         } else if let tokenFile {
             let path = tokenFile.value.trimmingCharacters(in: .whitespaces)
-            guard let text = try? String(contentsOfFile: path, encoding: .utf8) else {
-                throw reader.error("platform.token_file", value: path)
-            }
-            settings.platformToken = APIToken(text)
+            settings.platformToken = APIToken(try TokenFile.read(path, source: tokenFile.source))
             if let token {
                 settings.notes.append(
                     "platform.token_file (\(tokenFile.source)) wins over platform.token (\(token.source))")

@@ -1,12 +1,16 @@
 import ContactSyncTesting
 import Foundation
 
-/// `contact-sync-chaos [--short] [--controls | --no-controls] [NAME…]`: runs the chaos scenarios
+/// `contact-sync-chaos [--short] [--controls | --no-controls] [--broker mock|tansu]
+/// [--worker-env NAME=VALUE…] [NAME…]`: runs the chaos scenarios
 /// against the real worker binary and prints one line each. Exits 1 if any scenario loses,
 /// duplicates, leaves a wrong final state, misses or mislabels a dead letter, or its fault did
 /// not bite. With `--controls` (the default in the full suite) each scenario also runs against
 /// its deliberately broken worker (`CONTACT_SYNC_TEST_BREAK`, read by debug builds only), which
-/// it must fail: a scenario that a broken worker passes proves nothing.
+/// it must fail: a scenario that a broken worker passes proves nothing. `--broker tansu` runs
+/// the scenarios that need no mock fault injection against Tansu (`scripts/chaos --broker tansu`
+/// sets it up); `--worker-env` passes settings to the instances of those scenarios, e.g.
+/// `CONTACT_SYNC_KAFKA_GROUP_INSTANCE_ID=rolling-{i}`.
 @main
 struct Chaos {
     static func main() async {
@@ -14,15 +18,22 @@ struct Chaos {
         let short = arguments.contains("--short")
         let controls = arguments.contains("--controls") || (!short && !arguments.contains("--no-controls"))
         arguments.removeAll { ["--short", "--controls", "--no-controls"].contains($0) }
+        let options: ChaosOptions
+        do {
+            options = try ChaosOptions(taking: &arguments)
+        } catch {
+            print("contact-sync-chaos: \(error)")
+            exit(2)
+        }
         guard let binary = WorkerProcess.binary else {
             print("contact-sync-chaos: \(WorkerProcessError.notBuilt(WorkerProcess.executableDirectory.path))")
             exit(2)
         }
-        let chosen = Scenarios.all.filter { scenario in
+        let chosen = (options.broker == .mock ? Scenarios.all : Scenarios.onIndependentBroker).filter { scenario in
             arguments.isEmpty || arguments.contains { scenario.name.localizedCaseInsensitiveContains($0) }
         }
         print(
-            "contact-sync-chaos: \(chosen.count) scenarios\(short ? " (short)" : "")\(controls ? " and their negative controls" : "") against \(binary.path)"
+            "contact-sync-chaos: \(chosen.count) scenarios\(short ? " (short)" : "")\(controls ? " and their negative controls" : "") against \(binary.path)\(options.broker == .mock ? "" : " on \(options.broker.rawValue)")"
         )
         print(header)
         var failed = 0
@@ -33,7 +44,10 @@ struct Chaos {
                 let started = ContinuousClock.now
                 let label = breaking.map { "  control: \($0)" }
                 do {
-                    var verdict = try await scenario.run(ScenarioRun(short: short, breaking: breaking))
+                    var verdict = try await scenario.run(
+                        ScenarioRun(
+                            short: short, breaking: breaking, broker: options.broker,
+                            workerEnvironment: options.workerEnvironment))
                     if let label { verdict.scenario = label }
                     let seconds = (ContinuousClock.now - started).components.seconds
                     if breaking == nil {
@@ -77,6 +91,7 @@ struct Chaos {
         ]
         if !v.caughtUp { columns.append("(did not catch up in time)") }
         if !v.didNotBite.isEmpty { columns.append("(the fault did not bite: \(v.didNotBite.joined(separator: "; ")))") }
+        if !v.failures.isEmpty { columns.append("(failed: \(v.failures.joined(separator: "; ")))") }
         if !v.note.isEmpty { columns.append("(\(v.note))") }
         return columns.joined(separator: " ")
     }

@@ -9,6 +9,11 @@ struct ScenarioRun: Sendable {
     var short: Bool
     /// `CONTACT_SYNC_TEST_BREAK` for the worker (debug builds read it), or nil for the real one.
     var breaking: String?
+    /// The broker of scenarios that can run on more than one (`Scenarios.onIndependentBroker`).
+    var broker: BrokerKind = .mock
+    /// Settings for every worker instance over the scenario's (`--worker-env`), `{i}` standing
+    /// for the instance's number in scenarios of named instances.
+    var workerEnvironment: [String: String] = [:]
 }
 
 /// The chaos scenarios. Each sends known traffic, runs the real worker through one kind of
@@ -28,7 +33,12 @@ enum Scenarios {
         ("fuzzed bad inputs in good traffic", "no_guard", fuzzedInputs),
         ("kill -9 with the store half-written", "no_restore", storeHalfWritten),
         ("store deleted between runs", "no_restore", storeDeleted),
+        ("rolling deploy", "no_guard", rollingDeploy),
     ]
+
+    /// The scenarios that need no fault injection from the mock cluster, and so also run against
+    /// an independent broker (`--broker tansu`).
+    static let onIndependentBroker: [Scenario] = all.filter { $0.name == "rolling deploy" }
 
     /// Kills the worker with SIGKILL at a random moment after it starts calling the platform,
     /// restarts it, again and again; a last run finishes the work. Every run must die mid-work.

@@ -17,18 +17,26 @@ struct Verdict {
     /// Why the scenario's fault did not overlap the work (empty: it did). A scenario whose fault
     /// did not bite proves nothing, so it fails.
     var didNotBite: [String] = []
+    /// Judgements a scenario adds beyond the end state (e.g. the rolling deploy's writes, idle
+    /// time and dead letters per record), each a sentence saying what was measured against what.
+    var failures: [String] = []
     var note = ""
     /// The first few differences, to read when it fails.
     var examples: [String] = []
 
     var passed: Bool {
         lost == 0 && duplicated == 0 && wrongFinal == 0 && wronglyDeadLettered == 0 && deadLettered == badExpected
-            && caughtUp && didNotBite.isEmpty
+            && caughtUp && didNotBite.isEmpty && failures.isEmpty
     }
 
     /// Records that the fault did not bite unless `condition` holds.
     mutating func require(_ condition: Bool, _ what: String) {
         if !condition { didNotBite.append(what) }
+    }
+
+    /// Fails the verdict unless `condition` holds: a judgement of the scenario's own.
+    mutating func check(_ condition: Bool, _ what: String) {
+        if !condition { failures.append(what) }
     }
 
     mutating func example(_ text: String) {

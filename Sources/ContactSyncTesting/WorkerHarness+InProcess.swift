@@ -45,6 +45,11 @@ extension WorkerHarness {
         await RunningWorker(worker(configuration), deadline: deadline)
     }
 
+    /// Starts `worker`, made by the caller (another token, another platform), as `start` does.
+    public func start(worker: Worker, deadline: Duration) async -> RunningWorker {
+        await RunningWorker(worker, deadline: deadline)
+    }
+
     /// Runs a worker of `group` until it has caught up (or the deadline shuts it down).
     @discardableResult
     public func runUntilCaughtUp(

@@ -70,11 +70,9 @@ public struct WorkerProcess: Sendable {
     {
         let process = try process(arguments, extra: extra)
         if let log {
-            if !FileManager.default.fileExists(atPath: log) {
-                _ = FileManager.default.createFile(atPath: log, contents: nil)
-            }
-            let handle = FileHandle(forWritingAtPath: log)
-            handle?.seekToEndOfFile()
+            // O_APPEND: several children may write the same log at once without overwriting.
+            let descriptor = open(log, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+            let handle = descriptor >= 0 ? FileHandle(fileDescriptor: descriptor, closeOnDealloc: true) : nil
             process.standardOutput = handle
             process.standardError = handle
         } else {

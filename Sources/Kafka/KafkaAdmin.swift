@@ -14,7 +14,7 @@ public struct PartitionLag: Sendable, Hashable {
 
 /// Metadata and a group's lag, read without joining the group.
 public final class KafkaAdmin: Sendable {
-    private let consumer: KafkaConsumer
+    let consumer: KafkaConsumer
 
     /// - Parameter groupID: whose committed offsets `lag` reads.
     /// - Throws: `KafkaError` when a property is unknown or invalid (the message names it).

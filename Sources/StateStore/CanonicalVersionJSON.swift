@@ -1,7 +1,7 @@
 import SyncCore
 
 /// Reads a versions-topic value written exactly as `AppliedVersion.encoded()` writes it
-/// (`{"k":…,"v":…,"id":…,"d":…}` with `"u"` last when present, no spaces, ASCII strings without
+/// (`{"k":…,"v":…,"id":…,"d":…}` then `"u"` and `"n"` when present, no spaces, ASCII strings without
 /// escapes), in one pass and without allocating: a cold restore transcodes every record it
 /// builds, and the general parser costs several times the insert it feeds. Anything else
 /// (other member order, spaces, an escape, non-ASCII text, a number that is not a plain
@@ -15,6 +15,19 @@ enum CanonicalVersionJSON {
         var eventID: UnsafeRawBufferPointer
         var deleted: Bool
         var contactUUID: UnsafeRawBufferPointer?
+        /// The URN array's inside (`"tel:…","ext:…"`), each a canonical string; `urnCount` of them.
+        var urns: UnsafeRawBufferPointer?
+        var urnCount = 0
+
+        /// Each URN of `urns`, in order.
+        func forEachURN(_ body: (UnsafeRawBufferPointer) -> Void) {
+            guard let urns else { return }
+            var scanner = Scanner(bytes: urns)
+            while scanner.literal("\""), let urn = scanner.string() {
+                body(urn)
+                _ = scanner.literal(",")
+            }
+        }
     }
 
     static func fields(_ json: UnsafeRawBufferPointer) -> Fields? {
@@ -36,8 +49,23 @@ enum CanonicalVersionJSON {
             guard let text = scanner.string() else { return nil }
             contact = text
         }
+        var urns: UnsafeRawBufferPointer?
+        var urnCount = 0
+        if scanner.literal(#","n":["#) {
+            let start = scanner.at
+            if !scanner.literal("]") {
+                repeat {
+                    guard scanner.literal("\""), scanner.string() != nil else { return nil }
+                    urnCount += 1
+                } while scanner.literal(",")
+                guard scanner.literal("]") else { return nil }
+            }
+            urns = UnsafeRawBufferPointer(rebasing: json[start..<scanner.at - 1])
+        }
         guard scanner.literal("}"), scanner.atEnd else { return nil }
-        return Fields(kind: kind, value: value, eventID: eventID, deleted: deleted, contactUUID: contact)
+        return Fields(
+            kind: kind, value: value, eventID: eventID, deleted: deleted, contactUUID: contact, urns: urns,
+            urnCount: urnCount)
     }
 
     private struct Scanner {

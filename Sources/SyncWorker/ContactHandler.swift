@@ -24,6 +24,8 @@ final class ContactHandler: Sendable {
         var uuid: String?
         /// URNs the platform left out because another contact holds them.
         var urnConflicts: [String] = []
+        /// The contact's URNs as the platform answered (kept with the version, see `AppliedVersion.urns`).
+        var urns: [String]?
         /// Group changes not made because the contact is not active.
         var skippedGroupChanges = 0
     }
@@ -34,6 +36,7 @@ final class ContactHandler: Sendable {
     let actions: ActionBatcher
     /// Lower-cased names of the groups contact-sync owns.
     let managedGroups: Set<String>
+    let unmanagedGroups: UnmanagedGroups
     let logger: Logger
     /// Entity key → the contact's UUID and URNs, so most events cost one `?uuid=` call. Bounded:
     /// the UUID of any entity is in the guard's store and comes back with its next event
@@ -55,13 +58,16 @@ final class ContactHandler: Sendable {
         self.gate = gate
         self.actions = actions
         self.managedGroups = Set(managedGroups.map { $0.lowercased() })
+        unmanagedGroups = UnmanagedGroups(managed: self.managedGroups, logger: logger)
         self.logger = logger
     }
 
-    func remember(_ key: String, uuid: String?) {
+    /// What the version guard knows of the contact (UUID, and the URNs of the last write) when
+    /// this instance has not written it yet: a partition's new owner then writes by UUID too.
+    func remember(_ key: String, uuid: String?, urns: [String]? = nil) {
         guard let uuid else { return }
         known.withLock { cache in
-            if cache.value(key) == nil { cache.insert(key, KnownContact(uuid: uuid, urns: [])) }
+            if cache.value(key) == nil { cache.insert(key, KnownContact(uuid: uuid, urns: urns ?? [])) }
         }
     }
 
@@ -130,7 +136,8 @@ final class ContactHandler: Sendable {
                 }
                 store(key, contact)
                 var result = Result(
-                    kind: .updated, uuid: contact.uuid, urnConflicts: sent.filter { !contact.urns.contains($0) })
+                    kind: .updated, uuid: contact.uuid, urnConflicts: sent.filter { !contact.urns.contains($0) },
+                    urns: contact.urns)
                 result.skippedGroupChanges = try await syncGroups(of: contact, named: patch.groups, budget)
                 return result
             } catch let error as PlatformError where error.isDeletedContact {
@@ -160,7 +167,7 @@ final class ContactHandler: Sendable {
             do {
                 let contact = try await contactsCall(budget, tickets) { try await client.create(body: attempt) }
                 store(change.entityKey, contact)
-                return Result(kind: .created, uuid: contact.uuid, urnConflicts: conflicts)
+                return Result(kind: .created, uuid: contact.uuid, urnConflicts: conflicts, urns: contact.urns)
             } catch let error as PlatformError where error.isURNTakenByAnotherContact {
                 let taken = error.takenURNs(of: attempt.urns ?? [])
                 // The ext: URN taken (or an answer we cannot place): the contact exists.
@@ -200,7 +207,8 @@ final class ContactHandler: Sendable {
             }
         }
         store(change.entityKey, current)
-        var result = Result(kind: created ? .created : .updated, uuid: contact.uuid, urnConflicts: conflicts)
+        var result = Result(
+            kind: created ? .created : .updated, uuid: contact.uuid, urnConflicts: conflicts, urns: current.urns)
         result.skippedGroupChanges = try await syncGroups(of: current, named: patch.groups, budget)
         return result
     }
@@ -215,6 +223,7 @@ final class ContactHandler: Sendable {
     private func syncGroups(of contact: Contact, named: Update<[String]>?, _ budget: RetryBudget) async throws -> Int {
         guard let named else { return 0 }
         let wanted: [String] = if case .set(let names) = named { names } else { [] }
+        unmanagedGroups.note(wanted)
         let wantedFolded = Set(wanted.map { $0.lowercased() })
         let current = Set(contact.groups.map { $0.name.lowercased() })
         let toAdd = wanted.filter { !current.contains($0.lowercased()) }
@@ -261,6 +270,7 @@ final class ContactHandler: Sendable {
     private func groupUUIDs(named: Update<[String]>?) async throws -> [String]? {
         switch named {
         case .set(let names)?:
+            unmanagedGroups.note(names)
             var uuids: [String] = []
             for name in names { uuids.append(try await registry.groupUUID(name: name)) }
             return uuids

@@ -19,6 +19,8 @@ public enum MetricNames {
     /// 1 while consumption is paused (backpressure or platform down).
     public static let paused = "contactsync_paused"
     public static let commits = "contactsync_commits_total"
+    /// When this instance last committed (seconds since the epoch); the process's start time
+    /// until its first commit, so "nothing committed for N minutes" holds for one stuck since start.
     public static let lastCommit = "contactsync_last_commit_timestamp_seconds"
     /// 0 while the platform counts as degraded or down (failure rate, outage or refused token).
     public static let platformAvailable = "contactsync_platform_available"
@@ -54,10 +56,14 @@ public enum MetricNames {
     /// once per dead-lettered record).
     public static let schemaRegistryFailures = "contactsync_schema_registry_failures_total"
 
+    /// 1, labelled with the build's `version` and the `librdkafka` version it runs with: which
+    /// build each instance runs (`contact-sync --version` prints the same).
+    public static let buildInfo = "contactsync_build_info"
+
     public static let all = [
         records, consumerLag, endToEnd, apiRequestSeconds, apiCalls, retries, deadLetters, inFlight,
         rebalances, paused, commits, lastCommit, platformAvailable, durableWritesRefused, durableWriteRetries,
         stateRestoring,
-        stateRestoredRecords, stateRestoreSeconds, schemaRegistryFailures,
+        stateRestoredRecords, stateRestoreSeconds, buildInfo, schemaRegistryFailures,
     ]
 }

@@ -1,4 +1,8 @@
+import Foundation
 import Kafka
+import Logging
+import PlatformClient
+import Synchronization
 
 /// `--until-caught-up`: the worker stops once the group has committed everything that was in
 /// its topics when it started (what arrives later is the next run's).
@@ -21,6 +25,53 @@ extension Worker {
     func isCaughtUp(_ consumer: KafkaConsumer, _ targets: [TopicPartition: Int64]) async -> Bool {
         guard !targets.isEmpty else { return true }
         guard let committed = try? await consumer.committed(Array(targets.keys)) else { return false }
+        let remaining = committed.reduce(Int64(0)) { sum, offset in
+            let target = targets[offset.topicPartition] ?? 0
+            // No commit yet (a negative offset): everything up to the target is left.
+            return sum + max(0, target - max(offset.offset, 0))
+        }
+        await logCatchUpProgress(remaining: remaining)
         return committed.allSatisfy { $0.offset >= (targets[$0.topicPartition] ?? 0) }
+    }
+
+    /// Every `CatchUpProgress.every`, one line saying how much is left, how fast it goes, what
+    /// paces it and when it should end: a run at a budget of one call a second is otherwise
+    /// silent for minutes.
+    private func logCatchUpProgress(remaining: Int64) async {
+        guard let step = catchUp.withLock({ $0.step(remaining: remaining, now: .now) }) else { return }
+        var metadata: Logger.Metadata = [
+            "remaining_records": "\(remaining)",
+            "records_per_second": "\(String(format: "%.1f", step.rate))",
+            "eta": "\(step.eta.map { $0.secondsText } ?? "unknown (no progress in the last interval)")",
+        ]
+        let budget = gate.budget(.contacts)
+        if await !budget.isUnlimited {
+            let calls = Double(await budget.allowance) / (await budget.rate.window).seconds
+            metadata["pacing"] =
+                "\(String(format: "%.2f", calls)) contacts.json calls/s (this instance's share of platform.budget.contacts)"
+        } else {
+            metadata["pacing"] = "none (platform.budget.contacts unlimited)"
+        }
+        if await gate.isThrottled() { metadata["throttled"] = "a 429 paused calls (someone else spends the budget)" }
+        logger.info("catching up", metadata: metadata)
+    }
+}
+
+/// How far `--until-caught-up` has come between progress lines.
+struct CatchUpProgress: Sendable {
+    static let every: Duration = .seconds(10)
+    private var last: (at: ContinuousClock.Instant, remaining: Int64)?
+
+    /// The rate since the last line and the time left at it, when a line is due.
+    mutating func step(remaining: Int64, now: ContinuousClock.Instant) -> (rate: Double, eta: Duration?)? {
+        guard let last else {
+            self.last = (now, remaining)
+            return nil
+        }
+        guard now - last.at >= Self.every else { return nil }
+        let rate = Double(last.remaining - remaining) / (now - last.at).seconds
+        self.last = (now, remaining)
+        let eta: Duration? = rate > 0 ? .seconds(Double(remaining) / rate) : nil
+        return (max(0, rate), eta)
     }
 }

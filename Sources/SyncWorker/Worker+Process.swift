@@ -120,8 +120,9 @@ extension Worker {
                 kept.append(item)
                 let newer = running.map { VersionGuard.newer(change.version, $0.version) } ?? change.version
                 running = AppliedVersion(
-                    version: newer, eventID: change.eventID, deleted: change.isDelete, contactUUID: running?.contactUUID
-                )
+                    version: newer, eventID: change.eventID, deleted: change.isDelete,
+                    contactUUID: running?.contactUUID,
+                    urns: running?.urns)
             case .duplicate:
                 await record(.skipped(.duplicate), for: item)
             case .stale:
@@ -134,7 +135,7 @@ extension Worker {
         }
         if kept.count > 1 { status.update { $0.coalesced += kept.count - 1 } }
         let merged = ContactChange.merge(kept.map { $0.change! })
-        if let stored, !stored.deleted { handler.remember(key, uuid: stored.contactUUID) }
+        if let stored, !stored.deleted { handler.remember(key, uuid: stored.contactUUID, urns: stored.urns) }
 
         // A delete waits in the batcher for others to share its call, not for a call slot.
         if merged.isDelete { await lanes.releaseSlot(key) }
@@ -156,7 +157,8 @@ extension Worker {
                 guard await deadLetterURNConflict(last, result.urnConflicts, claim: claim) else { return }
             }
             let applied = AppliedVersion(
-                version: merged.version, eventID: merged.eventID, deleted: merged.isDelete, contactUUID: result.uuid)
+                version: merged.version, eventID: merged.eventID, deleted: merged.isDelete, contactUUID: result.uuid,
+                urns: merged.isDelete ? nil : result.urns)
             let token = await versions.beginWrite(source: kept[0].record.partition)
             let offset: Int64?
             do {

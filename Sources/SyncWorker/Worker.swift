@@ -30,6 +30,8 @@ public final class Worker: Service, Sendable {
     let shareRetry = Mutex<Task<Void, Never>?>(nil)
     /// Decodes framed records, when a schema registry is configured.
     let schemaRegistry: WorkerRegistry?
+    /// `--until-caught-up`'s progress lines.
+    let catchUp = Mutex(CatchUpProgress())
 
     /// The Kafka clients, made in `run`.
     struct Parts: Sendable {
@@ -82,6 +84,8 @@ public final class Worker: Service, Sendable {
     var isStopping: Bool { stopping.isSet }
 
     public func run() async throws {
+        let probe = Task { [self] in await TokenProbe(worker: self).run() }
+        defer { probe.cancel() }
         do {
             try await runPipeline()
         } catch {
@@ -97,20 +101,15 @@ public final class Worker: Service, Sendable {
         let config = configuration
         let producer = try KafkaProducer(
             properties: config.kafka.merging(["linger.ms": "5"]) { current, _ in current }, logger: logger)
-        let versionsPartitions: [Int32]
-        do {
-            versionsPartitions = try await producer.partitions(of: config.versionsTopic)
-        } catch {
-            await producer.close(timeout: .zero)
-            throw WorkerError(
-                "cannot read the metadata of the versions topic \(config.versionsTopic) (\(error)): check that the brokers (\(config.kafka["bootstrap.servers"] ?? "-")) are reachable and that the topic exists, compacted (cleanup.policy=compact), with as many partitions as the source topics"
-            )
+        // Kafka away at start is waited out (not ready meanwhile), as an outage during a run is.
+        let waited = try await withGracefulShutdownHandler {
+            try await waitForVersionsTopic(producer)
+        } onGracefulShutdown: {
+            self.stop()
         }
-        guard !versionsPartitions.isEmpty else {
+        guard let versionsPartitions = waited else {
             await producer.close(timeout: .zero)
-            throw WorkerError(
-                "the versions topic \(config.versionsTopic) has no partitions; create it compacted with as many partitions as the source topics"
-            )
+            return
         }
         let writer = DurableWriter(
             producer: producer, deadLetterTopic: config.deadLetterTopic, versionsTopic: config.versionsTopic,

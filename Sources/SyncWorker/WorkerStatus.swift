@@ -37,6 +37,13 @@ public struct WorkerSnapshot: Sendable, Equatable {
     /// could not decode.
     public var schemaRegistryFailures = 0
     public var caughtUp = false
+    /// Why the worker cannot start its work yet (the brokers unreachable, the versions topic
+    /// missing): it waits and retries, not ready, instead of exiting into a crash loop.
+    public var startupProblem: String?
+    /// The platform answered 401 or 403 to the start-up token probe or to a call, and nothing
+    /// has succeeded since: not ready at once, idle or not (the health's failure counts would
+    /// take many calls, and an idle worker makes none).
+    public var tokenRefused = false
 
     public var deadLetteredTotal: Int { deadLettered.values.reduce(0, +) }
     public var skipped: Int { skippedTombstone + skippedDuplicate + skippedStale + skippedDoneBefore }
@@ -44,6 +51,8 @@ public struct WorkerSnapshot: Sendable, Equatable {
 
     /// Why the worker is not ready, or `nil` when it is.
     public var notReadyReason: String? {
+        if let startupProblem { return "not started: \(startupProblem)" }
+        if tokenRefused { return "the platform refuses the API token (401/403): fix the token's Secret and restart" }
         if !platformAvailable {
             return "platform unavailable or degraded (many recent calls failing, or the API token refused)"
         }

@@ -127,9 +127,10 @@ import Testing
                     "CONTACT_SYNC_PLATFORM_TOKEN": "", "CONTACT_SYNC_PLATFORM_TOKEN_FILE": "/nonexistent/token",
                 ])
         }
+        // The path is named (it is no secret, and an error hiding it cannot be acted on).
         #expect(
             missing?.description
-                == #"config error: platform.token_file = "<redacted>" (from env CONTACT_SYNC_PLATFORM_TOKEN_FILE): expected a readable file path"#
+                == #"config error: platform.token_file = "/nonexistent/token" (from env CONTACT_SYNC_PLATFORM_TOKEN_FILE): expected a readable file holding the API token; there is no file at this path (is the Secret mounted there?)"#
         )
     }
 

@@ -1,3 +1,4 @@
+import CSQLite
 import Foundation
 import StateStore
 import SyncCore
@@ -141,4 +142,41 @@ private func markUnclean(_ file: String) throws {
     ]
     try sqlite.run()
     sqlite.waitUntilExit()
+}
+
+/// A partition revoked and assigned again at once reopens its store while the previous
+/// connection still closes (folding the WAL in holds the file's lock).
+@Suite("PartitionStore: reopened while another connection holds the file")
+struct StoreReopenTests {
+    /// Fails without the connection's busy timeout: the open answered "database is locked" and
+    /// the worker ran the partition with an empty guard.
+    @Test("an open waits for a lock held by a closing connection instead of failing")
+    func opensAfterALockIsReleased() throws {
+        let directory = TemporaryDirectory()
+        defer { directory.remove() }
+        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        try store.restore([("customer:1", version(1).encoded())], next: 10)
+        let path = store.path
+        try store.close(checkpoint: 10)
+
+        var opened: OpaquePointer?
+        #expect(sqlite3_open(path, &opened) == SQLITE_OK)
+        #expect(sqlite3_exec(opened, "BEGIN EXCLUSIVE", nil, nil, nil) == SQLITE_OK)
+        let holder = LockHolder(db: opened)
+        let release = Thread {
+            Thread.sleep(forTimeInterval: 0.5)
+            sqlite3_exec(holder.db, "COMMIT", nil, nil, nil)
+            sqlite3_close(holder.db)
+        }
+        release.start()
+        let reopened = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        #expect(reopened.reusedFile)
+        #expect(reopened.checkpoint == 10)
+        #expect(try reopened.last("customer:1") == version(1))
+    }
+}
+
+/// The other connection, handed to the thread that lets it go.
+private struct LockHolder: @unchecked Sendable {
+    let db: OpaquePointer?
 }

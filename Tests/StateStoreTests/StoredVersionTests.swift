@@ -34,11 +34,21 @@ import Testing
         AppliedVersion(
             version: OrderingVersion(flags & 1 == 0 ? .sequence : .timestamp, Int64(value)),
             eventID: id((flags >> 1) % 3, eventPicks) ?? "", deleted: flags & 8 != 0,
-            contactUUID: id((flags >> 4) % 4, contactPicks))
+            contactUUID: id((flags >> 4) % 4, contactPicks), urns: urns(flags >> 6, contactPicks))
+    }
+
+    /// None, an empty list, one URN, or several (free text from `picks`).
+    static func urns(_ mode: Int, _ picks: [Int]) -> [String]? {
+        switch mode % 4 {
+        case 0: nil
+        case 1: []
+        case 2: ["tel:+" + text(picks)]
+        default: ["ext:" + text(picks), "mailto:" + text(picks.reversed()), "tel:+5511"]
+        }
     }
 
     static let versions = (
-        Gen.int(in: Int.min...Int.max), Gen.int(in: 0...63), Gen.int(in: 0...100).array(of: 0...40),
+        Gen.int(in: Int.min...Int.max), Gen.int(in: 0...255), Gen.int(in: 0...100).array(of: 0...40),
         Gen.int(in: 0...100).array(of: 0...40)
     )
 
@@ -59,9 +69,10 @@ import Testing
             #expect(json.withUnsafeBytes { StoredVersion.transcode($0, into: &stored) })
             #expect(StoredVersion.decode(stored) == version, "\(version)")
             // The fast reader takes every value the worker writes whose strings are printable ASCII.
-            let plain = (version.eventID + (version.contactUUID ?? "")).unicodeScalars.allSatisfy {
-                $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\"
-            }
+            let plain = (version.eventID + (version.contactUUID ?? "") + (version.urns ?? []).joined()).unicodeScalars
+                .allSatisfy {
+                    $0.isASCII && $0.value >= 0x20 && $0 != "\"" && $0 != "\\"
+                }
             let fast = json.withUnsafeBytes { CanonicalVersionJSON.read($0) }
             #expect(plain ? fast == version : fast == nil, "\(version)")
         }
@@ -96,6 +107,23 @@ import Testing
         #expect(!Array("{\"k\":\"sequence\"}".utf8).withUnsafeBytes { StoredVersion.transcode($0, into: &unreadable) })
     }
 
+    /// A partition's next owner writes by UUID with the URN list the last write left.
+    @Test func urnsTravelThroughTheTopicAndTheStore() throws {
+        let version = AppliedVersion(
+            version: .sequence(7), eventID: "evt-7", deleted: false,
+            contactUUID: "5f1c6a0e-8d2b-4c7e-9a31-100000000012",
+            urns: ["ext:cus_7", "tel:+5511999990007", "mailto:ana@example.com"])
+        let json = version.encoded()
+        #expect(
+            String(decoding: json, as: UTF8.self).hasSuffix(
+                #","n":["ext:cus_7","tel:+5511999990007","mailto:ana@example.com"]}"#))
+        var stored: [UInt8] = []
+        #expect(json.withUnsafeBytes { StoredVersion.transcode($0, into: &stored) })
+        #expect(StoredVersion.decode(stored) == version)
+        #expect(json.withUnsafeBytes { CanonicalVersionJSON.read($0) } == version, "the fast reader takes it")
+        #expect(AppliedVersion(decoding: json) == version)
+    }
+
     @Test func aTypicalVersionTakesUnderFiftyBytes() {
         let version = AppliedVersion(
             version: .sequence(1_700_000_000_123), eventID: "3f2b8c4e-9d1a-4e7b-8c2f-5a6b7c8d9e0f", deleted: false,
@@ -112,6 +140,11 @@ extension CanonicalVersionJSON {
         return AppliedVersion(
             version: OrderingVersion(fields.kind, fields.value),
             eventID: String(decoding: fields.eventID, as: UTF8.self),
-            deleted: fields.deleted, contactUUID: fields.contactUUID.map { String(decoding: $0, as: UTF8.self) })
+            deleted: fields.deleted, contactUUID: fields.contactUUID.map { String(decoding: $0, as: UTF8.self) },
+            urns: fields.urns.map { _ in
+                var urns: [String] = []
+                fields.forEachURN { urns.append(String(decoding: $0, as: UTF8.self)) }
+                return urns
+            })
     }
 }

@@ -4,6 +4,7 @@ import Kafka
 import PlatformClient
 import PlatformSandbox
 import SyncCore
+import Synchronization
 import Testing
 
 @testable import SyncWorker
@@ -88,6 +89,34 @@ import Testing
         #expect(try await h.deadLetters().count == 3, "each bad record dead-lettered exactly once")
         #expect(h.sandbox.state().contacts.count == 1)
         #expect(try await h.committed(group: group) == [4])
+        await h.shutdown()
+    }
+}
+
+/// The budget share when a partition count cannot be read.
+@Suite(.serialized) struct BudgetShareLookupTests {
+    /// A fresh instance whose lookups fail must not count the topic as 0 partitions: its share
+    /// would be the whole workspace's budget beside the other instances' shares. Fails when a
+    /// failed lookup counts as 0 (the share was 1).
+    @Test func anUnreadablePartitionCountNeverMakesTheShareTheWhole() async throws {
+        let h = try await WorkerHarness(partitions: 2)
+        let configuration = try h.configuration(group: "g-own-share", untilCaughtUp: false) {
+            $0.budgetContacts = RequestRate(requests: 600, per: .seconds(60))
+            $0.budgetV2 = RequestRate(requests: 600, per: .seconds(60))
+        }
+        let a = await h.start(configuration, deadline: .seconds(90))
+        try await eventually("both partitions are assigned") {
+            a.snapshot.assignedPartitions == 2 && a.snapshot.budgetShare == 1
+        }
+        a.worker.partitionCounts.withLock { $0 = [:] }  // as a fresh instance knows nothing
+        try h.cluster.setAllBrokers(up: false)
+        await a.worker.updateBudgetShare()
+        #expect(a.snapshot.budgetShare == 0, "an unknown count paces at the smallest share")
+        try h.cluster.setAllBrokers(up: true)
+        try await eventually("the share returns once the lookup answers", within: .seconds(30)) {
+            a.snapshot.budgetShare == 1
+        }
+        try await a.shutdown()
         await h.shutdown()
     }
 }

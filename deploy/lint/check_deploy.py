@@ -4,7 +4,13 @@
 - Metric names: every `contactsync_*` name in the dashboard, the alert rules, their tests and
   docs/operations.md is one the worker exports, i.e. a string literal in Sources/ (histogram
   series `_bucket`, `_sum`, `_count` count as their histogram).
-- Runbooks: every alert has a runbook_url into docs/operations.md whose anchor is a heading there.
+- Runbooks: every alert has a runbook_url, RUNBOOK_BASE#anchor (absolute, so it works from an
+  Alertmanager notification), whose anchor is a heading of docs/operations.md; every heading
+  under "## Alerts" there names a rule, and every rule has one (both directions).
+- Alert tests: every alert has a case in alerts.test.yaml where it fires and one where it is
+  silent (`exp_alerts: []`); promtool runs them.
+- Scrape paths: no rule selects on `job` (the annotation-based path names it otherwise); every
+  scrape path in deploy/ gives the label the rules select workers by (WORKER_LABEL).
 - Dashboard: valid JSON, unique panel ids, the `${datasource}` variable on every query; its
   queries are written out as recording rules (Grafana variables replaced) for `promtool check
   rules` to parse (the path is the first argument).
@@ -20,6 +26,7 @@ from __future__ import annotations
 
 import difflib
 import json
+import os
 import re
 import sys
 from pathlib import Path
@@ -34,6 +41,14 @@ OPTIONAL_MANIFESTS = {"servicemonitor.yaml", "secret.example.yaml"}
 # environment variable that overrides it.
 DEFAULT_DRAIN_DEADLINE_SECONDS = 30
 DRAIN_DEADLINE_ENV = "CONTACT_SYNC_DRAIN_DEADLINE_SECONDS"
+# Where the runbooks live, as an absolute URL (Alertmanager notifications are read far from
+# this repository). Point it at your own copy by rewriting the prefix in alerts.yaml and
+# alerts.test.yaml and running with CONTACT_SYNC_RUNBOOK_BASE set to the new one.
+RUNBOOK_BASE = os.environ.get(
+    "CONTACT_SYNC_RUNBOOK_BASE", "https://github.com/contact-sync/contact-sync/blob/main/docs/operations.md")
+# The label the rules find workers by, as Prometheus sanitises the pod label
+# app.kubernetes.io/name, and its value.
+WORKER_LABEL = ("app_kubernetes_io_name", "contact-sync")
 GRAFANA_VARIABLES = {
     "$__rate_interval": "5m",
     "$__interval": "1m",
@@ -83,26 +98,39 @@ def github_anchor(heading: str) -> str:
     return slug.replace(" ", "-")
 
 
+def alert_runbooks(text: str) -> list[str]:
+    """The `###` headings of the "## Alerts" section: one runbook per rule."""
+    section = re.search(r"^## Alerts\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    return re.findall(r"^### +(\S+)\s*$", section.group(1), re.M) if section else []
+
+
 def check_alerts(root: Path, report: Report) -> list[tuple[str, str]]:
     rel = "deploy/prometheus/alerts.yaml"
     rules = yaml.safe_load((root / rel).read_text())
     ops = root / "docs/operations.md"
     anchors = set()
+    runbooks: list[str] = []
     if ops.exists():
         anchors = {github_anchor(m) for m in re.findall(r"^#+\s+(.+)$", ops.read_text(), re.M)}
         for link in re.findall(r"\]\(#([^)]+)\)", ops.read_text()):
             if link not in anchors:
                 report.fail("docs/operations.md", f"link #{link} points to no heading")
+        runbooks = alert_runbooks(ops.read_text())
     else:
         report.fail("docs/operations.md", "missing: the alert runbooks link to it")
     usages = []
+    alerts: list[str] = []
     for group in rules.get("groups", []):
         for rule in group.get("rules", []):
             name = rule.get("alert") or rule.get("record") or "?"
             where = f"{rel} ({name})"
             usages.append((where, rule.get("expr", "")))
+            if re.search(r"\bjob\s*=~?", rule.get("expr", "")):
+                report.fail(where, "selects on job: the annotation-based scrape path names its job "
+                            f"otherwise; select workers by {WORKER_LABEL[0]}=\"{WORKER_LABEL[1]}\"")
             if "alert" not in rule:
                 continue
+            alerts.append(name)
             notes = rule.get("annotations", {})
             for key in ("summary", "description", "runbook_url"):
                 if not notes.get(key):
@@ -110,12 +138,64 @@ def check_alerts(root: Path, report: Report) -> list[tuple[str, str]]:
             if not rule.get("labels", {}).get("severity"):
                 report.fail(where, "label severity is missing")
             url = notes.get("runbook_url", "")
-            if not url.startswith("docs/operations.md#"):
-                report.fail(where, f"runbook_url {url!r} does not point into docs/operations.md")
+            if not url.startswith(RUNBOOK_BASE + "#"):
+                report.fail(where, f"runbook_url {url!r} is not {RUNBOOK_BASE}#<anchor> (an absolute "
+                            "URL into docs/operations.md; see RUNBOOK_BASE)")
             elif ops.exists() and url.split("#", 1)[1] not in anchors:
                 report.fail(where, f"runbook_url anchor #{url.split('#', 1)[1]} is no heading "
                             "of docs/operations.md")
+            if ops.exists() and name not in runbooks:
+                report.fail(where, f"has no runbook: add \"### {name}\" under \"## Alerts\" in "
+                            "docs/operations.md")
+    for runbook in runbooks:
+        if runbook not in alerts:
+            report.fail("docs/operations.md", f"runbook \"### {runbook}\" under \"## Alerts\" names no "
+                        f"rule of {rel}: rename it to the rule's name, or move it out of that section")
+    check_alert_tests(root, alerts, report)
     return usages
+
+
+def check_alert_tests(root: Path, alerts: list[str], report: Report) -> None:
+    """Each alert is shown firing and shown silent by at least one promtool case."""
+    rel = "deploy/prometheus/alerts.test.yaml"
+    tests = yaml.safe_load((root / rel).read_text()) or {}
+    firing: set[str] = set()
+    silent: set[str] = set()
+    for test in tests.get("tests", []):
+        for case in test.get("alert_rule_test", []):
+            (firing if case.get("exp_alerts") else silent).add(case.get("alertname"))
+    for name in alerts:
+        if name not in firing:
+            report.fail(rel, f"no case shows {name} firing (an alert_rule_test with exp_alerts)")
+        if name not in silent:
+            report.fail(rel, f"no case shows {name} silent (an alert_rule_test with exp_alerts: [])")
+    for name in sorted((firing | silent) - set(alerts)):
+        report.fail(rel, f"tests alert {name}, which alerts.yaml does not have")
+
+
+def check_scrape_labels(root: Path, report: Report) -> None:
+    """Every scrape path gives workers the label the rules select them by."""
+    label, value = WORKER_LABEL
+    k8s = root / "deploy/k8s"
+    deployment = yaml.safe_load((k8s / "deployment.yaml").read_text())
+    pod_labels = deployment["spec"]["template"]["metadata"].get("labels", {})
+    if pod_labels.get("app.kubernetes.io/name") != value:
+        report.fail("deploy/k8s/deployment.yaml", f"the pod template lacks the label "
+                    f"app.kubernetes.io/name: {value}, which the alert rules find workers by")
+    monitor = yaml.safe_load((k8s / "servicemonitor.yaml").read_text())
+    if "app.kubernetes.io/name" not in monitor["spec"].get("podTargetLabels", []):
+        report.fail("deploy/k8s/servicemonitor.yaml", "podTargetLabels lacks app.kubernetes.io/name: "
+                    f"the alert rules find workers by {label}")
+    pods = yaml.safe_load((root / "deploy/prometheus/kubernetes-pods.yml").read_text())
+    relabels = [r for job in pods["scrape_configs"] for r in job.get("relabel_configs", [])]
+    if not any(r.get("action") == "labelmap" and "__meta_kubernetes_pod_label_" in r.get("regex", "")
+               for r in relabels):
+        report.fail("deploy/prometheus/kubernetes-pods.yml", "no labelmap of __meta_kubernetes_pod_label_(.+): "
+                    f"the pods' app.kubernetes.io/name would not become {label}")
+    compose = yaml.safe_load((root / "deploy/prometheus/prometheus.yml").read_text())
+    statics = [c for job in compose["scrape_configs"] for c in job.get("static_configs", [])]
+    if not statics or any(c.get("labels", {}).get(label) != value for c in statics):
+        report.fail("deploy/prometheus/prometheus.yml", f"a static target lacks labels: {{{label}: {value}}}")
 
 
 def check_dashboard(root: Path, rules_out: Path, report: Report) -> list[tuple[str, str]]:
@@ -172,6 +252,14 @@ def check_kubernetes(root: Path, report: Report) -> None:
     for path in sorted(base.glob("*.yaml")):
         if path.name != "kustomization.yaml" and path.name not in listed | OPTIONAL_MANIFESTS:
             report.fail(f"deploy/k8s/{path.name}", "neither in kustomization.yaml nor optional")
+
+    # The image tag is the build's version (contactsync_build_info, --version).
+    version = re.search(r'static let version = "([^"]+)"',
+                        (root / "Sources/ContactSyncCLI/BuildInfo.swift").read_text())
+    tags = [i.get("newTag") for i in kustomization.get("images", []) if i.get("name") == "contact-sync"]
+    if version and tags and tags[0] != version.group(1):
+        report.fail("deploy/k8s/kustomization.yaml", f"image tag {tags[0]} is not the build's version "
+                    f"{version.group(1)} (BuildInfo.version in Sources/ContactSyncCLI/BuildInfo.swift)")
 
     docs = {}
     for path in sorted(base.glob("*.yaml")):
@@ -269,6 +357,7 @@ def main() -> int:
     check_metric_names(root, usages, report)
     check_kubernetes(root, report)
     check_compose(root, report)
+    check_scrape_labels(root, report)
     for problem in report.problems:
         print(f"lint-deploy: {problem}", file=sys.stderr)
     return 1 if report.problems else 0

@@ -8,12 +8,17 @@ public struct AppliedVersion: Sendable, Equatable, Codable {
     public var deleted: Bool
     /// The platform's UUID of the contact, so most writes are one `?uuid=` call.
     public var contactUUID: String?
+    /// The contact's URNs as the platform answered the last write: a partition's next owner
+    /// (or a restart) then writes by UUID with the URN list it must keep (agents' URNs
+    /// included), in one call instead of an upsert by URN and a second call for the list.
+    public var urns: [String]?
 
-    public init(version: OrderingVersion, eventID: String, deleted: Bool, contactUUID: String?) {
+    public init(version: OrderingVersion, eventID: String, deleted: Bool, contactUUID: String?, urns: [String]? = nil) {
         self.version = version
         self.eventID = eventID
         self.deleted = deleted
         self.contactUUID = contactUUID
+        self.urns = urns
     }
 
     /// Compact JSON for the compacted versions topic (the record key is the entity key).
@@ -23,6 +28,7 @@ public struct AppliedVersion: Sendable, Equatable, Codable {
             ("d", .bool(deleted)),
         ]
         if let contactUUID { members.append(("u", .string(contactUUID))) }
+        if let urns { members.append(("n", .array(urns.map { .string($0) }))) }
         return JSON.object(members).serializedBytes()
     }
 
@@ -33,7 +39,11 @@ public struct AppliedVersion: Sendable, Equatable, Codable {
             case .number(let digits)? = json["v"], let value = Int64(digits), let id = json["id"]?.string,
             case .bool(let deleted)? = json["d"]
         else { return nil }
-        self.init(version: OrderingVersion(kind, value), eventID: id, deleted: deleted, contactUUID: json["u"]?.string)
+        var urns: [String]?
+        if case .array(let items)? = json["n"] { urns = items.compactMap(\.string) }
+        self.init(
+            version: OrderingVersion(kind, value), eventID: id, deleted: deleted, contactUUID: json["u"]?.string,
+            urns: urns)
     }
 }
 

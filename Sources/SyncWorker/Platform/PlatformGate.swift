@@ -80,6 +80,7 @@ final class PlatformGate: Sendable {
                 let value = try await body()
                 await scopeBudget.finish(ticket, counted: true)
                 noteAnswer(failed: false)
+                noteToken(refused: false)
                 return value
             } catch let error as PlatformError {
                 await scopeBudget.finish(ticket, counted: error.status != 429)
@@ -104,6 +105,7 @@ final class PlatformGate: Sendable {
                 ])
             guard !isStopping() else { throw Abandoned() }
         case .unauthorized:
+            noteToken(refused: true)
             noteAnswer(failed: true, outage: "the platform refused the API token")
             try await excusedWait(.seconds(2), budget)
         case let transient where transient.isTransient:
@@ -150,7 +152,7 @@ final class PlatformGate: Sendable {
         }
         if changed {
             status.update { $0.platformAvailable = !degraded }
-            Gauge(label: MetricNames.platformAvailable).record(degraded ? 0 : 1)
+            Gauge(label: MetricNames.platformAvailable).record(degraded || status.snapshot.tokenRefused ? 0 : 1)
             if degraded {
                 let why = outage ?? "\(Int(((rate ?? 1) * 100).rounded())) % of recent calls failed"
                 logger.error(

@@ -127,6 +127,14 @@ actor ScopeBudget {
         if !rate.isUnlimited { nextSlot = max(.now, nextSlot - interval) }
     }
 
+    /// A call made without waiting for a slot (the start-up token probe, before this instance
+    /// has a share): counted in the window like any other, so the paced calls make room for it.
+    /// It leaves the pacing's next slot alone: taking a slot at a share of 0 would push the first
+    /// real call a whole window away.
+    func countUnpaced() {
+        if !rate.isUnlimited { window.append(.now) }
+    }
+
     /// The platform answered 429: nobody in this scope calls before `retryAfter` has passed.
     func throttled(retryAfter: Duration?) {
         throttledCalls += 1

@@ -1,0 +1,100 @@
+import Foundation
+import Kafka
+import PlatformSandbox
+
+extension RollingDeploy {
+    /// What a deploy may cost at most (issue 25): contact writes over one instance's for the same
+    /// events, and the longest time no partition is worked.
+    static let writesAllowance = 1.05
+    static let idleAllowance: Duration = .seconds(2)
+
+    /// The usual end-state judgement of the deploy's group, and the deploy's own: dead letters
+    /// per bad record, writes against the baseline, idle time, clean stops.
+    func judge(broker: BrokerKind) async throws -> Verdict {
+        let name = "rolling deploy, \(plan.restarts) restarts (\(broker == .mock ? "mock" : "Tansu"))"
+        var judged = traffic
+        judged.records = warmUp.records + traffic.records
+        judged.finals.merge(warmUp.finals) { $1 }
+        var verdict = Verdict.judge(
+            name, traffic: judged, state: stage.sandbox.state(), deadLetters: try await stage.deadLetters(),
+            caughtUp: caughtUp)
+        let reference = Verdict.judge(
+            "baseline", traffic: judged, state: baseline.sandbox.state(),
+            deadLetters: try await baseline.deadLetters(), caughtUp: caughtUp)
+
+        let letters = try await deadLettersPerRecord()
+        let repeated = letters.values.filter { $0 > 1 }
+        verdict.check(
+            repeated.isEmpty && letters.count == traffic.badCount,
+            "\(repeated.count) of \(traffic.badCount) bad records dead-lettered more than once (up to \(repeated.max() ?? 0) times), \(traffic.badCount - letters.count) never"
+        )
+
+        let (stats, baselineStats) = (stage.sandbox.stats(), baseline.sandbox.stats())
+        let writes = IdleWatch.contactWrites(stats)
+        let baselineWrites = IdleWatch.contactWrites(baselineStats)
+        // Not judged, shown: a partition's new owner may look contacts up that the old one knew.
+        let lookups = stats.count(endpoint: "contacts.json", method: "GET")
+        let baselineLookups = baselineStats.count(endpoint: "contacts.json", method: "GET")
+        let actions = stats.count(endpoint: "contact_actions.json")
+        let baselineActions = baselineStats.count(endpoint: "contact_actions.json")
+        let ratio = baselineWrites > 0 ? Double(writes) / Double(baselineWrites) : .infinity
+        verdict.check(
+            ratio <= Self.writesAllowance,
+            "\(writes) contact writes, \(Self.percent(ratio)) of one instance's \(baselineWrites) (at most \(Self.percent(Self.writesAllowance)))"
+        )
+
+        let idle = watch.longestIdle(from: firstRestart)
+        verdict.check(
+            idle.idle <= Self.idleAllowance,
+            "no partition worked for \(Self.seconds(idle.idle)) (at most \(Self.seconds(Self.idleAllowance)))")
+
+        verdict.check(
+            reference.passed,
+            "the one-instance baseline itself failed (lost \(reference.lost), duplicated \(reference.duplicated), wrong \(reference.wrongFinal), dead-lettered \(reference.deadLettered)/\(reference.badExpected))"
+        )
+        let killed = stops.filter { $0 == nil }.count
+        verdict.check(
+            killed == 0,
+            "\(killed) of \(stops.count) stopped instances did not exit with status 0 within 60 s of SIGTERM")
+        // The deploy must meet work: a restart after the producer's end proves nothing about one under traffic.
+        verdict.require(
+            restartsUnderTraffic == plan.restarts,
+            "only \(restartsUnderTraffic) of \(plan.restarts) restarts happened while the producer was sending")
+
+        let stopTimes = stops.map { $0.map { String(format: "%.1f", $0) } ?? "failed" }.joined(separator: "/")
+        verdict.note = [
+            "writes \(writes) vs \(baselineWrites) for one instance (\(Self.percent(ratio))), lookups \(lookups) vs \(baselineLookups), batched actions \(actions) vs \(baselineActions)",
+            "longest idle \(Self.seconds(idle.idle)), ended \(Self.seconds(idle.endedAfter)) after the first restart",
+            "dead letters \(letters.values.reduce(0, +)) for \(traffic.badCount) bad (at most \(letters.values.max() ?? 0) a record)",
+            "stops took \(stopTimes) s", traffic.mix, verdict.note,
+        ].filter { !$0.isEmpty }.joined(separator: "; ")
+        return verdict
+    }
+
+    /// How many dead letters name each bad record's source offset (headers
+    /// `__connect.errors.partition` / `.offset`), by where the record landed. A bad record
+    /// missing here was never dead-lettered; a count above 1 was done twice.
+    func deadLettersPerRecord() async throws -> [String: Int] {
+        var bad: Set<String> = []
+        for (record, report) in zip(traffic.records, landed) where record.isBad {
+            bad.insert("\(report.partition)@\(report.offset)")
+        }
+        var counts: [String: Int] = [:]
+        for letter in try await stage.deadLetters() {
+            let header = { (name: String) in
+                letter.headers.first { $0.name == name }?.value.map { String(decoding: $0, as: UTF8.self) }
+            }
+            let place = "\(header("__connect.errors.partition") ?? "-")@\(header("__connect.errors.offset") ?? "-")"
+            if bad.contains(place) { counts[place, default: 0] += 1 }
+        }
+        return counts
+    }
+
+    static func percent(_ ratio: Double) -> String {
+        ratio.isFinite ? "\(Int((ratio * 100).rounded())) %" : "∞ %"
+    }
+
+    static func seconds(_ duration: Duration) -> String {
+        String(format: "%.1f s", Double(duration.components.seconds) + Double(duration.components.attoseconds) / 1e18)
+    }
+}
