@@ -6,7 +6,7 @@
 //     → Kafka (the only code that touches CRdKafka)
 //   JSON (the one JSON reader and writer; no dependencies) → SyncCore, PlatformSandbox, …
 //   JSON → SchemaRegistry (Confluent framing, registry lookups over HTTP, Avro binary → the JSON tree;
-//     RecordDecoding is the decoders' entry point, not wired into the worker yet)
+//     RecordDecoding is the decoders' entry point: the worker decodes framed records through it)
 //   SyncCore (pure: events, mapping, decisions; no I/O)
 //     → PlatformClient (API v2 over HTTP)   PlatformSandbox (a faithful stand-in server; also the
 //       schema registry stand-in for tests)
@@ -116,6 +116,7 @@ let package = Package(
             name: "SyncWorker",
             dependencies: [
                 "Kafka",
+                "SchemaRegistry",
                 "StateStore",
                 "SyncCore",
                 "PlatformClient",
@@ -142,6 +143,7 @@ let package = Package(
                 "SyncCore",
                 "PlatformClient",
                 "PlatformSandbox",
+                "SchemaRegistry",
                 "SyncWorker",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Configuration", package: "swift-configuration"),
@@ -157,7 +159,7 @@ let package = Package(
             name: "contact-sync-bench",
             dependencies: [
                 "CRdKafka", "Kafka", "SyncCore", "SyncWorker", "PlatformClient", "PlatformSandbox",
-                "ContactSyncTesting", "StateStore",
+                "ContactSyncTesting", "StateStore", "SchemaRegistry",
                 .product(name: "Logging", package: "swift-log"),
             ],
             path: "Sources/ContactSyncBench",
@@ -231,14 +233,17 @@ let package = Package(
             name: "SyncWorkerTests",
             dependencies: [
                 "SyncWorker", "Kafka", "SyncCore", "PlatformClient", "PlatformSandbox", "ContactSyncTesting",
+                "SchemaRegistry",
             ],
+            // Read through #filePath: fastavro's framed Debezium records and the script that writes them.
+            exclude: ["Fixtures"],
             swiftSettings: strict
         ),
         .testTarget(
             name: "ContactSyncCLITests",
             dependencies: [
                 "ContactSyncCLI", "SyncWorker", "Kafka", "SyncCore", "PlatformClient", "PlatformSandbox",
-                "ContactSyncTesting",
+                "ContactSyncTesting", "SchemaRegistry",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
                 .product(name: "Metrics", package: "swift-metrics"),

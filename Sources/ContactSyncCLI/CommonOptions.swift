@@ -4,6 +4,7 @@ import Logging
 import Metrics
 import PlatformClient
 import Prometheus
+import SchemaRegistry
 import SyncCore
 
 /// Options every command that reads the configuration shares.
@@ -98,10 +99,12 @@ enum Bootstrap {
     static func logging(_ settings: Settings) {
         let token = settings.platformToken
         let secrets = Redactor(properties: settings.kafkaProperties).secrets
+        let registry = settings.schemaRegistry?.credentials ?? .none
         LoggingSystem.bootstrap { label in
             LineLogHandler(
                 label: label, format: LineLogHandler.format(named: settings.logFormat), level: settings.logLevel,
-                pii: settings.logPII, secrets: secrets, redact: { token?.redacted(in: $0) ?? $0 })
+                pii: settings.logPII, secrets: secrets, redact: { registry.redacted(in: token?.redacted(in: $0) ?? $0) }
+            )
         }
     }
 

@@ -4,6 +4,7 @@ import JSON
 import Kafka
 import Logging
 import PlatformClient
+import SchemaRegistry
 import SyncCore
 import SyncWorker
 
@@ -30,7 +31,9 @@ struct DLQInspectCommand: AsyncParsableCommand {
 
     @Flag(
         name: .customLong("show-value"),
-        help: "Print each record's value (phone numbers and emails masked unless --log-pii).")
+        help:
+            "Print each record's value (phone numbers and emails masked unless --log-pii); Avro values decoded through schema_registry.url."
+    )
     var showValue = false
 
     func run() async throws {
@@ -46,6 +49,7 @@ struct DLQInspectCommand: AsyncParsableCommand {
         var counts: [String: Int] = [:]
         var shown = 0
         let clean = Self.cleaner(settings, pii: common.logPII, escape: !json)
+        let values = DeadLetterValue(registry: showValue ? settings.schemaRegistry : nil)
         if !json {
             print("TIME                 KEY              REASON               ATT  SOURCE                   MESSAGE")
         }
@@ -67,8 +71,7 @@ struct DLQInspectCommand: AsyncParsableCommand {
                     ("replay_count", JSON(info?.replayCount ?? 0)),
                 ]
                 if showValue {
-                    object.append(
-                        ("value", .string(clean(record.value.map { String(decoding: $0, as: UTF8.self) } ?? ""))))
+                    object.append(("value", .string(record.value == nil ? "" : clean(await values.text(record.value)))))
                 }
                 if let status = info?.platformStatus { object.append(("platform_status", JSON(status))) }
                 if let body = info?.platformBody { object.append(("platform_body", .string(clean(body)))) }
@@ -85,12 +88,13 @@ struct DLQInspectCommand: AsyncParsableCommand {
                         + "\(source.padding(toLength: 24, withPad: " ", startingAt: 0)) \(String(message.split(separator: "\n").first ?? "").prefix(100))"
                 )
                 if showValue {
-                    print("    value: \(clean(record.value.map { String(decoding: $0, as: UTF8.self) } ?? "null"))")
+                    print("    value: \(clean(await values.text(record.value)))")
                 }
             }
             return true
         }
         await consumer.close()
+        await values.shutdown()
         if !json {
             print("\n\(shown) records" + (counts.isEmpty ? "" : " by reason:"))
             for (reason, count) in counts.sorted(by: { ($1.value, $0.key) < ($0.value, $1.key) }) {
@@ -105,8 +109,9 @@ struct DLQInspectCommand: AsyncParsableCommand {
     static func cleaner(_ settings: Settings, pii: Bool, escape: Bool) -> @Sendable (String) -> String {
         let known = Redactor(properties: settings.kafkaProperties)
         let token = settings.platformToken
+        let registry = settings.schemaRegistry?.credentials ?? .none
         return { text in
-            var text = known(text)
+            var text = registry.redacted(in: known(text))
             if let token { text = token.redacted(in: text) }
             if !pii { text = PIIMasker.mask(text) }
             return escape ? LogText.escaped(text) : text

@@ -4,6 +4,7 @@ import Kafka
 import Logging
 import PlatformClient
 import PlatformSandbox
+import SchemaRegistry
 import SyncCore
 import SyncWorker
 
@@ -21,6 +22,7 @@ struct DemoCommand: AsyncParsableCommand {
             Examples:
               contact-sync demo
               contact-sync demo --latency-ms 50 --fail-rate 0.2     # a slow, flaky platform
+              contact-sync demo --avro     # values as Confluent-framed Avro through a schema registry stand-in
             """
     )
 
@@ -32,6 +34,9 @@ struct DemoCommand: AsyncParsableCommand {
 
     @Option(help: "Customers in the sample.")
     var customers = 30
+
+    @Flag(help: "Send the sample as Confluent-framed Avro, its schemas in a schema registry stand-in (default: JSON).")
+    var avro = false
 
     func run() async throws {
         var quiet = Logger(label: "demo")
@@ -49,23 +54,37 @@ struct DemoCommand: AsyncParsableCommand {
         print("  kafka (mock cluster): \(cluster.bootstrapServers)")
         print("  platform (sandbox):   \(sandbox.baseURL)/api/v2/  (latency \(latencyMs) ms, 5xx rate \(failRate))")
 
+        let registry = avro ? try await SchemaRegistryStandIn.start(logger: quiet) : nil
+        let framer = registry.map { AvroFramer(registry: .init(url: $0.baseURL)) }
+        if let registry { print("  schema registry:      \(registry.baseURL)  (stand-in)") }
+
         let events = SampleEvents.make(customers: customers)
         let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers], logger: quiet)
         for event in events {
-            try await producer.send(topic: event.topic, key: Array(event.key.utf8), value: Array(event.value.utf8))
+            let value = Array(event.value.utf8)
+            let framed = try await framer?.frame(value, topic: event.topic)
+            try await producer.send(topic: event.topic, key: Array(event.key.utf8), value: framed ?? value)
         }
         await producer.close()
-        print("  produced \(events.count) events to customers and leads")
+        if let framer {
+            await framer.shutdown()
+            print(
+                "  produced \(events.count) events to customers and leads, values as Avro (\(await framer.registered) schemas)"
+            )
+        } else {
+            print("  produced \(events.count) events to customers and leads")
+        }
 
         var decoder = DecoderConfiguration(defaultCountryCode: "55")
         decoder.extPrefixes = ["customer": "", "lead": "lead-"]
-        let configuration = WorkerConfiguration(
+        var configuration = WorkerConfiguration(
             kafka: ["bootstrap.servers": cluster.bootstrapServers], groupID: group, topics: ["customers", "leads"],
             deadLetterTopic: "\(group).dlq", decoder: decoder, maxInFlight: 32,
             retry: RetryPolicy(maxAttempts: 10, base: .milliseconds(20), cap: .seconds(1)),
             commitInterval: .milliseconds(250),
             untilCaughtUp: true, instanceID: "demo"
         )
+        configuration.schemaRegistry = registry.map { .init(url: $0.baseURL) }
         let worker = Worker(
             configuration: configuration,
             platform: .init(baseURL: sandbox.baseURL, token: APIToken("demo-token"), requestTimeout: .seconds(5)),
@@ -84,6 +103,7 @@ struct DemoCommand: AsyncParsableCommand {
         let stats = sandbox.stats()
         let state = sandbox.state()
         await sandbox.shutdown()
+        await registry?.shutdown()
         print(
             DemoReport(
                 events: events.count, snapshot: snapshot, stats: stats, state: state, applyTime: applyTime,

@@ -3,6 +3,7 @@ import Foundation
 import JSON
 import Kafka
 import Logging
+import SchemaRegistry
 import SyncCore
 
 /// `contact-sync produce`: sends sample events or a file of JSON lines, keyed by entity.
@@ -16,6 +17,11 @@ struct ProduceCommand: AsyncParsableCommand {
             Examples:
               contact-sync produce --bootstrap-servers 127.0.0.1:39092 --sample
               contact-sync produce --bootstrap-servers 127.0.0.1:39092 --topic customers --file events.jsonl
+              contact-sync produce --bootstrap-servers 127.0.0.1:39092 --sample --avro \
+                --schema-registry http://127.0.0.1:8081     # e.g. contact-sync sandbox --registry-port 8081
+
+            With --avro each JSON value is sent as Confluent-framed Avro: a schema per event shape, registered \
+            under <topic>-value; keys stay plain text, and lines that are not JSON are sent as they are.
             """
     )
 
@@ -31,9 +37,21 @@ struct ProduceCommand: AsyncParsableCommand {
     @Flag(help: "Send the demo's sample events.")
     var sample = false
 
+    @Flag(help: "Send values as Confluent-framed Avro, registering their schemas (needs --schema-registry).")
+    var avro = false
+
+    @Option(
+        name: .customLong("schema-registry"),
+        help: "Schema registry URL for --avro (https://key:secret@host for basic auth).")
+    var schemaRegistry: String?
+
     func validate() throws {
         guard sample || file != nil else { throw ValidationError("give --sample or --file FILE (with --topic)") }
         if file != nil && topic == nil { throw ValidationError("--file needs --topic") }
+        if avro && schemaRegistry == nil {
+            throw ValidationError(
+                "--avro needs --schema-registry URL (contact-sync sandbox --registry-port serves one)")
+        }
     }
 
     func run() async throws {
@@ -41,9 +59,16 @@ struct ProduceCommand: AsyncParsableCommand {
         logger.logLevel = .warning
         let producer = try KafkaProducer(properties: ["bootstrap.servers": bootstrapServers], logger: logger)
         var sent = 0
+        let framer = avro ? schemaRegistry.map { AvroFramer(registry: .init(url: $0)) } : nil
+        func value(_ bytes: [UInt8], _ topic: String) async throws -> [UInt8] {
+            guard let framer else { return bytes }
+            return try await framer.frame(bytes, topic: topic) ?? bytes
+        }
         if sample {
             for event in SampleEvents.make() {
-                try await producer.send(topic: event.topic, key: Array(event.key.utf8), value: Array(event.value.utf8))
+                try await producer.send(
+                    topic: event.topic, key: Array(event.key.utf8),
+                    value: try await value(Array(event.value.utf8), event.topic))
                 sent += 1
             }
         }
@@ -58,11 +83,17 @@ struct ProduceCommand: AsyncParsableCommand {
                 let key =
                     (json["data"]?["id"] ?? json["after"]?["id"] ?? json["payload"]?["after"]?["id"] ?? json["id"])?
                     .scalarText
-                try await producer.send(topic: topic, key: key.map { Array($0.utf8) }, value: bytes)
+                try await producer.send(
+                    topic: topic, key: key.map { Array($0.utf8) }, value: try await value(bytes, topic))
                 sent += 1
             }
         }
         await producer.close()
-        print("sent \(sent) records")
+        if let framer {
+            await framer.shutdown()
+            print("sent \(sent) records, values as Avro (\(await framer.registered) schemas registered)")
+        } else {
+            print("sent \(sent) records")
+        }
     }
 }

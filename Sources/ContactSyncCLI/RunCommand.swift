@@ -3,6 +3,7 @@ import Foundation
 import Hummingbird
 import Logging
 import PlatformClient
+import SchemaRegistry
 import ServiceLifecycle
 import SyncCore
 import SyncWorker
@@ -81,7 +82,8 @@ struct RunCommand: AsyncParsableCommand {
             try await group.run()
         } catch {
             // Fatal errors reach the terminal: the same redaction as the logs, then exit 1.
-            var text = Redactor(properties: settings.kafkaProperties).callAsFunction("\(error)")
+            var text = (settings.schemaRegistry?.credentials ?? .none).redacted(
+                in: Redactor(properties: settings.kafkaProperties).callAsFunction("\(error)"))
             if text.contains("Address already in use") {  // taken between PortCheck and the server's bind
                 text =
                     "http.port \(settings.httpPort) on \(settings.httpHost) is in use by another process (\(text)): set http.port to a free port"

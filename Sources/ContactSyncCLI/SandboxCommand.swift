@@ -27,6 +27,7 @@ public struct SandboxCommand: AsyncParsableCommand {
               contact-sync sandbox --token t --throttle 20/s --flow-group "Opted In"
               curl -H 'Authorization: Token dev-token' localhost:8000/api/v2/contacts.json
               curl -d '{"failRate": 1}' localhost:8000/_sandbox/chaos
+              contact-sync sandbox --token t --registry-port 8081   # and a schema registry for produce --avro
             """
     )
 
@@ -79,6 +80,11 @@ public struct SandboxCommand: AsyncParsableCommand {
     @Option(name: .customLong("page-size"), help: "Results per list page.")
     var pageSize = 250
 
+    @Option(
+        name: .customLong("registry-port"),
+        help: "Also serve a schema registry stand-in (in memory) on this port, 0 for any free one.")
+    var registryPort: Int?
+
     public init() {}
 
     public func validate() throws {
@@ -121,9 +127,15 @@ public struct SandboxCommand: AsyncParsableCommand {
             Data(
                 "sandbox listening on \(sandbox.baseURL) (API: \(sandbox.baseURL)/api/v2/, flavor \(sandbox.flavor.rawValue))\n"
                     .utf8))
+        var registry: SchemaRegistryStandIn?
+        if let registryPort {
+            registry = try await SchemaRegistryStandIn.start(host: host, port: registryPort, logger: logger)
+            FileHandle.standardOutput.write(
+                Data("schema registry stand-in listening on \(registry?.baseURL ?? "")\n".utf8))
+        }
         let group = ServiceGroup(
             configuration: .init(
-                services: [SandboxService(sandbox: sandbox)],
+                services: [SandboxService(sandbox: sandbox, registry: registry)],
                 gracefulShutdownSignals: [.sigterm, .sigint],
                 logger: logger
             ))
@@ -134,9 +146,11 @@ public struct SandboxCommand: AsyncParsableCommand {
 /// Keeps the sandbox up until the service group asks for a graceful shutdown.
 private struct SandboxService: Service {
     let sandbox: Sandbox
+    let registry: SchemaRegistryStandIn?
 
     func run() async throws {
         try? await gracefulShutdown()
         await sandbox.shutdown()
+        await registry?.shutdown()
     }
 }

@@ -144,6 +144,27 @@ public struct SettingKey: Sendable {
             "state.dir", nil, "a writable directory, one per instance",
             "Where the version guard's state stores live (a persistent volume per instance makes restarts warm: only the versions topic's tail is read). Unset: a temporary directory, restored from the topic at every start.",
             example: "/var/lib/contact-sync"),
+        .init(
+            "schema_registry.url", nil, "an http(s) URL",
+            "Confluent-compatible schema registry: records in the Confluent wire format (Avro, JSON Schema) are decoded through it before their topic's format applies. Unset: such records are dead-lettered as `malformed_json`.",
+            example: "https://psrc-123.eu-west-1.aws.confluent.cloud"),
+        .init(
+            "schema_registry.username", nil, "a user name or API key",
+            "Basic auth user (Confluent Cloud: the API key); needs a password.", example: "SR-API-KEY"),
+        .init(
+            "schema_registry.password", nil, "the password or API secret",
+            "Basic auth password (prefer `schema_registry.password_file`). Never logged.",
+            example: "(from a secret)", secret: true),
+        .init(
+            "schema_registry.password_file", nil, "a readable file path", "File holding the basic auth password.",
+            example: "/var/run/secrets/contact-sync/registry-password"),
+        .init(
+            "schema_registry.bearer_token", nil, "a bearer token",
+            "Bearer token instead of basic auth (prefer `schema_registry.bearer_token_file`). Never logged.",
+            example: "(from a secret)", secret: true),
+        .init(
+            "schema_registry.bearer_token_file", nil, "a readable file path", "File holding the bearer token.",
+            example: "/var/run/secrets/contact-sync/registry-token"),
     ]
 
     public static func named(_ name: String) -> SettingKey? { all.first { $0.name == name } }

@@ -2,6 +2,7 @@ import Foundation
 public import Kafka
 public import Logging
 public import PlatformClient
+public import SchemaRegistry
 public import SyncCore
 public import SyncWorker
 
@@ -40,6 +41,8 @@ public struct Settings: Sendable, CustomStringConvertible {
     public var instanceID = ProcessInfo.processInfo.hostName
     public var deadLetterRefused: RefusedWritePolicy = .halt
     public var stateDirectory: String?
+    /// Where framed (Avro, JSON Schema) records are decoded; `nil`: no registry.
+    public var schemaRegistry: SchemaRegistryHTTP.Options?
     /// Values given in two places, and which one won: logged at start-up, so a clash between,
     /// say, a token in the file and a token file in the environment is not silent.
     public var notes: [String] = []
@@ -61,6 +64,7 @@ public struct Settings: Sendable, CustomStringConvertible {
             untilCaughtUp: untilCaughtUp, instanceID: instanceID)
         configuration.deadLetterRefused = deadLetterRefused
         configuration.stateDirectory = stateDirectory
+        configuration.schemaRegistry = schemaRegistry
         return configuration
     }
 
@@ -91,6 +95,7 @@ public struct Settings: Sendable, CustomStringConvertible {
         return
             "Settings(bootstrap_servers: \(bootstrapServers), group_id: \(groupID), topics: \(topics), dlq_topic: \(dlqTopic), "
             + "platform.url: \(platformURL.map(Redactor.scrubShapes) ?? "-"), platform.token: \(platformToken == nil ? "-" : "<redacted>"), "
-            + "max_in_flight: \(maxInFlight), kafka: [\(kafka.joined(separator: ", "))])"
+            + "max_in_flight: \(maxInFlight), kafka: [\(kafka.joined(separator: ", "))]"
+            + (schemaRegistry.map { ", schema_registry: \(Redactor.scrubShapes($0.description))" } ?? "") + ")"
     }
 }

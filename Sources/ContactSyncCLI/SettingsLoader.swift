@@ -49,7 +49,11 @@ public struct SettingsLoader: Sendable {
         layers.append(
             Layer(
                 provider: EnvironmentVariablesProvider(
-                    environmentVariables: environment, secretsSpecifier: .specific(["CONTACT_SYNC_PLATFORM_TOKEN"])),
+                    environmentVariables: environment,
+                    secretsSpecifier: .specific([
+                        "CONTACT_SYNC_PLATFORM_TOKEN", "CONTACT_SYNC_SCHEMA_REGISTRY_PASSWORD",
+                        "CONTACT_SYNC_SCHEMA_REGISTRY_BEARER_TOKEN",
+                    ])),
                 describe: { key, _ in "env \(key.environmentName)" }, prefix: ["contact_sync"]))
         let file = configFile ?? environment["CONTACT_SYNC_CONFIG"]
         var fileText: String?
@@ -173,6 +177,7 @@ public struct SettingsLoader: Sendable {
             throw reader.error("dead_letter.on_refused", value: refused)
         }
         settings.deadLetterRefused = policy
+        settings.schemaRegistry = try reader.schemaRegistry()
         settings.kafkaProperties = try kafkaPassthrough(fileText: fileText, file: file)
         return settings
     }

@@ -6,7 +6,8 @@ import ServiceLifecycle
 import Synchronization
 
 /// A Confluent-compatible schema registry stand-in for tests and the demo: serves
-/// `GET /schemas/ids/{id}` and `GET /subjects/{subject}/versions/{version}` from memory, answers
+/// `GET /schemas/ids/{id}` and `GET /subjects/{subject}/versions/{version}` from memory, takes
+/// `POST /subjects/{subject}/versions` as producers' serializers register schemas, answers
 /// 404 with the registry's error bodies, and can be switched into an outage (503), a registry
 /// that knows nothing (404), slow answers, or one that demands credentials.
 public final class SchemaRegistryStandIn: Sendable {
@@ -111,6 +112,14 @@ public final class SchemaRegistryStandIn: Sendable {
         }
     }
 
+    /// Registers `schema` under `subject` as a producer would: the id it has already (the same
+    /// text under any subject), else the next free id; a new version of the subject either way
+    /// unless it holds the schema already.
+    @discardableResult
+    public func register(subject: String, schema: String) -> Int {
+        core.register(subject: subject, schema: schema)
+    }
+
     public func setMode(_ mode: Mode) { core.state.withLock { $0.mode = mode } }
 
     /// A delay before every answer (for timeout tests).
@@ -132,6 +141,44 @@ public final class SchemaRegistryStandIn: Sendable {
 /// What the responder shares with the stand-in's controls.
 final class RegistryStandInCore: Sendable {
     let state = Mutex(SchemaRegistryStandIn.State())
+
+    func register(subject: String, schema: String) -> Int {
+        state.withLock { state in
+            let id =
+                state.byID.values.first { $0.schema == schema && $0.schemaType == "AVRO" }?.id
+                ?? (state.byID.keys.max() ?? 0) + 1
+            let entry = SchemaRegistryStandIn.Entry(id: id, schema: schema, schemaType: "AVRO", references: [])
+            state.byID[id] = entry
+            var versions = state.bySubject[subject, default: [:]]
+            if !versions.values.contains(where: { $0.id == id }) { versions[(versions.keys.max() ?? 0) + 1] = entry }
+            state.bySubject[subject] = versions
+            return id
+        }
+    }
+
+    /// `POST /subjects/{subject}/versions` with `{"schema": "…"}`: the schema's id.
+    func answerPost(path: String, body: [UInt8], authorization: String?) -> (status: Int, body: JSON) {
+        let (mode, required) = state.withLock { state in
+            state.requests.append("POST " + path)
+            return (state.mode, state.requiredAuthorization)
+        }
+        if let required, authorization != required { return (401, ["error_code": 401, "message": "Unauthorized"]) }
+        guard mode == .serving else {
+            return (503, ["error_code": 50003, "message": "Error while forwarding the request to the leader"])
+        }
+        let parts = path.split(separator: "/").map { $0.removingPercentEncoding ?? String($0) }
+        guard parts.count == 3, parts[0] == "subjects", parts[2] == "versions" else {
+            return (404, ["error_code": 404, "message": "HTTP 404 Not Found"])
+        }
+        guard let request = try? JSON.parse(body), let text = request["schema"]?.string,
+            (try? JSON.parse(Array(text.utf8))) != nil
+        else {
+            return (
+                422, ["error_code": 42201, "message": "Either the input schema or one of its references is invalid"]
+            )
+        }
+        return (200, ["id": JSON(register(subject: parts[1], schema: text))])
+    }
 
     /// The status and body for a `GET` of `path`, after the mode and the credentials.
     func answer(path: String, authorization: String?) -> (status: Int, body: JSON) {
@@ -193,6 +240,13 @@ struct RegistryStandInResponder: HTTPResponder {
     func respond(to request: Request, context: Context) async throws -> Response {
         let latency = core.state.withLock { $0.latency }
         if latency > .zero { try await Task.sleep(for: latency, tolerance: .zero) }
+        if request.method == .post {
+            let body = try await request.body.collect(upTo: 1 << 20)
+            let (status, answer) = core.answerPost(
+                path: request.uri.path, body: Array(body.readableBytesView),
+                authorization: request.headers[.authorization])
+            return Self.response(status, answer)
+        }
         guard request.method == .get else {
             return Self.response(405, ["error_code": 405, "message": "HTTP 405 Method Not Allowed"])
         }

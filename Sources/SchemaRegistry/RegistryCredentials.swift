@@ -1,3 +1,5 @@
+import Foundation
+
 /// A registry password or bearer token. It describes itself as `<redacted>` so it cannot reach
 /// a log line, an error message or a `print` by accident; only the request builder reads it.
 public struct RegistrySecret: Sendable, Hashable, CustomStringConvertible, CustomDebugStringConvertible {
@@ -10,6 +12,12 @@ public struct RegistrySecret: Sendable, Hashable, CustomStringConvertible, Custo
     public var description: String { "<redacted>" }
     public var debugDescription: String { "RegistrySecret(<redacted>)" }
     public var isEmpty: Bool { value.isEmpty }
+
+    /// `text` with every occurrence of the secret replaced, for log handlers and dead letters
+    /// (as `APIToken.redacted(in:)`; a value under 4 characters would redact ordinary words).
+    public func redacted(in text: String) -> String {
+        value.count >= 4 ? text.replacingOccurrences(of: value, with: "<redacted>") : text
+    }
 }
 
 /// How requests to the registry authenticate.
@@ -27,6 +35,15 @@ public enum RegistryCredentials: Sendable, Equatable, CustomStringConvertible {
             let pair = Array("\(username):\(password.value)".utf8)
             return "Basic " + pair.withUnsafeBufferPointer(BytesText.base64)
         case .bearer(let token): return "Bearer \(token.value)"
+        }
+    }
+
+    /// `text` with the password or token replaced wherever it appears.
+    public func redacted(in text: String) -> String {
+        switch self {
+        case .none: text
+        case .basic(_, let password): password.redacted(in: text)
+        case .bearer(let token): token.redacted(in: text)
         }
     }
 

@@ -49,7 +49,7 @@ public final class SchemaRegistryHTTP: Sendable {
     public static let maxAnswerBytes = 8 << 20
 
     public let options: Options
-    private let http: HTTPClient
+    let http: HTTPClient
     private let ownsHTTP: Bool
 
     public init(options: Options, httpClient: HTTPClient? = nil) {

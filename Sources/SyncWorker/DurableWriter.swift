@@ -3,6 +3,7 @@ import Kafka
 import Logging
 import Metrics
 import PlatformClient
+import SchemaRegistry
 import SyncCore
 import Synchronization
 
@@ -188,10 +189,11 @@ struct PlatformFailure: Sendable {
 }
 
 extension WorkerConfiguration {
-    /// Redacts the API token and every secret-looking librdkafka property from text bound for a
-    /// dead letter or a log line.
+    /// Redacts the API token, the schema registry's password or token and every
+    /// secret-looking librdkafka property from text bound for a dead letter or a log line.
     func redactor(token: APIToken) -> @Sendable (String) -> String {
         let known = Redactor(properties: kafka)
-        return { token.redacted(in: known($0)) }
+        let registry = schemaRegistry?.credentials ?? .none
+        return { registry.redacted(in: token.redacted(in: known($0))) }
     }
 }

@@ -51,6 +51,11 @@ public enum MetricNames {
     /// down, timeouts), by `topic`: the spells `/readyz` reports while they last.
     public static let durableWriteRetries = "contactsync_durable_write_retries_total"
 
+    /// Framed records the schema registry could not decode, by `reason` (`registry_unavailable`
+    /// for every unanswered lookup while records wait; `unknown_schema`, `undecodable_avro`, …
+    /// once per dead-lettered record).
+    public static let schemaRegistryFailures = "contactsync_schema_registry_failures_total"
+
     /// 1, labelled with the build's `version` and the `librdkafka` version it runs with: which
     /// build each instance runs (`contact-sync --version` prints the same).
     public static let buildInfo = "contactsync_build_info"
@@ -59,6 +64,6 @@ public enum MetricNames {
         records, consumerLag, endToEnd, apiRequestSeconds, apiCalls, retries, deadLetters, inFlight,
         rebalances, paused, commits, lastCommit, platformAvailable, durableWritesRefused, durableWriteRetries,
         stateRestoring,
-        stateRestoredRecords, stateRestoreSeconds, buildInfo,
+        stateRestoredRecords, stateRestoreSeconds, buildInfo, schemaRegistryFailures,
     ]
 }

@@ -16,6 +16,9 @@ enum Tally: Sendable {
     case commit
     case paused(Bool)
     case deadLetter(DeadLetterReason)
+    /// A framed record the registry could not decode, by `RegistryFailure.Reason` (every
+    /// unanswered lookup of a waiting record counts, as each retry of a platform call does).
+    case registryFailure(String)
 }
 
 extension WorkerStatus {
@@ -47,6 +50,9 @@ extension WorkerStatus {
         case .deadLetter(let reason):
             update { $0.deadLettered[reason.rawValue, default: 0] += 1 }
             Counter(label: MetricNames.deadLetters, dimensions: [("reason", reason.rawValue)]).increment()
+        case .registryFailure(let reason):
+            update { $0.schemaRegistryFailures += 1 }
+            Counter(label: MetricNames.schemaRegistryFailures, dimensions: [("reason", reason)]).increment()
         }
     }
 }

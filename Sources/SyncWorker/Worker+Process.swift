@@ -26,7 +26,15 @@ extension Worker {
             await self.record(.skipped(.doneBefore), for: tracked)
             return
         }
-        switch decoder.decode(record.inbound) {
+        if let schemaRegistry, await interceptForRegistry(tracked, schemaRegistry) { return }
+        await route(tracked, record.inbound)
+    }
+
+    /// Decodes a record (`inbound`: its bytes, or the registry's JSON for framed ones) and sends
+    /// it on: skipped, dead-lettered before any call, or queued on its entity's lane.
+    func route(_ tracked: WorkItem, _ inbound: InboundRecord) async {
+        let (record, lease) = (tracked.record, tracked.lease)
+        switch decoder.decode(inbound) {
         case .skip:
             await self.record(.skipped(.tombstone), for: tracked)
         case .reject(let rejection):
@@ -60,7 +68,7 @@ extension Worker {
         return nil
     }
 
-    private func deadLetterBeforeAnyCall(
+    func deadLetterBeforeAnyCall(
         _ item: WorkItem, reason: DeadLetterReason, message: String, eventID: String? = nil
     ) async {
         let claim = Claim(lanes.ownership, [item.lease])

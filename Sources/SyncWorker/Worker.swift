@@ -28,6 +28,8 @@ public final class Worker: Service, Sendable {
     /// Partition counts of the source topics last read (`updateBudgetShare`).
     let partitionCounts = Mutex<[String: Int]>([:])
     let shareRetry = Mutex<Task<Void, Never>?>(nil)
+    /// Decodes framed records, when a schema registry is configured.
+    let schemaRegistry: WorkerRegistry?
     /// `--until-caught-up`'s progress lines.
     let catchUp = Mutex(CatchUpProgress())
 
@@ -71,6 +73,7 @@ public final class Worker: Service, Sendable {
             managedGroups: configuration.managedGroups, logger: logger)
         decoder = EventDecoder(configuration: configuration.decoder)
         lanes = Lanes(maxInFlight: configuration.maxInFlight)
+        schemaRegistry = configuration.schemaRegistry.map(WorkerRegistry.init(options:))
     }
 
     /// Asks a running worker to stop as a graceful shutdown would (tests, `--until-caught-up`).
@@ -87,9 +90,11 @@ public final class Worker: Service, Sendable {
             try await runPipeline()
         } catch {
             try? await client.shutdown()
+            try? await schemaRegistry?.shutdown()
             throw error
         }
         try? await client.shutdown()
+        try? await schemaRegistry?.shutdown()
     }
 
     private func runPipeline() async throws {
@@ -163,7 +168,7 @@ public final class Worker: Service, Sendable {
             inFlightGauge.record(state.inFlight)
             let shouldPause = fetch.wantsPause(
                 entities: state.entities, bytes: state.bytes, platformDegraded: !status.snapshot.platformAvailable,
-                throttled: await gate.isThrottled())
+                throttled: await gate.isThrottled(), registryWaiting: schemaRegistry.map { !$0.hold.isEmpty } ?? false)
             if fetch.needsAssignment(wantsPause: shouldPause, held: state.held) || !state.assigned.isEmpty,
                 let assignment = try? Set(consumer.assignment())
             {

@@ -1,5 +1,6 @@
 public import Kafka
 public import PlatformClient
+public import SchemaRegistry
 public import SyncCore
 
 /// Everything the worker needs, already validated (the CLI builds it from file, env and flags).
@@ -52,6 +53,9 @@ public struct WorkerConfiguration: Sendable {
     /// instance makes restarts warm (only the versions topic's tail is read). `nil`: a private
     /// temporary directory, emptied when the worker stops (every start restores cold).
     public var stateDirectory: String?
+    /// The Confluent-compatible schema registry framed records are decoded through (`nil`:
+    /// none; a framed record then fails as the JSON it is not).
+    public var schemaRegistry: SchemaRegistryHTTP.Options?
     /// Tests only: awaited before each attempt to restore a versions partition's state, so a
     /// test can hold a restore open as a large versions topic would, or fail it (by throwing).
     var beforeRestore: (@Sendable (Int32) async throws -> Void)?

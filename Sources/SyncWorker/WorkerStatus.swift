@@ -30,6 +30,12 @@ public struct WorkerSnapshot: Sendable, Equatable {
     /// Dead-letter writes that failed and were tried again (each turned `deadLetterHealthy` off).
     public var deadLetterWriteFailures = 0
     public var paused = false
+    /// Why the schema registry could not be asked, while framed records wait for it (`nil`:
+    /// answering, or not configured).
+    public var schemaRegistryProblem: String?
+    /// Registry lookups that failed (each retry of a waiting record counts) and records it
+    /// could not decode.
+    public var schemaRegistryFailures = 0
     public var caughtUp = false
     /// Why the worker cannot start its work yet (the brokers unreachable, the versions topic
     /// missing): it waits and retries, not ready, instead of exiting into a crash loop.
@@ -51,6 +57,9 @@ public struct WorkerSnapshot: Sendable, Equatable {
             return "platform unavailable or degraded (many recent calls failing, or the API token refused)"
         }
         if !deadLetterHealthy { return "dead-letter topic not writable" }
+        if let problem = schemaRegistryProblem {
+            return "schema registry unavailable, framed records wait and fetching is paused (\(problem))"
+        }
         return nil
     }
 }

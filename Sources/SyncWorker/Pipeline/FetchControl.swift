@@ -27,10 +27,14 @@ struct FetchControl: Sendable {
 
     /// Whether fetching should pause given the load and the platform's state. A degraded
     /// platform pauses only while there is work to retry; with none, a batch is fetched so that
-    /// calls keep probing it (health is read from answers).
-    mutating func wantsPause(entities: Int, bytes: Int, platformDegraded: Bool, throttled: Bool) -> Bool {
+    /// calls keep probing it (health is read from answers). Records waiting for the schema
+    /// registry pause it too: their drains probe the registry, and fetching more would only
+    /// queue behind them.
+    mutating func wantsPause(
+        entities: Int, bytes: Int, platformDegraded: Bool, throttled: Bool, registryWaiting: Bool = false
+    ) -> Bool {
         let full = backpressure.update(entities: entities, bytes: bytes)
-        return full || throttled || (platformDegraded && entities > 0)
+        return full || throttled || (platformDegraded && entities > 0) || registryWaiting
     }
 
     /// Whether `step` needs the assignment: only while something is or should be paused, not on
