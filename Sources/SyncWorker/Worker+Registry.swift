@@ -58,7 +58,7 @@ extension Worker {
             registryAnswered(registry)
             await route(item, Self.inbound(item.record, key: key, value: value))
         case .permanent(let failure):
-            deadLetterRegistryFailure(item, failure)
+            await deadLetterRegistryFailure(item, failure)
         case .transient(let failure):
             registryUnavailable(failure, partition: item.partition)
             if registry.hold.start(item) {
@@ -88,7 +88,7 @@ extension Worker {
                         backoff = min(backoff * 2, WorkerRegistry.retryCap)
                         continue
                     case .permanent(let failure):
-                        deadLetterRegistryFailure(item, failure)
+                        await deadLetterRegistryFailure(item, failure)
                     case .ready(let key, let value):
                         await route(item, Self.inbound(item.record, key: key, value: value))
                     }
@@ -110,9 +110,9 @@ extension Worker {
     }
 
     /// Dead-letters the original (framed) record, so that a replay decodes it again.
-    private func deadLetterRegistryFailure(_ item: WorkItem, _ failure: RegistryFailure) {
+    private func deadLetterRegistryFailure(_ item: WorkItem, _ failure: RegistryFailure) async {
         status.count(.registryFailure(failure.reason.rawValue))
-        deadLetterBeforeAnyCall(
+        await deadLetterBeforeAnyCall(
             item, reason: DeadLetterReason(rawValue: failure.reason.rawValue), message: failure.message)
     }
 

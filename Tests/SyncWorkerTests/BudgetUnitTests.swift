@@ -71,6 +71,22 @@ import Testing
         #expect(ContinuousClock.now - back < .seconds(8), "and the call after it is paced at the share, not the dip")
     }
 
+    /// A split in two (a second instance joined): this instance goes on at its new pace at once.
+    /// Fails when the window keeps every call made at the larger share: the next call then waits
+    /// until half of them aged out, half a window (30 s here, 30 minutes at 3,600/h).
+    @Test func aSmallerShareGoesOnAtItsPaceAtOnce() async throws {
+        let budget = ScopeBudget(scope: .contacts, rate: RequestRate(requests: 120, per: .seconds(60)), share: 1)
+        await budget.setShare(0.5)
+        let asked = ContinuousClock.now
+        for _ in 0..<2 {
+            let ticket = try await budget.acquire()
+            await budget.finish(ticket, counted: true)
+        }
+        #expect(ContinuousClock.now - asked < .seconds(5), "two calls at about one a second")
+        let (used, allowance) = (await budget.used, await budget.allowance)
+        #expect(used <= allowance)
+    }
+
     @Test func a429PausesTheScopeAndLowersTheShare() async {
         let budget = ScopeBudget(scope: .contacts, rate: RequestRate(requests: 100, per: .seconds(60)), share: 1)
         let before = await budget.allowance

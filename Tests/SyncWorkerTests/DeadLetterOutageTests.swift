@@ -18,14 +18,22 @@ import Testing
         // Every produce request now times out for a while, longer than message.timeout.ms: the
         // dead letter for offset 0 cannot be written yet (a transient failure; permanent ones,
         // such as authorization, follow dead_letter.on_refused: PoisonPillTests).
+        // The outage lasts until the dead letter met it (a count of failed requests could all be
+        // spent by the good record's versions write first), then ends.
         h.cluster.pushRequestErrors(
-            apiKey: .produce, errors: Array(repeating: KafkaErrorCode.requestTimedOut, count: 12))
+            apiKey: .produce, errors: Array(repeating: KafkaErrorCode.requestTimedOut, count: 100_000))
         let worker = h.worker(
             try h.configuration(group: "g-dlq-down", untilCaughtUp: false) { $0.kafka["message.timeout.ms"] = "300" })
         let run = Task { try await worker.run() }
         let admin = try KafkaAdmin(
             properties: ["bootstrap.servers": h.cluster.bootstrapServers], groupID: "g-dlq-down", logger: h.logger)
         var committedPastFailure = false
+        let ending = Task {
+            try await eventually("a dead-letter write met the outage", within: .seconds(60)) {
+                worker.status.snapshot.deadLetterWriteFailures > 0
+            }
+            h.cluster.clearRequestErrors(apiKey: .produce)
+        }
         let settled = ContinuousClock.now + .seconds(90)
         while ContinuousClock.now < settled {
             let lag = try await admin.lag(topics: [h.topic])
@@ -35,6 +43,7 @@ import Testing
             if lag.allSatisfy({ $0.lag == 0 }) { break }
             try await Task.sleep(for: .milliseconds(100))
         }
+        try await ending.value
         // Counted, not sampled: a spell of a few hundred milliseconds falls between a busy loop's looks.
         #expect(worker.status.snapshot.deadLetterWriteFailures > 0, "a dead-letter write failed and was tried again")
         #expect(!committedPastFailure, "nothing past the undelivered dead letter was committed")

@@ -85,6 +85,8 @@ actor Lanes {
 
     /// Queues a change on its key's lane and starts it when a slot is free.
     func enqueue(_ item: WorkItem, key: String) {
+        // Decoded after its partition was revoked (a record that waited for the schema registry).
+        guard ownership.holds(item.lease) else { return }
         start(scheduler.enqueue(item, key: key))
     }
 

@@ -156,9 +156,35 @@ actor ScopeBudget {
     /// This instance's part of the budget (its assigned partitions over all of them).
     func setShare(_ newShare: Double) {
         let before = allowance
+        let old = share
         share = min(1, max(0, newShare))
         if allowance > before { prefill() }
+        if share < old && old > 0 { thin(to: share / old) }
         if allowance != before { repace() }
+    }
+
+    /// A smaller share: the window keeps only that part of this instance's past calls. The
+    /// partitions that left took the rest with them: their new owner starts with a window
+    /// assumed full at its share (`prefill`), which stands for those same calls. Kept whole, the
+    /// window would hold this instance back until the calls it made at the larger share aged
+    /// out (half a window after a split in two: 30 minutes at TextIt's 3,600/h) while the sum of
+    /// both instances' windows counted them twice.
+    private func thin(to fraction: Double) {
+        guard !rate.isUnlimited else { return }
+        prune(.now)
+        var kept: [ContinuousClock.Instant] = []
+        var carry = 0.0
+        for entry in window[windowHead...] {
+            carry += fraction
+            if carry >= 1 - 1e-9 {
+                kept.append(entry)
+                carry -= 1
+            }
+        }
+        window = kept
+        windowHead = 0
+        let left = Set(kept)
+        assumed = assumed.filter { left.contains($0) }
     }
 
     func setRate(_ newRate: RequestRate) {
