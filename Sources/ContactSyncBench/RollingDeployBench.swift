@@ -37,7 +37,9 @@ enum RollingDeployBench {
         let line = (try? String(contentsOfFile: figures, encoding: .utf8))?.split(separator: "\n").last
         guard let line else {
             return .init(
-                name: name(broker), figure: "FAILED: no figures (exit \(exit.status): \(exit.stderrTail))",
+                name: name(broker),
+                figure:
+                    "FAILED: no figures (exit \(exit.status): \(exit.stdout.split(separator: "\n").suffix(3).joined(separator: " / ")) \(exit.stderrTail))",
                 target: target(broker), beside: "", met: false)
         }
         var values: [String: String] = [:]

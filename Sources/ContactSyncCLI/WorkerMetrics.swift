@@ -39,6 +39,7 @@ enum WorkerMetrics {
         Gauge(label: MetricNames.lastCommit, factory: factory).record(startedAt.timeIntervalSince1970)
         Gauge(label: MetricNames.stateRestoring, factory: factory).record(0)
         Gauge(label: MetricNames.inFlight, factory: factory).record(0)
+        Gauge(label: MetricNames.oldestPending, factory: factory).record(0)
         Gauge(
             label: MetricNames.buildInfo,
             dimensions: [("version", BuildInfo.version), ("librdkafka", Librdkafka.version)],

@@ -56,6 +56,10 @@ public enum MetricNames {
     /// once per dead-lettered record).
     public static let schemaRegistryFailures = "contactsync_schema_registry_failures_total"
 
+    /// Seconds since the oldest record fetched and not yet done was fetched (0 when none): what
+    /// keeps the commit back, and for how long.
+    public static let oldestPending = "contactsync_oldest_pending_seconds"
+
     /// 1, labelled with the build's `version` and the `librdkafka` version it runs with: which
     /// build each instance runs (`contact-sync --version` prints the same).
     public static let buildInfo = "contactsync_build_info"
@@ -64,6 +68,6 @@ public enum MetricNames {
         records, consumerLag, endToEnd, apiRequestSeconds, apiCalls, retries, deadLetters, inFlight,
         rebalances, paused, commits, lastCommit, platformAvailable, durableWritesRefused, durableWriteRetries,
         stateRestoring,
-        stateRestoredRecords, stateRestoreSeconds, buildInfo, schemaRegistryFailures,
+        stateRestoredRecords, stateRestoreSeconds, buildInfo, schemaRegistryFailures, oldestPending,
     ]
 }

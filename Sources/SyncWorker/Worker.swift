@@ -160,6 +160,7 @@ public final class Worker: Service, Sendable {
         var lastCommit = ContinuousClock.now
         // Platform calls under way, sampled once a poll (lanes come and go faster than a scrape).
         let inFlightGauge = Gauge(label: MetricNames.inFlight)
+        let oldestPendingGauge = Gauge(label: MetricNames.oldestPending)
         var fetch = FetchControl(
             backpressure: Backpressure(
                 maxEntities: configuration.maxPendingEntities, maxBytes: configuration.maxPendingBytes))
@@ -187,6 +188,7 @@ public final class Worker: Service, Sendable {
                 maxRecords: shouldPause ? 1 : 500, timeout: .milliseconds(shouldPause ? 10 : 100))
             for record in records { await admit(record) }
             if ContinuousClock.now - lastCommit >= configuration.commitInterval {
+                oldestPendingGauge.record(await lanes.oldestPendingSeconds)
                 await commit(consumer)
                 lastCommit = .now
                 if configuration.untilCaughtUp, await isCaughtUp(consumer, targets) {

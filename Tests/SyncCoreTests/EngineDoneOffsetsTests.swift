@@ -64,3 +64,20 @@ import Testing
         #expect(tracker.doneBeyondCommittable == [13, 14])
     }
 }
+
+/// The age of the oldest pending record (ContactSyncRecordStuck's gauge).
+@Suite struct EngineOldestPendingTests {
+    @Test func theOldestPendingIsTheFirstNotDone() {
+        var tracker = OffsetTracker()
+        #expect(tracker.oldestPendingFetchedAt == nil)
+        tracker.fetched(10, at: 100)
+        tracker.fetched(11, at: 200)
+        tracker.fetched(12, at: 300)
+        tracker.finished(11)
+        #expect(tracker.oldestPendingFetchedAt == 100, "offset 10 still waits")
+        tracker.finished(10)
+        #expect(tracker.oldestPendingFetchedAt == 300, "11 is done: 12 is the oldest now")
+        tracker.finished(12)
+        #expect(tracker.oldestPendingFetchedAt == nil)
+    }
+}

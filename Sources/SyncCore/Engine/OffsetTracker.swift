@@ -7,6 +7,8 @@
 public struct OffsetTracker: Sendable {
     private var offsets: [Int64] = []  // fetched, in fetch (= offset) order
     private var done: [Bool] = []
+    /// When each was fetched (the caller's clock, nanoseconds), for the age of the oldest pending.
+    private var fetchedAt: [UInt64] = []
     private var head = 0  // index of the first not-yet-released entry
     private var lastFetched: Int64?
     /// The offset the group last committed for this partition (or started from).
@@ -17,10 +19,11 @@ public struct OffsetTracker: Sendable {
     }
 
     /// Records that `offset` was fetched and is now in progress.
-    public mutating func fetched(_ offset: Int64) {
+    public mutating func fetched(_ offset: Int64, at nanoseconds: UInt64 = 0) {
         if let last = lastFetched, offset <= last { return }  // a redelivery after a seek: already tracked
         offsets.append(offset)
         done.append(false)
+        fetchedAt.append(nanoseconds)
         lastFetched = offset
     }
 
@@ -41,9 +44,13 @@ public struct OffsetTracker: Sendable {
         if head > 1024 && head * 2 > offsets.count {
             offsets.removeFirst(head)
             done.removeFirst(head)
+            fetchedAt.removeFirst(head)
             head = 0
         }
     }
+
+    /// When the oldest record not done yet was fetched (as given to `fetched`), `nil` when none.
+    public var oldestPendingFetchedAt: UInt64? { head < offsets.count ? fetchedAt[head] : nil }
 
     /// How many fetched records are not done yet.
     public var pending: Int { done[head...].lazy.filter { !$0 }.count }

@@ -1,3 +1,4 @@
+import Dispatch
 import Kafka
 import SyncCore
 
@@ -34,7 +35,7 @@ actor Lanes {
     /// Tracks a record until it ends.
     func fetched(_ item: WorkItem) -> Admission {
         guard ownership.holds(item.lease) else { return .notOwned }
-        progress.fetched(item.partition, item.offset)
+        progress.fetched(item.partition, item.offset, at: DispatchTime.now().uptimeNanoseconds)
         return progress.wasDoneBefore(item.partition, item.offset) ? .doneBefore : .admitted
     }
 
@@ -50,6 +51,13 @@ actor Lanes {
     func finished(_ lease: Lease, _ offset: Int64) {
         guard ownership.holds(lease) else { return }
         progress.finished(lease.partition, offset)
+    }
+
+    /// Seconds since the oldest record not done yet was fetched (0 when none): a record stuck
+    /// behind a refusing platform or an unwritable topic shows here before the lag does.
+    var oldestPendingSeconds: Double {
+        guard let since = progress.oldestPendingFetchedAt else { return 0 }
+        return Double(DispatchTime.now().uptimeNanoseconds &- since) / 1e9
     }
 
     /// Offsets ready to commit (the next to read per partition).

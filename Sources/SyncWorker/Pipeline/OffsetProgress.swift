@@ -12,8 +12,13 @@ struct OffsetProgress: Sendable {
     /// What the partition's previous owner finished past the offset it committed.
     private var doneBefore: [TopicPartition: DoneOffsets] = [:]
 
-    mutating func fetched(_ partition: TopicPartition, _ offset: Int64) {
-        trackers[partition, default: OffsetTracker()].fetched(offset)
+    mutating func fetched(_ partition: TopicPartition, _ offset: Int64, at nanoseconds: UInt64 = 0) {
+        trackers[partition, default: OffsetTracker()].fetched(offset, at: nanoseconds)
+    }
+
+    /// When the oldest record not done yet, of any partition, was fetched; `nil` when none.
+    var oldestPendingFetchedAt: UInt64? {
+        trackers.values.compactMap(\.oldestPendingFetchedAt).min()
     }
 
     mutating func finished(_ partition: TopicPartition, _ offset: Int64) {
