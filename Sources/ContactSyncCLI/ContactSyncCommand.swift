@@ -18,7 +18,7 @@ public struct ContactSyncCommand: AsyncParsableCommand {
         version: BuildInfo.versionLine,
         subcommands: [
             RunCommand.self, DemoCommand.self, SandboxCommand.self, DevBrokerCommand.self, ProduceCommand.self,
-            CheckCommand.self, DLQCommand.self,
+            CheckCommand.self, DLQCommand.self, ResyncCommand.self,
         ]
     )
 

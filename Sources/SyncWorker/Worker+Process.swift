@@ -115,9 +115,12 @@ extension Worker {
         var kept: [WorkItem] = []
         for item in batch {
             let change = item.change!
-            switch TestBreak.on(.noGuard)
+            var decision =
+                TestBreak.on(.noGuard)
                 ? .apply : VersionGuard.decide(version: change.version, eventID: change.eventID, last: running)
-            {
+            // A re-sync writes the last applied version again (`Resync`); older ones stay skipped.
+            if decision == .duplicate, item.record.header(Resync.header) != nil { decision = .apply }
+            switch decision {
             case .apply:
                 kept.append(item)
                 let newer = running.map { VersionGuard.newer(change.version, $0.version) } ?? change.version
