@@ -228,13 +228,8 @@ public final class KafkaConsumer: Sendable {
     public func committed(_ partitions: [TopicPartition], timeout: Duration = .seconds(5)) async throws(KafkaError)
         -> [TopicPartitionOffset]
     {
-        let handle = self.handle
-        return try await handle.blocking { () throws(KafkaError) in
-            let list = PartitionList.make(partitions)
-            defer { rd_kafka_topic_partition_list_destroy(list) }
-            let err = rd_kafka_committed(handle.rk, list, Int32(timeout.milliseconds))
-            if err.isError { throw KafkaError(err, context: "read committed offsets") }
-            return PartitionList.read(list)
+        try await committedWithMetadata(partitions, timeout: timeout).map {
+            TopicPartitionOffset($0.partition.topic, $0.partition.partition, $0.offset)
         }
     }
 
