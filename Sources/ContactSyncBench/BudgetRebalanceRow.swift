@@ -18,7 +18,7 @@ enum BudgetRebalanceRow {
         target:
             "contact calls ≤ 1.05 × \(formatted(Double(entities))); 0 × 429; drain ≤ 1.15 × floor (\(Int(floorSeconds)) s)",
         notes:
-            "Same backlog and workers as the backlog row (cooperative-sticky, the default); the instances share the workspace's budget by their assigned partitions. librdkafka's mock cluster ignores LeaveGroup, so the leaving instance's partitions wait out its session timeout (6 s) before the other takes them: part of the drain here, not on Apache Kafka.",
+            "Same backlog and workers as the backlog row (cooperative-sticky, the default); the instances share the workspace's budget by their assigned partitions. On librdkafka's mock cluster (where this row runs) two things cost the drain that a real broker does not charge: it ignores LeaveGroup, so the leaving instance's partitions wait out its session timeout (6 s), and at the join it completed the rebalance without the first instance after session − 1 s and fenced it (its commit met a new generation: every partition lost, share 0 for 5 s, then assigned again; seen in the worker's log). The rolling-deploy row on Tansu shows the deploy without these.",
         measure: { try await measure(logger: $0) })
 
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
