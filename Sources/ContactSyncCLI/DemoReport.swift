@@ -22,6 +22,7 @@ struct DemoReport {
         lines.append("  folded into those writes  \(s.coalesced) events (bursts of one contact coalesced)")
         lines.append(
             "  skipped                   \(s.skipped): \(s.skippedDuplicate) exact redeliveries, \(s.skippedStale) late/stale events, \(s.skippedTombstone) tombstones"
+                + (s.skippedDoneBefore > 0 ? ", \(s.skippedDoneBefore) done by the partition's previous owner" : "")
         )
         lines.append(
             "  dead-lettered             \(s.deadLetteredTotal)"
