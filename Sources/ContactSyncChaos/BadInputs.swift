@@ -19,8 +19,11 @@ enum BadInputs {
             type: "customer.updated", id: "bad-\(n)", key: key, version: 10_000 + n,
             data: #", "name": "Bad \#(n)", "language": "por", "phone": "+5582999\#(100_000 + n)""#)
         // Every 50th record is one of the hostile sizes (issue 17): a dead letter or versions
-        // record that would pass the producer's 1 MB limit must neither stall nor be lost.
-        if n % 50 == 49 {
+        // record that would pass the producer's 1 MB limit must neither stall nor be lost. Five
+        // of them at most: librdkafka's mock cluster drops records past about 5 MB a partition,
+        // so the full run's twenty (about 20 MB over three partitions) lost records in the
+        // broker, not in the worker (seen on 7fb6322 as on today's worker).
+        if n % 50 == 49 && n < 250 {
             switch (n / 50) % 5 {
             case 0: return String(repeating: "[", count: 1_000_000)
             case 1:
