@@ -27,7 +27,7 @@ extension RollingDeploy {
         // or fences commits while a rebalance is prepared, where Apache Kafka accepts them: there
         // the revocation's commit is lost and finished work is done again. So on the mock the
         // dead letters per record and the idle time are shown, not judged; the independent broker
-        // (Tansu, `--broker tansu`, run by scripts/test) judges them. A record never dead-lettered
+        // (Tansu, `scripts/chaos --broker tansu rolling`) judges them. A record never dead-lettered
         // is a loss on either.
         let strict = broker == .tansu
         let letters = try await deadLettersPerRecord()
