@@ -310,6 +310,9 @@ public final class KafkaConsumer: Sendable {
     }
 
     private var isSafeToDestroy: Bool {
+        // A member that never had a JoinGroup answered holds no assignor: destroyed as usual, so
+        // no handle is left running (a leaked one's threads outlive the process's teardown).
         !destroyNeedsAssignment || handle.context.wasAssigned.load(ordering: .acquiring)
+            || !handle.context.hasJoined.load(ordering: .acquiring)
     }
 }

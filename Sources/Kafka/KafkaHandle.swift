@@ -13,6 +13,9 @@ final class HandleContext: Sendable {
     private let revokedInPoll = Mutex<[TopicPartition]>([])
     /// Whether the group ever handed this member an assignment (see `KafkaConsumer.close`).
     let wasAssigned = Atomic(false)
+    /// Whether a JoinGroup answer was ever handled (the join state left `wait-join` for anything
+    /// but `init`): from then on librdkafka holds an assignor, whose state 2.0.2 destroys unchecked.
+    let hasJoined = Atomic(false)
     /// The consumer group handler's join state (`steady` between rebalances), as librdkafka's
     /// `cgrp` debug context reports each change (see `KafkaConsumer.isRebalancing`).
     private let joinState = Mutex("init")
@@ -34,6 +37,9 @@ final class HandleContext: Sendable {
         else { return }
         let state = message[arrow.upperBound...].prefix { !$0.isWhitespace }
         guard !state.isEmpty else { return }
+        if message[marker.upperBound..<arrow.lowerBound] == "wait-join" && state != "init" {
+            hasJoined.store(true, ordering: .releasing)
+        }
         joinState.withLock { $0 = String(state) }
     }
 
