@@ -21,7 +21,7 @@ struct DemoReport {
         )
         lines.append("  folded into those writes  \(s.coalesced) events (bursts of one contact coalesced)")
         lines.append(
-            "  skipped                   \(s.skipped): \(s.skippedDuplicate) exact redeliveries, \(s.skippedStale) late/stale events, \(s.skippedTombstone) tombstones"
+            "  skipped                   \(s.skipped): \(s.skippedDuplicate) exact redeliveries, \(s.skippedStale) late/stale events, \(s.skippedUnchanged) unchanged (the image already written), \(s.skippedTombstone) tombstones"
                 + (s.skippedDoneBefore > 0 ? ", \(s.skippedDoneBefore) done by the partition's previous owner" : "")
         )
         lines.append(

@@ -1,7 +1,7 @@
 import SyncCore
 
 /// Reads a versions-topic value written exactly as `AppliedVersion.encoded()` writes it
-/// (`{"k":…,"v":…,"id":…,"d":…}` then `"u"` and `"n"` when present, no spaces, ASCII strings without
+/// (`{"k":…,"v":…,"id":…,"d":…}` then `"u"`, `"n"` and `"h"` when present, no spaces, ASCII strings without
 /// escapes), in one pass and without allocating: a cold restore transcodes every record it
 /// builds, and the general parser costs several times the insert it feeds. Anything else
 /// (other member order, spaces, an escape, non-ASCII text, a number that is not a plain
@@ -18,6 +18,8 @@ enum CanonicalVersionJSON {
         /// The URN array's inside (`"tel:…","ext:…"`), each a canonical string; `urnCount` of them.
         var urns: UnsafeRawBufferPointer?
         var urnCount = 0
+        /// The image digest (`"h"`, 32 lowercase hex digits).
+        var digest: ImageDigest?
 
         /// Each URN of `urns`, in order.
         func forEachURN(_ body: (UnsafeRawBufferPointer) -> Void) {
@@ -62,10 +64,16 @@ enum CanonicalVersionJSON {
             }
             urns = UnsafeRawBufferPointer(rebasing: json[start..<scanner.at - 1])
         }
+        var digest: ImageDigest?
+        if scanner.literal(#","h":""#) {
+            guard let text = scanner.string(), let read = ImageDigest(hex: String(decoding: text, as: UTF8.self))
+            else { return nil }
+            digest = read
+        }
         guard scanner.literal("}"), scanner.atEnd else { return nil }
         return Fields(
             kind: kind, value: value, eventID: eventID, deleted: deleted, contactUUID: contact, urns: urns,
-            urnCount: urnCount)
+            urnCount: urnCount, digest: digest)
     }
 
     private struct Scanner {

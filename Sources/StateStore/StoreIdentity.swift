@@ -3,7 +3,7 @@
 /// entities to partitions, an older file format) is foreign: it is rebuilt, never trusted.
 public struct StoreIdentity: Sendable, Equatable {
     /// Bumped whenever the file's tables or the meaning of a column change.
-    public static let formatVersion: Int64 = 3
+    public static let formatVersion: Int64 = 4
 
     public var group: String
     public var versionsTopic: String

@@ -8,7 +8,7 @@ import SyncCore
 /// `[flags][version: Int64 LE][event id][contact UUID][URNs]`, where the flags say deleted, the
 /// version's kind, whether a UUID follows, for the event id and the UUID whether each is a
 /// canonical lowercase UUID (16 bytes) or text (a length then UTF-8), and whether URNs follow
-/// (a count, then each as text).
+/// (a count, then each as text), and whether the 16 bytes of an image digest end it.
 enum StoredVersion {
     private static let deleted: UInt8 = 1
     private static let timestamp: UInt8 = 2
@@ -16,6 +16,7 @@ enum StoredVersion {
     private static let contactIsUUID: UInt8 = 8
     private static let eventIsUUID: UInt8 = 16
     private static let hasURNs: UInt8 = 32
+    private static let hasDigest: UInt8 = 64
 
     static func encode(_ version: AppliedVersion, into bytes: inout [UInt8]) {
         let start = bytes.count
@@ -33,6 +34,13 @@ enum StoredVersion {
             }
         }
         if let urns = version.urns { appendURNs(urns, to: &bytes, flagsAt: start) }
+        if let digest = version.digest { appendDigest(digest.bytes, to: &bytes, flagsAt: start) }
+    }
+
+    /// Sets the flag and appends the digest (always after the URNs).
+    private static func appendDigest(_ digest: [UInt8], to bytes: inout [UInt8], flagsAt start: Int) {
+        bytes[start] |= hasDigest
+        bytes.append(contentsOf: digest)
     }
 
     /// Sets the flag and appends the list (the last part of an encoding).
@@ -76,7 +84,7 @@ enum StoredVersion {
     /// `nil` for bytes this encoding did not write.
     static func decode(_ bytes: UnsafeRawBufferPointer) -> AppliedVersion? {
         var reader = Reader(bytes: bytes)
-        let known = deleted | timestamp | hasContact | contactIsUUID | eventIsUUID | hasURNs
+        let known = deleted | timestamp | hasContact | contactIsUUID | eventIsUUID | hasURNs | hasDigest
         guard let flags = reader.byte(), flags & ~known == 0, let value = reader.int64() else { return nil }
         let event = flags & eventIsUUID != 0 ? reader.uuid() : reader.text()
         guard let event else { return nil }
@@ -96,10 +104,15 @@ enum StoredVersion {
             }
             urns = list
         }
+        var digest: ImageDigest?
+        if flags & hasDigest != 0 {
+            guard let read = reader.take(ImageDigest.byteCount) else { return nil }
+            digest = ImageDigest(bytes: read)
+        }
         guard reader.atEnd else { return nil }
         return AppliedVersion(
             version: OrderingVersion(flags & timestamp != 0 ? .timestamp : .sequence, value), eventID: event,
-            deleted: flags & deleted != 0, contactUUID: contact, urns: urns)
+            deleted: flags & deleted != 0, contactUUID: contact, urns: urns, digest: digest)
     }
 
     static func decode(_ bytes: [UInt8]) -> AppliedVersion? {
@@ -120,6 +133,7 @@ enum StoredVersion {
                 appendLength(fields.urnCount, to: &bytes)
                 fields.forEachURN { appendText($0, to: &bytes) }
             }
+            if let digest = fields.digest { appendDigest(digest.bytes, to: &bytes, flagsAt: start) }
             return true
         }
         guard let version = AppliedVersion(decoding: Array(json)) else { return false }
@@ -158,6 +172,12 @@ enum StoredVersion {
             guard bytes.count - at >= 8 else { return nil }
             defer { at += 8 }
             return Int64(littleEndian: bytes.loadUnaligned(fromByteOffset: at, as: Int64.self))
+        }
+
+        mutating func take(_ count: Int) -> [UInt8]? {
+            guard bytes.count - at >= count else { return nil }
+            defer { at += count }
+            return Array(bytes[at..<at + count])
         }
 
         mutating func uuid() -> String? {

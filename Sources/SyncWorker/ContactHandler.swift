@@ -62,12 +62,20 @@ final class ContactHandler: Sendable {
         self.logger = logger
     }
 
-    /// What the version guard knows of the contact (UUID, and the URNs of the last write) when
-    /// this instance has not written it yet: a partition's new owner then writes by UUID too.
+    /// What the version guard knows of the contact (UUID, and the URNs of the last write): a
+    /// partition's new owner then writes by UUID too. It replaces what the cache holds: the
+    /// store is written after every write of this instance and restored from the versions topic
+    /// at assignment, so it is never older, while the cache may still hold what this instance
+    /// wrote before the partition went to another owner and came back.
     func remember(_ key: String, uuid: String?, urns: [String]? = nil) {
         guard let uuid else { return }
         known.withLock { cache in
-            if cache.value(key) == nil { cache.insert(key, KnownContact(uuid: uuid, urns: urns ?? [])) }
+            if let urns {
+                cache.insert(key, KnownContact(uuid: uuid, urns: urns))
+            } else if cache.value(key)?.uuid != uuid {
+                // A version from before versions carried URNs: only the UUID is known.
+                cache.insert(key, KnownContact(uuid: uuid, urns: []))
+            }
         }
     }
 

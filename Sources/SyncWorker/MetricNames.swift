@@ -3,6 +3,9 @@
 public enum MetricNames {
     /// Records finished, by `outcome` (applied, skipped, dead_lettered) and `topic`.
     public static let records = "contactsync_records_total"
+    /// Records skipped without a call, by `reason` (tombstone, duplicate, stale, done_before,
+    /// unchanged) and `topic`: a subset of `records` with `outcome="skipped"`.
+    public static let skipped = "contactsync_records_skipped_total"
     /// Records not yet committed by the group, per `topic` and `partition`.
     public static let consumerLag = "contactsync_consumer_lag"
     /// From the record's timestamp to its outcome (histogram, seconds).
@@ -65,7 +68,7 @@ public enum MetricNames {
     public static let buildInfo = "contactsync_build_info"
 
     public static let all = [
-        records, consumerLag, endToEnd, apiRequestSeconds, apiCalls, retries, deadLetters, inFlight,
+        records, skipped, consumerLag, endToEnd, apiRequestSeconds, apiCalls, retries, deadLetters, inFlight,
         rebalances, paused, commits, lastCommit, platformAvailable, durableWritesRefused, durableWriteRetries,
         stateRestoring,
         stateRestoredRecords, stateRestoreSeconds, buildInfo, schemaRegistryFailures, oldestPending,

@@ -16,6 +16,8 @@ enum TestBreak: String, CaseIterable, Sendable {
     /// What the previous owner of a partition finished past its committed offset (the commit's
     /// metadata) is done again.
     case ignoreCommitMetadata = "ignore_commit_metadata"
+    /// A change that would write the contact's last image again is written anyway.
+    case noDigest = "no_digest"
 
     static let active: Set<TestBreak> = {
         #if DEBUG

@@ -90,57 +90,98 @@ extension Worker {
 
     var writer: DurableWriter { parts.withLock { $0! }.writer }
 
-    /// One lane's turn: wait for the platform's budget, then take everything queued for the key
-    /// (what arrived while waiting folds in), apply it, and free the lane.
+    /// One lane's turn: drop what the version guard says is done already, record a change that
+    /// would write the contact's last image again (no call), otherwise wait for the platform's
+    /// budget, fold in what arrived meanwhile, apply, make the version durable, and free the lane.
     func process(_ key: String) async {
-        // A batch of deletes takes no contacts.json budget: waiting for it would pace deletes
-        // to the contacts scope and starve the batcher of company.
-        let ticket = await lanes.needsContactCall(key) ? try? await gate.budget(.contacts).acquire() : nil
-        let batch = await lanes.take(key)
-        // The change is abandoned, wherever it waits, once one of its partitions is fenced.
-        let budget = RetryBudget(
-            limit: configuration.retry.maxElapsed, claim: Claim(lanes.ownership, batch.map(\.lease)))
-        await processBatch(key, batch, budget: budget, ticket: ticket)
+        var work = LaneWork(await lanes.take(key))
+        if let source = work.source {
+            work.start(from: await versions.last(key, source: source))
+            await sift(&work)
+        }
+        var ticket: ScopeBudget.Ticket?
+        if !work.kept.isEmpty, await !recordedUnchanged(key, work) {
+            // A batch of deletes takes no contacts.json budget: waiting for it would pace deletes
+            // to the contacts scope and starve the batcher of company.
+            if work.needsContactCall { ticket = try? await gate.budget(.contacts).acquire() }
+            work.add(await lanes.take(key))
+            await sift(&work)
+            if work.grew, await recordedUnchanged(key, work) {
+                if let ticket { await gate.budget(.contacts).release(ticket) }
+            } else {
+                // The change is abandoned, wherever it waits, once one of its partitions is fenced.
+                let budget = RetryBudget(
+                    limit: configuration.retry.maxElapsed, claim: Claim(lanes.ownership, work.kept.map(\.lease)))
+                await applyBatch(key, work, budget: budget, ticket: ticket)
+            }
+        }
         await lanes.complete(key)
     }
 
-    /// Drop what the version guard says is done already, fold the rest into one change, apply
-    /// it (with retries), make its version durable, then mark every record done.
-    private func processBatch(
-        _ key: String, _ batch: [WorkItem], budget: RetryBudget, ticket: ScopeBudget.Ticket?
-    ) async {
-        let source = batch.first?.record.partition ?? 0
-        let stored = await versions.last(key, source: source)
-        var running = stored
-        var kept: [WorkItem] = []
-        for item in batch {
+    /// Ends the records the version guard says are done (exact redeliveries, older events) and
+    /// keeps the rest, advancing the running version over them.
+    private func sift(_ work: inout LaneWork) async {
+        for item in work.unsifted() {
             let change = item.change!
             var decision =
                 TestBreak.on(.noGuard)
-                ? .apply : VersionGuard.decide(version: change.version, eventID: change.eventID, last: running)
+                ? .apply : VersionGuard.decide(version: change.version, eventID: change.eventID, last: work.running)
             // A re-sync writes the last applied version again (`Resync`); older ones stay skipped.
-            if decision == .duplicate, item.record.header(Resync.header) != nil { decision = .apply }
+            if decision == .duplicate, item.isResync { decision = .apply }
             switch decision {
-            case .apply:
-                kept.append(item)
-                let newer = running.map { VersionGuard.newer(change.version, $0.version) } ?? change.version
-                running = AppliedVersion(
-                    version: newer, eventID: change.eventID, deleted: change.isDelete,
-                    contactUUID: running?.contactUUID,
-                    urns: running?.urns)
-            case .duplicate:
-                await record(.skipped(.duplicate), for: item)
-            case .stale:
-                await record(.skipped(.stale), for: item)
+            case .apply: work.keep(item)
+            case .duplicate: await record(.skipped(.duplicate), for: item)
+            case .stale: await record(.skipped(.stale), for: item)
             }
         }
-        guard !kept.isEmpty else {
-            if let ticket { await gate.budget(.contacts).release(ticket) }
-            return
+    }
+
+    /// When the kept changes would send exactly the image the last write sent (`ImageDigest`),
+    /// their version is made durable and they end as `skipped` (`unchanged`) without a call.
+    /// A re-sync always writes.
+    private func recordedUnchanged(_ key: String, _ work: LaneWork) async -> Bool {
+        guard !TestBreak.on(.noDigest), let stored = work.stored, !stored.deleted, let last = stored.digest,
+            !work.kept.contains(where: \.isResync)
+        else { return false }
+        let merged = ContactChange.merge(work.kept.map { $0.change! })
+        guard ImageDigest(merged, managedGroups: handler.managedGroups) == last else { return false }
+        let unchanged = AppliedVersion(
+            version: merged.version, eventID: merged.eventID, deleted: false, contactUUID: stored.contactUUID,
+            urns: stored.urns, digest: last)
+        let claim = Claim(lanes.ownership, work.kept.map(\.lease))
+        guard await saveVersion(key, unchanged, partition: work.kept[0].record.partition, claim: claim) else {
+            return true  // not done: read again by whoever owns the partition next
         }
+        for item in work.kept { await record(.skipped(.unchanged), for: item) }
+        return true
+    }
+
+    /// Writes `applied` to the versions topic (the producer's delivery confirmed), then to the
+    /// store; `false` when the write was given up (shutting down, or the partition fenced).
+    private func saveVersion(_ key: String, _ applied: AppliedVersion, partition: Int32, claim: Claim?) async -> Bool {
+        let token = await versions.beginWrite(source: partition)
+        let offset: Int64?
+        do {
+            offset = try await writer.saveVersion(key, applied, sourcePartition: partition, claim: claim)
+        } catch {
+            await versions.abandon(token)
+            return false
+        }
+        await versions.record(key, applied, token: token, offset: offset)
+        return true
+    }
+
+    /// Folds the kept changes into one, applies it (with retries), makes its version durable,
+    /// then marks every record done.
+    private func applyBatch(
+        _ key: String, _ work: LaneWork, budget: RetryBudget, ticket: ScopeBudget.Ticket?
+    ) async {
+        let kept = work.kept
         if kept.count > 1 { status.update { $0.coalesced += kept.count - 1 } }
         let merged = ContactChange.merge(kept.map { $0.change! })
-        if let stored, !stored.deleted { handler.remember(key, uuid: stored.contactUUID, urns: stored.urns) }
+        if let stored = work.stored, !stored.deleted {
+            handler.remember(key, uuid: stored.contactUUID, urns: stored.urns)
+        }
 
         // A delete waits in the batcher for others to share its call, not for a call slot.
         if merged.isDelete { await lanes.releaseSlot(key) }
@@ -161,19 +202,15 @@ extension Worker {
                 // The rest of the change counts as applied; the conflict goes to a person.
                 guard await deadLetterURNConflict(last, result.urnConflicts, claim: claim) else { return }
             }
+            // Only a write that left nothing out may spare the next identical one its call.
+            let complete = result.urnConflicts.isEmpty && result.skippedGroupChanges == 0
             let applied = AppliedVersion(
                 version: merged.version, eventID: merged.eventID, deleted: merged.isDelete, contactUUID: result.uuid,
-                urns: merged.isDelete ? nil : result.urns)
-            let token = await versions.beginWrite(source: kept[0].record.partition)
-            let offset: Int64?
-            do {
-                offset = try await writer.saveVersion(
-                    key, applied, sourcePartition: kept[0].record.partition, claim: claim)
-            } catch {
-                await versions.abandon(token)
+                urns: merged.isDelete ? nil : result.urns,
+                digest: complete ? ImageDigest(merged, managedGroups: handler.managedGroups) : nil)
+            guard await saveVersion(key, applied, partition: kept[0].record.partition, claim: claim) else {
                 return  // shutting down: not done, read again by whoever owns the partition next
             }
-            await versions.record(key, applied, token: token, offset: offset)
             status.update {
                 switch result.kind {
                 case .created: $0.created += 1

@@ -193,7 +193,15 @@ public final class Worker: Service, Sendable {
                 lastCommit = .now
                 if configuration.untilCaughtUp, await isCaughtUp(consumer, targets) {
                     status.update { $0.caughtUp = true }
-                    logger.info("caught up: everything present at start is committed")
+                    let done = status.snapshot
+                    logger.info(
+                        "caught up: everything present at start is committed",
+                        metadata: [
+                            "records": "\(done.recordsIn)", "applied": "\(done.applied)",
+                            "skipped_unchanged": "\(done.skippedUnchanged)",
+                            "skipped_duplicate_or_stale": "\(done.skippedDuplicate + done.skippedStale)",
+                            "dead_lettered": "\(done.deadLetteredTotal)", "api_calls": "\(done.apiCalls)",
+                        ])
                     return
                 }
             }

@@ -11,6 +11,8 @@ public struct WorkerSnapshot: Sendable, Equatable {
     public var skippedStale = 0
     /// Records an earlier owner of their partition finished past its committed offset.
     public var skippedDoneBefore = 0
+    /// Newer events whose image equals the last write's: recorded without a call.
+    public var skippedUnchanged = 0
     public var deadLettered: [String: Int] = [:]
     public var apiCalls = 0
     public var retries = 0
@@ -46,7 +48,9 @@ public struct WorkerSnapshot: Sendable, Equatable {
     public var tokenRefused = false
 
     public var deadLetteredTotal: Int { deadLettered.values.reduce(0, +) }
-    public var skipped: Int { skippedTombstone + skippedDuplicate + skippedStale + skippedDoneBefore }
+    public var skipped: Int {
+        skippedTombstone + skippedDuplicate + skippedStale + skippedDoneBefore + skippedUnchanged
+    }
     public var applied: Int { created + updated + deleted }
 
     /// Why the worker is not ready, or `nil` when it is.

@@ -1,3 +1,4 @@
+import Foundation
 import PropertyBased
 import SyncCore
 import Testing
@@ -34,7 +35,14 @@ import Testing
         AppliedVersion(
             version: OrderingVersion(flags & 1 == 0 ? .sequence : .timestamp, Int64(value)),
             eventID: id((flags >> 1) % 3, eventPicks) ?? "", deleted: flags & 8 != 0,
-            contactUUID: id((flags >> 4) % 4, contactPicks), urns: urns(flags >> 6, contactPicks))
+            contactUUID: id((flags >> 4) % 4, contactPicks), urns: urns(flags >> 6, contactPicks),
+            digest: flags & 256 == 0 ? nil : digest(eventPicks))
+    }
+
+    /// 16 bytes from `picks` (any byte values, zeros included).
+    static func digest(_ picks: [Int]) -> ImageDigest {
+        ImageDigest(
+            bytes: (0..<16).map { UInt8(truncatingIfNeeded: picks.isEmpty ? $0 : picks[$0 % picks.count] &* 37 &+ $0) })!
     }
 
     /// None, an empty list, one URN, or several (free text from `picks`).
@@ -48,7 +56,7 @@ import Testing
     }
 
     static let versions = (
-        Gen.int(in: Int.min...Int.max), Gen.int(in: 0...255), Gen.int(in: 0...100).array(of: 0...40),
+        Gen.int(in: Int.min...Int.max), Gen.int(in: 0...511), Gen.int(in: 0...100).array(of: 0...40),
         Gen.int(in: 0...100).array(of: 0...40)
     )
 
@@ -124,6 +132,30 @@ import Testing
         #expect(AppliedVersion(decoding: json) == version)
     }
 
+    /// A newer change with the image the last write sent makes no call, across restarts and owners.
+    @Test func theImageDigestTravelsThroughTheTopicAndTheStore() throws {
+        let digest = Self.digest([0, 255, 7])
+        let version = AppliedVersion(
+            version: .sequence(8), eventID: "evt-8", deleted: false,
+            contactUUID: "5f1c6a0e-8d2b-4c7e-9a31-100000000012",
+            urns: ["ext:cus_8"], digest: digest)
+        let json = version.encoded()
+        #expect(String(decoding: json, as: UTF8.self).hasSuffix(#","n":["ext:cus_8"],"h":"\#(digest.hex)"}"#))
+        var stored: [UInt8] = []
+        #expect(json.withUnsafeBytes { StoredVersion.transcode($0, into: &stored) })
+        #expect(StoredVersion.decode(stored) == version)
+        #expect(StoredVersion.encoded(version).count == 1 + 8 + 1 + 5 + 16 + 1 + 10 + 16)
+        #expect(json.withUnsafeBytes { CanonicalVersionJSON.read($0) } == version, "the fast reader takes it")
+        #expect(AppliedVersion(decoding: json) == version)
+        // A digest that is not 32 lowercase hex digits is no digest (the rest of the version stands).
+        let upper = Array(
+            String(decoding: json, as: UTF8.self).replacingOccurrences(of: digest.hex, with: digest.hex.uppercased())
+                .utf8)
+        #expect(upper.withUnsafeBytes { CanonicalVersionJSON.read($0) } == nil)
+        #expect(AppliedVersion(decoding: upper)?.digest == nil)
+        #expect(AppliedVersion(decoding: upper)?.eventID == "evt-8")
+    }
+
     @Test func aTypicalVersionTakesUnderFiftyBytes() {
         let version = AppliedVersion(
             version: .sequence(1_700_000_000_123), eventID: "3f2b8c4e-9d1a-4e7b-8c2f-5a6b7c8d9e0f", deleted: false,
@@ -145,6 +177,6 @@ extension CanonicalVersionJSON {
                 var urns: [String] = []
                 fields.forEachURN { urns.append(String(decoding: $0, as: UTF8.self)) }
                 return urns
-            })
+            }, digest: fields.digest)
     }
 }

@@ -2,7 +2,7 @@ import JSON
 
 /// What was last applied to an entity: a redelivered or replayed older event must neither roll
 /// the contact back nor bring a deleted one back.
-public struct AppliedVersion: Sendable, Equatable, Codable {
+public struct AppliedVersion: Sendable, Equatable {
     public var version: OrderingVersion
     public var eventID: String
     public var deleted: Bool
@@ -12,13 +12,21 @@ public struct AppliedVersion: Sendable, Equatable, Codable {
     /// (or a restart) then writes by UUID with the URN list it must keep (agents' URNs
     /// included), in one call instead of an upsert by URN and a second call for the list.
     public var urns: [String]?
+    /// The image the last write sent (`ImageDigest`): a newer change with the same image is
+    /// recorded without a call. `nil` when the last write was a delete, left something out
+    /// (a URN conflict, group changes on an inactive contact), or predates digests.
+    public var digest: ImageDigest?
 
-    public init(version: OrderingVersion, eventID: String, deleted: Bool, contactUUID: String?, urns: [String]? = nil) {
+    public init(
+        version: OrderingVersion, eventID: String, deleted: Bool, contactUUID: String?, urns: [String]? = nil,
+        digest: ImageDigest? = nil
+    ) {
         self.version = version
         self.eventID = eventID
         self.deleted = deleted
         self.contactUUID = contactUUID
         self.urns = urns
+        self.digest = digest
     }
 
     /// Compact JSON for the compacted versions topic (the record key is the entity key).
@@ -29,6 +37,7 @@ public struct AppliedVersion: Sendable, Equatable, Codable {
         ]
         if let contactUUID { members.append(("u", .string(contactUUID))) }
         if let urns { members.append(("n", .array(urns.map { .string($0) }))) }
+        if let digest { members.append(("h", .string(digest.hex))) }
         return JSON.object(members).serializedBytes()
     }
 
@@ -43,7 +52,7 @@ public struct AppliedVersion: Sendable, Equatable, Codable {
         if case .array(let items)? = json["n"] { urns = items.compactMap(\.string) }
         self.init(
             version: OrderingVersion(kind, value), eventID: id, deleted: deleted, contactUUID: json["u"]?.string,
-            urns: urns)
+            urns: urns, digest: json["h"]?.string.flatMap(ImageDigest.init(hex:)))
     }
 }
 

@@ -21,6 +21,9 @@ enum RecordOutcome: Sendable, Equatable {
         /// Done already by an earlier owner of the partition, past the offset it committed
         /// (the commit's metadata says which, see `DoneOffsets`).
         case doneBefore = "done_before"
+        /// Newer, but the image it writes is the one the last write sent (`ImageDigest`): its
+        /// version was recorded without a call.
+        case unchanged
     }
 
     /// The `outcome` label of `contactsync_records_total`.
@@ -59,7 +62,12 @@ extension Worker {
         case .skipped(.duplicate): status.update { $0.skippedDuplicate += 1 }
         case .skipped(.stale): status.update { $0.skippedStale += 1 }
         case .skipped(.doneBefore): status.update { $0.skippedDoneBefore += 1 }
+        case .skipped(.unchanged): status.update { $0.skippedUnchanged += 1 }
         case .deadLettered(let reason): status.count(.deadLetter(reason))
+        }
+        if case .skipped(let reason) = outcome {
+            Counter(label: MetricNames.skipped, dimensions: [("reason", reason.rawValue), ("topic", record.topic)])
+                .increment()
         }
         Counter(label: MetricNames.records, dimensions: [("outcome", outcome.label), ("topic", record.topic)])
             .increment()

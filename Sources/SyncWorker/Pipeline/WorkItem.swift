@@ -17,6 +17,8 @@ struct WorkItem: Sendable {
 
     var partition: TopicPartition { record.topicPartition }
     var offset: Int64 { record.offset }
+    /// Put back by `contact-sync resync`: written again even when the guard or the digest says done.
+    var isResync: Bool { record.header(Resync.header) != nil }
 
     /// About what the record holds in memory while pending: its bytes plus the decoded change
     /// (measured order of magnitude, not exact): backpressure bounds the sum.

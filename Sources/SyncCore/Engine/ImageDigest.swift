@@ -1,0 +1,156 @@
+import Crypto
+
+/// A fingerprint of the contact image contact-sync last wrote for an entity: what the worker
+/// sent (name, language, URNs, fields, the groups named and the managed ones that implies), not
+/// what the platform holds. A change whose image has the same digest would send exactly the last
+/// write again, so it is recorded as applied without a call (`skipped`, reason `unchanged`).
+///
+/// The digest is of the merged patch of a write. A patch names only some members, so the
+/// comparison is conservative: a change that names fewer (or other) members than the last
+/// write differs, and makes its call. It never judges two different writes equal short of a
+/// SHA-256 collision in the first 128 bits.
+///
+/// A person's edit on the platform is therefore corrected only by the entity's next real change
+/// or by a re-sync (`contact-sync resync`, which bypasses the digest).
+public struct ImageDigest: Sendable, Hashable, CustomStringConvertible {
+    /// 16 bytes: SHA-256 of the canonical encoding, truncated.
+    public let bytes: [UInt8]
+
+    public static let byteCount = 16
+
+    /// `nil` unless `bytes` is exactly 16 bytes long.
+    public init?(bytes: [UInt8]) {
+        guard bytes.count == Self.byteCount else { return nil }
+        self.bytes = bytes
+    }
+
+    /// `nil` unless `hex` is 32 lowercase hexadecimal digits (the versions topic's `"h"`).
+    public init?(hex: String) {
+        let utf8 = Array(hex.utf8)
+        guard utf8.count == Self.byteCount * 2 else { return nil }
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(Self.byteCount)
+        var index = 0
+        while index < utf8.count {
+            guard let high = Self.nibble(utf8[index]), let low = Self.nibble(utf8[index + 1]) else { return nil }
+            bytes.append(high << 4 | low)
+            index += 2
+        }
+        self.bytes = bytes
+    }
+
+    /// The image a change writes, or `nil` for a delete (a delete has no image to repeat).
+    /// `managedGroups` (lower-cased) are part of it when the patch names groups: which groups are
+    /// removed depends on them, so a change of configuration makes the next write go out.
+    public init?(_ change: ContactChange, managedGroups: Set<String>) {
+        switch change.action {
+        case .delete: return nil
+        case .upsert(let patch): self.init(patch, recreated: false, managedGroups: managedGroups)
+        case .recreate(let patch): self.init(patch, recreated: true, managedGroups: managedGroups)
+        }
+    }
+
+    init(_ patch: ContactPatch, recreated: Bool, managedGroups: Set<String>) {
+        var encoding = Encoding()
+        encoding.tag(recreated ? 2 : 1)  // the form of the write, and room for later ones
+        encoding.member(patch.name)
+        encoding.member(patch.language)
+        encoding.member(patch.phone.map { $0.map(\.description) })
+        encoding.member(patch.whatsapp.map { $0.map(\.description) })
+        encoding.member(patch.email.map { $0.map(\.description) })
+        switch patch.groups {
+        case nil: encoding.tag(0)
+        case .clear?: encoding.tag(1)
+        case .set(let names)?:
+            encoding.tag(2)
+            encoding.list(names.sorted())
+        }
+        if patch.groups != nil { encoding.list(managedGroups.sorted()) }
+        encoding.length(patch.fields.count)
+        for (key, update) in patch.fields.sorted(by: { $0.key < $1.key }) {
+            encoding.text(key)
+            switch update {
+            case .clear: encoding.tag(1)
+            case .set(let value):
+                let type: UInt8 =
+                    switch value {
+                    case .text: 2
+                    case .number: 3
+                    case .datetime: 4
+                    }
+                encoding.tag(type)
+                encoding.text(value.text)
+            }
+        }
+        bytes = Array(SHA256.hash(data: encoding.bytes).prefix(Self.byteCount))
+    }
+
+    /// 32 lowercase hexadecimal digits.
+    public var hex: String {
+        let digits = Array("0123456789abcdef".utf8)
+        var text: [UInt8] = []
+        text.reserveCapacity(bytes.count * 2)
+        for byte in bytes {
+            text.append(digits[Int(byte >> 4)])
+            text.append(digits[Int(byte & 0x0F)])
+        }
+        return String(decoding: text, as: UTF8.self)
+    }
+
+    public var description: String { hex }
+
+    private static func nibble(_ digit: UInt8) -> UInt8? {
+        switch digit {
+        case UInt8(ascii: "0")...UInt8(ascii: "9"): digit - UInt8(ascii: "0")
+        case UInt8(ascii: "a")...UInt8(ascii: "f"): digit - UInt8(ascii: "a") + 10
+        default: nil
+        }
+    }
+
+    /// Unambiguous bytes: every text is length-prefixed, every member has a state tag, so no two
+    /// different patches encode alike.
+    private struct Encoding {
+        var bytes: [UInt8] = []
+
+        mutating func tag(_ value: UInt8) { bytes.append(value) }
+
+        mutating func length(_ count: Int) {
+            var length = UInt(count)
+            while length >= 0x80 {
+                bytes.append(UInt8(truncatingIfNeeded: length) | 0x80)
+                length >>= 7
+            }
+            bytes.append(UInt8(length))
+        }
+
+        mutating func text(_ text: String) {
+            length(text.utf8.count)
+            bytes.append(contentsOf: text.utf8)
+        }
+
+        mutating func list(_ texts: [String]) {
+            length(texts.count)
+            for text in texts { self.text(text) }
+        }
+
+        mutating func member(_ update: Update<String>?) {
+            switch update {
+            case nil: tag(0)
+            case .clear?: tag(1)
+            case .set(let value)?:
+                tag(2)
+                text(value)
+            }
+        }
+    }
+}
+
+extension Update {
+    /// The same update with its value transformed.
+    func map<Other: Sendable & Equatable>(_ transform: (Value) -> Other) -> Update<Other> {
+        switch self {
+        case .set(let value): .set(transform(value))
+        case .clear: .clear
+        }
+    }
+}
