@@ -23,6 +23,7 @@ struct Bench {
 
     static let sections: [Section] = [
         Section(name: "pipeline") { _ in PipelineBench.run() + (try await AvroDecodeBench.run()) },
+        Section(name: "skip") { _ in SkipPathBench.run() },
         Section(name: "kafka") { try await KafkaBench.run(logger: $0) },
         Section(name: "e2e") { try await EndToEndBench.run(logger: $0) },
         Section(name: "memory") { try await MemoryBench.run(logger: $0) },
