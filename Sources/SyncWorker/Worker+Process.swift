@@ -149,6 +149,8 @@ extension Worker {
             version: merged.version, eventID: merged.eventID, deleted: false, contactUUID: stored.contactUUID,
             urns: stored.urns, digest: last)
         let claim = Claim(lanes.ownership, work.kept.map(\.lease))
+        // Slots bound platform calls; this turn makes none, only the versions-topic write.
+        await lanes.releaseSlot(key)
         guard await saveVersion(key, unchanged, partition: work.kept[0].record.partition, claim: claim) else {
             return true  // not done: read again by whoever owns the partition next
         }
