@@ -73,8 +73,10 @@ final class ContactHandler: Sendable {
 
     /// Applies `change`. `ticket` is a `v2.contacts` budget ticket taken before the batch was
     /// formed: the first contact call uses it, and it is given back when none is made.
-    /// `contactCallsDone` runs once the contact calls are over and only memberships are left: they
-    /// wait in the batcher for company, which needs none of the lane's call slot.
+    /// `contactCallsDone` runs once the contact calls are over and only batched actions are left
+    /// (a delete, memberships): they wait in the batcher for company, which needs none of the
+    /// lane's call slot. The batcher is told of them first, so it never takes a lane that gave its
+    /// slot back for one with nothing more to hand in.
     func apply(
         _ change: ContactChange, budget: RetryBudget, ticket: ScopeBudget.Ticket?,
         contactCallsDone: @escaping @Sendable () async -> Void = {}
@@ -96,9 +98,9 @@ final class ContactHandler: Sendable {
     ) async throws -> Result {
         switch change.action {
         case .delete:
-            return try await delete(change, budget)
+            return try await delete(change, budget, done)
         case .recreate(let patch):
-            _ = try await delete(change, budget)
+            _ = try await delete(change, budget, {})  // the slot is still wanted for the write
             return try await upsert(change, patch, budget, tickets, done)
         case .upsert(let patch):
             return try await upsert(change, patch, budget, tickets, done)
@@ -107,8 +109,12 @@ final class ContactHandler: Sendable {
 
     /// Deletes through `contact_actions.json`, batched with other lanes' deletes; an unknown
     /// contact is gone already.
-    private func delete(_ change: ContactChange, _ budget: RetryBudget) async throws -> Result {
-        _ = try await actions.perform(.delete, contact: change.extURN.description, budget: budget)
+    private func delete(_ change: ContactChange, _ budget: RetryBudget, _ contactCallsDone: @Sendable () async -> Void)
+        async throws -> Result
+    {
+        await actions.announce(1)
+        await contactCallsDone()
+        _ = try await actions.perform(.delete, contact: change.extURN.description, budget: budget, announced: true)
         known.withLock { $0.remove(change.entityKey) }
         return Result(kind: .deleted)
     }
@@ -248,6 +254,7 @@ final class ContactHandler: Sendable {
         }
         var work: [(ContactAction, String)] = toRemove.map { (.remove, $0.uuid) }
         for name in toAdd { work.append((.add, try await registry.groupUUID(name: name))) }
+        await actions.announce(work.count)
         await contactCallsDone()
         let actions = self.actions
         let uuid = contact.uuid
@@ -255,7 +262,8 @@ final class ContactHandler: Sendable {
             for (action, groupUUID) in work {
                 group.addTask {
                     do {
-                        _ = try await actions.perform(action, contact: uuid, group: groupUUID, budget: budget)
+                        _ = try await actions.perform(
+                            action, contact: uuid, group: groupUUID, budget: budget, announced: true)
                         return 0
                     } catch let error as PlatformError where error.isNonActiveContact {
                         return 1  // stopped or blocked since the write: the platform keeps it out

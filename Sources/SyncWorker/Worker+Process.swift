@@ -145,7 +145,6 @@ extension Worker {
         // Deletes and memberships wait in the batcher for others to share their call, not for a
         // call slot: held there, slots would cap a batch at `maxInFlight` and keep lanes from
         // writing the contacts whose actions fill it.
-        if merged.isDelete { await lanes.releaseSlot(key) }
         let lanes = self.lanes
         let outcome = await apply(merged, budget: budget, ticket: ticket) { await lanes.releaseSlot(key) }
         await lanes.releaseSlot(key)

@@ -8,11 +8,11 @@ import SyncCore
 ///   is granted, the batch is formed then, from the fullest key that may go, so whatever queued
 ///   meanwhile rides along. Keys waiting side by side do not each spend a ticket on a few
 ///   contacts.
-/// - **Filling.** While lanes still work toward the batcher (`feeding`: holding a call slot or
-///   waiting for one), a batch that is not full waits for their actions, at most `hold` past its
-///   oldest action's arrival: in a backlog the lanes are paced by the contacts scope, so a key
-///   would otherwise get one action per `v2` slot, one call each. With nothing on its way, a lone
-///   action goes as soon as its ticket comes.
+/// - **Filling.** While lanes still work toward the batcher (`feeding`: a lane holds a call slot,
+///   or has `announce`d actions it has not handed in yet), a batch that is not full waits for
+///   their actions, at most `hold` past its oldest action's arrival: in a backlog the lanes are
+///   paced by the contacts scope, so a key would otherwise get one action per `v2` slot, one call
+///   each. With nothing on its way, a lone action goes as soon as its ticket comes.
 /// - **Refusals.** One unknown contact fails a whole call ("No such object: X"): the named ones
 ///   are answered `.unknownContact` and the rest are sent again. A 400 that names no contact is
 ///   narrowed by halving the batch, so one bad contact never fails the others.
@@ -42,6 +42,8 @@ actor ActionBatcher {
     private let linger: Duration
     private let feeding: @Sendable () async -> Bool
     private var pending: [Key: [Waiter]] = [:]
+    /// Actions announced by lanes that gave their call slot back and have not handed them in yet.
+    private var announced = 0
     private var flushing = false
     private(set) var calls = 0
     /// Actions handed in so far.
@@ -62,13 +64,15 @@ actor ActionBatcher {
     /// Runs `action` on `contact` (a UUID or URN) in the next batch of its kind, unless
     /// `budget` is abandoned before the batch is sent: a revoked owner's delete that waited for
     /// the budget would otherwise land after the partition's new owner recreated the contact.
+    /// - Parameter announced: the action was counted by `announce` (it is no longer on its way).
     /// - Throws: the platform's refusal of this contact, `RetriesExhausted`, `Abandoned`.
-    func perform(_ action: ContactAction, contact: String, group: String? = nil, budget: RetryBudget)
-        async throws -> Outcome
-    {
+    func perform(
+        _ action: ContactAction, contact: String, group: String? = nil, budget: RetryBudget, announced: Bool = false
+    ) async throws -> Outcome {
         let key = Key(action: action, group: group)
         return try await withCheckedThrowingContinuation { continuation in
             received += 1
+            if announced { self.announced -= 1 }
             pending[key, default: []].append(
                 Waiter(contact: contact, budget: budget, continuation: continuation, arrived: .now))
             if !flushing {
@@ -76,6 +80,19 @@ actor ActionBatcher {
                 Task { await self.flush() }
             }
         }
+    }
+
+    /// `count` actions are on their way from a lane about to give its call slot back: until they
+    /// are handed in (`perform(announced: true)`), a batch that is not full waits for them as it
+    /// would for the lane. Told first, so no batch goes the moment the slot is free without them.
+    func announce(_ count: Int) {
+        announced += count
+    }
+
+    /// Whether more actions may come: announced ones, or what the worker's lanes say.
+    private func isFed() async -> Bool {
+        if announced > 0 { return true }
+        return await feeding()
     }
 
     /// The longest a batch that is not full waits for company while lanes feed the batcher: as
@@ -93,7 +110,7 @@ actor ActionBatcher {
             withdrawAbandoned()
             guard !pending.isEmpty else { break }
             let hold = await hold()
-            guard due(feeding: await feeding(), hold: hold) != nil else {
+            guard due(feeding: await isFed(), hold: hold) != nil else {
                 // Nothing may go yet: look again when a key may have filled, the lanes may have
                 // gone idle, or the oldest action's hold ends. No ticket is held meanwhile.
                 let holdEnds = pending.values.compactMap { $0.first?.arrived }.min().map { $0 + hold } ?? .now
@@ -111,7 +128,7 @@ actor ActionBatcher {
             }
             // The batch is formed now that the ticket is granted: what queued meanwhile rides along.
             withdrawAbandoned()
-            guard let key = due(feeding: await feeding(), hold: hold) else {
+            guard let key = due(feeding: await isFed(), hold: hold) else {
                 await gate.budget(.v2).release(ticket)  // every waiter withdrawn meanwhile
                 continue
             }
