@@ -27,6 +27,17 @@ import Testing
         }
     }
 
+    /// The lanes' turns, taken in order by whichever call slot is free.
+    final class Turns: Sendable {
+        private let next = Atomic(0)
+        let count: Int
+        init(_ count: Int) { self.count = count }
+        func take() -> Int? {
+            let n = next.add(1, ordering: .relaxed).oldValue
+            return n < count ? n : nil
+        }
+    }
+
     static func gate(_ h: WorkerHarness, contacts: RequestRate) async -> PlatformGate {
         let gate = PlatformGate(
             contacts: contacts, v2: v2, retry: RetryPolicy(), status: WorkerStatus(), logger: h.logger,
@@ -40,13 +51,13 @@ import Testing
             options: .init(baseURL: h.sandbox.baseURL, token: APIToken(WorkerHarness.token)), logger: h.logger)
     }
 
-    /// 500 lanes, each paced by the contacts scope (40 a second, as a throttled backlog writes its
-    /// contacts) and then handing the batcher a delete or a group add, interleaved: 250 of each
-    /// arrive over about 12 s while v2 slots come every 255 ms. Each key takes exactly
-    /// ceil(250 / 100) = 3 calls: two full ones while the lanes feed, the last 50 once the last
-    /// lane has arrived. Fails on the batcher that took a ticket per key and sent whatever had
-    /// queued at each slot: about 12 actions a call, 40 calls (and on one that held lanes back at
-    /// a slot each, since the bound is exact).
+    /// 500 lanes through 32 call slots, each lane paced by the contacts scope (40 a second, as a
+    /// throttled backlog writes its contacts) and then handing the batcher a delete or a group add,
+    /// interleaved, and its slot to the next lane (as the worker's lanes do): 250 of each arrive
+    /// over about 12 s while v2 slots come every 255 ms. Each key takes exactly ceil(250 / 100) = 3
+    /// calls: two full ones while the lanes feed, the last 50 once the last lane has handed in.
+    /// Fails on the batcher that took a ticket per key and sent whatever had queued at each slot
+    /// (53 calls, about 10 actions each).
     @Test func actionsFromManyPacedLanesFillTheirBatches() async throws {
         let h = try await WorkerHarness(partitions: 1)
         let client = Self.client(h)
@@ -61,20 +72,30 @@ import Testing
         expected.batcher.withLock { $0 = batcher }
         let before = h.sandbox.stats().count(endpoint: "contact_actions.json")
 
-        let outcomes = try await withThrowingTaskGroup(of: ActionBatcher.Outcome.self) { lanes in
-            for n in 0..<500 {
-                lanes.addTask {
-                    let budget = RetryBudget(limit: .seconds(30))
-                    let urn = n % 2 == 0 ? "ext:del_\(n / 2)" : "ext:grp_\(n / 2)"
-                    let parsed = try URN(parsing: urn)
-                    _ = try await gate.call(.contacts, budget) { try await client.contact(urn: parsed) }
-                    return n % 2 == 0
-                        ? try await batcher.perform(.delete, contact: urn, budget: budget)
-                        : try await batcher.perform(.add, contact: urn, group: group.uuid, budget: budget)
+        let turns = Turns(500)
+        let handedIn = try await withThrowingTaskGroup(of: [Task<ActionBatcher.Outcome, any Error>].self) { slots in
+            for _ in 0..<32 {
+                slots.addTask {
+                    var actions: [Task<ActionBatcher.Outcome, any Error>] = []
+                    while let n = turns.take() {
+                        let budget = RetryBudget(limit: .seconds(30))
+                        let urn = n % 2 == 0 ? "ext:del_\(n / 2)" : "ext:grp_\(n / 2)"
+                        let parsed = try URN(parsing: urn)
+                        _ = try await gate.call(.contacts, budget) { try await client.contact(urn: parsed) }
+                        actions.append(
+                            Task {
+                                n % 2 == 0
+                                    ? try await batcher.perform(.delete, contact: urn, budget: budget)
+                                    : try await batcher.perform(.add, contact: urn, group: group.uuid, budget: budget)
+                            })
+                    }
+                    return actions
                 }
             }
-            return try await lanes.reduce(into: []) { $0.append($1) }
+            return try await slots.reduce(into: []) { $0 += $1 }
         }
+        var outcomes: [ActionBatcher.Outcome] = []
+        for action in handedIn { outcomes.append(try await action.value) }
 
         let calls = h.sandbox.stats().count(endpoint: "contact_actions.json") - before
         #expect(outcomes.count == 500 && outcomes.allSatisfy { $0 == .done })
