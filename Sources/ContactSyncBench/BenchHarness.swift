@@ -24,7 +24,7 @@ extension WorkerHarness {
     /// broken run from hanging.
     func startWorker(
         budget: RequestRate, instance: String = "bench", untilCaughtUp: Bool = false, maxInFlight: Int = 64,
-        deadline: Duration = .seconds(900)
+        managedGroups: [String] = [], deadline: Duration = .seconds(900)
     ) async throws -> RunningWorker {
         let configuration = try configuration(
             group: Self.benchGroup, untilCaughtUp: untilCaughtUp, retry: RetryPolicy()
@@ -33,6 +33,7 @@ extension WorkerHarness {
             $0.budgetContacts = budget
             $0.budgetV2 = budget
             $0.instanceID = instance
+            $0.managedGroups = managedGroups
         }
         return await start(configuration, deadline: deadline)
     }

@@ -32,7 +32,8 @@ enum BudgetBench {
 
     static let specs: [Spec] = [
         BudgetBacklogRow.spec, BudgetOverloadRow.spec, BudgetGroupRow.spec, BudgetRestartRow.spec,
-        BudgetDeletesRow.spec, BudgetCDCRow.spec, BudgetSharingRow.spec, BudgetMemoryRow.spec, BudgetRebalanceRow.spec,
+        BudgetDeletesRow.spec, BudgetActionsRow.spec, BudgetCDCRow.spec, BudgetSharingRow.spec,
+        BudgetMemoryRow.spec, BudgetRebalanceRow.spec,
     ]
 
     static func run(logger: Logger) async throws -> [Bench.Row] {

@@ -81,10 +81,18 @@ final class ContactHandler: Sendable {
 
     /// Applies `change`. `ticket` is a `v2.contacts` budget ticket taken before the batch was
     /// formed: the first contact call uses it, and it is given back when none is made.
-    func apply(_ change: ContactChange, budget: RetryBudget, ticket: ScopeBudget.Ticket?) async throws -> Result {
+    /// `contactCallsDone` runs once the contact calls are over and only batched actions are left
+    /// (a delete, memberships): they wait in the batcher for company, which needs none of the
+    /// lane's call slot. The batcher is told of them first, so it never takes a lane that gave its
+    /// slot back for one with nothing more to hand in.
+    func apply(
+        _ change: ContactChange, budget: RetryBudget, ticket: ScopeBudget.Ticket?,
+        contactCallsDone: @escaping @Sendable () async -> Void = {}
+    ) async throws -> Result {
         let tickets = TicketHolder(ticket)
         do {
-            let result = try await applyHoldingTicket(change, budget: budget, tickets: tickets)
+            let result = try await applyHoldingTicket(
+                change, budget: budget, tickets: tickets, done: contactCallsDone)
             if let unused = tickets.take() { await gate.budget(.contacts).release(unused) }
             return result
         } catch {
@@ -93,24 +101,28 @@ final class ContactHandler: Sendable {
         }
     }
 
-    private func applyHoldingTicket(_ change: ContactChange, budget: RetryBudget, tickets: TicketHolder) async throws
-        -> Result
-    {
+    private func applyHoldingTicket(
+        _ change: ContactChange, budget: RetryBudget, tickets: TicketHolder, done: @escaping @Sendable () async -> Void
+    ) async throws -> Result {
         switch change.action {
         case .delete:
-            return try await delete(change, budget)
+            return try await delete(change, budget, done)
         case .recreate(let patch):
-            _ = try await delete(change, budget)
-            return try await upsert(change, patch, budget, tickets)
+            _ = try await delete(change, budget, {})  // the slot is still wanted for the write
+            return try await upsert(change, patch, budget, tickets, done)
         case .upsert(let patch):
-            return try await upsert(change, patch, budget, tickets)
+            return try await upsert(change, patch, budget, tickets, done)
         }
     }
 
     /// Deletes through `contact_actions.json`, batched with other lanes' deletes; an unknown
     /// contact is gone already.
-    private func delete(_ change: ContactChange, _ budget: RetryBudget) async throws -> Result {
-        _ = try await actions.perform(.delete, contact: change.extURN.description, budget: budget)
+    private func delete(_ change: ContactChange, _ budget: RetryBudget, _ contactCallsDone: @Sendable () async -> Void)
+        async throws -> Result
+    {
+        await actions.announce(1)
+        await contactCallsDone()
+        _ = try await actions.perform(.delete, contact: change.extURN.description, budget: budget, announced: true)
         known.withLock { $0.remove(change.entityKey) }
         return Result(kind: .deleted)
     }
@@ -122,9 +134,10 @@ final class ContactHandler: Sendable {
         try await gate.call(.contacts, budget, ticket: tickets.take(), body)
     }
 
-    private func upsert(_ change: ContactChange, _ patch: ContactPatch, _ budget: RetryBudget, _ tickets: TicketHolder)
-        async throws -> Result
-    {
+    private func upsert(
+        _ change: ContactChange, _ patch: ContactPatch, _ budget: RetryBudget, _ tickets: TicketHolder,
+        _ done: @escaping @Sendable () async -> Void
+    ) async throws -> Result {
         var body = try await write(for: patch)
         let key = change.entityKey
         let client = self.client
@@ -146,7 +159,7 @@ final class ContactHandler: Sendable {
                 var result = Result(
                     kind: .updated, uuid: contact.uuid, urnConflicts: sent.filter { !contact.urns.contains($0) },
                     urns: contact.urns)
-                result.skippedGroupChanges = try await syncGroups(of: contact, named: patch.groups, budget)
+                result.skippedGroupChanges = try await syncGroups(of: contact, named: patch.groups, budget, done)
                 return result
             } catch let error as PlatformError where error.isDeletedContact {
                 // Deleted on the platform behind our back: written again by its ext: URN.
@@ -157,7 +170,7 @@ final class ContactHandler: Sendable {
             // Probably new: one create with every URN (the ext: URN first) and the groups.
             if let created = try await create(change, patch, body, budget, tickets) { return created }
         }
-        return try await upsertByURN(change, patch, body, budget, tickets)
+        return try await upsertByURN(change, patch, body, budget, tickets, done)
     }
 
     /// Creates the contact; `nil` when its ext: URN exists already (go by that URN instead).
@@ -191,7 +204,7 @@ final class ContactHandler: Sendable {
     /// differs, then memberships.
     private func upsertByURN(
         _ change: ContactChange, _ patch: ContactPatch, _ body: ContactWrite, _ budget: RetryBudget,
-        _ tickets: TicketHolder
+        _ tickets: TicketHolder, _ done: @escaping @Sendable () async -> Void
     ) async throws -> Result {
         var write = body
         write.urns = nil
@@ -217,7 +230,7 @@ final class ContactHandler: Sendable {
         store(change.entityKey, current)
         var result = Result(
             kind: created ? .created : .updated, uuid: contact.uuid, urnConflicts: conflicts, urns: current.urns)
-        result.skippedGroupChanges = try await syncGroups(of: current, named: patch.groups, budget)
+        result.skippedGroupChanges = try await syncGroups(of: current, named: patch.groups, budget, done)
         return result
     }
 
@@ -228,7 +241,10 @@ final class ContactHandler: Sendable {
     /// Adds the groups the event names and removes the managed ones it does not, one
     /// `contact_actions.json` membership each (batched across contacts). Answers how many
     /// changes were skipped because the contact is not active.
-    private func syncGroups(of contact: Contact, named: Update<[String]>?, _ budget: RetryBudget) async throws -> Int {
+    private func syncGroups(
+        of contact: Contact, named: Update<[String]>?, _ budget: RetryBudget,
+        _ contactCallsDone: @Sendable () async -> Void
+    ) async throws -> Int {
         guard let named else { return 0 }
         let wanted: [String] = if case .set(let names) = named { names } else { [] }
         unmanagedGroups.note(wanted)
@@ -246,13 +262,16 @@ final class ContactHandler: Sendable {
         }
         var work: [(ContactAction, String)] = toRemove.map { (.remove, $0.uuid) }
         for name in toAdd { work.append((.add, try await registry.groupUUID(name: name))) }
+        await actions.announce(work.count)
+        await contactCallsDone()
         let actions = self.actions
         let uuid = contact.uuid
         let skipped = try await withThrowingTaskGroup(of: Int.self) { group in
             for (action, groupUUID) in work {
                 group.addTask {
                     do {
-                        _ = try await actions.perform(action, contact: uuid, group: groupUUID, budget: budget)
+                        _ = try await actions.perform(
+                            action, contact: uuid, group: groupUUID, budget: budget, announced: true)
                         return 0
                     } catch let error as PlatformError where error.isNonActiveContact {
                         return 1  // stopped or blocked since the write: the platform keeps it out

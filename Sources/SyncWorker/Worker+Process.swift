@@ -185,9 +185,11 @@ extension Worker {
             handler.remember(key, uuid: stored.contactUUID, urns: stored.urns)
         }
 
-        // A delete waits in the batcher for others to share its call, not for a call slot.
-        if merged.isDelete { await lanes.releaseSlot(key) }
-        let outcome = await apply(merged, budget: budget, ticket: ticket)
+        // Deletes and memberships wait in the batcher for others to share their call, not for a
+        // call slot: held there, slots would cap a batch at `maxInFlight` and keep lanes from
+        // writing the contacts whose actions fill it.
+        let lanes = self.lanes
+        let outcome = await apply(merged, budget: budget, ticket: ticket) { await lanes.releaseSlot(key) }
         await lanes.releaseSlot(key)
         let claim = budget.claim
         if claim?.isHeld == false {
@@ -262,9 +264,13 @@ extension Worker {
 
     /// Applies a change: per-call retries, budget and health live in the `PlatformGate`; what
     /// reaches here is the end of the story for this batch.
-    func apply(_ change: ContactChange, budget: RetryBudget, ticket: ScopeBudget.Ticket?) async -> ApplyOutcome {
+    func apply(
+        _ change: ContactChange, budget: RetryBudget, ticket: ScopeBudget.Ticket?,
+        contactCallsDone: @escaping @Sendable () async -> Void = {}
+    ) async -> ApplyOutcome {
         do {
-            return .applied(try await handler.apply(change, budget: budget, ticket: ticket))
+            return .applied(
+                try await handler.apply(change, budget: budget, ticket: ticket, contactCallsDone: contactCallsDone))
         } catch let error as PlatformError {
             let reason: DeadLetterReason = error.isURNTakenByAnotherContact ? .urnConflict : .platformRejected
             return .failed(

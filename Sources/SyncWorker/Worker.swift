@@ -68,11 +68,15 @@ public final class Worker: Service, Sendable {
             caller: { work in
                 try await gate.call(.v2, RetryBudget(limit: retry.maxElapsed)) { try await work() }
             })
+        let lanes = Lanes(maxInFlight: configuration.maxInFlight)
+        self.lanes = lanes
+        // Lanes holding a call slot are on their way to the batcher (a contacts write, then its
+        // memberships); lanes whose actions wait in it hold none.
+        let actions = ActionBatcher(client: client, gate: gate, feeding: { await lanes.inFlight > 0 })
         handler = ContactHandler(
-            client: client, registry: registry, gate: gate, actions: ActionBatcher(client: client, gate: gate),
+            client: client, registry: registry, gate: gate, actions: actions,
             managedGroups: configuration.managedGroups, logger: logger)
         decoder = EventDecoder(configuration: configuration.decoder)
-        lanes = Lanes(maxInFlight: configuration.maxInFlight)
         schemaRegistry = configuration.schemaRegistry.map(WorkerRegistry.init(options:))
     }
 

@@ -37,6 +37,52 @@ import Testing
         await h.shutdown()
     }
 
+    /// A throttled backlog of group moves and deletes, v2 paced at 2 calls a second: 200 contacts
+    /// move from A to B (200 removes, 200 adds, each after its contacts write, paced at 20/s) and
+    /// 100 are deleted, interleaved. Lanes feed the batcher for about 11 s, well inside the 51 s a
+    /// batch may wait for company, so each kind goes in full calls of 100 and its remainder once
+    /// no lane is left: 2 + 2 + 1 = 5 calls, ceil(500 / 100) + 1 = 6 at most (the backlog's first
+    /// action may find no lane on its way yet). Fails on the batcher that took a v2 ticket per
+    /// kind and sent what had queued at each slot (memberships holding their lanes' call slots):
+    /// a call every slot while the lanes run.
+    @Test func aBacklogOfMovesAndDeletesFillsItsActionCalls() async throws {
+        let h = try await WorkerHarness(partitions: 2)
+        var events: [(key: String, json: String?)] = (0..<300).map { n in
+            event(
+                "customer.created", id: "c\(n)", entity: "cus_\(n)", version: 1,
+                data: #""name": "N\#(n)", "groups": ["A"]"#)
+        }
+        try await h.produce(events)
+        let managed = ["A", "B"]
+        _ = try await h.runUntilCaughtUp(group: "g-moves") { $0.managedGroups = managed }
+        #expect(h.sandbox.state().contacts.filter { $0.groups == ["A"] }.count == 300)
+
+        try h.sandbox.setThrottle(SandboxThrottle("20/s"))
+        let before = h.sandbox.stats()
+        events = (0..<300).map { n in
+            n % 3 == 0
+                ? event("customer.deleted", id: "d\(n)", entity: "cus_\(n)", version: 2)
+                : event("customer.updated", id: "u\(n)", entity: "cus_\(n)", version: 2, data: #""groups": ["B"]"#)
+        }
+        try await h.produce(events)
+        let snapshot = try await h.runUntilCaughtUp(group: "g-moves", deadline: .seconds(120)) {
+            $0.managedGroups = managed
+            $0.budgetContacts = RequestRate(requests: 20, per: .seconds(1))
+            $0.budgetV2 = RequestRate(requests: 120, per: .seconds(60))
+        }
+        let after = h.sandbox.stats()
+        #expect(snapshot.caughtUp && snapshot.deadLetteredTotal == 0)
+        #expect(after.throttledTotal == before.throttledTotal, "paced below the window: no 429")
+        let state = h.sandbox.state()
+        for n in 0..<300 {
+            let groups = state.contact(urn: "ext:cus_\(n)")?.groups
+            #expect(n % 3 == 0 ? groups == nil : groups == ["B"], "cus_\(n): \(groups ?? [])")
+        }
+        let calls = after.count(endpoint: "contact_actions.json") - before.count(endpoint: "contact_actions.json")
+        #expect(calls >= 5 && calls <= 6, "500 actions of 3 kinds in full calls: \(calls)")
+        await h.shutdown()
+    }
+
     /// Another client spends the same budget: 429s pause the scope, spend no event's retry
     /// budget and dead-letter nothing; the worker settles below what is left.
     @Test func anotherClientSpendingTheBudgetCausesPausesNotDeadLetters() async throws {

@@ -78,6 +78,9 @@ actor ScopeBudget {
 
     private var interval: Duration { rate.window / max(1, allowance) }
 
+    /// How far apart the pacing spaces calls now; zero when the scope is unlimited.
+    var spacing: Duration { rate.isUnlimited ? .zero : interval }
+
     /// Waits until a call may be sent, and counts it as in flight.
     func acquire() async throws -> Ticket {
         guard !rate.isUnlimited else { return issue() }
