@@ -56,19 +56,19 @@ import Testing
         // The window starts full of paced calls at the share (see `sharesSplitTheAllowance`).
         let budget = ScopeBudget(scope: .contacts, rate: RequestRate(requests: 60, per: .seconds(60)), share: 0.5)
         await budget.setShare(0)
-        let waiter = Task { () -> ContinuousClock.Instant in
+        let waiter = Task {
             let ticket = try await budget.acquire()
             await budget.finish(ticket, counted: true)
-            return .now
         }
-        try await Task.sleep(for: .seconds(3))
-        let back = ContinuousClock.now
+        // The waiter took its slot at the dip's pace (a whole window out, at share 0).
+        while await budget.nextGrant < .seconds(30) { try await Task.sleep(for: .milliseconds(10)) }
         await budget.setShare(0.5)
-        let granted = try await waiter.value
-        #expect(granted - back < .seconds(5), "granted \(granted - back) after the share came back")
-        let next = try await budget.acquire()
-        await budget.finish(next, counted: true)
-        #expect(ContinuousClock.now - back < .seconds(8), "and the call after it is paced at the share, not the dip")
+        let interval = Duration.seconds(2)  // 30 calls a minute at the share
+        let wait = await budget.nextGrant
+        #expect(wait <= interval * 3, "the next call waits \(wait) after the share came back, not the dip's window")
+        try await waiter.value
+        let after = await budget.nextGrant
+        #expect(after <= interval * 3, "and the call after it is paced at the share (\(after)), not the dip")
     }
 
     /// A split in two (a second instance joined): this instance goes on at its new pace at once.
@@ -77,12 +77,15 @@ import Testing
     @Test func aSmallerShareGoesOnAtItsPaceAtOnce() async throws {
         let budget = ScopeBudget(scope: .contacts, rate: RequestRate(requests: 120, per: .seconds(60)), share: 1)
         await budget.setShare(0.5)
-        let asked = ContinuousClock.now
+        let (held, halved) = (await budget.used, await budget.allowance)
+        #expect(held <= halved, "the window keeps \(held) calls of the larger share against an allowance of \(halved)")
+        let interval = Duration.seconds(1)  // 60 calls a minute at the share
         for _ in 0..<2 {
+            let wait = await budget.nextGrant
+            #expect(wait <= interval * 2, "the next call waits \(wait), at about one a second")
             let ticket = try await budget.acquire()
             await budget.finish(ticket, counted: true)
         }
-        #expect(ContinuousClock.now - asked < .seconds(5), "two calls at about one a second")
         let (used, allowance) = (await budget.used, await budget.allowance)
         #expect(used <= allowance)
     }

@@ -81,6 +81,16 @@ actor ScopeBudget {
     /// How far apart the pacing spaces calls now; zero when the scope is unlimited.
     var spacing: Duration { rate.isUnlimited ? .zero : interval }
 
+    /// How long a call asked for now would wait at the least (pacing, a full window, a 429's
+    /// pause), from the budget's state rather than a clock's reading of a wait: what the tests of
+    /// share changes hold against their bounds.
+    var nextGrant: Duration {
+        guard !rate.isUnlimited else { return .zero }
+        let now = ContinuousClock.now
+        let earliest = [nextSlot, fullUntil(now) ?? now, pausedUntil ?? now].max()!
+        return max(.zero, earliest - now)
+    }
+
     /// Waits until a call may be sent, and counts it as in flight.
     func acquire() async throws -> Ticket {
         guard !rate.isUnlimited else { return issue() }
