@@ -70,9 +70,9 @@ public final class Worker: Service, Sendable {
             })
         let lanes = Lanes(maxInFlight: configuration.maxInFlight)
         self.lanes = lanes
-        // Lanes holding a call slot are on their way to the batcher (a contacts write, then its
-        // memberships); lanes whose actions wait in it hold none.
-        let actions = ActionBatcher(client: client, gate: gate, feeding: { await lanes.inFlight > 0 })
+        // Lanes holding a call slot or waiting for the contacts budget are on their way to the
+        // batcher (a contacts write, then its memberships); lanes whose actions wait in it are not.
+        let actions = ActionBatcher(client: client, gate: gate, feeding: { await lanes.feeding })
         handler = ContactHandler(
             client: client, registry: registry, gate: gate, actions: actions,
             managedGroups: configuration.managedGroups, logger: logger)

@@ -5,10 +5,11 @@ import SyncCore
 /// tasks or I/O, so the scheduling rules are tested on their own (`Lanes` runs it).
 ///
 /// Records of one key run strictly in order; different keys run concurrently, with at most
-/// `maxInFlight` platform calls at once. A lane that gets a slot waits for the platform's
-/// budget first and only then takes its queued records (`take`): everything that arrived for
-/// the key meanwhile is folded into one change, so while the budget is the limit a backlog
-/// costs about one call per distinct entity. Lanes start in the order their oldest record
+/// `maxInFlight` platform calls at once. A lane that gets a slot takes its queued records,
+/// and when they need a call it waits for the platform's budget without its slot (so lanes
+/// that need no call go on) and then takes again: everything that arrived for the key
+/// meanwhile is folded into one change, so while the budget is the limit a backlog costs about
+/// one call per distinct entity. Lanes start in the order their oldest record
 /// arrived, so the entity holding the oldest pending offset is written first and commits keep
 /// moving. A lane gives its call slot back as soon as its platform call ends, so making the
 /// version durable afterwards does not hold a slot (Little's law: slots / call latency).
@@ -74,6 +75,14 @@ struct LaneScheduler: Sendable {
         lanes[key]?.holdsSlot = false
         inFlight -= 1
         return startReady()
+    }
+
+    /// A lane that gave its slot back while it waited for the budget takes one again for its
+    /// call, past `maxInFlight` if need be: the budget it waited for paces those calls already.
+    mutating func reclaimSlot(_ key: String) {
+        guard lanes[key]?.running == true, lanes[key]?.holdsSlot == false else { return }
+        lanes[key]?.holdsSlot = true
+        inFlight += 1
     }
 
     /// A lane's batch is done: its next batch (if any) waits for a slot like any other.

@@ -108,6 +108,27 @@ actor Lanes {
         start(scheduler.releaseSlot(key))
     }
 
+    /// Lanes that gave their slot back while they wait for the contacts budget.
+    private(set) var waitingForBudget = 0
+
+    /// `key`'s lane waits for the budget: waiting is no call, so its slot goes to lanes that need
+    /// none (unchanged, stale, deletes) meanwhile, and fetching does not stop at the
+    /// backpressure bound while every slot waits. Its records keep folding in as they arrive.
+    func waitForBudget(_ key: String) {
+        waitingForBudget += 1
+        releaseSlot(key)
+    }
+
+    /// The budget granted `key`'s lane its call: it takes a slot again.
+    func budgetGranted(_ key: String) {
+        waitingForBudget -= 1
+        scheduler.reclaimSlot(key)
+    }
+
+    /// Whether lanes are on their way to a platform call (holding a slot, or waiting for the
+    /// budget): their deletes and memberships may still join the batcher's next call.
+    var feeding: Bool { scheduler.inFlight > 0 || waitingForBudget > 0 }
+
     /// A lane's batch is done: its next batch (if any) waits for a slot like any other.
     func complete(_ key: String) { start(scheduler.complete(key)) }
 
