@@ -6,6 +6,8 @@ extension ContactChange {
     public static func merge(_ changes: [ContactChange]) -> ContactChange {
         precondition(!changes.isEmpty, "merge needs at least one change")
         var merged = changes[0]
+        // One allocation for the ids, not a growth every few steps.
+        merged.eventIDs.reserveCapacity(changes.reduce(0) { $0 + $1.eventIDs.count })
         for next in changes.dropFirst() {
             precondition(next.entityKey == merged.entityKey, "merge folds changes of one entity only")
             // The action is taken out of `merged` first, so the patch is overlaid in place
