@@ -91,6 +91,6 @@ public struct EventDecoder: Sendable {
                 try builder.field(label, v, at: place("fields.\(label)", source))
             }
         }
-        return builder.patch
+        return builder.finish()
     }
 }

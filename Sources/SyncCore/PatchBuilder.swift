@@ -78,6 +78,7 @@ struct PatchBuilder {
             throw Rejection(.tooMany, "\(place) names \(items.count) groups; at most \(Self.maxItems)")
         }
         var names: [String] = []
+        names.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             guard let name = item.string, !name.isEmpty, name.hasAtMost(64), name.trimmingSpaces() == name else {
                 throw Rejection(
@@ -195,6 +196,10 @@ struct PatchBuilder {
     }
 
     var isEmpty: Bool { patch == ContactPatch() }
+
+    /// The patch, moved out rather than copied (every member retained, then released with the
+    /// builder) at the end of every event.
+    consuming func finish() -> ContactPatch { patch }
 }
 
 extension JSON {
