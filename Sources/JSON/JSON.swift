@@ -20,7 +20,8 @@ public enum JSON: Sendable {
     /// not an object.
     @inlinable public subscript(key: String) -> JSON? {
         guard case .object(let members) = self else { return nil }
-        for (name, value) in members where name == key { return value }
+        // By index: binding each (name, value) pair would copy (retain and release) every value passed.
+        for index in members.indices where members[index].0 == key { return members[index].1 }
         return nil
     }
 

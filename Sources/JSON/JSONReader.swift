@@ -169,7 +169,7 @@ private struct JSONParser {
             }
             guard exponent > 0 else { throw error("expected exponent digits") }
         }
-        return String(decoding: UnsafeBufferPointer(rebasing: bytes[start..<index]), as: UTF8.self)
+        return ReaderScan.asciiString(UnsafeBufferPointer(rebasing: bytes[start..<index]))
     }
 
     mutating func string() throws(JSONParseError) -> String {
@@ -178,12 +178,13 @@ private struct JSONParser {
         // Fast path: no escapes. ASCII text needs no UTF-8 validation (the usual case, and
         // String(validating:) costs far more than the scan); anything else is validated.
         var allBytes: UInt8 = 0
+        index = ReaderScan.plainWordsEnd(bytes, from: index)
         while index < bytes.count {
             let byte = bytes[index]
             if byte == UInt8(ascii: "\"") {
                 let slice = UnsafeBufferPointer(rebasing: bytes[start..<index])
                 index += 1
-                if allBytes < 0x80 { return String(decoding: slice, as: UTF8.self) }
+                if allBytes < 0x80 { return ReaderScan.asciiString(slice) }
                 guard let text = String(validating: slice, as: UTF8.self) else {
                     throw error("invalid UTF-8 in a string")
                 }

@@ -46,11 +46,29 @@ extension StringProtocol {
 }
 
 extension String {
+    /// `body` over the UTF-8 bytes in place: native strings (small ones included) are
+    /// contiguous, so only a bridged string is copied. The hot path reads bytes through this
+    /// rather than through `utf8`'s indices, which cost a bounds and encoding check per step.
+    @inline(__always)
+    func withUTF8Bytes<Result>(_ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
+        if let result = utf8.withContiguousStorageIfAvailable(body) { return result }
+        var copy = self
+        return copy.withUTF8(body)
+    }
+
     /// `self` without leading and trailing whitespace Characters.
     func trimmingSpaces() -> String {
+        // The usual case, decided on the bytes in place: ASCII, not whitespace, at both ends
+        // (the reasoning of `asciiTrimmed`), so nothing is trimmed.
+        if withUTF8Bytes(Self.hasASCIIEdgesToKeep) { return self }
         let trimmed = self[...].trimmingSpaces()
         // Usually nothing is trimmed: keep this string rather than copy it.
         return trimmed.utf8.count == utf8.count ? self : String(trimmed)
+    }
+
+    private static func hasASCIIEdgesToKeep(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard let first = bytes.first, let last = bytes.last else { return false }
+        return first < 0x80 && last < 0x80 && !first.isASCIIWhitespace && !last.isASCIIWhitespace
     }
 }
 

@@ -6,13 +6,17 @@ extension ContactChange {
     public static func merge(_ changes: [ContactChange]) -> ContactChange {
         precondition(!changes.isEmpty, "merge needs at least one change")
         var merged = changes[0]
-        for next in changes.dropFirst() {
-            precondition(next.entityKey == merged.entityKey, "merge folds changes of one entity only")
+        // One allocation for the ids, not a growth every few steps.
+        merged.eventIDs.reserveCapacity(changes.reduce(0) { $0 + $1.eventIDs.count })
+        // Members are read in place by index: binding each change would copy all of it (ids,
+        // URNs, patch) only to read a few members.
+        for index in changes.indices.dropFirst() {
+            precondition(changes[index].entityKey == merged.entityKey, "merge folds changes of one entity only")
             // The action is taken out of `merged` first, so the patch is overlaid in place
             // rather than copied (fields and all) on every step of a burst.
             let current = merged.action
             merged.action = .delete
-            switch (current, next.action) {
+            switch (current, changes[index].action) {
             case (.upsert(var base), .upsert(let later)):
                 base.overlay(with: later)
                 merged.action = .upsert(base)
@@ -22,10 +26,10 @@ extension ContactChange {
             case (_, .delete): merged.action = .delete
             case (.delete, .upsert(let later)), (_, .recreate(let later)): merged.action = .recreate(later)
             }
-            merged.eventID = next.eventID
-            merged.eventIDs += next.eventIDs
-            merged.version = VersionGuard.newer(next.version, merged.version)
-            merged.traceparent = next.traceparent ?? merged.traceparent
+            merged.eventID = changes[index].eventID
+            merged.eventIDs += changes[index].eventIDs
+            merged.version = VersionGuard.newer(changes[index].version, merged.version)
+            merged.traceparent = changes[index].traceparent ?? merged.traceparent
         }
         return merged
     }

@@ -137,6 +137,6 @@ public struct ContactPatch: Sendable, Equatable {
         if let v = other.whatsapp { whatsapp = v }
         if let v = other.email { email = v }
         if let v = other.groups { groups = v }
-        fields.merge(other.fields) { $1 }
+        if !other.fields.isEmpty { fields.merge(other.fields) { $1 } }
     }
 }

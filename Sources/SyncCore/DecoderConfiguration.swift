@@ -43,7 +43,8 @@ public struct DecoderConfiguration: Sendable {
     }
 
     func rule(for topic: String) -> TopicRule? {
-        topics[topic] ?? unlistedFormat.map { TopicRule(format: $0) }
+        // Most deployments list no topic: no hashing of the name for every record then.
+        (topics.isEmpty ? nil : topics[topic]) ?? unlistedFormat.map { TopicRule(format: $0) }
     }
 }
 

@@ -68,7 +68,7 @@ extension EventDecoder {
             try builder.field(configuration.leadStatusField, status, at: "data.status (JSON pointer /data/status)")
         }
         return ContactChange(
-            extURN: urn, version: version, eventID: id, traceparent: trace, action: .upsert(builder.patch))
+            extURN: urn, version: version, eventID: id, traceparent: trace, action: .upsert(builder.finish()))
     }
 
     static let knownTypes = [
@@ -76,14 +76,18 @@ extension EventDecoder {
         "lead.updated", "lead.status_changed", "lead.deleted",
     ]
 
+    /// The family and verb of a known type. A switch compares with `==`, as a dictionary's
+    /// lookup would, but costs a few byte comparisons where hashing the type cost more.
     static func eventType(_ type: String) -> (family: String, verb: String)? {
-        typeParts[type]
+        switch type {
+        case "customer.created": ("customer", "created")
+        case "customer.updated": ("customer", "updated")
+        case "customer.deleted": ("customer", "deleted")
+        case "lead.created": ("lead", "created")
+        case "lead.updated": ("lead", "updated")
+        case "lead.status_changed": ("lead", "status_changed")
+        case "lead.deleted": ("lead", "deleted")
+        default: nil
+        }
     }
-
-    /// Every known type split once, so each event costs one lookup.
-    private static let typeParts: [String: (family: String, verb: String)] = Dictionary(
-        uniqueKeysWithValues: knownTypes.map { type in
-            let dot = type.firstIndex(of: ".")!
-            return (type, (String(type[..<dot]), String(type[type.index(after: dot)...])))
-        })
 }

@@ -64,7 +64,8 @@ public struct EventDecoder: Sendable {
         guard !trimmed.isEmpty else {
             throw Rejection(.missingMember, "\(place) is empty; it becomes the contact's ext: URN")
         }
-        do { return try URN(scheme: "ext", path: prefix + trimmed) } catch {
+        // Customers' prefix is empty: no concatenation to build.
+        do { return try URN(scheme: "ext", path: prefix.isEmpty ? trimmed : prefix + trimmed) } catch {
             throw Rejection(.invalidURN, "\(place): \(error)")
         }
     }
@@ -90,6 +91,6 @@ public struct EventDecoder: Sendable {
                 try builder.field(label, v, at: place("fields.\(label)", source))
             }
         }
-        return builder.patch
+        return builder.finish()
     }
 }

@@ -78,6 +78,7 @@ struct PatchBuilder {
             throw Rejection(.tooMany, "\(place) names \(items.count) groups; at most \(Self.maxItems)")
         }
         var names: [String] = []
+        names.reserveCapacity(items.count)
         for (index, item) in items.enumerated() {
             guard let name = item.string, !name.isEmpty, name.hasAtMost(64), name.trimmingSpaces() == name else {
                 throw Rejection(
@@ -164,6 +165,10 @@ struct PatchBuilder {
 
     /// `text` without a leading `scheme:` (as `text.hasPrefix("\(scheme):")` sees it).
     static func droppingScheme(_ scheme: String, from text: String) -> String {
+        // Nearly every value ("+5582…", "john@…") differs in its first byte: a text whose first
+        // byte is not the scheme's (an ASCII letter, which nothing else is canonically
+        // equivalent to) cannot start with it, whatever follows.
+        if let first = scheme.utf8.first, first < 0x80, text.utf8.first != first { return text }
         guard text.isASCII, scheme.isASCII else {
             return text.hasPrefix("\(scheme):") ? String(text.dropFirst(scheme.count + 1)) : text
         }
@@ -177,18 +182,24 @@ struct PatchBuilder {
 
     /// `a-z` first, then `a-z`, `0-9` and `_`, at most 36 bytes: the shape of a field key.
     static func hasKeyShape(_ name: String) -> Bool {
-        guard let first = name.utf8.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z"),
-            name.utf8.count <= FieldKey.maxKeyLength
-        else {
-            return false
-        }
-        return name.utf8.allSatisfy {
-            ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z")) || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9"))
-                || $0 == UInt8(ascii: "_")
+        name.withUTF8Bytes { bytes in
+            guard let first = bytes.first, first >= UInt8(ascii: "a"), first <= UInt8(ascii: "z"),
+                bytes.count <= FieldKey.maxKeyLength
+            else {
+                return false
+            }
+            return bytes.allSatisfy {
+                ($0 >= UInt8(ascii: "a") && $0 <= UInt8(ascii: "z"))
+                    || ($0 >= UInt8(ascii: "0") && $0 <= UInt8(ascii: "9")) || $0 == UInt8(ascii: "_")
+            }
         }
     }
 
     var isEmpty: Bool { patch == ContactPatch() }
+
+    /// The patch, moved out rather than copied (every member retained, then released with the
+    /// builder) at the end of every event.
+    consuming func finish() -> ContactPatch { patch }
 }
 
 extension JSON {

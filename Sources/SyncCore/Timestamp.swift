@@ -5,8 +5,7 @@ public enum Timestamp {
     /// Milliseconds since the epoch, when `text` is a date-time with an offset (`Z` or `±hh:mm`).
     public static func milliseconds(fromISO8601 text: String) -> Int64? {
         // Read the bytes in place (native strings are contiguous): no copy per event.
-        var text = text
-        return text.withUTF8(milliseconds(iso8601Bytes:))
+        text.withUTF8Bytes(milliseconds(iso8601Bytes:))
     }
 
     static func milliseconds(iso8601Bytes utf8: UnsafeBufferPointer<UInt8>) -> Int64? {
@@ -62,12 +61,10 @@ public enum Timestamp {
 
     /// Whether a string value is meant as a datetime (so a malformed one is refused, not kept as text).
     static func looksLikeDateTime(_ text: String) -> Bool {
-        let utf8 = text.utf8
-        guard utf8.count >= 16 else { return false }
-        func byte(_ offset: Int) -> UInt8 { utf8[utf8.index(utf8.startIndex, offsetBy: offset)] }
-        return byte(0).isASCIIDigit && byte(3).isASCIIDigit && byte(4) == UInt8(ascii: "-")
-            && byte(7) == UInt8(ascii: "-")
-            && byte(10) == UInt8(ascii: "T")
+        text.withUTF8Bytes { utf8 in
+            utf8.count >= 16 && utf8[0].isASCIIDigit && utf8[3].isASCIIDigit && utf8[4] == UInt8(ascii: "-")
+                && utf8[7] == UInt8(ascii: "-") && utf8[10] == UInt8(ascii: "T")
+        }
     }
 
     /// Days since 1970-01-01 of a proleptic Gregorian date (Howard Hinnant's algorithm).

@@ -14,69 +14,80 @@ extension URN {
 
     /// `normaliseTel` for an ASCII path and a country code of ASCII digits.
     static func asciiTel(_ raw: String, defaultCountryCode: String?) throws(URNProblem) -> String {
-        var raw = raw
-        let code = defaultCountryCode.map { Array($0.utf8) } ?? []
-        return try raw.withUTF8 { bytes -> Result<String, URNProblem> in
-            // One pass: separators dropped, the international prefix noted, digits kept.
-            var digits = [UInt8]()
-            digits.reserveCapacity(bytes.count + code.count)
-            var international = false
-            var index = 0
-            func next() -> UInt8? {
-                while index < bytes.count {
-                    defer { index += 1 }
-                    if !isPhoneSeparator(bytes[index]) { return bytes[index] }
-                }
-                return nil
+        let code = defaultCountryCode ?? ""
+        return try raw.withUTF8Bytes { bytes in
+            code.withUTF8Bytes { code in asciiTel(bytes, code: code, hasCode: defaultCountryCode != nil) }
+        }.get()
+    }
+
+    /// Two passes over the bytes in place, no intermediate array: the first checks the digits
+    /// and counts those kept, the second writes `+`, the country code and the digits.
+    private static func asciiTel(_ bytes: UnsafeBufferPointer<UInt8>, code: UnsafeBufferPointer<UInt8>, hasCode: Bool)
+        -> Result<String, URNProblem>
+    {
+        var index = 0
+        func next() -> UInt8? {
+            while index < bytes.count {
+                defer { index += 1 }
+                if !isPhoneSeparator(bytes[index]) { return bytes[index] }
             }
-            var first = next()
-            if first == UInt8(ascii: "+") {
+            return nil
+        }
+        // The international prefix ("+" or "00"), separators allowed around it.
+        var international = false
+        var first = next()
+        if first == UInt8(ascii: "+") {
+            international = true
+            first = next()
+        } else if first == UInt8(ascii: "0") {
+            let saved = index
+            if next() == UInt8(ascii: "0") {
                 international = true
                 first = next()
-            } else if first == UInt8(ascii: "0") {
-                let saved = index
-                if next() == UInt8(ascii: "0") {
-                    international = true
-                    first = next()
-                } else {
-                    index = saved
-                }
+            } else {
+                index = saved
             }
-            var leadingZeros = !international && defaultCountryCode != nil
-            var byte = first
-            guard byte != nil else { return .failure(.notAPhoneNumber) }
-            while let b = byte {
-                guard b.isASCIIDigit else { return .failure(.notAPhoneNumber) }
-                if !(leadingZeros && b == UInt8(ascii: "0")) {
-                    digits.append(b)
+        }
+        guard first != nil else { return .failure(.notAPhoneNumber) }
+        let body = index - 1  // where `first` sits
+        // Leading zeros give way to the country code (a trunk prefix, as in "082 …").
+        let stripsZeros = !international && hasCode
+        var leadingZeros = stripsZeros
+        var kept = 0
+        for position in body..<bytes.count {
+            let b = bytes[position]
+            if isPhoneSeparator(b) { continue }
+            guard b.isASCIIDigit else { return .failure(.notAPhoneNumber) }
+            if leadingZeros && b == UInt8(ascii: "0") { continue }
+            leadingZeros = false
+            kept += 1
+        }
+        let prefix = international || !hasCode ? 0 : code.count
+        let count = prefix + kept
+        guard (4...15).contains(count) else { return .failure(.digitCount(count)) }
+        return .success(
+            String(unsafeUninitializedCapacity: count + 1) { buffer in
+                buffer[0] = UInt8(ascii: "+")
+                var end = 1
+                for b in code.prefix(prefix) {
+                    buffer[end] = b
+                    end += 1
+                }
+                leadingZeros = stripsZeros
+                for position in body..<bytes.count {
+                    let b = bytes[position]
+                    if isPhoneSeparator(b) || (leadingZeros && b == UInt8(ascii: "0")) { continue }
                     leadingZeros = false
+                    buffer[end] = b
+                    end += 1
                 }
-                byte = next()
-            }
-            let prefix = international || defaultCountryCode == nil ? [] : code
-            let count = prefix.count + digits.count
-            guard (4...15).contains(count) else { return .failure(.digitCount(count)) }
-            return .success(
-                String(unsafeUninitializedCapacity: count + 1) { buffer in
-                    buffer[0] = UInt8(ascii: "+")
-                    var end = 1
-                    for b in prefix {
-                        buffer[end] = b
-                        end += 1
-                    }
-                    for b in digits {
-                        buffer[end] = b
-                        end += 1
-                    }
-                    return end
-                })
-        }.get()
+                return end
+            })
     }
 
     /// `normaliseWhatsApp` for an ASCII path.
     static func asciiWhatsApp(_ raw: String) throws(URNProblem) -> String {
-        var raw = raw
-        return try raw.withUTF8 { bytes -> Result<String, URNProblem> in
+        try raw.withUTF8Bytes { bytes -> Result<String, URNProblem> in
             var digits = 0
             var separators = 0
             var plus = false
@@ -107,17 +118,34 @@ extension URN {
     }
 
     /// `normaliseEmail` for an ASCII path: exactly one `@`, a non-empty local part, a dot inside
-    /// the domain (not at its ends), no whitespace; lower-cased.
+    /// the domain (not at its ends), no whitespace; lower-cased. One pass over the bytes in place.
     static func asciiEmail(_ raw: String) throws(URNProblem) -> String {
-        let bytes = raw.utf8
-        guard let at = bytes.firstIndex(of: UInt8(ascii: "@")), at != bytes.startIndex else { throw .notAnEmailAddress }
-        let domain = bytes[bytes.index(after: at)...]
-        guard !domain.contains(UInt8(ascii: "@")), domain.contains(UInt8(ascii: ".")),
-            domain.first != UInt8(ascii: "."),
-            domain.last != UInt8(ascii: "."), !bytes.contains(where: \.isASCIIWhitespace)
-        else { throw .notAnEmailAddress }
+        let (valid, hasUpper) = raw.withUTF8Bytes { bytes -> (Bool, Bool) in
+            var at = -1
+            var ats = 0
+            var dotInDomain = false
+            var hasUpper = false
+            for position in bytes.indices {
+                let byte = bytes[position]
+                if byte == UInt8(ascii: "@") {
+                    ats += 1
+                    at = position
+                } else if byte == UInt8(ascii: ".") {
+                    if ats > 0 { dotInDomain = true }
+                } else if byte.isASCIIWhitespace {
+                    return (false, false)
+                } else if (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains(byte) {
+                    hasUpper = true
+                }
+            }
+            // One '@' not first, and a domain holding a dot (so not empty) at neither end.
+            let valid =
+                ats == 1 && at > 0 && dotInDomain && bytes[at + 1] != UInt8(ascii: ".")
+                && bytes[bytes.count - 1] != UInt8(ascii: ".")
+            return (valid, hasUpper)
+        }
+        guard valid else { throw .notAnEmailAddress }
         // Most addresses arrive lower-case already: keep the producer's string.
-        guard bytes.contains(where: { (UInt8(ascii: "A")...UInt8(ascii: "Z")).contains($0) }) else { return raw }
-        return raw.lowercased()
+        return hasUpper ? raw.lowercased() : raw
     }
 }

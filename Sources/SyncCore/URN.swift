@@ -6,7 +6,14 @@ public struct URN: Hashable, Sendable, CustomStringConvertible {
     public let scheme: String
     public let path: String
 
-    public var description: String { "\(scheme):\(path)" }
+    /// Every change's entity key is this text: appended rather than interpolated, which costs
+    /// several times more.
+    public var description: String {
+        var text = scheme
+        text.append(":")
+        text.append(path)
+        return text
+    }
 
     /// Schemes the platform knows (RapidPro's `URN` schemes); anything else is invalid.
     public static let knownSchemes: Set<String> = [

@@ -5,6 +5,15 @@ import Testing
 @Suite struct CanonicalDecoderTests {
     let decoder = EventDecoder(configuration: DecoderConfiguration(defaultCountryCode: "55"))
 
+    /// The type switch and the list rejections quote must name the same types.
+    @Test func everyKnownTypeSplitsAtItsDot() {
+        for type in EventDecoder.knownTypes {
+            let parts = type.split(separator: ".", maxSplits: 1).map(String.init)
+            #expect(EventDecoder.eventType(type).map { [$0.family, $0.verb] } == parts, "\(type)")
+        }
+        #expect(EventDecoder.eventType("customer.merged") == nil && EventDecoder.eventType("Customer.updated") == nil)
+    }
+
     @Test func theSpecsExampleBecomesAFullUpsert() throws {
         let outcome = decoder.decode(
             record(
