@@ -39,6 +39,35 @@ import Testing
         await h.shutdown()
     }
 
+    /// A batch already sent and failing transiently is retried only for the actions still held:
+    /// once their partition is fenced, no retry carries them. Fails when the retry resends the
+    /// whole batch (the revoked owner's delete then lands after the platform recovers).
+    @Test func aSentDeleteIsNotRetriedOnceItsPartitionIsFenced() async throws {
+        let h = try await WorkerHarness(partitions: 1)
+        let client = PlatformClient(
+            options: .init(baseURL: h.sandbox.baseURL, token: APIToken(WorkerHarness.token)), logger: h.logger)
+        _ = try await client.upsert(byURN: URN(parsing: "ext:cus_1"), body: ContactWrite(name: .set("One")))
+        let gate = PlatformGate(
+            contacts: .unlimited, v2: .unlimited, retry: RetryPolicy(base: .milliseconds(200), cap: .milliseconds(400)),
+            status: WorkerStatus(), logger: h.logger, isStopping: { false })
+        let batcher = ActionBatcher(client: client, gate: gate)
+        let ownership = Ownership()
+        let lease = try #require(ownership.grant([Self.p0]).first)
+        let budget = RetryBudget(limit: .seconds(30), claim: Claim(ownership, [lease]))
+        h.sandbox.setChaos(SandboxChaos(failRate: 1))
+        let delete = Task { try await batcher.perform(.delete, contact: "ext:cus_1", budget: budget) }
+        try await eventually("the delete was sent and failed") {
+            h.sandbox.stats().count(endpoint: "contact_actions.json", statuses: 500...599) >= 1
+        }
+        ownership.fence([Self.p0])
+        h.sandbox.setChaos(.none)
+        await #expect(throws: Abandoned.self) { try await delete.value }
+        #expect(h.sandbox.stats().count(endpoint: "contact_actions.json", statuses: 200...299) == 0)
+        #expect(h.sandbox.state().contact(urn: "ext:cus_1") != nil, "the fenced delete never landed")
+        try await client.shutdown()
+        await h.shutdown()
+    }
+
     /// Records a poll handed out together with a revocation of their partition are not the
     /// worker's any more: not applied, not tracked. Fails when `admit` takes records of a
     /// partition it does not own (they applied stale events and wrote their versions to the

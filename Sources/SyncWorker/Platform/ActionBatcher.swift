@@ -1,5 +1,6 @@
 import PlatformClient
 import SyncCore
+import Synchronization
 
 /// Gathers `contact_actions.json` work from every lane into calls of up to 100 contacts: 1,000
 /// deletes cost 10 calls on the `v2` scope instead of 1,000 on `v2.contacts`.
@@ -28,7 +29,7 @@ actor ActionBatcher {
         let group: String?
     }
 
-    private struct Waiter {
+    private struct Waiter: Sendable {
         let contact: String
         /// The change's budget: abandoned (its partition fenced at a revocation, or the worker
         /// stopping mid-retry) means the action must not be sent any more.
@@ -179,14 +180,26 @@ actor ActionBatcher {
             if let ticket { await gate.budget(.v2).release(ticket) }
             return
         }
-        let contacts = batch.map(\.contact)
         let client = self.client
+        // Every attempt, retries included, sends only the waiters still held: a retry after a
+        // revocation fenced some must not land their actions after the new owner's writes.
+        let sent = Mutex<Set<Int>>([])
         do {
             calls += 1
             try await gate.call(.v2, RetryBudget(limit: gate.retry.maxElapsed), ticket: ticket) {
-                try await client.perform(key.action, contacts: contacts, group: key.group)
+                let live = batch.indices.filter { !batch[$0].budget.isAbandoned }
+                guard !live.isEmpty else { throw Abandoned() }
+                sent.withLock { $0 = Set(live) }
+                try await client.perform(key.action, contacts: live.map { batch[$0].contact }, group: key.group)
             }
-            for waiter in batch { waiter.continuation.resume(returning: .done) }
+            let included = sent.withLock { $0 }
+            for (index, waiter) in batch.enumerated() {
+                if included.contains(index) {
+                    waiter.continuation.resume(returning: .done)
+                } else {
+                    waiter.continuation.resume(throwing: Abandoned())
+                }
+            }
         } catch let error as PlatformError where error.status == 400 {
             let unknown = Set(error.unknownObjects.map { $0.lowercased() })
             let (named, rest) = batch.partitioned { unknown.contains($0.contact.lowercased()) }
