@@ -236,6 +236,7 @@ let package = Package(
             dependencies: [
                 "SyncWorker", "Kafka", "SyncCore", "PlatformClient", "PlatformSandbox", "ContactSyncTesting",
                 "SchemaRegistry",
+                .product(name: "MetricsTestKit", package: "swift-metrics"),
             ],
             // Read through #filePath: fastavro's framed Debezium records and the script that writes them.
             exclude: ["Fixtures"],

@@ -81,12 +81,7 @@ struct RebalanceBridge: RebalanceHandler {
         worker.status.update { $0.assignedPartitions = max(0, $0.assignedPartitions - leaving.count) }
         await worker.updateBudgetShare()
         // A partition this instance no longer owns has no lag of its: its new owner reports it.
-        for partition in leaving {
-            Gauge(
-                label: MetricNames.consumerLag,
-                dimensions: [("topic", partition.topic), ("partition", String(partition.partition))]
-            ).destroy()
-        }
+        for partition in leaving { worker.lagGauge(partition).destroy() }
     }
 }
 

@@ -238,11 +238,16 @@ public final class Worker: Service, Sendable {
             let lag = max(0, marks.high - max(offset.offset, marks.low))
             // Revoked while this ran: its gauge went with it (`RebalanceBridge.release`).
             guard lanes.ownership.lease(of: offset.topicPartition) != nil else { continue }
-            Gauge(
-                label: MetricNames.consumerLag,
-                dimensions: [("topic", offset.topic), ("partition", String(offset.partition))]
-            ).record(lag)
+            lagGauge(offset.topicPartition).record(lag)
         }
+    }
+
+    /// `contactsync_consumer_lag` of one partition.
+    func lagGauge(_ partition: TopicPartition) -> Gauge {
+        Gauge(
+            label: MetricNames.consumerLag,
+            dimensions: [("topic", partition.topic), ("partition", String(partition.partition))],
+            factory: configuration.metricsFactory ?? MetricsSystem.factory)
     }
 
     /// Commits what is done: the next offset of each partition, and in the metadata what is

@@ -1,3 +1,4 @@
+import CoreMetrics
 public import Kafka
 public import PlatformClient
 public import SchemaRegistry
@@ -56,6 +57,10 @@ public struct WorkerConfiguration: Sendable {
     /// The Confluent-compatible schema registry framed records are decoded through (`nil`:
     /// none; a framed record then fails as the JSON it is not).
     public var schemaRegistry: SchemaRegistryHTTP.Options?
+    /// Tests only: where the per-partition lag gauges go (`nil`: the process's `MetricsSystem`),
+    /// so a test can see one removed at a revocation.
+    var metricsFactory: (any MetricsFactory)?
+
     /// Tests only: awaited before each attempt to restore a versions partition's state, so a
     /// test can hold a restore open as a large versions topic would, or fail it (by throwing).
     var beforeRestore: (@Sendable (Int32) async throws -> Void)?
