@@ -66,6 +66,8 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidMember = "invalid_member"
         case tooMany = "too_many"
         case unmappedTopic = "unmapped_topic"
+        /// The event names no workspace, or one not configured (`platform.workspace_from`).
+        case unknownWorkspace = "unknown_workspace"
     }
 
     public let reason: Reason
