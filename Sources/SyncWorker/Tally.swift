@@ -6,9 +6,10 @@ import Metrics
 /// A record's end is counted by `Worker.record(_:for:)`.
 enum Tally: Sendable {
     /// A platform call answered or failed, by endpoint, method and status.
-    case apiCall(endpoint: String, method: String, status: String, duration: Duration)
+    /// `workspace`: a named workspace's calls carry its name as a label (the single one's none).
+    case apiCall(endpoint: String, method: String, status: String, duration: Duration, workspace: String? = nil)
     /// A 429: the scope pauses.
-    case throttled(PlatformScope)
+    case throttled(PlatformScope, workspace: String? = nil)
     /// A transient failure that will be tried again.
     case retry
     /// URNs another contact holds, left out of a write.
@@ -24,16 +25,24 @@ enum Tally: Sendable {
 extension WorkerStatus {
     func count(_ tally: Tally) {
         switch tally {
-        case .apiCall(let endpoint, let method, let status, let duration):
-            update { $0.apiCalls += 1 }
-            let dims = [("endpoint", endpoint), ("method", method), ("status", status)]
+        case .apiCall(let endpoint, let method, let status, let duration, let workspace):
+            update {
+                $0.apiCalls += 1
+                if let workspace { $0.apiCallsByWorkspace[workspace, default: 0] += 1 }
+            }
+            let dims =
+                [("endpoint", endpoint), ("method", method), ("status", status)]
+                + (workspace.map { [("workspace", $0)] } ?? [])
             Counter(label: MetricNames.apiCalls, dimensions: dims).increment()
             Timer(label: MetricNames.apiRequestSeconds, dimensions: dims, preferredDisplayUnit: .seconds)
                 .recordNanoseconds(
                     duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-        case .throttled(let scope):
+        case .throttled(let scope, let workspace):
             update { $0.throttled += 1 }
-            Counter(label: MetricNames.throttled, dimensions: [("scope", scope.rawValue)]).increment()
+            Counter(
+                label: MetricNames.throttled,
+                dimensions: [("scope", scope.rawValue)] + (workspace.map { [("workspace", $0)] } ?? [])
+            ).increment()
         case .retry:
             update { $0.retries += 1 }
             Counter(label: MetricNames.retries).increment()

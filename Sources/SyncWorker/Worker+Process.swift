@@ -43,9 +43,16 @@ extension Worker {
                 tracked, reason: DeadLetterReason(rawValue: rejection.reason.rawValue),
                 message: rejection.markedMessage)
         case .change(let change):
-            if let problem = fieldKeyProblem(change) {
+            guard let workspace = workspaces.named(change.workspace) else {
                 await deadLetterBeforeAnyCall(
-                    tracked, reason: .invalidFieldKey, message: problem.description, eventID: change.eventID)
+                    tracked, reason: .unknownWorkspace, message: unknownWorkspaceMessage(change.workspace),
+                    eventID: change.eventID, workspace: change.workspace)
+                return
+            }
+            if let problem = fieldKeyProblem(change, flavor: workspace.flavor) {
+                await deadLetterBeforeAnyCall(
+                    tracked, reason: .invalidFieldKey, message: problem.description, eventID: change.eventID,
+                    workspace: change.workspace)
                 return
             }
             await lanes.enqueue(WorkItem(record: record, change: change, lease: lease), key: change.entityKey)
@@ -54,14 +61,14 @@ extension Worker {
 
     /// A field key that no name derives on the configured flavour would be refused by the
     /// platform when the field is created: refused here instead, before any call.
-    func fieldKeyProblem(_ change: ContactChange) -> FieldKeyProblem? {
+    func fieldKeyProblem(_ change: ContactChange, flavor: PlatformFlavor) -> FieldKeyProblem? {
         let patch: ContactPatch
         switch change.action {
         case .upsert(let given), .recreate(let given): patch = given
         case .delete: return nil
         }
         for key in patch.fields.keys {
-            if case .failure(let problem) = FieldNaming.name(forKey: key, flavor: configuration.flavor) {
+            if case .failure(let problem) = FieldNaming.name(forKey: key, flavor: flavor) {
                 return problem
             }
         }
@@ -69,7 +76,7 @@ extension Worker {
     }
 
     func deadLetterBeforeAnyCall(
-        _ item: WorkItem, reason: DeadLetterReason, message: String, eventID: String? = nil
+        _ item: WorkItem, reason: DeadLetterReason, message: String, eventID: String? = nil, workspace: String? = nil
     ) async {
         let claim = Claim(lanes.ownership, [item.lease])
         await lanes.beginSideWrite(item.partition)
@@ -77,7 +84,7 @@ extension Worker {
             do {
                 try await writer.deadLetter(
                     item.record, stage: "decode", reason: reason.rawValue, message: message,
-                    attempts: 0, firstFailure: Date(), eventID: eventID, claim: claim)
+                    attempts: 0, firstFailure: Date(), eventID: eventID, workspace: workspace, claim: claim)
                 await self.record(.deadLettered(reason), for: item)
             } catch {
                 logger.warning(
@@ -93,22 +100,24 @@ extension Worker {
     /// One lane's turn: wait for the platform's budget, then take everything queued for the key
     /// (what arrived while waiting folds in), apply it, and free the lane.
     func process(_ key: String) async {
+        let workspace = workspaces.forKey(key)
         // A batch of deletes takes no contacts.json budget: waiting for it would pace deletes
         // to the contacts scope and starve the batcher of company.
-        let ticket = await lanes.needsContactCall(key) ? try? await gate.budget(.contacts).acquire() : nil
+        let ticket = await lanes.needsContactCall(key) ? try? await workspace.gate.budget(.contacts).acquire() : nil
         let batch = await lanes.take(key)
         // The change is abandoned, wherever it waits, once one of its partitions is fenced.
         let budget = RetryBudget(
             limit: configuration.retry.maxElapsed, claim: Claim(lanes.ownership, batch.map(\.lease)))
-        await processBatch(key, batch, budget: budget, ticket: ticket)
+        await processBatch(key, batch, budget: budget, ticket: ticket, in: workspace)
         await lanes.complete(key)
     }
 
     /// Drop what the version guard says is done already, fold the rest into one change, apply
     /// it (with retries), make its version durable, then mark every record done.
     private func processBatch(
-        _ key: String, _ batch: [WorkItem], budget: RetryBudget, ticket: ScopeBudget.Ticket?
+        _ key: String, _ batch: [WorkItem], budget: RetryBudget, ticket: ScopeBudget.Ticket?, in workspace: Workspace
     ) async {
+        let (gate, handler) = (workspace.gate, workspace.handler)
         let source = batch.first?.record.partition ?? 0
         let stored = await versions.last(key, source: source)
         var running = stored
@@ -144,7 +153,7 @@ extension Worker {
 
         // A delete waits in the batcher for others to share its call, not for a call slot.
         if merged.isDelete { await lanes.releaseSlot(key) }
-        let outcome = await apply(merged, budget: budget, ticket: ticket)
+        let outcome = await apply(merged, budget: budget, ticket: ticket, handler: handler)
         await lanes.releaseSlot(key)
         let claim = budget.claim
         if claim?.isHeld == false {
@@ -195,7 +204,8 @@ extension Worker {
                     try await writer.deadLetter(
                         item.record, stage: "apply", reason: failure.reason.rawValue, message: failure.message,
                         attempts: failure.attempts, firstFailure: failure.firstFailure,
-                        platform: failure.platform, eventID: item.change?.eventID, claim: claim)
+                        platform: failure.platform, eventID: item.change?.eventID, workspace: item.change?.workspace,
+                        claim: claim)
                 } catch {
                     return
                 }
@@ -223,7 +233,9 @@ extension Worker {
 
     /// Applies a change: per-call retries, budget and health live in the `PlatformGate`; what
     /// reaches here is the end of the story for this batch.
-    func apply(_ change: ContactChange, budget: RetryBudget, ticket: ScopeBudget.Ticket?) async -> ApplyOutcome {
+    func apply(_ change: ContactChange, budget: RetryBudget, ticket: ScopeBudget.Ticket?, handler: ContactHandler)
+        async -> ApplyOutcome
+    {
         do {
             return .applied(try await handler.apply(change, budget: budget, ticket: ticket))
         } catch let error as PlatformError {
@@ -270,7 +282,8 @@ extension Worker {
                 item.record, stage: "apply", reason: DeadLetterReason.urnConflict.rawValue,
                 message:
                     "the platform left out \(urns.count) URN(s) held by another contact: \(urns.joined(separator: ", ")); the rest of the change was applied",
-                attempts: 1, firstFailure: Date(), eventID: item.change?.eventID, claim: claim)
+                attempts: 1, firstFailure: Date(), eventID: item.change?.eventID, workspace: item.change?.workspace,
+                claim: claim)
         } catch {
             return false
         }
