@@ -62,6 +62,42 @@ import Testing
         await h.shutdown()
     }
 
+    /// A workspace whose token is refused (401) is unhealthy on its own: the worker stays
+    /// ready, the other workspace is synced, and its records wait (not dead-lettered) until the
+    /// token is accepted again.
+    @Test func aRefusedTokenHoldsBackOnlyItsWorkspace() async throws {
+        let h = try await WorkerHarness(
+            partitions: 1,
+            workspaces: [.named("acme", chaos: SandboxChaos(rejectAllTokens: true)), .named("globex")])
+        var events: [(key: String, json: String?)] = []
+        for n in 0..<20 {
+            for tenant in ["acme", "globex"] {
+                events.append(
+                    tenantEvent(
+                        tenant, "customer.created", id: "\(tenant)-\(n)", entity: "cus_\(n)", data: #""name": "N""#))
+            }
+        }
+        try await h.produce(events)
+        let running = await h.start(
+            try h.configuration(group: "g-ws-token", untilCaughtUp: false) {
+                $0.workspaces = [h.workspace("acme"), h.workspace("globex")]
+                $0.decoder.workspaceFrom = WorkerHarness.tenantSelector
+            }, deadline: .seconds(90))
+        try await eventually("globex synced, acme's token refused", within: .seconds(60)) {
+            h.sandbox.state(workspace: "globex").contacts.count == 20
+                && running.snapshot.unhealthyWorkspaces["acme"]?.contains("token") == true
+        }
+        #expect(running.snapshot.notReadyReason == nil, "ready while globex is healthy")
+        #expect(running.snapshot.unhealthyWorkspaces["globex"] == nil)
+        h.sandbox.setChaos(.none, workspace: "acme")
+        try await eventually("acme catches up once its token is accepted", within: .seconds(60)) {
+            h.sandbox.state(workspace: "acme").contacts.count == 20
+        }
+        let snapshot = try await running.shutdown()
+        #expect(snapshot.deadLetteredTotal == 0 && snapshot.unhealthyWorkspaces.isEmpty)
+        await h.shutdown()
+    }
+
     /// The same customer id in two workspaces is two contacts, each with its own events, and
     /// two entities in the versions topic.
     @Test func theSameKeyInTwoWorkspacesIsTwoContacts() async throws {
