@@ -61,7 +61,12 @@ public struct EventDecoder: Sendable {
             }
             return .change(change)
         } catch {
-            return .reject(error)
+            var rejection = error
+            if let selector = configuration.workspaceFrom {
+                let scope = rule.format == .debezium ? Self.debeziumRow(document) : document
+                rejection.workspace = selector.workspace(of: record, in: scope)
+            }
+            return .reject(rejection)
         }
     }
 

@@ -41,7 +41,7 @@ extension Worker {
             // Bad input: no call, straight to the dead-letter topic (off the poll loop).
             await deadLetterBeforeAnyCall(
                 tracked, reason: DeadLetterReason(rawValue: rejection.reason.rawValue),
-                message: rejection.markedMessage)
+                message: rejection.markedMessage, workspace: rejection.workspace)
         case .change(let change):
             guard let workspace = workspaces.named(change.workspace) else {
                 await deadLetterBeforeAnyCall(
