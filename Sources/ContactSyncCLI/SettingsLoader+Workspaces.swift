@@ -10,7 +10,7 @@ import Yams
 /// for them). Every key is checked by name, as the rest of the file is.
 enum WorkspaceSettings {
     static let keys: Set<String> = [
-        "url", "token", "token_file", "flavor", "budget.contacts", "budget.v2", "managed_groups",
+        "url", "token", "token_file", "flavor", "budget.contacts", "budget.v2", "managed_groups", "paused",
     ]
 
     /// The workspaces of the file (empty when it has none); `settings` holds the single-workspace
@@ -120,15 +120,24 @@ enum WorkspaceSettings {
             }
             return rate
         }
+        var paused = false
+        if let given = try text("paused") {
+            guard let flag = Bool(given) else {
+                throw ConfigError(key: "\(prefix).paused", source: source, value: given, expected: "true or false")
+            }
+            paused = flag
+        }
         let groups = (try text("managed_groups") ?? "").split(separator: ",")
             .map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
-        return WorkspaceConfiguration(
+        var workspace = WorkspaceConfiguration(
             name: name,
             platform: PlatformClient.Options(
                 baseURL: url, token: token, requestTimeout: settings.requestTimeout,
                 maxConnections: max(settings.maxInFlight, 4),
                 fieldSpelling: settings.fieldSpelling ?? flavor.fieldSpelling),
             flavor: flavor, budgetContacts: try rate("contacts"), budgetV2: try rate("v2"), managedGroups: groups)
+        workspace.paused = paused
+        return workspace
     }
 }
 

@@ -23,7 +23,8 @@ final class Workspace: Sendable {
 
     init(
         name: String?, platform: PlatformClient.Options, flavor: PlatformFlavor, budgetContacts: RequestRate,
-        budgetV2: RequestRate, managedGroups: [String], configuration: WorkerConfiguration, status: WorkerStatus,
+        budgetV2: RequestRate, managedGroups: [String], paused: Bool = false, configuration: WorkerConfiguration,
+        status: WorkerStatus,
         logger: Logger, isStopping: @escaping @Sendable () -> Bool
     ) {
         self.name = name
@@ -47,7 +48,7 @@ final class Workspace: Sendable {
         health.degradeAt = configuration.degradeAtFailureRate
         let gate = PlatformGate(
             contacts: budgetContacts, v2: budgetV2, retry: retry, health: health, status: status, logger: logger,
-            workspace: name, isStopping: isStopping)
+            workspace: name, paused: paused, isStopping: isStopping)
         self.gate = gate
         let registry = Registry(
             client: client, flavor: flavor,

@@ -14,6 +14,9 @@ public struct WorkspaceConfiguration: Sendable {
     public var budgetContacts: RequestRate
     public var budgetV2: RequestRate
     public var managedGroups: [String]
+    /// Paused by configuration (`platform.workspaces.<name>.paused`): no call is made to it;
+    /// its records wait in their lanes as in an outage, and the other workspaces' flow.
+    public var paused = false
 
     public init(
         name: String, platform: PlatformClient.Options, flavor: PlatformFlavor = .textit,

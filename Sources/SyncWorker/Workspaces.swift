@@ -24,13 +24,22 @@ struct Workspaces: Sendable {
             ]
         } else {
             all = configuration.workspaces.map { workspace in
-                Workspace(
+                if workspace.paused {
+                    status.update {
+                        $0.unhealthyWorkspaces[workspace.name] =
+                            "paused by configuration (platform.workspaces.\(workspace.name).paused)"
+                    }
+                }
+                return Workspace(
                     name: workspace.name, platform: workspace.platform, flavor: workspace.flavor,
                     budgetContacts: workspace.budgetContacts, budgetV2: workspace.budgetV2,
-                    managedGroups: workspace.managedGroups, configuration: configuration, status: status,
-                    logger: logger, isStopping: isStopping)
+                    managedGroups: workspace.managedGroups, paused: workspace.paused, configuration: configuration,
+                    status: status, logger: logger, isStopping: isStopping)
             }
-            status.update { $0.workspaceCount = configuration.workspaces.count }
+            status.update {
+                $0.workspaceCount = configuration.workspaces.count
+                $0.platformAvailable = $0.unhealthyWorkspaces.count < $0.workspaceCount
+            }
         }
         byName = Dictionary(all.compactMap { w in w.name.map { ($0, w) } }, uniquingKeysWith: { first, _ in first })
     }

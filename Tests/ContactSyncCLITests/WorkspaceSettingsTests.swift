@@ -38,6 +38,7 @@ import Testing
                   flavor: weni
                   token_file: \(tokenFile)
                   budget.contacts: 1200/m
+                  paused: true
             """)
         #expect(settings.decoder.workspaceFrom == .header("tenant"))
         let byName = Dictionary(uniqueKeysWithValues: settings.workspaces.map { ($0.name, $0) })
@@ -50,6 +51,7 @@ import Testing
         #expect(globex.platform.baseURL == "https://flows.weni.ai" && globex.flavor == .weni)
         #expect(globex.platform.token == APIToken("globex-s3cr3t"))
         #expect(globex.budgetV2 == PlatformFlavor.weni.defaultBudget, "the flavour's default")
+        #expect(globex.paused && !acme.paused)
         let configuration = settings.workerConfiguration(untilCaughtUp: false)
         #expect(configuration.workspaces.map(\.name).sorted() == ["acme", "globex"])
         #expect(!settings.description.contains("s3cr3t"), "tokens never shown: \(settings.description)")

@@ -98,6 +98,44 @@ import Testing
         await h.shutdown()
     }
 
+    /// A workspace paused by configuration gets no call at all; its records wait (nothing
+    /// dead-lettered, nothing committed past them) while the other's flow, and a restart
+    /// without the pause applies them.
+    @Test func aWorkspacePausedByConfigurationGetsNoCallAndWaits() async throws {
+        let h = try await WorkerHarness(partitions: 1, workspaces: [.named("acme"), .named("globex")])
+        var events: [(key: String, json: String?)] = []
+        for n in 0..<10 {
+            for tenant in ["acme", "globex"] {
+                events.append(
+                    tenantEvent(
+                        tenant, "customer.created", id: "\(tenant)-\(n)", entity: "cus_\(n)", data: #""name": "N""#))
+            }
+        }
+        try await h.produce(events)
+        func configure(paused: Bool) throws -> WorkerConfiguration {
+            try h.configuration(group: "g-ws-paused", untilCaughtUp: !paused) {
+                var acme = h.workspace("acme")
+                acme.paused = paused
+                $0.workspaces = [acme, h.workspace("globex")]
+                $0.decoder.workspaceFrom = WorkerHarness.tenantSelector
+            }
+        }
+        let running = await h.start(try configure(paused: true), deadline: .seconds(60))
+        try await eventually("globex synced", within: .seconds(30)) {
+            h.sandbox.state(workspace: "globex").contacts.count == 10
+        }
+        #expect(running.snapshot.unhealthyWorkspaces["acme"]?.contains("paused by configuration") == true)
+        #expect(running.snapshot.notReadyReason == nil)
+        let paused = try await running.shutdown()
+        #expect(h.sandbox.stats(workspace: "acme").total == 0, "not one call, the token probe's included")
+        #expect(paused.deadLetteredTotal == 0)
+        #expect(try await h.committed(group: "g-ws-paused") == [0], "the first record is acme's: nothing committed")
+        let resumed = try await h.start(try configure(paused: false), deadline: .seconds(60)).finished()
+        #expect(resumed.caughtUp && resumed.deadLetteredTotal == 0)
+        #expect(h.sandbox.state(workspace: "acme").contacts.count == 10)
+        await h.shutdown()
+    }
+
     /// The same customer id in two workspaces is two contacts, each with its own events, and
     /// two entities in the versions topic.
     @Test func theSameKeyInTwoWorkspacesIsTwoContacts() async throws {

@@ -21,6 +21,8 @@ final class PlatformGate: Sendable {
     let isStopping: @Sendable () -> Bool
     /// The workspace this gate serves (`nil`: the single one); its health is reported under it.
     let workspace: String?
+    /// Paused by configuration: calls wait (excused, as in an outage) and none is made.
+    let paused: Bool
     private let health: Mutex<PlatformHealth>
     /// This workspace's own view of its health (the status holds every workspace's).
     let standing = Mutex(Standing())
@@ -33,7 +35,8 @@ final class PlatformGate: Sendable {
 
     init(
         contacts: RequestRate, v2: RequestRate, retry: RetryPolicy, health: PlatformHealth.Policy = .init(),
-        status: WorkerStatus, logger: Logger, workspace: String? = nil, isStopping: @escaping @Sendable () -> Bool
+        status: WorkerStatus, logger: Logger, workspace: String? = nil, paused: Bool = false,
+        isStopping: @escaping @Sendable () -> Bool
     ) {
         // No share until the first assignment says which part of the budget is this instance's:
         // starting from the whole one would fill the window with calls a later, smaller share
@@ -47,11 +50,12 @@ final class PlatformGate: Sendable {
         self.logger = logger
         self.isStopping = isStopping
         self.workspace = workspace
+        self.paused = paused
         self.health = Mutex(PlatformHealth(policy: health))
     }
 
     /// Neither degraded nor refusing the token.
-    var isHealthy: Bool { standing.withLock { !$0.degraded && !$0.tokenRefused } }
+    var isHealthy: Bool { !paused && standing.withLock { !$0.degraded && !$0.tokenRefused } }
 
     func budget(_ scope: PlatformScope) -> ScopeBudget { budgets[scope]! }
 
@@ -78,6 +82,12 @@ final class PlatformGate: Sendable {
     ) async throws -> T {
         let scopeBudget = self.budget(scope)
         var given = ticket
+        while paused {
+            if let ticket = given { await scopeBudget.release(ticket) }
+            given = nil
+            guard !budget.isAbandoned else { throw Abandoned() }
+            try await excusedWait(.seconds(1), budget)
+        }
         while true {
             let ticket: ScopeBudget.Ticket
             if let taken = given {

@@ -18,6 +18,7 @@ struct TokenProbe {
     static let recheck: Duration = .seconds(60)
 
     func run() async {
+        guard !workspace.gate.paused else { return }  // no call to a workspace paused by configuration
         while !worker.isStopping && !Task.isCancelled {
             guard await probe() == .unsettled else { return }
             try? await Task.sleep(for: Self.recheck)
