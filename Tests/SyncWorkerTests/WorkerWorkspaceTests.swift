@@ -220,15 +220,14 @@ import Testing
             h.sandbox.stats(workspace: "slow").calls(scope: .contacts) > 0
                 && h.sandbox.stats(workspace: "fast").calls(scope: .contacts) > 0
         }
-        let before = (
-            slow: h.sandbox.stats(workspace: "slow").calls(scope: .contacts),
-            fast: h.sandbox.stats(workspace: "fast").calls(scope: .contacts)
-        )
-        let start = ContinuousClock.now
-        try await Task.sleep(for: .seconds(30))
-        let elapsed = (ContinuousClock.now - start).seconds
-        let slow = Double(h.sandbox.stats(workspace: "slow").calls(scope: .contacts) - before.slow) / elapsed
-        let fast = Double(h.sandbox.stats(workspace: "fast").calls(scope: .contacts) - before.fast) / elapsed
+        // Rates from each workspace's first to its last call seen in 30 s (see `callRates`).
+        let rates = try await callRates(
+            over: .seconds(30),
+            [
+                { h.sandbox.stats(workspace: "slow").calls(scope: .contacts) },
+                { h.sandbox.stats(workspace: "fast").calls(scope: .contacts) },
+            ])
+        let (slow, fast) = (rates[0], rates[1])
         let snapshot = try await running.shutdown()
         #expect(slow >= 0.95 * 1, "slow: \(slow) calls/s of 1/s")
         #expect(fast >= 0.95 * 20, "fast: \(fast) calls/s of 20/s")
