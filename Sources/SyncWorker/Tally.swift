@@ -11,7 +11,7 @@ enum Tally: Sendable {
     /// A 429: the scope pauses.
     case throttled(PlatformScope, workspace: String? = nil)
     /// A transient failure that will be tried again.
-    case retry
+    case retry(workspace: String? = nil)
     /// URNs another contact holds, left out of a write.
     case urnConflicts(Int)
     case commit
@@ -43,9 +43,9 @@ extension WorkerStatus {
                 label: MetricNames.throttled,
                 dimensions: [("scope", scope.rawValue)] + (workspace.map { [("workspace", $0)] } ?? [])
             ).increment()
-        case .retry:
+        case .retry(let workspace):
             update { $0.retries += 1 }
-            Counter(label: MetricNames.retries).increment()
+            Counter(label: MetricNames.retries, dimensions: workspace.map { [("workspace", $0)] } ?? []).increment()
         case .urnConflicts(let count):
             update { $0.urnConflicts += count }
             Counter(label: MetricNames.urnConflicts).increment(by: count)

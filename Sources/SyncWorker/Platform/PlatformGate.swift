@@ -137,7 +137,7 @@ final class PlatformGate: Sendable {
                 throw RetriesExhausted(last: transient, attempts: 1, spent: budget.spent, limit: budget.limit)
             }
             budget.noteFailure()
-            status.count(.retry)
+            status.count(.retry(workspace: workspace))
             let degraded = noteAnswer(failed: true)
             var random = SystemRandomNumberGenerator()
             let decision = retry.decide(
