@@ -1,6 +1,7 @@
 import Logging
 import PlatformClient
 import SyncCore
+import Synchronization
 
 /// The workspaces a worker writes to: the single one of the `platform.*` settings, or every
 /// one of `platform.workspaces`, found by the name a change carries.
@@ -58,8 +59,11 @@ struct Workspaces: Sendable {
 
     /// Whether fetching should treat the platform as down: every workspace is (one healthy
     /// workspace keeps records flowing; the others' wait in their lanes, bounded by backpressure).
+    /// The single workspace pauses on a degraded platform only, as it always has (a refused
+    /// token is waited out by the calls, and `/readyz` says so).
     func allUnhealthy() -> Bool {
-        all.allSatisfy { !$0.gate.isHealthy }
+        guard areNamed else { return all[0].gate.standing.withLock { $0.degraded } }
+        return all.allSatisfy { !$0.gate.isHealthy }
     }
 
     /// Whether every workspace is paused by a 429 now.
