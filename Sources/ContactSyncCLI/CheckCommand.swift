@@ -40,9 +40,12 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         print("ok    configuration: \(settings)")
-        print(
-            "ok    platform: \(settings.flavor.rawValue); budget v2.contacts \(settings.budgetContacts) (\(Self.pace(settings.budgetContacts))), v2 \(settings.budgetV2) (\(Self.pace(settings.budgetV2))), shared by every instance of group \(settings.groupID) by partition share"
-        )
+        // With several workspaces, each has its own line below; the single workspace's is unused.
+        if settings.workspaces.isEmpty {
+            print(
+                "ok    platform: \(settings.flavor.rawValue); budget v2.contacts \(settings.budgetContacts) (\(Self.pace(settings.budgetContacts))), v2 \(settings.budgetV2) (\(Self.pace(settings.budgetV2))), shared by every instance of group \(settings.groupID) by partition share"
+            )
+        }
         for workspace in settings.workspaces {
             print(
                 "ok    workspace \(workspace.name): \(workspace.flavor.rawValue); budget v2.contacts \(workspace.budgetContacts) (\(Self.pace(workspace.budgetContacts))), v2 \(workspace.budgetV2) (\(Self.pace(workspace.budgetV2)))"

@@ -23,6 +23,7 @@ import Testing
         #expect(text.contains("ok    workspace acme: textit; budget v2.contacts 60/m"), "\(text)")
         #expect(text.contains("ok    workspace globex: textit; budget v2.contacts 1200/m"), "\(text)")
         #expect(text.contains("ok    workspace acme \(h.sandbox.baseURL): reachable, token accepted"), "\(text)")
+        #expect(!text.contains("ok    platform:"), "no budget line for the unused single workspace: \(text)")
         #expect(text.contains("FAIL  workspace globex \(h.sandbox.baseURL):"), "\(text)")
         #expect(!text.contains("SECRET") && !text.contains(WorkerHarness.token(ofWorkspace: "acme")), "\(text)")
         await h.shutdown()
