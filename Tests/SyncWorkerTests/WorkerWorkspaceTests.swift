@@ -48,9 +48,14 @@ import Testing
         try await eventually("acme catches up", within: .seconds(60)) {
             h.sandbox.state(workspace: "acme").contacts.count == 100
         }
-        try await eventually("everything committed", within: .seconds(30)) {
-            try await h.committed(group: "g-ws-outage") == [200]
+        // Looked up every 500 ms, not `eventually`'s 20 ms: each look-up is a new admin client
+        // whose blocking calls hold a thread of the pool every other test shares.
+        var committed = try await h.committed(group: "g-ws-outage")
+        for _ in 0..<60 where committed != [200] {
+            try await Task.sleep(for: .milliseconds(500))
+            committed = try await h.committed(group: "g-ws-outage")
         }
+        #expect(committed == [200], "everything committed")
         let snapshot = try await running.shutdown()
         #expect(snapshot.deadLetteredTotal == 0, "an outage is waited out: \(snapshot.deadLettered)")
         #expect(try await h.deadLetters().isEmpty)
