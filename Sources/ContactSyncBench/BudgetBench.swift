@@ -33,7 +33,7 @@ enum BudgetBench {
     static let specs: [Spec] = [
         BudgetBacklogRow.spec, BudgetOverloadRow.spec, BudgetGroupRow.spec, BudgetRestartRow.spec,
         BudgetDeletesRow.spec, BudgetActionsRow.spec, BudgetCDCRow.spec, BudgetSharingRow.spec,
-        BudgetMemoryRow.spec, BudgetRebalanceRow.spec,
+        BudgetMemoryRow.spec, BudgetRebalanceRow.spec, BudgetWorkspacesRow.spec,
     ]
 
     static func run(logger: Logger) async throws -> [Bench.Row] {

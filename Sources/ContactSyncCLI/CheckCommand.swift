@@ -4,6 +4,7 @@ import Kafka
 import Logging
 import PlatformClient
 import SyncCore
+import SyncWorker
 
 /// `contact-sync check`: is the configuration complete, and can this process reach everything?
 struct CheckCommand: AsyncParsableCommand {
@@ -39,9 +40,17 @@ struct CheckCommand: AsyncParsableCommand {
             throw ExitCode(2)
         }
         print("ok    configuration: \(settings)")
-        print(
-            "ok    platform: \(settings.flavor.rawValue); budget v2.contacts \(settings.budgetContacts) (\(Self.pace(settings.budgetContacts))), v2 \(settings.budgetV2) (\(Self.pace(settings.budgetV2))), shared by every instance of group \(settings.groupID) by partition share"
-        )
+        // With several workspaces, each has its own line below; the single workspace's is unused.
+        if settings.workspaces.isEmpty {
+            print(
+                "ok    platform: \(settings.flavor.rawValue); budget v2.contacts \(settings.budgetContacts) (\(Self.pace(settings.budgetContacts))), v2 \(settings.budgetV2) (\(Self.pace(settings.budgetV2))), shared by every instance of group \(settings.groupID) by partition share"
+            )
+        }
+        for workspace in settings.workspaces {
+            print(
+                "ok    workspace \(workspace.name): \(workspace.flavor.rawValue); budget v2.contacts \(workspace.budgetContacts) (\(Self.pace(workspace.budgetContacts))), v2 \(workspace.budgetV2) (\(Self.pace(workspace.budgetV2)))"
+            )
+        }
         for warning in CheckFindings.warnings(settings) { print("warn  \(warning)") }
         print("note  \(CheckFindings.managedGroups(settings))")
         if let mapping = settings.mappingFile {
@@ -55,19 +64,32 @@ struct CheckCommand: AsyncParsableCommand {
         var logger = Logger(label: "check")
         logger.logLevel = .critical
         await checkTopics(settings, logger: logger, report: report, say: print)
-        do {
-            let client = PlatformClient(options: try settings.platformOptions(), logger: logger)
+        if settings.workspaces.isEmpty {
             do {
-                _ = try await client.listFields(key: "contact_sync_check")
-                report(true, "platform \(settings.platformURL ?? ""): reachable, token accepted")
+                await checkToken(try settings.platformOptions(), "platform", logger: logger, report: report)
             } catch {
-                report(false, "platform \(settings.platformURL ?? ""): \(error)")
+                report(false, "\(error)")
             }
-            try? await client.shutdown()
-        } catch {
-            report(false, "\(error)")
+        }
+        // Every workspace's own token: one refused is that workspace's outage, not the others'.
+        for workspace in settings.workspaces {
+            await checkToken(workspace.platform, "workspace \(workspace.name)", logger: logger, report: report)
         }
         if failures > 0 { throw ExitCode(1) }
+    }
+
+    /// One `GET fields.json` with `options`' token: reachable, and the token accepted.
+    private func checkToken(
+        _ options: PlatformClient.Options, _ what: String, logger: Logger, report: (Bool, String) -> Void
+    ) async {
+        let client = PlatformClient(options: options, logger: logger)
+        do {
+            _ = try await client.listFields(key: "contact_sync_check")
+            report(true, "\(what) \(options.baseURL): reachable, token accepted")
+        } catch {
+            report(false, "\(what) \(options.baseURL): \(error)")
+        }
+        try? await client.shutdown()
     }
 
     /// Each topic exists (with its partition count), and the versions topic has the sources'.

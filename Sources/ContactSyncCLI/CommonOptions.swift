@@ -97,13 +97,16 @@ enum Bootstrap {
     static let registry = PrometheusCollectorRegistry()
 
     static func logging(_ settings: Settings) {
-        let token = settings.platformToken
+        let tokens = settings.tokens
         let secrets = Redactor(properties: settings.kafkaProperties).secrets
         let registry = settings.schemaRegistry?.credentials ?? .none
         LoggingSystem.bootstrap { label in
             LineLogHandler(
                 label: label, format: LineLogHandler.format(named: settings.logFormat), level: settings.logLevel,
-                pii: settings.logPII, secrets: secrets, redact: { registry.redacted(in: token?.redacted(in: $0) ?? $0) }
+                pii: settings.logPII, secrets: secrets,
+                redact: { text in
+                    registry.redacted(in: tokens.reduce(text) { $1.redacted(in: $0) })
+                }
             )
         }
     }

@@ -73,6 +73,7 @@ struct DLQInspectCommand: AsyncParsableCommand {
                 if showValue {
                     object.append(("value", .string(record.value == nil ? "" : clean(await values.text(record.value)))))
                 }
+                if let workspace = info?.workspace { object.append(("workspace", .string(clean(workspace)))) }
                 if let status = info?.platformStatus { object.append(("platform_status", JSON(status))) }
                 if let body = info?.platformBody { object.append(("platform_body", .string(clean(body)))) }
                 print(JSON.object(object).serialized(.sortedKeys))
@@ -108,11 +109,11 @@ struct DLQInspectCommand: AsyncParsableCommand {
     /// a terminal, control characters escaped (record data must not drive the terminal).
     static func cleaner(_ settings: Settings, pii: Bool, escape: Bool) -> @Sendable (String) -> String {
         let known = Redactor(properties: settings.kafkaProperties)
-        let token = settings.platformToken
+        let tokens = settings.tokens
         let registry = settings.schemaRegistry?.credentials ?? .none
         return { text in
             var text = registry.redacted(in: known(text))
-            if let token { text = token.redacted(in: text) }
+            for token in tokens { text = token.redacted(in: text) }
             if !pii { text = PIIMasker.mask(text) }
             return escape ? LogText.escaped(text) : text
         }
@@ -133,6 +134,9 @@ struct DLQFilterOptions: ParsableArguments {
     @Option(name: .customLong("source-topic"), help: "Only records that came from this topic.")
     var sourceTopic: String?
 
+    @Option(help: "Only records of this workspace (the contactsync.workspace header, e.g. acme).")
+    var workspace: String?
+
     @Option(help: "Only records dead-lettered at or after this time (RFC 3339).")
     var since: String?
 
@@ -143,6 +147,6 @@ struct DLQFilterOptions: ParsableArguments {
         DeadLetterFilter(
             reason: reason, key: key, sourceTopic: sourceTopic,
             sinceMs: try DeadLetterFilter.time(since, option: "--since"),
-            untilMs: try DeadLetterFilter.time(until, option: "--until"))
+            untilMs: try DeadLetterFilter.time(until, option: "--until"), workspace: workspace)
     }
 }

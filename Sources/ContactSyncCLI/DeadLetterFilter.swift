@@ -10,6 +10,8 @@ struct DeadLetterFilter {
     var sourceTopic: String?
     var sinceMs: Int64?
     var untilMs: Int64?
+    /// The workspace the event named (`contactsync.workspace`).
+    var workspace: String? = nil
 
     func matches(_ record: KafkaRecord, _ info: DeadLetterInfo?) -> Bool {
         if let reason, info?.reason != reason { return false }
@@ -17,6 +19,7 @@ struct DeadLetterFilter {
         if let sourceTopic, info?.sourceTopic != sourceTopic { return false }
         if let sinceMs, (record.timestampMs ?? 0) < sinceMs { return false }
         if let untilMs, (record.timestampMs ?? 0) > untilMs { return false }
+        if let workspace, info?.workspace != workspace { return false }
         return true
     }
 

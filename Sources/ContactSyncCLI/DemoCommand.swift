@@ -17,7 +17,7 @@ struct DemoCommand: AsyncParsableCommand {
         discussion: """
             Everything speaks real protocols on loopback: librdkafka's mock cluster over TCP, the sandbox over HTTP. \
             The sample holds creates, updates, a burst of edits, lead status changes, deletes, exact redeliveries, \
-            late events and a few bad records.
+            late events and a few bad records, for two workspaces (tenants) of the platform, named by a `tenant` header.
 
             Examples:
               contact-sync demo
@@ -50,20 +50,28 @@ struct DemoCommand: AsyncParsableCommand {
         }
         var options = SandboxOptions(token: "demo-token")
         options.chaos = SandboxChaos(latencyMs: latencyMs, failRate: failRate)
+        let second = SandboxWorkspace(
+            name: SampleEvents.secondWorkspace, token: "demo-token-2",
+            chaos: SandboxChaos(latencyMs: latencyMs, failRate: failRate))
+        options.workspaces = [second]
         let sandbox = try await Sandbox.start(options, logger: quiet)
         print("  kafka (mock cluster): \(cluster.bootstrapServers)")
-        print("  platform (sandbox):   \(sandbox.baseURL)/api/v2/  (latency \(latencyMs) ms, 5xx rate \(failRate))")
+        print(
+            "  platform (sandbox):   \(sandbox.baseURL)/api/v2/  (workspaces \(SampleEvents.firstWorkspace) and \(second.name), latency \(latencyMs) ms, 5xx rate \(failRate))"
+        )
 
         let registry = avro ? try await SchemaRegistryStandIn.start(logger: quiet) : nil
         let framer = registry.map { AvroFramer(registry: .init(url: $0.baseURL)) }
         if let registry { print("  schema registry:      \(registry.baseURL)  (stand-in)") }
 
-        let events = SampleEvents.make(customers: customers)
+        let events = SampleEvents.make(customers: customers) + SampleEvents.makeSecondWorkspace()
         let producer = try KafkaProducer(properties: ["bootstrap.servers": cluster.bootstrapServers], logger: quiet)
         for event in events {
             let value = Array(event.value.utf8)
             let framed = try await framer?.frame(value, topic: event.topic)
-            try await producer.send(topic: event.topic, key: Array(event.key.utf8), value: framed ?? value)
+            try await producer.send(
+                topic: event.topic, key: Array(event.key.utf8), value: framed ?? value,
+                headers: [KafkaHeader("tenant", event.workspace)])
         }
         await producer.close()
         if let framer {
@@ -77,6 +85,7 @@ struct DemoCommand: AsyncParsableCommand {
 
         var decoder = DecoderConfiguration(defaultCountryCode: "55")
         decoder.extPrefixes = ["customer": "", "lead": "lead-"]
+        decoder.workspaceFrom = .header("tenant")
         var configuration = WorkerConfiguration(
             kafka: ["bootstrap.servers": cluster.bootstrapServers], groupID: group, topics: ["customers", "leads"],
             deadLetterTopic: "\(group).dlq", decoder: decoder, maxInFlight: 32,
@@ -85,6 +94,13 @@ struct DemoCommand: AsyncParsableCommand {
             untilCaughtUp: true, instanceID: "demo"
         )
         configuration.schemaRegistry = registry.map { .init(url: $0.baseURL) }
+        configuration.workspaces = [
+            (SampleEvents.firstWorkspace, "demo-token"), (second.name, second.token),
+        ].map { name, token in
+            WorkspaceConfiguration(
+                name: name,
+                platform: .init(baseURL: sandbox.baseURL, token: APIToken(token), requestTimeout: .seconds(5)))
+        }
         let worker = Worker(
             configuration: configuration,
             platform: .init(baseURL: sandbox.baseURL, token: APIToken("demo-token"), requestTimeout: .seconds(5)),
@@ -102,11 +118,13 @@ struct DemoCommand: AsyncParsableCommand {
         let snapshot = worker.status.snapshot
         let stats = sandbox.stats()
         let state = sandbox.state()
+        let others = [(second.name, sandbox.stats(workspace: second.name), sandbox.state(workspace: second.name))]
         await sandbox.shutdown()
         await registry?.shutdown()
         print(
             DemoReport(
-                events: events.count, snapshot: snapshot, stats: stats, state: state, applyTime: applyTime,
+                events: events.count, snapshot: snapshot, stats: stats, state: state,
+                workspace: SampleEvents.firstWorkspace, others: others, applyTime: applyTime,
                 totalTime: ContinuousClock.now - started
             ).text)
         withExtendedLifetime(cluster) {}

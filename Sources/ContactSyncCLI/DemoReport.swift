@@ -8,6 +8,9 @@ struct DemoReport {
     let snapshot: WorkerSnapshot
     let stats: SandboxStats
     let state: SandboxState
+    /// The workspace `stats` and `state` are of, and the others with theirs.
+    var workspace: String? = nil
+    var others: [(name: String, stats: SandboxStats, state: SandboxState)] = []
     let applyTime: Duration
     let totalTime: Duration
 
@@ -35,7 +38,7 @@ struct DemoReport {
         lines.append("  caught up and committed   \(s.caughtUp ? "yes" : "NO")")
         lines.append("")
         lines.append(
-            "Platform API calls: \(stats.total) (\(String(format: "%.2f", Double(stats.count(endpoint: "contacts.json")) / Double(max(1, s.recordsIn)))) contact calls per event)"
+            "Platform API calls\(workspace.map { " (workspace \($0))" } ?? ""): \(stats.total) (\(String(format: "%.2f", Double(stats.count(endpoint: "contacts.json")) / Double(max(1, s.recordsIn)))) contact calls per event)"
         )
         let width = stats.calls.map(\.endpoint.count).max() ?? 14
         for call in stats.calls.sorted(by: { ($0.endpoint, $0.method, $0.status) < ($1.endpoint, $1.method, $1.status) }
@@ -46,7 +49,7 @@ struct DemoReport {
         }
         lines.append("")
         lines.append(
-            "Platform now holds \(state.contacts.count) contacts, \(state.groups.count) groups (\(state.groups.map(\.name).sorted().joined(separator: ", "))), \(state.fields.count) fields (\(state.fields.map(\.key).sorted().joined(separator: ", "))). A few:"
+            "Platform\(workspace.map { " workspace \($0)" } ?? "") now holds \(state.contacts.count) contacts, \(state.groups.count) groups (\(state.groups.map(\.name).sorted().joined(separator: ", "))), \(state.fields.count) fields (\(state.fields.map(\.key).sorted().joined(separator: ", "))). A few:"
         )
         for contact in state.contacts.sorted(by: { ($0.urns.first ?? "") < ($1.urns.first ?? "") }).prefix(5) {
             let urns = contact.urns.map { PIIMasker.mask($0) }.joined(separator: " ")
@@ -54,6 +57,16 @@ struct DemoReport {
                 separator: " ")
             lines.append(
                 "  \(contact.name ?? "-") · \(urns) · groups: \(contact.groups.joined(separator: "/")) · \(fields)")
+        }
+        if !others.isEmpty {
+            lines.append("")
+            lines.append("Other workspaces (same deployment, own token and budget; same keys, other contacts):")
+            for other in others {
+                let names = other.state.contacts.compactMap(\.name).sorted().prefix(3).joined(separator: ", ")
+                lines.append(
+                    "  \(other.name): \(other.state.contacts.count) contacts (\(names)…), \(other.stats.total) API calls"
+                )
+            }
         }
         lines.append("")
         lines.append(

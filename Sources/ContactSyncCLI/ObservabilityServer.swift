@@ -1,5 +1,6 @@
 import Foundation
 public import Hummingbird
+import JSON
 public import Logging
 public import Prometheus
 public import SyncWorker
@@ -20,8 +21,22 @@ public enum ObservabilityServer {
         router.get("readyz") { _, _ in
             let snapshot = status.snapshot
             let ready = snapshot.notReadyReason == nil
-            let body =
-                #"{"ready":\#(ready),"assigned_partitions":\#(snapshot.assignedPartitions),"platform_available":\#(snapshot.platformAvailable),"dead_letter_healthy":\#(snapshot.deadLetterHealthy)\#(ready ? "" : #","reason":"\#(snapshot.notReadyReason!)""#)}"#
+            var members: [(String, JSON)] = [
+                ("ready", .bool(ready)), ("assigned_partitions", JSON(snapshot.assignedPartitions)),
+                ("platform_available", .bool(snapshot.platformAvailable)),
+                ("dead_letter_healthy", .bool(snapshot.deadLetterHealthy)),
+            ]
+            // Several workspaces: ready while any is healthy, and the others named with why.
+            if !snapshot.unhealthyWorkspaces.isEmpty {
+                members.append(
+                    (
+                        "unhealthy_workspaces",
+                        .object(
+                            snapshot.unhealthyWorkspaces.sorted { $0.key < $1.key }.map { ($0.key, .string($0.value)) })
+                    ))
+            }
+            if let reason = snapshot.notReadyReason { members.append(("reason", .string(reason))) }
+            let body = JSON.object(members).serialized()
             return Response(
                 status: ready ? .ok : .serviceUnavailable, headers: [.contentType: "application/json"],
                 body: .init(byteBuffer: ByteBuffer(string: body)))

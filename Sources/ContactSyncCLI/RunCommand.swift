@@ -55,7 +55,7 @@ struct RunCommand: AsyncParsableCommand {
         WorkerMetrics.exportAtStart(
             startedAt: Date(), deadLetterTopic: settings.dlqTopic,
             versionsTopic: settings.versionsTopic ?? "\(settings.groupID).versions",
-            policy: settings.deadLetterRefused.rawValue)
+            policy: settings.deadLetterRefused.rawValue, workspaces: settings.workspaces.map(\.name))
         let worker = Worker(
             configuration: settings.workerConfiguration(untilCaughtUp: untilCaughtUp), platform: platform,
             logger: logger)
@@ -89,7 +89,7 @@ struct RunCommand: AsyncParsableCommand {
                     "http.port \(settings.httpPort) on \(settings.httpHost) is in use by another process (\(text)): set http.port to a free port"
             }
             FileHandle.standardError.write(
-                Data("contact-sync: \(LogText.escaped(settings.platformToken?.redacted(in: text) ?? text))\n".utf8))
+                Data("contact-sync: \(LogText.escaped(settings.tokens.reduce(text) { $1.redacted(in: $0) }))\n".utf8))
             throw ExitCode(1)
         }
     }

@@ -8,6 +8,8 @@ enum SampleEvents {
         let topic: String
         let key: String
         let value: String
+        /// The workspace the demo names in the `tenant` header (`produce --sample` sends none).
+        var workspace = SampleEvents.firstWorkspace
     }
 
     static let firstNames = [

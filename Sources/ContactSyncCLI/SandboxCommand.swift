@@ -25,6 +25,7 @@ public struct SandboxCommand: AsyncParsableCommand {
               contact-sync sandbox --token t --fail-rate 0.05 --rate-per-s 10 --seed 7
               contact-sync sandbox --token t --flavor weni --throttle 2500/h
               contact-sync sandbox --token t --throttle 20/s --flow-group "Opted In"
+              contact-sync sandbox --token t --workspace globex:globex-token:60/m   # a second workspace, its own token and budget
               curl -H 'Authorization: Token dev-token' localhost:8000/api/v2/contacts.json
               curl -d '{"failRate": 1}' localhost:8000/_sandbox/chaos
               contact-sync sandbox --token t --registry-port 8081   # and a schema registry for produce --avro
@@ -85,6 +86,28 @@ public struct SandboxCommand: AsyncParsableCommand {
         help: "Also serve a schema registry stand-in (in memory) on this port, 0 for any free one.")
     var registryPort: Int?
 
+    @Option(
+        name: .customLong("workspace"),
+        help:
+            "Another workspace beside the first, opened by its own token, with its own contacts, faults and budget: NAME:TOKEN[:RATE] (repeatable; RATE as --throttle, absent: unlimited)."
+    )
+    var workspaces: [String] = []
+
+    /// `--workspace` values parsed: name, token and budget of each.
+    var parsedWorkspaces: [SandboxWorkspace]? {
+        var parsed: [SandboxWorkspace] = []
+        for text in workspaces {
+            let parts = text.split(separator: ":", maxSplits: 2).map(String.init)
+            guard parts.count >= 2, !parts[0].isEmpty, !parts[1].isEmpty else { return nil }
+            if parts.count == 3, SandboxThrottle.parse(parts[2]) == nil { return nil }
+            parsed.append(
+                SandboxWorkspace(
+                    name: parts[0], token: parts[1], throttle: parts.count == 3 ? SandboxThrottle(parts[2]) : .unlimited
+                ))
+        }
+        return parsed
+    }
+
     public init() {}
 
     public func validate() throws {
@@ -104,6 +127,11 @@ public struct SandboxCommand: AsyncParsableCommand {
                 "--throttle must be N/s, N/m, N/h or N/d with N a positive whole number, got \(throttle).")
         }
         guard pageSize > 0 else { throw ValidationError("--page-size must be positive.") }
+        guard parsedWorkspaces != nil else {
+            throw ValidationError(
+                "--workspace must be NAME:TOKEN or NAME:TOKEN:RATE (RATE as N/s, N/m, N/h or N/d), e.g. globex:globex-token:60/m."
+            )
+        }
         guard resolvedToken != nil else {
             throw ValidationError(
                 "Give the API token with --token or in $\(Self.tokenVariable) (it must not be empty).")
@@ -121,6 +149,7 @@ public struct SandboxCommand: AsyncParsableCommand {
             flow: SandboxFlow(groupOnCreate: flowGroup)
         )
         options.chaos.throttleReads = throttleReads
+        options.workspaces = parsedWorkspaces ?? []
         let sandbox = try await Sandbox.start(options, logger: logger)
         // Written unbuffered: scripts read the URL from a pipe while the sandbox keeps running.
         FileHandle.standardOutput.write(

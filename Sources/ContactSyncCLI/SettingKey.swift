@@ -75,6 +75,10 @@ public struct SettingKey: Sendable {
             "Groups contact-sync owns: a contact's membership among them follows its last event's `groups`. Groups events name are added; no other group is ever removed.",
             example: "Customers,VIP"),
         .init(
+            "platform.workspace_from", nil, "header:<name>, or a JSON pointer such as /tenant or /data/account_id",
+            "How an event names its workspace when `platform.workspaces` (file only) lists several: a record header, or a JSON pointer into the event (for Debezium, into the row). An event naming none, or one not listed, is dead-lettered (`unknown_workspace`).",
+            example: "header:tenant"),
+        .init(
             "platform.request_timeout_seconds", "10", "a number of seconds from 0.1 to 300",
             "Timeout of one platform request.", example: "5"),
         .init(

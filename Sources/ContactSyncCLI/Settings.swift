@@ -23,6 +23,9 @@ public struct Settings: Sendable, CustomStringConvertible {
     public var budgetContacts: RequestRate = PlatformFlavor.textit.defaultBudget
     public var budgetV2: RequestRate = PlatformFlavor.textit.defaultBudget
     public var managedGroups: [String] = []
+    /// `platform.workspaces`: several workspaces, each event naming its own
+    /// (`decoder.workspaceFrom`); empty: the one workspace of the `platform.*` settings.
+    public var workspaces: [WorkspaceConfiguration] = []
     public var maxPendingEntities = 10_000
     public var maxPendingBytes = 32 << 20
     public var requestTimeout: Duration = .seconds(10)
@@ -65,10 +68,19 @@ public struct Settings: Sendable, CustomStringConvertible {
         configuration.deadLetterRefused = deadLetterRefused
         configuration.stateDirectory = stateDirectory
         configuration.schemaRegistry = schemaRegistry
+        configuration.workspaces = workspaces
         return configuration
     }
 
+    /// Every API token: the single workspace's and each named one's (all redacted in output).
+    public var tokens: [APIToken] { (platformToken.map { [$0] } ?? []) + workspaces.map(\.platform.token) }
+
+    /// The single workspace's client options; with `platform.workspaces`, the first workspace's
+    /// when `platform.url` or `platform.token` is not set (each workspace has its own).
     public func platformOptions() throws(ConfigError) -> PlatformClient.Options {
+        if let first = workspaces.first, platformURL == nil || platformToken?.isEmpty ?? true {
+            return first.platform
+        }
         guard let platformURL else {
             throw ConfigError(
                 key: "platform.url", source: "not set in flags, environment (CONTACT_SYNC_PLATFORM_URL) or file",
@@ -95,6 +107,9 @@ public struct Settings: Sendable, CustomStringConvertible {
         return
             "Settings(bootstrap_servers: \(bootstrapServers), group_id: \(groupID), topics: \(topics), dlq_topic: \(dlqTopic), "
             + "platform.url: \(platformURL.map(Redactor.scrubShapes) ?? "-"), platform.token: \(platformToken == nil ? "-" : "<redacted>"), "
+            + (workspaces.isEmpty
+                ? ""
+                : "platform.workspaces: \(workspaces.map(\.name)) (tokens <redacted>), platform.workspace_from: \(decoder.workspaceFrom.map { "\($0)" } ?? "-"), ")
             + "max_in_flight: \(maxInFlight), kafka: [\(kafka.joined(separator: ", "))]"
             + (schemaRegistry.map { ", schema_registry: \(Redactor.scrubShapes($0.description))" } ?? "") + ")"
     }

@@ -55,6 +55,7 @@ enum ConfigFile {
             guard let name = keyNode.string else { continue }
             let key = prefix + name
             if key == "kafka" { continue }  // librdkafka properties and our two, checked by the loader
+            if key == "platform.workspaces" { continue }  // names are the operator's: `WorkspaceSettings` checks them
             if let nested = value.mapping {
                 // A section (`platform:`) holds keys; a known key holding a mapping is the wrong shape.
                 guard !known.contains(key), known.contains(where: { $0.hasPrefix(key + ".") }) else {

@@ -177,6 +177,7 @@ public struct SettingsLoader: Sendable {
             throw reader.error("dead_letter.on_refused", value: refused)
         }
         settings.deadLetterRefused = policy
+        try readWorkspaces(into: &settings, reader: reader, fileText: fileText, file: file)
         settings.schemaRegistry = try reader.schemaRegistry()
         settings.kafkaProperties = try kafkaPassthrough(fileText: fileText, file: file)
         return settings

@@ -3,9 +3,11 @@ import Foundation
 /// Reads `platform.token_file`. Its errors name the path and what is wrong with it: the path is
 /// no secret (it is in the pod spec), the file's content is, and is never shown.
 enum TokenFile {
-    static func read(_ path: String, source: String) throws(ConfigError) -> String {
+    static func read(_ path: String, source: String, key: String = "platform.token_file") throws(ConfigError)
+        -> String
+    {
         func refuse(_ why: String) -> ConfigError {
-            var error = ConfigError(key: "platform.token_file", source: source, value: path, expected: why)
+            var error = ConfigError(key: key, source: source, value: path, expected: why)
             error.valueIsPublic = true
             return error
         }

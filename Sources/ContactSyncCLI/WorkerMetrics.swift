@@ -31,11 +31,18 @@ enum WorkerMetrics {
     /// `contactsync_last_commit_timestamp_seconds` starts at the process's start time: "no commit
     /// since" then means "since start" for an instance that never commits (ContactSyncNoCommits).
     static func exportAtStart(
-        startedAt: Date, deadLetterTopic: String, versionsTopic: String, policy: String,
+        startedAt: Date, deadLetterTopic: String, versionsTopic: String, policy: String, workspaces: [String] = [],
         factory: any MetricsFactory = MetricsSystem.factory
     ) {
         Gauge(label: MetricNames.paused, factory: factory).record(0)
-        Gauge(label: MetricNames.platformAvailable, factory: factory).record(1)
+        // One series per workspace when there are several (a family is either labelled or not).
+        if workspaces.isEmpty {
+            Gauge(label: MetricNames.platformAvailable, factory: factory).record(1)
+        }
+        for workspace in workspaces {
+            Gauge(label: MetricNames.platformAvailable, dimensions: [("workspace", workspace)], factory: factory)
+                .record(1)
+        }
         Gauge(label: MetricNames.lastCommit, factory: factory).record(startedAt.timeIntervalSince1970)
         Gauge(label: MetricNames.stateRestoring, factory: factory).record(0)
         Gauge(label: MetricNames.inFlight, factory: factory).record(0)

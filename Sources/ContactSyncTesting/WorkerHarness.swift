@@ -24,7 +24,8 @@ public final class WorkerHarness: Sendable {
     ///   - logger: quiet (critical only) unless given: the tests judge state, not logs.
     public init(
         brokers: Int = 1, partitions: Int = 3, chaos: SandboxChaos = .none, flavor: SandboxFlavor = .textit,
-        throttle: SandboxThrottle = .unlimited, flow: SandboxFlow = .none, logger: Logger? = nil
+        throttle: SandboxThrottle = .unlimited, flow: SandboxFlow = .none, workspaces: [SandboxWorkspace] = [],
+        logger: Logger? = nil
     ) async throws {
         let logger = logger ?? Self.quietLogger()
         self.logger = logger
@@ -34,6 +35,7 @@ public final class WorkerHarness: Sendable {
         try cluster.createTopic(dlq, partitions: 1)
         var options = SandboxOptions(token: Self.token, flavor: flavor, throttle: throttle, flow: flow)
         options.chaos = chaos
+        options.workspaces = workspaces
         sandbox = try await Sandbox.start(options, logger: logger)
     }
 

@@ -11,7 +11,9 @@ extension KafkaConsumer {
         partitions: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
     ) {
         let context = HandleContext.from(rk)
-        let cooperative = String(cString: rd_kafka_rebalance_protocol(rk)) == "COOPERATIVE"
+        // NULL once the handle is closing (its group's queue is gone): read as cooperative, the
+        // consumer's default; a call below that does not fit is refused and logged, not a crash.
+        let cooperative = rd_kafka_rebalance_protocol(rk).map { String(cString: $0) == "COOPERATIVE" } ?? true
         let list = PartitionList.read(partitions).map(\.topicPartition)
         let handler = context?.rebalanceHandler
         let logger = context?.logger

@@ -14,7 +14,7 @@ public final class Sandbox: Sendable {
     /// The port actually bound (useful when the options asked for port 0).
     public let port: Int
 
-    private let core: SandboxCore
+    let core: SandboxCore
     private let services: ServiceGroup
     private let server: Task<Void, any Error>
 
@@ -29,8 +29,15 @@ public final class Sandbox: Sendable {
     /// Starts listening and returns once the port is bound.
     /// - Throws: when the address cannot be bound (e.g. the port is taken).
     public static func start(_ options: SandboxOptions, logger: Logger) async throws -> Sandbox {
-        if let problem = options.throttle.problem {
+        for problem in ([options.throttle] + options.workspaces.map(\.throttle)).compactMap(\.problem) {
             throw SandboxStartError(host: options.host, port: options.port, reason: problem)
+        }
+        let tokens = [options.token] + options.workspaces.map(\.token)
+        guard Set(tokens).count == tokens.count, Set(options.workspaces.map(\.name)).count == options.workspaces.count
+        else {
+            throw SandboxStartError(
+                host: options.host, port: options.port,
+                reason: "every workspace needs its own name and token (a token opens one workspace)")
         }
         if LanguageCodes.known == nil {
             logger.warning(
@@ -74,28 +81,28 @@ public final class Sandbox: Sendable {
     }
 
     /// Calls answered so far, per endpoint, method and status.
-    public func stats() -> SandboxStats { core.stats.withLock { $0.snapshot } }
+    public func stats() -> SandboxStats { core.main.stats.withLock { $0.snapshot } }
 
     /// The workspace as it is now.
     public func state() -> SandboxState { core.state() }
 
     /// The faults in force now.
-    public func chaos() -> SandboxChaos { core.chaos.withLock { $0.settings } }
+    public func chaos() -> SandboxChaos { core.main.chaos.withLock { $0.settings } }
 
     /// Changes the faults for the requests that follow (e.g. 100 % failures, then none).
-    public func setChaos(_ chaos: SandboxChaos) { core.chaos.withLock { $0.update(chaos) } }
+    public func setChaos(_ chaos: SandboxChaos) { core.main.chaos.withLock { $0.update(chaos) } }
 
     /// The platform flavour this sandbox reproduces.
     public var flavor: SandboxFlavor { core.flavor }
 
     /// The request budget in force now.
-    public func throttle() -> SandboxThrottle { core.throttle.withLock { $0.settings } }
+    public func throttle() -> SandboxThrottle { core.main.throttle.withLock { $0.settings } }
 
     /// Changes the request budget for the requests that follow (what was counted stays counted).
     /// - Throws: `SandboxAdminError` when a rate is not `N/s`, `N/m`, `N/h` or `N/d`.
     public func setThrottle(_ throttle: SandboxThrottle) throws {
         if let problem = throttle.problem { throw SandboxAdminError(problem) }
-        core.throttle.withLock { $0.update(throttle) }
+        core.main.throttle.withLock { $0.update(throttle) }
     }
 
     /// The simulated flows in force now.
@@ -155,25 +162,53 @@ public struct SandboxStartError: Error, CustomStringConvertible {
     }
 }
 
-/// What every request handler shares: the workspace, the fault engine, the tally.
+/// What every request handler shares: the workspaces (the first one's parts under their old
+/// names, as the admin read-outs use them), the page size and the address.
 final class SandboxCore: Sendable {
-    let token: String
     let pageSize: Int
     let flavor: SandboxFlavor
-    let endpoints: Endpoints
-    let chaos: Mutex<ChaosEngine>
-    let throttle: Mutex<ThrottleWindows>
-    let stats = Mutex(StatsCounter())
+    /// The first workspace, `SandboxOptions.token`'s.
+    let main: SandboxTenant
+    /// The others, by name.
+    let tenants: [String: SandboxTenant]
+    private let byToken: [String: SandboxTenant]
     private let address = Mutex("127.0.0.1:0")
 
+    var token: String { main.token }
+    var endpoints: Endpoints { main.endpoints }
+
     init(options: SandboxOptions) {
-        token = options.token
         pageSize = max(1, options.pageSize)
         flavor = options.flavor
-        endpoints = Endpoints(flavor: options.flavor)
-        chaos = Mutex(ChaosEngine(settings: options.chaos, seed: options.seed))
-        throttle = Mutex(ThrottleWindows(settings: options.throttle))
-        endpoints.organisation.withLock { $0.flow = options.flow }
+        main = SandboxTenant(
+            token: options.token, flavor: options.flavor, chaos: options.chaos, seed: options.seed,
+            throttle: options.throttle, flow: options.flow)
+        var tenants: [String: SandboxTenant] = [:]
+        for (index, workspace) in options.workspaces.enumerated() {
+            tenants[workspace.name] = SandboxTenant(
+                token: workspace.token, flavor: options.flavor, chaos: workspace.chaos,
+                seed: options.seed &+ UInt64(index + 1), throttle: workspace.throttle, flow: options.flow)
+        }
+        self.tenants = tenants
+        byToken = Dictionary(uniqueKeysWithValues: tenants.values.map { ($0.token, $0) })
+    }
+
+    /// The workspace `name` (`nil`: the first); a name not configured is a test's mistake.
+    func tenant(named name: String?) -> SandboxTenant {
+        guard let name else { return main }
+        guard let tenant = tenants[name] else {
+            preconditionFailure("the sandbox serves no workspace named \(name) (\(tenants.keys.sorted()))")
+        }
+        return tenant
+    }
+
+    /// The workspace an `Authorization: Token …` header opens; the first one for any other
+    /// (which then answers 401 as before).
+    func tenant(authorization: String?) -> SandboxTenant {
+        guard !byToken.isEmpty, let header = authorization else { return main }
+        let parts = header.split(separator: " ", omittingEmptySubsequences: true)
+        guard parts.count == 2, let tenant = byToken[String(parts[1])] else { return main }
+        return tenant
     }
 
     func setAddress(host: String, port: Int) {

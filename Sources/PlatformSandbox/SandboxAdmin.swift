@@ -19,9 +19,9 @@ struct SandboxAdmin {
         switch (path, request.method) {
         case ("/_sandbox/state", .get): return SandboxResponder.response(status: .ok, encoding: core.state())
         case ("/_sandbox/stats", .get):
-            return SandboxResponder.response(status: .ok, encoding: core.stats.withLock { $0.snapshot })
+            return SandboxResponder.response(status: .ok, encoding: core.main.stats.withLock { $0.snapshot })
         case ("/_sandbox/chaos", .get):
-            return SandboxResponder.response(status: .ok, encoding: core.chaos.withLock { $0.settings })
+            return SandboxResponder.response(status: .ok, encoding: core.main.chaos.withLock { $0.settings })
         case ("/_sandbox/chaos", .post):
             guard let bytes = body?.serialized(),
                 let patch = try? JSONDecoder().decode(SandboxChaos.Patch.self, from: Data(bytes.utf8))
@@ -30,13 +30,13 @@ struct SandboxAdmin {
                     "Expected a JSON object with any of latencyMs, failRate, ratePerSecond (0 = none), throttleReads, rejectAllTokens."
                 )
             }
-            let settings = core.chaos.withLock { engine in
+            let settings = core.main.chaos.withLock { engine in
                 engine.update(patch.applied(to: engine.settings))
                 return engine.settings
             }
             return SandboxResponder.response(status: .ok, encoding: settings)
         case ("/_sandbox/throttle", .get):
-            return SandboxResponder.response(status: .ok, encoding: core.throttle.withLock { $0.settings })
+            return SandboxResponder.response(status: .ok, encoding: core.main.throttle.withLock { $0.settings })
         case ("/_sandbox/throttle", .post): return setThrottle(body)
         case ("/_sandbox/flow", .get):
             return SandboxResponder.response(status: .ok, encoding: core.endpoints.organisation.withLock { $0.flow })
@@ -74,11 +74,11 @@ struct SandboxAdmin {
             return refusal(
                 "Expected {\"contacts\": \"N/s|m|h|d\" or null, \"v2\": … } (absent members stay as they are).")
         }
-        var new = core.throttle.withLock { $0.settings }
+        var new = core.main.throttle.withLock { $0.settings }
         if let value = body?["contacts"] { new.contacts = value.string }
         if let value = body?["v2"] { new.v2 = value.string }
         if let problem = new.problem { return refusal(problem) }
-        core.throttle.withLock { $0.update(new) }
+        core.main.throttle.withLock { $0.update(new) }
         return SandboxResponder.response(status: .ok, encoding: new)
     }
 

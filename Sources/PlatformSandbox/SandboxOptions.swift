@@ -19,6 +19,9 @@ public struct SandboxOptions: Sendable {
     public var throttle: SandboxThrottle
     /// What the simulated flows do (e.g. put every new contact in "Opted In"); changeable later.
     public var flow: SandboxFlow
+    /// Workspaces served beside the first (`token`'s), each opened by its own token, with its
+    /// own contacts, faults and throttle.
+    public var workspaces: [SandboxWorkspace] = []
 
     public init(
         host: String = "127.0.0.1",

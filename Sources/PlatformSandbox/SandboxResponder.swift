@@ -18,13 +18,16 @@ struct SandboxResponder: HTTPResponder {
         if path.hasPrefix("/_sandbox/") { return await SandboxAdmin(core: core).answer(request, path: path) }
 
         let endpoint = Self.endpointName(path)
+        // Every part of the answer is the workspace's the token opens: its faults (a proxy in
+        // front of one workspace's host), its throttle, its data and its tally.
+        let tenant = core.tenant(authorization: request.headers[.authorization])
         let answer: Response
         do {
-            answer = try await answerAPI(request, endpoint: endpoint)
+            answer = try await answerAPI(request, endpoint: endpoint, tenant: tenant)
         } catch let error as APIError {
             answer = Self.response(error)
         }
-        core.stats.withLock {
+        tenant.stats.withLock {
             $0.record(
                 endpoint: endpoint ?? "other", method: request.method.rawValue, status: answer.status.code,
                 scope: endpoint.map(ThrottleScope.of(endpoint:)))
@@ -32,21 +35,21 @@ struct SandboxResponder: HTTPResponder {
         return answer
     }
 
-    private func answerAPI(_ request: Request, endpoint: String?) async throws -> Response {
-        let chaos = core.chaos.withLock { $0.settings }
+    private func answerAPI(_ request: Request, endpoint: String?, tenant: SandboxTenant) async throws -> Response {
+        let chaos = tenant.chaos.withLock { $0.settings }
         // No tolerance: by default a timer may fire up to 10 % late, and the latency is a promise.
         if chaos.latencyMs > 0 { try await Task.sleep(for: .milliseconds(chaos.latencyMs), tolerance: .zero) }
         // Every request may fail, reads and unknown paths included, as behind a failing proxy.
-        if case .serverError(let status) = core.chaos.withLock({ $0.drawFailure() }) {
+        if case .serverError(let status) = tenant.chaos.withLock({ $0.drawFailure() }) {
             return Self.injectedFault(status: status)
         }
         guard let endpoint else { throw APIError.notFound }
-        try authenticate(request.headers[.authorization], rejectAll: chaos.rejectAllTokens)
-        if case .throttled(let seconds) = core.chaos.withLock({ $0.takeToken(isWrite: request.method != .get) }) {
+        try authenticate(request.headers[.authorization], token: tenant.token, rejectAll: chaos.rejectAllTokens)
+        if case .throttled(let seconds) = tenant.chaos.withLock({ $0.takeToken(isWrite: request.method != .get) }) {
             throw Self.throttled(wait: seconds)
         }
         // DRF checks throttles after authentication and before the view reads the body.
-        if let wait = core.throttle.withLock({ $0.admit(ThrottleScope.of(endpoint: endpoint)) }) {
+        if let wait = tenant.throttle.withLock({ $0.admit(ThrottleScope.of(endpoint: endpoint)) }) {
             throw Self.throttled(wait: wait)
         }
         let bytes: ByteBuffer
@@ -69,7 +72,7 @@ struct SandboxResponder: HTTPResponder {
             method: request.method, endpoint: endpoint, query: query, body: body,
             pagination: Pagination(origin: origin, path: request.uri.path, query: query, pageSize: core.pageSize)
         )
-        let answer = try core.endpoints.answer(apiRequest)
+        let answer = try tenant.endpoints.answer(apiRequest)
         return Self.response(status: answer.status, body: answer.body)
     }
 
@@ -81,13 +84,13 @@ struct SandboxResponder: HTTPResponder {
     }
 
     /// Django REST framework's token check: no `Token` header → "not provided", a wrong one → "Invalid".
-    private func authenticate(_ header: String?, rejectAll: Bool) throws(APIError) {
+    private func authenticate(_ header: String?, token: String, rejectAll: Bool) throws(APIError) {
         let parts = (header ?? "").split(separator: " ", omittingEmptySubsequences: true)
         guard parts.first?.lowercased() == "token" else {
             throw Self.unauthorized("Authentication credentials were not provided.")
         }
         guard parts.count == 2 else { throw Self.unauthorized("Invalid token header. No credentials provided.") }
-        if rejectAll || String(parts[1]) != core.token { throw Self.unauthorized("Invalid token.") }
+        if rejectAll || String(parts[1]) != token { throw Self.unauthorized("Invalid token.") }
     }
 
     private static func unauthorized(_ message: String) -> APIError {

@@ -8,10 +8,16 @@ public struct ContactChange: Sendable, Equatable {
         case recreate(ContactPatch)
     }
 
-    /// Identifies the entity across events: the `ext:` URN's text (e.g. `ext:lead-42`).
+    /// Identifies the entity across events: the `ext:` URN's text (e.g. `ext:lead-42`), after
+    /// the workspace's name for a named workspace (`Self.entityKey(_:workspace:)`). Lanes, the
+    /// version guard, the state store and the versions topic all key by it, so the same customer
+    /// id in two workspaces is two entities.
     public let entityKey: String
-    /// The contact's stable URN; every write is keyed by it.
+    /// The contact's stable URN; every write is keyed by it (the bare one, whatever the workspace).
     public let extURN: URN
+    /// The workspace the event named (`platform.workspace_from`); `nil` when one workspace is
+    /// configured (the single-workspace settings).
+    public let workspace: String?
     public var version: OrderingVersion
     /// The last event folded into this change.
     public var eventID: String
@@ -20,9 +26,13 @@ public struct ContactChange: Sendable, Equatable {
     public var traceparent: String?
     public var action: Action
 
-    public init(extURN: URN, version: OrderingVersion, eventID: String, traceparent: String? = nil, action: Action) {
-        entityKey = extURN.description
+    public init(
+        extURN: URN, workspace: String? = nil, version: OrderingVersion, eventID: String, traceparent: String? = nil,
+        action: Action
+    ) {
+        entityKey = Self.entityKey(extURN, workspace: workspace)
         self.extURN = extURN
+        self.workspace = workspace
         self.version = version
         self.eventID = eventID
         eventIDs = [eventID]
@@ -31,6 +41,32 @@ public struct ContactChange: Sendable, Equatable {
     }
 
     public var isDelete: Bool { action == .delete }
+
+    /// The same change, in `workspace`.
+    public func inWorkspace(_ workspace: String?) -> ContactChange {
+        var moved = ContactChange(
+            extURN: extURN, workspace: workspace, version: version, eventID: eventID, traceparent: traceparent,
+            action: action)
+        moved.eventIDs = eventIDs
+        return moved
+    }
+
+    /// Separates a workspace's name from the URN in a key (U+001F, the unit separator): it
+    /// cannot be in a URN, and the bare URN stays the key of the single workspace, so versions
+    /// topics and state stores written before workspaces existed stay valid.
+    public static let workspaceSeparator: Character = "\u{1F}"
+
+    /// `ext:42` without a workspace, `acme␟ext:42` in workspace `acme`.
+    public static func entityKey(_ urn: URN, workspace: String?) -> String {
+        guard let workspace else { return urn.description }
+        return workspace + String(workspaceSeparator) + urn.description
+    }
+
+    /// The workspace of an entity key (`nil`: the single workspace's).
+    public static func workspace(ofEntityKey key: String) -> String? {
+        guard let separator = key.firstIndex(of: workspaceSeparator) else { return nil }
+        return String(key[..<separator])
+    }
 }
 
 /// Orders the events of one entity: the producer's `version`, or a time.

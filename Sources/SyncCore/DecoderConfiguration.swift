@@ -29,6 +29,9 @@ public struct DecoderConfiguration: Sendable {
     public var defaultCountryCode: String?
     /// The contact field that receives `lead.status_changed`'s status.
     public var leadStatusField: String
+    /// How an event names its workspace (`platform.workspace_from`); `nil`: one workspace, and
+    /// changes carry none.
+    public var workspaceFrom: WorkspaceSelector?
 
     public init(
         topics: [String: TopicRule] = [:], unlistedFormat: Format? = .canonical,

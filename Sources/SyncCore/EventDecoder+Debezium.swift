@@ -51,6 +51,12 @@ extension EventDecoder {
             extURN: urn, version: version, eventID: eventID, traceparent: trace, action: .upsert(patch))
     }
 
+    /// The row of a change event: `after`, or `before` for a delete (`nil` when it has none).
+    static func debeziumRow(_ value: JSON) -> JSON? {
+        let event = (value["payload"] != nil && value["schema"] != nil) ? value["payload"]! : value
+        return event[event["op"]?.string == "d" ? "before" : "after"]
+    }
+
     /// The id in a Debezium key (`{"id": 123}` or `{"schema": …, "payload": {"id": 123}}`).
     static func keyID(_ key: [UInt8]?) -> JSON? {
         guard let key, let json = try? JSON.parse(key) else { return nil }

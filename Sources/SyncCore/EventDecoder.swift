@@ -35,7 +35,7 @@ public struct EventDecoder: Sendable {
             return .reject(Rejection(.malformedJSON, "the record value is not JSON: \(error)"))
         }
         do {
-            let change: ContactChange =
+            var change: ContactChange =
                 switch rule.format {
                 case .canonical: try decodeCanonical(document, record: record, rule: rule)
                 case .debezium: try decodeDebezium(document, record: record, rule: rule)
@@ -48,9 +48,25 @@ public struct EventDecoder: Sendable {
                         "the event id is \(change.eventID.utf8.count) bytes; at most \(Self.maxEventIDBytes) are accepted (it is stored in the versions topic and dead-letter headers)"
                     ))
             }
+            if let selector = configuration.workspaceFrom {
+                // Debezium's pointer is into the row, as the mapping's are.
+                let scope = rule.format == .debezium ? Self.debeziumRow(document) : document
+                guard let workspace = selector.workspace(of: record, in: scope) else {
+                    return .reject(
+                        Rejection(
+                            .unknownWorkspace,
+                            "the event names no workspace (\(selector) is absent or empty; platform.workspace_from)"))
+                }
+                change = change.inWorkspace(workspace)
+            }
             return .change(change)
         } catch {
-            return .reject(error)
+            var rejection = error
+            if let selector = configuration.workspaceFrom {
+                let scope = rule.format == .debezium ? Self.debeziumRow(document) : document
+                rejection.workspace = selector.workspace(of: record, in: scope)
+            }
+            return .reject(rejection)
         }
     }
 

@@ -66,12 +66,17 @@ public struct Rejection: Error, Sendable, Equatable, CustomStringConvertible {
         case invalidMember = "invalid_member"
         case tooMany = "too_many"
         case unmappedTopic = "unmapped_topic"
+        /// The event names no workspace, or one not configured (`platform.workspace_from`).
+        case unknownWorkspace = "unknown_workspace"
     }
 
     public let reason: Reason
     /// The message with personal values bracketed (`PersonalData`): what log lines get, so
     /// the log handler can mask them.
     public let markedMessage: String
+    /// The workspace the record names, when it names one (dead-letter headers carry it, so
+    /// `dlq inspect --workspace` finds a tenant's bad records too).
+    public var workspace: String?
     /// The message as people read it (dead-letter headers, `dlq inspect`, tests).
     public var message: String { PersonalData.unmarked(markedMessage) }
 

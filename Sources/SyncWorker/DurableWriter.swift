@@ -66,7 +66,8 @@ final class DurableWriter: Sendable {
 
     func deadLetter(
         _ record: KafkaRecord, stage: String, reason: String, message: String, attempts: Int,
-        firstFailure: Date, platform: PlatformFailure? = nil, eventID: String?, claim: Claim? = nil
+        firstFailure: Date, platform: PlatformFailure? = nil, eventID: String?, workspace: String? = nil,
+        claim: Claim? = nil
     ) async throws {
         let now = Date()
         let replays = Int(record.header("contactsync.replay_count") ?? "") ?? 0
@@ -76,7 +77,8 @@ final class DurableWriter: Sendable {
             message: message, attempts: attempts, firstFailureMs: Int64(firstFailure.timeIntervalSince1970 * 1000),
             lastFailureMs: Int64(now.timeIntervalSince1970 * 1000), platformStatus: platform?.status,
             platformBody: platform?.body,
-            instanceID: instanceID, eventID: eventID.map { DeadLetterInfo.clip($0, to: 256) }, replayCount: replays
+            instanceID: instanceID, eventID: eventID.map { DeadLetterInfo.clip($0, to: 256) }, replayCount: replays,
+            workspace: workspace.map { DeadLetterInfo.clip($0, to: 256) }
         )
         let payload = info.payload(
             key: record.key, value: record.value, original: record.inbound.headers, limit: messageLimit, redact: redact)
@@ -93,7 +95,8 @@ final class DurableWriter: Sendable {
             "dead-lettered",
             metadata: [
                 "topic": "\(record.topic)", "partition": "\(record.partition)", "offset": "\(record.offset)",
-                "reason": "\(reason)", "event_id": "\(LogText.escaped(DeadLetterInfo.clip(eventID ?? "", to: 256)))",
+                "reason": "\(reason)", "workspace": "\(LogText.escaped(DeadLetterInfo.clip(workspace ?? "", to: 256)))",
+                "event_id": "\(LogText.escaped(DeadLetterInfo.clip(eventID ?? "", to: 256)))",
                 "error": "\(LogText.escaped(DeadLetterInfo.clip(redact(message), to: DeadLetterInfo.maxMessage)))",
             ])
     }
@@ -191,9 +194,12 @@ struct PlatformFailure: Sendable {
 extension WorkerConfiguration {
     /// Redacts the API token, the schema registry's password or token and every
     /// secret-looking librdkafka property from text bound for a dead letter or a log line.
-    func redactor(token: APIToken) -> @Sendable (String) -> String {
+    /// Every workspace's token is scrubbed: a platform may echo any of them.
+    func redactor(tokens: [APIToken]) -> @Sendable (String) -> String {
         let known = Redactor(properties: kafka)
         let registry = schemaRegistry?.credentials ?? .none
-        return { registry.redacted(in: token.redacted(in: known($0))) }
+        return { text in
+            registry.redacted(in: tokens.reduce(known(text)) { scrubbed, token in token.redacted(in: scrubbed) })
+        }
     }
 }

@@ -6,11 +6,12 @@ import Metrics
 /// A record's end is counted by `Worker.record(_:for:)`.
 enum Tally: Sendable {
     /// A platform call answered or failed, by endpoint, method and status.
-    case apiCall(endpoint: String, method: String, status: String, duration: Duration)
+    /// `workspace`: a named workspace's calls carry its name as a label (the single one's none).
+    case apiCall(endpoint: String, method: String, status: String, duration: Duration, workspace: String? = nil)
     /// A 429: the scope pauses.
-    case throttled(PlatformScope)
+    case throttled(PlatformScope, workspace: String? = nil)
     /// A transient failure that will be tried again.
-    case retry
+    case retry(workspace: String? = nil)
     /// URNs another contact holds, left out of a write.
     case urnConflicts(Int)
     case commit
@@ -24,19 +25,27 @@ enum Tally: Sendable {
 extension WorkerStatus {
     func count(_ tally: Tally) {
         switch tally {
-        case .apiCall(let endpoint, let method, let status, let duration):
-            update { $0.apiCalls += 1 }
-            let dims = [("endpoint", endpoint), ("method", method), ("status", status)]
+        case .apiCall(let endpoint, let method, let status, let duration, let workspace):
+            update {
+                $0.apiCalls += 1
+                if let workspace { $0.apiCallsByWorkspace[workspace, default: 0] += 1 }
+            }
+            let dims =
+                [("endpoint", endpoint), ("method", method), ("status", status)]
+                + (workspace.map { [("workspace", $0)] } ?? [])
             Counter(label: MetricNames.apiCalls, dimensions: dims).increment()
             Timer(label: MetricNames.apiRequestSeconds, dimensions: dims, preferredDisplayUnit: .seconds)
                 .recordNanoseconds(
                     duration.components.seconds * 1_000_000_000 + duration.components.attoseconds / 1_000_000_000)
-        case .throttled(let scope):
+        case .throttled(let scope, let workspace):
             update { $0.throttled += 1 }
-            Counter(label: MetricNames.throttled, dimensions: [("scope", scope.rawValue)]).increment()
-        case .retry:
+            Counter(
+                label: MetricNames.throttled,
+                dimensions: [("scope", scope.rawValue)] + (workspace.map { [("workspace", $0)] } ?? [])
+            ).increment()
+        case .retry(let workspace):
             update { $0.retries += 1 }
-            Counter(label: MetricNames.retries).increment()
+            Counter(label: MetricNames.retries, dimensions: workspace.map { [("workspace", $0)] } ?? []).increment()
         case .urnConflicts(let count):
             update { $0.urnConflicts += count }
             Counter(label: MetricNames.urnConflicts).increment(by: count)

@@ -44,6 +44,8 @@ extension Worker {
             "records_per_second": "\(String(format: "%.1f", step.rate))",
             "eta": "\(step.eta.map { $0.secondsText } ?? "unknown (no progress in the last interval)")",
         ]
+        // The first workspace's pacing: with several, each has its own (their metrics say).
+        let gate = workspaces.all[0].gate
         let budget = gate.budget(.contacts)
         if await !budget.isUnlimited {
             let calls = Double(await budget.allowance) / (await budget.rate.window).seconds
@@ -52,7 +54,9 @@ extension Worker {
         } else {
             metadata["pacing"] = "none (platform.budget.contacts unlimited)"
         }
-        if await gate.isThrottled() { metadata["throttled"] = "a 429 paused calls (someone else spends the budget)" }
+        if await workspaces.allThrottled() {
+            metadata["throttled"] = "a 429 paused calls (someone else spends the budget)"
+        }
         logger.info("catching up", metadata: metadata)
     }
 }

@@ -41,11 +41,18 @@ extension Worker {
             // Bad input: no call, straight to the dead-letter topic (off the poll loop).
             await deadLetterBeforeAnyCall(
                 tracked, reason: DeadLetterReason(rawValue: rejection.reason.rawValue),
-                message: rejection.markedMessage)
+                message: rejection.markedMessage, workspace: rejection.workspace)
         case .change(let change):
-            if let problem = fieldKeyProblem(change) {
+            guard let workspace = workspaces.named(change.workspace) else {
                 await deadLetterBeforeAnyCall(
-                    tracked, reason: .invalidFieldKey, message: problem.description, eventID: change.eventID)
+                    tracked, reason: .unknownWorkspace, message: unknownWorkspaceMessage(change.workspace),
+                    eventID: change.eventID, workspace: change.workspace)
+                return
+            }
+            if let problem = fieldKeyProblem(change, flavor: workspace.flavor) {
+                await deadLetterBeforeAnyCall(
+                    tracked, reason: .invalidFieldKey, message: problem.description, eventID: change.eventID,
+                    workspace: change.workspace)
                 return
             }
             await lanes.enqueue(WorkItem(record: record, change: change, lease: lease), key: change.entityKey)
@@ -54,14 +61,14 @@ extension Worker {
 
     /// A field key that no name derives on the configured flavour would be refused by the
     /// platform when the field is created: refused here instead, before any call.
-    func fieldKeyProblem(_ change: ContactChange) -> FieldKeyProblem? {
+    func fieldKeyProblem(_ change: ContactChange, flavor: PlatformFlavor) -> FieldKeyProblem? {
         let patch: ContactPatch
         switch change.action {
         case .upsert(let given), .recreate(let given): patch = given
         case .delete: return nil
         }
         for key in patch.fields.keys {
-            if case .failure(let problem) = FieldNaming.name(forKey: key, flavor: configuration.flavor) {
+            if case .failure(let problem) = FieldNaming.name(forKey: key, flavor: flavor) {
                 return problem
             }
         }
@@ -69,7 +76,7 @@ extension Worker {
     }
 
     func deadLetterBeforeAnyCall(
-        _ item: WorkItem, reason: DeadLetterReason, message: String, eventID: String? = nil
+        _ item: WorkItem, reason: DeadLetterReason, message: String, eventID: String? = nil, workspace: String? = nil
     ) async {
         let claim = Claim(lanes.ownership, [item.lease])
         await lanes.beginSideWrite(item.partition)
@@ -77,7 +84,7 @@ extension Worker {
             do {
                 try await writer.deadLetter(
                     item.record, stage: "decode", reason: reason.rawValue, message: message,
-                    attempts: 0, firstFailure: Date(), eventID: eventID, claim: claim)
+                    attempts: 0, firstFailure: Date(), eventID: eventID, workspace: workspace, claim: claim)
                 await self.record(.deadLettered(reason), for: item)
             } catch {
                 logger.warning(
@@ -94,32 +101,33 @@ extension Worker {
     /// would write the contact's last image again (no call), otherwise wait for the platform's
     /// budget, fold in what arrived meanwhile, apply, make the version durable, and free the lane.
     func process(_ key: String) async {
+        let workspace = workspaces.forKey(key)
         var work = LaneWork(await lanes.take(key))
         if let source = work.source {
             work.start(from: await versions.last(key, source: source))
             await sift(&work)
         }
         var ticket: ScopeBudget.Ticket?
-        if !work.kept.isEmpty, await !recordedUnchanged(key, work) {
+        if !work.kept.isEmpty, await !recordedUnchanged(key, work, in: workspace) {
             // A batch of deletes takes no contacts.json budget: waiting for it would pace deletes
             // to the contacts scope and starve the batcher of company.
-            if work.needsContactCall { ticket = await contactsTicket(key) }
+            if work.needsContactCall { ticket = await contactsTicket(key, workspace.gate) }
             work.add(await lanes.take(key))
             await sift(&work)
-            if work.grew, await recordedUnchanged(key, work) {
-                if let ticket { await gate.budget(.contacts).release(ticket) }
+            if work.grew, await recordedUnchanged(key, work, in: workspace) {
+                if let ticket { await workspace.gate.budget(.contacts).release(ticket) }
             } else {
                 // The change is abandoned, wherever it waits, once one of its partitions is fenced.
                 let budget = RetryBudget(
                     limit: configuration.retry.maxElapsed, claim: Claim(lanes.ownership, work.kept.map(\.lease)))
-                await applyBatch(key, work, budget: budget, ticket: ticket)
+                await applyBatch(key, work, budget: budget, ticket: ticket, in: workspace)
             }
         }
         await lanes.complete(key)
     }
 
     /// A contacts-budget ticket for `key`'s call; a paced budget is waited for without a slot.
-    private func contactsTicket(_ key: String) async -> ScopeBudget.Ticket? {
+    private func contactsTicket(_ key: String, _ gate: PlatformGate) async -> ScopeBudget.Ticket? {
         let budget = gate.budget(.contacts)
         guard await !budget.isUnlimited else { return try? await budget.acquire() }
         await lanes.waitForBudget(key)
@@ -149,12 +157,12 @@ extension Worker {
     /// When the kept changes would send exactly the image the last write sent (`ImageDigest`),
     /// their version is made durable and they end as `skipped` (`unchanged`) without a call.
     /// A re-sync always writes.
-    private func recordedUnchanged(_ key: String, _ work: LaneWork) async -> Bool {
+    private func recordedUnchanged(_ key: String, _ work: LaneWork, in workspace: Workspace) async -> Bool {
         guard !TestBreak.on(.noDigest), let stored = work.stored, !stored.deleted, let last = stored.digest,
             !work.kept.contains(where: \.isResync)
         else { return false }
         let merged = ContactChange.merge(work.kept.map { $0.change! })
-        guard ImageDigest(merged, managedGroups: handler.managedGroups) == last else { return false }
+        guard ImageDigest(merged, managedGroups: workspace.handler.managedGroups) == last else { return false }
         let unchanged = AppliedVersion(
             version: merged.version, eventID: merged.eventID, deleted: false, contactUUID: stored.contactUUID,
             urns: stored.urns, digest: last)
@@ -186,8 +194,9 @@ extension Worker {
     /// Folds the kept changes into one, applies it (with retries), makes its version durable,
     /// then marks every record done.
     private func applyBatch(
-        _ key: String, _ work: LaneWork, budget: RetryBudget, ticket: ScopeBudget.Ticket?
+        _ key: String, _ work: LaneWork, budget: RetryBudget, ticket: ScopeBudget.Ticket?, in workspace: Workspace
     ) async {
+        let handler = workspace.handler
         let kept = work.kept
         if kept.count > 1 { status.update { $0.coalesced += kept.count - 1 } }
         let merged = ContactChange.merge(kept.map { $0.change! })
@@ -199,7 +208,9 @@ extension Worker {
         // call slot: held there, slots would cap a batch at `maxInFlight` and keep lanes from
         // writing the contacts whose actions fill it.
         let lanes = self.lanes
-        let outcome = await apply(merged, budget: budget, ticket: ticket) { await lanes.releaseSlot(key) }
+        let outcome = await apply(merged, budget: budget, ticket: ticket, handler: handler) {
+            await lanes.releaseSlot(key)
+        }
         await lanes.releaseSlot(key)
         let claim = budget.claim
         if claim?.isHeld == false {
@@ -246,7 +257,8 @@ extension Worker {
                     try await writer.deadLetter(
                         item.record, stage: "apply", reason: failure.reason.rawValue, message: failure.message,
                         attempts: failure.attempts, firstFailure: failure.firstFailure,
-                        platform: failure.platform, eventID: item.change?.eventID, claim: claim)
+                        platform: failure.platform, eventID: item.change?.eventID, workspace: item.change?.workspace,
+                        claim: claim)
                 } catch {
                     return
                 }
@@ -275,7 +287,7 @@ extension Worker {
     /// Applies a change: per-call retries, budget and health live in the `PlatformGate`; what
     /// reaches here is the end of the story for this batch.
     func apply(
-        _ change: ContactChange, budget: RetryBudget, ticket: ScopeBudget.Ticket?,
+        _ change: ContactChange, budget: RetryBudget, ticket: ScopeBudget.Ticket?, handler: ContactHandler,
         contactCallsDone: @escaping @Sendable () async -> Void = {}
     ) async -> ApplyOutcome {
         do {
@@ -325,7 +337,8 @@ extension Worker {
                 item.record, stage: "apply", reason: DeadLetterReason.urnConflict.rawValue,
                 message:
                     "the platform left out \(urns.count) URN(s) held by another contact: \(urns.joined(separator: ", ")); the rest of the change was applied",
-                attempts: 1, firstFailure: Date(), eventID: item.change?.eventID, claim: claim)
+                attempts: 1, firstFailure: Date(), eventID: item.change?.eventID, workspace: item.change?.workspace,
+                claim: claim)
         } catch {
             return false
         }

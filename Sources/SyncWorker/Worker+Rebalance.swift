@@ -89,7 +89,8 @@ extension Worker {
     /// Lanes of fenced partitions stop retrying, but a call already sent still ends: waited for
     /// (up to a request timeout) so it cannot land after the new owner's write.
     func waitForCallsOnTheWire(_ partitions: Set<TopicPartition>) async {
-        let wire = ContinuousClock.now + client.options.requestTimeout + .seconds(1)
+        let timeout = workspaces.all.map(\.client.options.requestTimeout).max() ?? .seconds(10)
+        let wire = ContinuousClock.now + timeout + .seconds(1)
         while await lanes.applying(partitions) > 0, ContinuousClock.now < wire {
             try? await Task.sleep(for: .milliseconds(10))
         }
@@ -136,14 +137,21 @@ extension Worker {
         }
         let assigned = status.snapshot.assignedPartitions
         let share = unknown.isEmpty && total > 0 ? min(1, Double(assigned) / Double(total)) : 0
-        await gate.setShare(share)
-        status.update { $0.budgetShare = share }
-        for scope in PlatformScope.allCases {
-            let allowance = await gate.budget(scope).allowance
-            if allowance != .max {
-                Gauge(label: MetricNames.budgetAllowance, dimensions: [("scope", scope.rawValue)]).record(allowance)
+        // Every workspace's budget is shared the same way: each instance's part of each
+        // workspace is its part of the partitions (records of all workspaces share them).
+        for workspace in workspaces.all {
+            await workspace.gate.setShare(share)
+            for scope in PlatformScope.allCases {
+                let allowance = await workspace.gate.budget(scope).allowance
+                if allowance != .max {
+                    Gauge(
+                        label: MetricNames.budgetAllowance,
+                        dimensions: [("scope", scope.rawValue)] + workspace.dimensions
+                    ).record(allowance)
+                }
             }
         }
+        status.update { $0.budgetShare = share }
         if unknown.isEmpty {
             logger.info(
                 "budget share", metadata: ["share": "\(share)", "assigned": "\(assigned)", "partitions": "\(total)"])

@@ -17,12 +17,11 @@ public final class Worker: Service, Sendable {
     public let configuration: WorkerConfiguration
     public let status = WorkerStatus()
     let logger: Logger
-    let client: PlatformClient
-    let handler: ContactHandler
+    /// One client, gate and handler per workspace (one when `platform.workspaces` is not set).
+    let workspaces: Workspaces
     let decoder: EventDecoder
     let lanes: Lanes
     let versions = AppliedVersions()
-    let gate: PlatformGate
     let stopping = StopFlag()
     let parts = Mutex<Parts?>(nil)
     /// Partition counts of the source topics last read (`updateBudgetShare`).
@@ -43,39 +42,14 @@ public final class Worker: Service, Sendable {
     public init(configuration: WorkerConfiguration, platform: PlatformClient.Options, logger: Logger) {
         self.configuration = configuration
         self.logger = logger
-        let status = self.status
-        client = PlatformClient(
-            options: platform, logger: logger,
-            observer: { call in
-                status.count(
-                    .apiCall(
-                        endpoint: call.endpoint, method: call.method,
-                        status: call.status.map(String.init) ?? call.outcome, duration: call.duration))
-            })
         let stopping = stopping
-        var policy = configuration.retry
-        policy.maxAttempts = .max  // the budget is time (RetryBudget), whatever a count says
-        let retry = policy
-        var health = PlatformHealth.Policy()
-        health.consecutive = configuration.outageThreshold
-        health.degradeAt = configuration.degradeAtFailureRate
-        let gate = PlatformGate(
-            contacts: configuration.budgetContacts, v2: configuration.budgetV2, retry: retry, health: health,
-            status: status, logger: logger, isStopping: { stopping.isSet })
-        self.gate = gate
-        let registry = Registry(
-            client: client, flavor: configuration.flavor,
-            caller: { work in
-                try await gate.call(.v2, RetryBudget(limit: retry.maxElapsed)) { try await work() }
-            })
         let lanes = Lanes(maxInFlight: configuration.maxInFlight)
         self.lanes = lanes
         // Lanes holding a call slot or waiting for the contacts budget are on their way to the
-        // batcher (a contacts write, then its memberships); lanes whose actions wait in it are not.
-        let actions = ActionBatcher(client: client, gate: gate, feeding: { await lanes.feeding })
-        handler = ContactHandler(
-            client: client, registry: registry, gate: gate, actions: actions,
-            managedGroups: configuration.managedGroups, logger: logger)
+        // batchers (a contacts write, then its memberships); lanes whose actions wait in one are not.
+        workspaces = Workspaces(
+            configuration: configuration, platform: platform, status: status, logger: logger,
+            isStopping: { stopping.isSet }, feeding: { await lanes.feeding })
         decoder = EventDecoder(configuration: configuration.decoder)
         schemaRegistry = configuration.schemaRegistry.map(WorkerRegistry.init(options:))
     }
@@ -88,16 +62,18 @@ public final class Worker: Service, Sendable {
     var isStopping: Bool { stopping.isSet }
 
     public func run() async throws {
-        let probe = Task { [self] in await TokenProbe(worker: self).run() }
-        defer { probe.cancel() }
+        let probes = workspaces.all.map { workspace in
+            Task { [self] in await TokenProbe(worker: self, workspace: workspace).run() }
+        }
+        defer { for probe in probes { probe.cancel() } }
         do {
             try await runPipeline()
         } catch {
-            try? await client.shutdown()
+            await workspaces.shutdown()
             try? await schemaRegistry?.shutdown()
             throw error
         }
-        try? await client.shutdown()
+        await workspaces.shutdown()
         try? await schemaRegistry?.shutdown()
     }
 
@@ -119,7 +95,7 @@ public final class Worker: Service, Sendable {
             producer: producer, deadLetterTopic: config.deadLetterTopic, versionsTopic: config.versionsTopic,
             versionsPartitions: Int32(versionsPartitions.count), instanceID: config.instanceID, logger: logger,
             status: status,
-            kafka: config.kafka, redact: config.redactor(token: client.options.token),
+            kafka: config.kafka, redact: config.redactor(tokens: workspaces.all.map(\.client.options.token)),
             refused: config.deadLetterRefused, stopWorker: { [self] in self.stop() })
         let consumer = try KafkaConsumer(
             properties: config.consumerProperties, rebalanceHandler: RebalanceBridge(worker: self), logger: logger)
@@ -132,20 +108,12 @@ public final class Worker: Service, Sendable {
             metadata: ["group": "\(config.groupID)", "topics": "\(config.topics)", "instance": "\(config.instanceID)"])
 
         let lagReporter = Task { [self] in
-            var waited: [PlatformScope: Duration] = [:]
+            var waited: [String: Duration] = [:]
             while !isStopping {
                 try await Task.sleep(for: .seconds(10))
                 await reportLag(consumer)
-                for scope in PlatformScope.allCases {
-                    let budget = gate.budget(scope)
-                    guard await !budget.isUnlimited else { continue }
-                    let dims = [("scope", scope.rawValue)]
-                    Gauge(label: MetricNames.budgetUsed, dimensions: dims).record(await budget.used)
-                    Gauge(label: MetricNames.budgetAllowance, dimensions: dims).record(await budget.allowance)
-                    let total = await budget.waited
-                    FloatingPointCounter(label: MetricNames.budgetWaitSeconds, dimensions: dims)
-                        .increment(by: (total - waited[scope, default: .zero]).seconds)
-                    waited[scope] = total
+                for workspace in workspaces.all {
+                    await reportBudgets(workspace, waited: &waited)
                 }
             }
         }
@@ -172,8 +140,10 @@ public final class Worker: Service, Sendable {
             let state = await lanes.fetchState()
             inFlightGauge.record(state.inFlight)
             let shouldPause = fetch.wantsPause(
-                entities: state.entities, bytes: state.bytes, platformDegraded: !status.snapshot.platformAvailable,
-                throttled: await gate.isThrottled(), registryWaiting: schemaRegistry.map { !$0.hold.isEmpty } ?? false)
+                // With several workspaces, only when every one is down or throttled: the others' records flow.
+                entities: state.entities, bytes: state.bytes, platformDegraded: workspaces.allUnhealthy(),
+                throttled: await workspaces.allThrottled(),
+                registryWaiting: schemaRegistry.map { !$0.hold.isEmpty } ?? false)
             if fetch.needsAssignment(wantsPause: shouldPause, held: state.held) || !state.assigned.isEmpty,
                 let assignment = try? Set(consumer.assignment())
             {
@@ -224,6 +194,22 @@ public final class Worker: Service, Sendable {
         await producer.close()
         let abandoned = await lanes.load
         logger.info("worker stopped", metadata: ["abandoned": "\(abandoned)"])
+    }
+
+    /// A workspace's budget gauges (`waited`: the wait totals last reported, by scope and workspace).
+    private func reportBudgets(_ workspace: Workspace, waited: inout [String: Duration]) async {
+        for scope in PlatformScope.allCases {
+            let budget = workspace.gate.budget(scope)
+            guard await !budget.isUnlimited else { continue }
+            let dims = [("scope", scope.rawValue)] + workspace.dimensions
+            Gauge(label: MetricNames.budgetUsed, dimensions: dims).record(await budget.used)
+            Gauge(label: MetricNames.budgetAllowance, dimensions: dims).record(await budget.allowance)
+            let total = await budget.waited
+            let key = "\(workspace.label)/\(scope.rawValue)"
+            FloatingPointCounter(label: MetricNames.budgetWaitSeconds, dimensions: dims)
+                .increment(by: (total - waited[key, default: .zero]).seconds)
+            waited[key] = total
+        }
     }
 
     /// `contactsync_consumer_lag` per assigned partition: high watermark minus committed offset.

@@ -27,6 +27,10 @@ public struct WorkerConfiguration: Sendable {
     /// Groups contact-sync owns: a contact's membership among them follows its events' `groups`.
     /// Groups events name are added; only these are ever removed.
     public var managedGroups: [String]
+    /// Several workspaces (`platform.workspaces`), each event naming its own through
+    /// `decoder.workspaceFrom`; empty: the one workspace of `flavor`, the budgets and
+    /// `managedGroups` above, with the client options the worker is given.
+    public var workspaces: [WorkspaceConfiguration] = []
     /// Backpressure: fetching pauses past this many entities with pending records, or past
     /// `maxPendingBytes` of them, and resumes below half. Folding happens among pending records,
     /// so these bound how hard a backlog folds while calls wait for budget.

@@ -15,6 +15,8 @@ public struct WorkerSnapshot: Sendable, Equatable {
     public var skippedUnchanged = 0
     public var deadLettered: [String: Int] = [:]
     public var apiCalls = 0
+    /// Platform calls per named workspace.
+    public var apiCallsByWorkspace: [String: Int] = [:]
     public var retries = 0
     /// 429s answered by the platform (each pauses its scope; none spends an event's budget).
     public var throttled = 0
@@ -46,6 +48,11 @@ public struct WorkerSnapshot: Sendable, Equatable {
     /// has succeeded since: not ready at once, idle or not (the health's failure counts would
     /// take many calls, and an idle worker makes none).
     public var tokenRefused = false
+    /// Named workspaces configured (`platform.workspaces`); 0 with the single workspace.
+    public var workspaceCount = 0
+    /// Why each unhealthy named workspace is (degraded, down, or its token refused); the
+    /// healthy ones are absent. With several workspaces the worker stays ready while any is healthy.
+    public var unhealthyWorkspaces: [String: String] = [:]
 
     public var deadLetteredTotal: Int { deadLettered.values.reduce(0, +) }
     public var skipped: Int {
@@ -56,6 +63,11 @@ public struct WorkerSnapshot: Sendable, Equatable {
     /// Why the worker is not ready, or `nil` when it is.
     public var notReadyReason: String? {
         if let startupProblem { return "not started: \(startupProblem)" }
+        if workspaceCount > 0 && unhealthyWorkspaces.count >= workspaceCount {
+            return "every workspace is unhealthy: "
+                + unhealthyWorkspaces.sorted { $0.key < $1.key }.map { "\($0.key): \($0.value)" }.joined(
+                    separator: "; ")
+        }
         if tokenRefused { return "the platform refuses the API token (401/403): fix the token's Secret and restart" }
         if !platformAvailable {
             return "platform unavailable or degraded (many recent calls failing, or the API token refused)"

@@ -64,6 +64,32 @@ import Testing
         await h.shutdown()
     }
 
+    /// `dlq inspect`/`dlq replay --workspace`: dead letters carry the workspace the event named,
+    /// whether it was unknown or its data was bad.
+    @Test func deadLettersAreFilteredByWorkspace() async throws {
+        let h = try await WorkerHarness(partitions: 1, workspaces: [.named("acme")])
+        try h.cluster.createTopic("elsewhere", partitions: 1)
+        try await h.produce([
+            tenantEvent("initech", "customer.created", id: "i1", entity: "cus_1", data: #""name": "Peter""#),
+            tenantEvent("acme", "customer.created", id: "a1", entity: "cus_2", data: #""phone": "not a phone""#),
+            tenantEvent("initech", "customer.created", id: "i2", entity: "cus_3", data: #""name": "Milton""#),
+        ])
+        let snapshot = try await h.runUntilCaughtUp(group: "g") {
+            $0.workspaces = [h.workspace("acme")]
+            $0.decoder.workspaceFrom = WorkerHarness.tenantSelector
+        }
+        #expect(snapshot.deadLettered == ["unknown_workspace": 2, "invalid_urn": 1])
+        let infos = try await h.deadLetters().compactMap { DeadLetterInfo(headers: $0.inbound.headers) }
+        #expect(infos.map { $0.workspace ?? "-" }.sorted() == ["acme", "initech", "initech"])
+        let replayed = try await h.replay(DeadLetterFilter(workspace: "initech"), to: "elsewhere")
+        #expect(replayed.sent == 2)
+        let keys = try await h.records(of: "elsewhere").compactMap {
+            $0.key.map { String(decoding: $0, as: UTF8.self) }
+        }
+        #expect(keys.sorted() == ["cus_1", "cus_3"])
+        await h.shutdown()
+    }
+
     @Test func theLoopGuardRefusesRecordsReplayedTooOften() async throws {
         let h = try await setup()
         try await h.produce(

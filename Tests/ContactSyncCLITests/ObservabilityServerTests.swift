@@ -42,6 +42,27 @@ import Testing
         (code, body) = try await get("/readyz")
         #expect(code == 503)
         #expect(body.contains("platform unavailable"))
+        // Several workspaces: ready while any is healthy, the unhealthy ones named with why.
+        status.update {
+            $0.platformAvailable = true
+            $0.workspaceCount = 2
+            $0.unhealthyWorkspaces = ["acme": "the platform refuses this workspace's API token (401/403)"]
+        }
+        (code, body) = try await get("/readyz")
+        #expect(code == 200 && body.contains(#""ready":true"#))
+        #expect(
+            body.contains(
+                #""unhealthy_workspaces":{"acme":"the platform refuses this workspace's API token (401/403)"}"#))
+        status.update {
+            $0.unhealthyWorkspaces["globex"] = "platform unavailable or degraded (10 % of recent calls failed)"
+        }
+        (code, body) = try await get("/readyz")
+        #expect(code == 503 && body.contains("every workspace is unhealthy: acme: the platform refuses"))
+        status.update {
+            $0.workspaceCount = 0
+            $0.unhealthyWorkspaces = [:]
+            $0.platformAvailable = false
+        }
         (code, body) = try await get("/metrics")
         #expect(code == 200)
         #expect(body.contains(#"contactsync_records_total{outcome="applied",topic="customers"} 3"#))

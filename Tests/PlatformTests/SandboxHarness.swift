@@ -21,11 +21,13 @@ struct SandboxHarness {
         flavor: SandboxFlavor = .textit,
         throttle: SandboxThrottle = .unlimited,
         flow: SandboxFlow = .none,
+        workspaces: [SandboxWorkspace] = [],
         _ body: (SandboxHarness) async throws -> T
     ) async throws -> T {
         var options = SandboxOptions(
             token: token, seed: seed, pageSize: pageSize, flavor: flavor, throttle: throttle, flow: flow)
         options.chaos = chaos
+        options.workspaces = workspaces
         var logger = Logger(label: "sandbox-test")
         logger.logLevel = .warning
         let sandbox = try await Sandbox.start(options, logger: logger)

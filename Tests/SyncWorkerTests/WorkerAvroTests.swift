@@ -172,7 +172,7 @@ import Testing
             var configuration = WorkerConfiguration(
                 kafka: [:], groupID: "g", topics: ["t"], deadLetterTopic: "d", instanceID: "i")
             configuration.schemaRegistry = .init(url: "http://registry:8081", credentials: credentials)
-            let redact = configuration.redactor(token: APIToken("platform-token-1234"))
+            let redact = configuration.redactor(tokens: [APIToken("platform-token-1234")])
             let text = redact("GET failed: \(Self.password) and platform-token-1234")
             #expect(!text.contains(Self.password) && !text.contains("platform-token-1234"), "\(text)")
             #expect(text.contains("<redacted>"))

@@ -16,13 +16,15 @@ public struct DeadLetterInfo: Sendable, Equatable {
     public var instanceID: String
     public var eventID: String?
     public var replayCount: Int
+    /// The workspace the event named (`contactsync.workspace`); `nil` with one workspace.
+    public var workspace: String?
 
     public init(
         sourceTopic: String, sourcePartition: Int32, sourceOffset: Int64, stage: String, reason: String,
         message: String,
         attempts: Int, firstFailureMs: Int64, lastFailureMs: Int64, platformStatus: Int? = nil,
         platformBody: String? = nil,
-        instanceID: String, eventID: String? = nil, replayCount: Int = 0
+        instanceID: String, eventID: String? = nil, replayCount: Int = 0, workspace: String? = nil
     ) {
         self.sourceTopic = sourceTopic
         self.sourcePartition = sourcePartition
@@ -38,6 +40,7 @@ public struct DeadLetterInfo: Sendable, Equatable {
         self.instanceID = instanceID
         self.eventID = eventID
         self.replayCount = replayCount
+        self.workspace = workspace
     }
 
     public static let maxBody = 2048
@@ -71,6 +74,7 @@ public struct DeadLetterInfo: Sendable, Equatable {
         add("contactsync.platform_body", platformBody.map { Self.clip(redact($0), to: Self.maxBody) })
         add("contactsync.instance_id", instanceID)
         add("contactsync.event_id", eventID)
+        add("contactsync.workspace", workspace)
         if replayCount > 0 { add("contactsync.replay_count", String(replayCount)) }
         return result
     }
@@ -106,7 +110,7 @@ public struct DeadLetterInfo: Sendable, Equatable {
         "contactsync.value_truncated", "contactsync.key_truncated", "contactsync.headers_dropped",
         "contactsync.reason", "contactsync.attempts", "contactsync.first_failure_at",
         "contactsync.last_failure_at", "contactsync.platform_status", "contactsync.platform_body",
-        "contactsync.instance_id", "contactsync.event_id", "contactsync.replay_count",
+        "contactsync.instance_id", "contactsync.event_id", "contactsync.replay_count", "contactsync.workspace",
     ]
 
     /// Names a replay adds; `dlq replay` strips dead-letter names and sets these anew.
@@ -137,7 +141,8 @@ public struct DeadLetterInfo: Sendable, Equatable {
             platformStatus: values["contactsync.platform_status"].flatMap { Int($0) },
             platformBody: values["contactsync.platform_body"],
             instanceID: values["contactsync.instance_id"] ?? "", eventID: values["contactsync.event_id"],
-            replayCount: Int(values["contactsync.replay_count"] ?? "") ?? 0
+            replayCount: Int(values["contactsync.replay_count"] ?? "") ?? 0,
+            workspace: values["contactsync.workspace"]
         )
     }
 }

@@ -15,6 +15,10 @@ import SyncCore
 /// version durable afterwards does not hold a slot (Little's law: slots / call latency).
 /// Lanes whose records come from a held partition (its version guard's state is still being
 /// restored) wait parked, without a slot, so the other partitions' lanes use every slot.
+///
+/// Slots are counted per workspace (the part of the key before `ContactChange.workspaceSeparator`):
+/// each workspace has `maxInFlight` of its own, so the lanes of one that is down or throttled
+/// (they hold their slots while they wait) never take the slots another needs.
 struct LaneScheduler: Sendable {
     private struct Lane {
         var running = false
@@ -34,6 +38,10 @@ struct LaneScheduler: Sendable {
     private(set) var held: Set<TopicPartition> = []
     private var parked: [String] = []
     private(set) var inFlight = 0
+    /// Slots in use per workspace, and the ready keys of a workspace whose slots were all in
+    /// use when their turn came (oldest first; they start before that workspace's later keys).
+    private var inFlightByWorkspace: [Substring: Int] = [:]
+    private var blocked: [Substring: (keys: [String], head: Int)] = [:]
     private(set) var queued = 0
     /// Estimated memory of the records fetched and not yet done (queued or being applied).
     private(set) var pendingBytes = 0
@@ -74,6 +82,7 @@ struct LaneScheduler: Sendable {
         guard lanes[key]?.holdsSlot == true else { return [] }
         lanes[key]?.holdsSlot = false
         inFlight -= 1
+        inFlightByWorkspace[Self.workspace(of: key), default: 1] -= 1
         return startReady()
     }
 
@@ -83,6 +92,7 @@ struct LaneScheduler: Sendable {
         guard lanes[key]?.running == true, lanes[key]?.holdsSlot == false else { return }
         lanes[key]?.holdsSlot = true
         inFlight += 1
+        inFlightByWorkspace[Self.workspace(of: key), default: 0] += 1
     }
 
     /// A lane's batch is done: its next batch (if any) waits for a slot like any other.
@@ -115,6 +125,10 @@ struct LaneScheduler: Sendable {
         ready = ready[readyHead...].filter { !(lanes[$0]?.queue.isEmpty ?? true) }
         readyHead = 0
         parked = parked.filter { !(lanes[$0]?.queue.isEmpty ?? true) }
+        for (workspace, waiting) in blocked {
+            let kept = waiting.keys[waiting.head...].filter { !(lanes[$0]?.queue.isEmpty ?? true) }
+            blocked[workspace] = kept.isEmpty ? nil : (Array(kept), 0)
+        }
         // Revoked partitions are no longer held: nothing of theirs is left to wait.
         if let partitions { held.subtract(partitions) } else { held = [] }
     }
@@ -139,8 +153,13 @@ struct LaneScheduler: Sendable {
             }
         }
         parked = still
-        ready = unparked + ready[readyHead...]
-        readyHead = 0
+        // Ahead of every key of their workspace that waits, as the oldest.
+        var front: [Substring: [String]] = [:]
+        for key in unparked { front[Self.workspace(of: key), default: []].append(key) }
+        for (workspace, keys) in front {
+            let rest = blocked[workspace].map { Array($0.keys[$0.head...]) } ?? []
+            blocked[workspace] = (keys + rest, 0)
+        }
         return startReady()
     }
 
@@ -159,21 +178,52 @@ struct LaneScheduler: Sendable {
         lanes[key]?.queue.contains { !($0.change?.isDelete ?? true) } ?? false
     }
 
+    /// Starts `key`'s lane if it has work and its partition is not held (then it is parked).
+    private mutating func tryStart(_ key: String, workspace: Substring) -> Bool {
+        guard var lane = lanes[key], !lane.running, let first = lane.queue.first else { return false }
+        if held.contains(first.partition) {
+            parked.append(key)
+            return false
+        }
+        lane.running = true
+        lane.holdsSlot = true
+        lanes[key] = lane
+        inFlight += 1
+        inFlightByWorkspace[workspace, default: 0] += 1
+        return true
+    }
+
+    /// The workspace part of a key (empty for the single workspace's bare keys).
+    static func workspace(of key: String) -> Substring {
+        guard let separator = key.firstIndex(of: ContactChange.workspaceSeparator) else { return "" }
+        return key[..<separator]
+    }
+
     private mutating func startReady() -> [String] {
         var starting: [String] = []
-        while inFlight < maxInFlight, readyHead < ready.count {
+        // Keys that waited for their workspace's slots go first: they are its oldest.
+        for workspace in blocked.keys where inFlightByWorkspace[workspace, default: 0] < maxInFlight {
+            var waiting = blocked[workspace]!
+            while inFlightByWorkspace[workspace, default: 0] < maxInFlight, waiting.head < waiting.keys.count {
+                let key = waiting.keys[waiting.head]
+                waiting.head += 1
+                if tryStart(key, workspace: workspace) { starting.append(key) }
+            }
+            if waiting.head > 1024 && waiting.head * 2 > waiting.keys.count {
+                waiting.keys.removeFirst(waiting.head)
+                waiting.head = 0
+            }
+            blocked[workspace] = waiting.head < waiting.keys.count ? waiting : nil
+        }
+        while readyHead < ready.count {
             let key = ready[readyHead]
             readyHead += 1
-            guard var lane = lanes[key], !lane.running, let first = lane.queue.first else { continue }
-            if held.contains(first.partition) {
-                parked.append(key)
+            let workspace = Self.workspace(of: key)
+            if inFlightByWorkspace[workspace, default: 0] >= maxInFlight {
+                blocked[workspace, default: ([], 0)].keys.append(key)
                 continue
             }
-            lane.running = true
-            lane.holdsSlot = true
-            lanes[key] = lane
-            inFlight += 1
-            starting.append(key)
+            if tryStart(key, workspace: workspace) { starting.append(key) }
         }
         // Drop the handed-out prefix now and then, not on every call (removeFirst is O(n)).
         if readyHead > 1024 && readyHead * 2 > ready.count {

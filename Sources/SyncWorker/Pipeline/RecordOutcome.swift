@@ -48,6 +48,8 @@ struct DeadLetterReason: RawRepresentable, Hashable, Sendable, CustomStringConve
     static let retriesExhausted = Self(rawValue: "retries_exhausted")
     static let invalidFieldKey = Self(rawValue: "invalid_field_key")
     static let internalError = Self(rawValue: "internal_error")
+    /// The event names no workspace, or one not in `platform.workspaces`.
+    static let unknownWorkspace = Self(rawValue: "unknown_workspace")
 }
 
 extension Worker {

@@ -19,11 +19,24 @@ final class PlatformGate: Sendable {
     let status: WorkerStatus
     let logger: Logger
     let isStopping: @Sendable () -> Bool
+    /// The workspace this gate serves (`nil`: the single one); its health is reported under it.
+    let workspace: String?
+    /// Paused by configuration: calls wait (excused, as in an outage) and none is made.
+    let paused: Bool
     private let health: Mutex<PlatformHealth>
+    /// This workspace's own view of its health (the status holds every workspace's).
+    let standing = Mutex(Standing())
+
+    struct Standing: Sendable {
+        var degraded = false
+        var tokenRefused = false
+        var why: String?
+    }
 
     init(
         contacts: RequestRate, v2: RequestRate, retry: RetryPolicy, health: PlatformHealth.Policy = .init(),
-        status: WorkerStatus, logger: Logger, isStopping: @escaping @Sendable () -> Bool
+        status: WorkerStatus, logger: Logger, workspace: String? = nil, paused: Bool = false,
+        isStopping: @escaping @Sendable () -> Bool
     ) {
         // No share until the first assignment says which part of the budget is this instance's:
         // starting from the whole one would fill the window with calls a later, smaller share
@@ -36,8 +49,13 @@ final class PlatformGate: Sendable {
         self.status = status
         self.logger = logger
         self.isStopping = isStopping
+        self.workspace = workspace
+        self.paused = paused
         self.health = Mutex(PlatformHealth(policy: health))
     }
+
+    /// Neither degraded nor refusing the token.
+    var isHealthy: Bool { !paused && standing.withLock { !$0.degraded && !$0.tokenRefused } }
 
     func budget(_ scope: PlatformScope) -> ScopeBudget { budgets[scope]! }
 
@@ -64,6 +82,12 @@ final class PlatformGate: Sendable {
     ) async throws -> T {
         let scopeBudget = self.budget(scope)
         var given = ticket
+        while paused {
+            if let ticket = given { await scopeBudget.release(ticket) }
+            given = nil
+            guard !budget.isAbandoned else { throw Abandoned() }
+            try await excusedWait(.seconds(1), budget)
+        }
         while true {
             let ticket: ScopeBudget.Ticket
             if let taken = given {
@@ -97,7 +121,7 @@ final class PlatformGate: Sendable {
         switch error {
         case .throttled(let after, _):
             await self.budget(scope).throttled(retryAfter: after)
-            status.count(.throttled(scope))
+            status.count(.throttled(scope, workspace: workspace))
             logger.notice(
                 "platform budget spent by someone else too: pausing this scope",
                 metadata: [
@@ -113,7 +137,7 @@ final class PlatformGate: Sendable {
                 throw RetriesExhausted(last: transient, attempts: 1, spent: budget.spent, limit: budget.limit)
             }
             budget.noteFailure()
-            status.count(.retry)
+            status.count(.retry(workspace: workspace))
             let degraded = noteAnswer(failed: true)
             var random = SystemRandomNumberGenerator()
             let decision = retry.decide(
@@ -151,10 +175,13 @@ final class PlatformGate: Sendable {
             return (changed, health.isDegraded, health.failureRate())
         }
         if changed {
-            status.update { $0.platformAvailable = !degraded }
-            Gauge(label: MetricNames.platformAvailable).record(degraded || status.snapshot.tokenRefused ? 0 : 1)
+            let why = outage ?? "\(Int(((rate ?? 1) * 100).rounded())) % of recent calls failed"
+            standing.withLock {
+                $0.degraded = degraded
+                $0.why = degraded ? why : nil
+            }
+            publishHealth()
             if degraded {
-                let why = outage ?? "\(Int(((rate ?? 1) * 100).rounded())) % of recent calls failed"
                 logger.error(
                     "platform degraded: pausing consumption; retries wait without spending events' budgets",
                     metadata: ["why": "\(why)"])
