@@ -121,7 +121,10 @@ import Testing
     }
 
     @Test func aRebalanceBetweenTwoInstancesLosesNothing() async throws {
-        let h = try await WorkerHarness(partitions: 4, chaos: SandboxChaos(latencyMs: 40))
+        // 400 calls of 100 ms, two at a time: about 20 s of work, so the second member's join
+        // (several seconds on the mock cluster) comes mid-run; at 40 ms the first instance
+        // sometimes finished alone (1 run in 5).
+        let h = try await WorkerHarness(partitions: 4, chaos: SandboxChaos(latencyMs: 100))
         try await h.produce(events(400, prefix: "rb"))
         func configuration() throws -> WorkerConfiguration {
             // Slow enough that the second member joins mid-run.

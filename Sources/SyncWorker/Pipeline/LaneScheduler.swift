@@ -27,6 +27,8 @@ struct LaneScheduler: Sendable {
         var takenBytes = 0
         /// Partitions of the records being applied, with their counts.
         var taken: [TopicPartition: Int] = [:]
+        /// Waiting for the contacts budget without a slot: no call of it is under way.
+        var waitingForBudget = false
     }
 
     let maxInFlight: Int
@@ -84,6 +86,16 @@ struct LaneScheduler: Sendable {
         inFlight -= 1
         inFlightByWorkspace[Self.workspace(of: key), default: 1] -= 1
         return startReady()
+    }
+
+    /// Marks `key`'s lane as waiting for the budget (`applying` leaves it out) or not.
+    mutating func setWaitingForBudget(_ key: String, _ waiting: Bool) {
+        lanes[key]?.waitingForBudget = waiting
+    }
+
+    /// The partitions of the records `key`'s lane has taken.
+    func takenPartitions(_ key: String) -> Set<TopicPartition> {
+        Set(lanes[key]?.taken.keys ?? [:].keys)
     }
 
     /// A lane that gave its slot back while it waited for the budget takes one again for its
@@ -166,7 +178,7 @@ struct LaneScheduler: Sendable {
     /// Records of `partitions` (all when `nil`) that lanes are applying now.
     func applying(_ partitions: Set<TopicPartition>?) -> Int {
         var count = 0
-        for lane in lanes.values {
+        for lane in lanes.values where !lane.waitingForBudget {
             for (partition, records) in lane.taken where partitions?.contains(partition) ?? true { count += records }
         }
         return count
