@@ -191,10 +191,9 @@ public struct JSONSpanScanner {
 
     /// Whether the bytes in `span` are `literal`'s.
     public func bytes(_ span: Range<Int>, equal literal: StaticString) -> Bool {
-        guard span.count == literal.utf8CodeUnitCount else { return false }
-        for offset in 0..<span.count where bytes[span.lowerBound + offset] != literal.utf8Start[offset] {
-            return false
-        }
+        guard span.count == literal.utf8CodeUnitCount, let base = bytes.baseAddress else { return false }
+        let text = base + span.lowerBound
+        for offset in 0..<span.count where text[offset] != literal.utf8Start[offset] { return false }
         return true
     }
 

@@ -1,3 +1,4 @@
+import Foundation
 import JSON
 
 /// Where the members the canonical envelope's decoding reads lie in a record's bytes (the first
@@ -197,11 +198,22 @@ extension EventDecoder {
             extURN: urn, version: version, eventID: id, traceparent: trace, action: .upsert(builder.finish()))
     }
 
-    /// `eventType(_:)` of a type's bytes, for ASCII text only (which is all a known type is; any
-    /// other text goes to the general path, where `==` decides).
+    /// `eventType(_:)` of a type's bytes. Only the known types' own bytes match: text that
+    /// `==` might also equate with one (non-ASCII, canonically equivalent) goes to the general path.
     static func eventType(_ bytes: UnsafeBufferPointer<UInt8>) -> (family: String, verb: String)? {
-        guard bytes.allSatisfy({ $0 < 0x80 }) else { return nil }
-        for known in knownTypes where known.utf8.elementsEqual(bytes) { return eventType(known) }
+        guard let start = bytes.baseAddress else { return nil }
+        for (known, family, verb) in knownTypeBytes
+        where known.utf8CodeUnitCount == bytes.count && memcmp(known.utf8Start, start, bytes.count) == 0 {
+            return (family, verb)
+        }
         return nil
     }
+
+    /// `knownTypes` and what `eventType(_:)` makes of them, as bytes to compare with.
+    private static let knownTypeBytes: [(StaticString, String, String)] = [
+        ("customer.created", "customer", "created"), ("customer.updated", "customer", "updated"),
+        ("customer.deleted", "customer", "deleted"), ("lead.created", "lead", "created"),
+        ("lead.updated", "lead", "updated"), ("lead.status_changed", "lead", "status_changed"),
+        ("lead.deleted", "lead", "deleted"),
+    ]
 }
