@@ -8,12 +8,19 @@ extension JSON {
     /// (every record), and Foundation's readers lose number text and member order.
     public static func parse(_ bytes: [UInt8], maxDepth: Int = defaultMaxDepth) throws(JSONParseError) -> JSON {
         try bytes.withUnsafeBufferPointer { buffer throws(JSONParseError) in
-            var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
-            let value = try parser.value(depth: 0)
-            parser.skipSpace()
-            guard parser.index == buffer.count else { throw parser.error("unexpected text after the JSON value") }
-            return value
+            try parse(buffer: buffer, maxDepth: maxDepth)
         }
+    }
+
+    /// `parse(_:maxDepth:)` over bytes in place (a value's span that `JSONSpanScanner` checked).
+    static func parse(buffer: UnsafeBufferPointer<UInt8>, maxDepth: Int = defaultMaxDepth) throws(JSONParseError)
+        -> JSON
+    {
+        var parser = JSONParser(bytes: buffer, maxDepth: maxDepth)
+        let value = try parser.value(depth: 0)
+        parser.skipSpace()
+        guard parser.index == buffer.count else { throw parser.error("unexpected text after the JSON value") }
+        return value
     }
 }
 

@@ -9,7 +9,10 @@ public struct EventDecoder: Sendable {
         self.configuration = configuration
     }
 
-    public func decode(_ record: InboundRecord) -> DecodeOutcome {
+    public func decode(_ record: InboundRecord) -> DecodeOutcome { decode(record, fastPath: true) }
+
+    /// - Parameter fastPath: `false` decodes through the JSON tree only (tests compare the two).
+    func decode(_ record: InboundRecord, fastPath: Bool) -> DecodeOutcome {
         guard let rule = configuration.rule(for: record.topic) else {
             return .reject(
                 Rejection(
@@ -29,6 +32,11 @@ public struct EventDecoder: Sendable {
             if rule.format == .debezium { return .skip(.tombstone) }
             return .reject(
                 Rejection(.malformedJSON, "the record value is null (a tombstone) on a \(rule.format.rawValue) topic"))
+        }
+        // The canonical envelope's usual events are read straight from the bytes; whatever that
+        // path does not take (anything it would reject included) is decided below, as before.
+        if rule.format == .canonical, fastPath, let change = decodeCanonicalFast(bytes, record: record, rule: rule) {
+            return .change(change)
         }
         let document: JSON
         do { document = try JSON.parse(bytes) } catch {

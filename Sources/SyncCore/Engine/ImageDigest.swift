@@ -52,20 +52,22 @@ public struct ImageDigest: Sendable, Hashable, CustomStringConvertible {
 
     init(_ patch: ContactPatch, recreated: Bool, managedGroups: Set<String>) {
         var encoding = Encoding()
+        // One allocation for the usual image (a few hundred bytes), not a growth every member.
+        encoding.bytes.reserveCapacity(512)
         encoding.tag(recreated ? 2 : 1)  // the form of the write, and room for later ones
         encoding.member(patch.name)
         encoding.member(patch.language)
-        encoding.member(patch.phone.map { $0.map(\.description) })
-        encoding.member(patch.whatsapp.map { $0.map(\.description) })
-        encoding.member(patch.email.map { $0.map(\.description) })
+        encoding.member(patch.phone)
+        encoding.member(patch.whatsapp)
+        encoding.member(patch.email)
         switch patch.groups {
         case nil: encoding.tag(0)
         case .clear?: encoding.tag(1)
         case .set(let names)?:
             encoding.tag(2)
-            encoding.list(names.sorted())
+            encoding.sortedList(names)
         }
-        if patch.groups != nil { encoding.list(managedGroups.sorted()) }
+        if patch.groups != nil { encoding.sortedList(managedGroups) }
         encoding.length(patch.fields.count)
         for (key, update) in patch.fields.sorted(by: { $0.key < $1.key }) {
             encoding.text(key)
@@ -125,12 +127,37 @@ public struct ImageDigest: Sendable, Hashable, CustomStringConvertible {
 
         mutating func text(_ text: String) {
             length(text.utf8.count)
-            bytes.append(contentsOf: text.utf8)
+            // From the string's storage in one copy (appending the UTF8View went byte by byte).
+            text.withUTF8Bytes { bytes.append(contentsOf: $0) }
         }
 
-        mutating func list(_ texts: [String]) {
+        mutating func list(_ texts: some Collection<String>) {
             length(texts.count)
             for text in texts { self.text(text) }
+        }
+
+        /// `list(texts.sorted())`, without the sorted copy when the texts already ascend
+        /// strictly (then `sorted()` could only give them in this order).
+        mutating func sortedList(_ texts: some Collection<String>) {
+            if zip(texts, texts.dropFirst()).allSatisfy({ $0 < $1 }) {
+                list(texts)
+            } else {
+                list(texts.sorted())
+            }
+        }
+
+        /// `member(update.map(\.description))`: the URN's text (`scheme:path`) without making it.
+        mutating func member(_ update: Update<URN>?) {
+            switch update {
+            case nil: tag(0)
+            case .clear?: tag(1)
+            case .set(let urn)?:
+                tag(2)
+                length(urn.scheme.utf8.count + 1 + urn.path.utf8.count)
+                urn.scheme.withUTF8Bytes { bytes.append(contentsOf: $0) }
+                bytes.append(UInt8(ascii: ":"))
+                urn.path.withUTF8Bytes { bytes.append(contentsOf: $0) }
+            }
         }
 
         mutating func member(_ update: Update<String>?) {
