@@ -34,8 +34,11 @@ public struct EventDecoder: Sendable {
                 Rejection(.malformedJSON, "the record value is null (a tombstone) on a \(rule.format.rawValue) topic"))
         }
         // The canonical envelope's usual events are read straight from the bytes; whatever that
-        // path does not take (anything it would reject included) is decided below, as before.
-        if rule.format == .canonical, fastPath, let change = decodeCanonicalFast(bytes, record: record, rule: rule) {
+        // path does not take (anything it would reject included, and every event when events name
+        // their workspace) is decided below, as before.
+        if rule.format == .canonical, fastPath, configuration.workspaceFrom == nil,
+            let change = decodeCanonicalFast(bytes, record: record, rule: rule)
+        {
             return .change(change)
         }
         let document: JSON
