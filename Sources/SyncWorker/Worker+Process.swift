@@ -111,7 +111,7 @@ extension Worker {
         if !work.kept.isEmpty, await !recordedUnchanged(key, work, in: workspace) {
             // A batch of deletes takes no contacts.json budget: waiting for it would pace deletes
             // to the contacts scope and starve the batcher of company.
-            if work.needsContactCall { ticket = await contactsTicket(key, workspace.gate) }
+            if work.needsContactCall { ticket = try? await workspace.gate.budget(.contacts).acquire() }
             work.add(await lanes.take(key))
             await sift(&work)
             if work.grew, await recordedUnchanged(key, work, in: workspace) {
@@ -124,16 +124,6 @@ extension Worker {
             }
         }
         await lanes.complete(key)
-    }
-
-    /// A contacts-budget ticket for `key`'s call; a paced budget is waited for without a slot.
-    private func contactsTicket(_ key: String, _ gate: PlatformGate) async -> ScopeBudget.Ticket? {
-        let budget = gate.budget(.contacts)
-        guard await !budget.isUnlimited else { return try? await budget.acquire() }
-        await lanes.waitForBudget(key)
-        let ticket = try? await budget.acquire()
-        await lanes.budgetGranted(key)
-        return ticket
     }
 
     /// Ends the records the version guard says are done (exact redeliveries, older events) and

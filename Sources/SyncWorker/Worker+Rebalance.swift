@@ -42,7 +42,6 @@ struct RebalanceBridge: RebalanceHandler {
         Counter(label: MetricNames.rebalances).increment()
         let leaving = Set(partitions)
         let deadline = ContinuousClock.now + worker.configuration.drainDeadline
-        await worker.lanes.beginRevoke(leaving)
         await worker.lanes.dropQueued(leaving)
         while await worker.lanes.applying(leaving) > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
@@ -77,7 +76,6 @@ struct RebalanceBridge: RebalanceHandler {
 
     private func release(_ leaving: Set<TopicPartition>) async {
         worker.lanes.ownership.fence(leaving)
-        await worker.lanes.endRevoke(leaving)
         await worker.lanes.forget(leaving)
         await worker.versions.revoke(sources: Array(leaving))
         worker.status.update { $0.assignedPartitions = max(0, $0.assignedPartitions - leaving.count) }

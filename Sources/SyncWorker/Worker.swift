@@ -45,8 +45,8 @@ public final class Worker: Service, Sendable {
         let stopping = stopping
         let lanes = Lanes(maxInFlight: configuration.maxInFlight)
         self.lanes = lanes
-        // Lanes holding a call slot or waiting for the contacts budget are on their way to the
-        // batchers (a contacts write, then its memberships); lanes whose actions wait in one are not.
+        // Lanes holding a call slot are on their way to the batchers (a contacts write, then its
+        // memberships); lanes whose actions wait in one hold none.
         workspaces = Workspaces(
             configuration: configuration, platform: platform, status: status, logger: logger,
             isStopping: { stopping.isSet }, feeding: { await lanes.feeding })
