@@ -38,6 +38,33 @@ extension WorkerHarness {
         return await start(configuration, deadline: deadline)
     }
 
+    /// Runs a bench worker with `budget` until it has caught up; `false` past `deadline`.
+    func runUntilCaughtUp(
+        budget: RequestRate, managedGroups: [String] = [], deadline: Duration = .seconds(60)
+    ) async throws -> Bool {
+        let running = try await startWorker(
+            budget: budget, untilCaughtUp: true, managedGroups: managedGroups, deadline: deadline)
+        return try await running.finished().caughtUp
+    }
+
+    /// The rows that start from existing contacts: `records` applied unthrottled (they must make
+    /// `contacts` contacts), then the sandbox throttled at the rows' rate. `nil` when that went
+    /// as planned, otherwise the row's failure (the rig shut down).
+    func seedUnthrottled(
+        _ records: [(key: String, value: [UInt8]?)], contacts: Int, managedGroups: [String] = [],
+        deadline: Duration = .seconds(60)
+    ) async throws -> BudgetBench.Trial? {
+        try await produce(records: records)
+        guard try await runUntilCaughtUp(budget: .unlimited, managedGroups: managedGroups, deadline: deadline),
+            sandbox.state().contacts.count == contacts
+        else {
+            await shutdown()
+            return .init(figure: "FAILED: the \(contacts) contacts were not created", raw: "no figures", met: false)
+        }
+        try sandbox.setThrottle(SandboxThrottle(BudgetBench.throttle))
+        return nil
+    }
+
     func produce(_ events: [BudgetEvent]) async throws {
         try await produce(records: events.map { ($0.key, $0.json) })
     }

@@ -27,20 +27,19 @@ enum BudgetActionsRow {
 
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
         let rig = try await WorkerHarness.bench(logger: logger)
-        try await rig.produce(records: (0..<entities).map { moved(key: "cus_\($0)", version: 1, to: "A") })
-        guard try await runUntilCaughtUp(rig, budget: .unlimited, deadline: .seconds(180)),
-            rig.sandbox.state().contacts.count == entities
-        else {
-            await rig.shutdown()
-            return .init(figure: "FAILED: the \(entities) contacts were not created", raw: "no figures", met: false)
+        let seed = (0..<entities).map { moved(key: "cus_\($0)", version: 1, to: "A") }
+        if let failed = try await rig.seedUnthrottled(
+            seed, contacts: entities, managedGroups: groups, deadline: .seconds(180))
+        {
+            return failed
         }
-        try rig.sandbox.setThrottle(SandboxThrottle(BudgetBench.throttle))
         let before = rig.sandbox.stats()
         var backlog = (0..<entities).map { moved(key: "cus_\($0)", version: 2, to: "B") }
         backlog += stride(from: 0, to: entities, by: deleteEvery).map { deleted(key: "cus_\($0)", version: 3) }
         try await rig.produce(records: backlog)
         let started = ContinuousClock.now
-        let caughtUp = try await runUntilCaughtUp(rig, budget: BudgetBench.budget, deadline: .seconds(300))
+        let caughtUp = try await rig.runUntilCaughtUp(
+            budget: BudgetBench.budget, managedGroups: groups, deadline: .seconds(300))
         let took = ContinuousClock.now - started
         let after = rig.sandbox.stats()
         let wrong = wrongEntities(rig.sandbox.state())
@@ -58,12 +57,6 @@ enum BudgetActionsRow {
             "\(actions) contact_actions.json calls (\(String(format: "%.3f", perEntity)) per entity), \(throttled) × 429"
             + (wrong > 0 ? ", **\(wrong) entities wrong**" : "")
         return .init(figure: figure, raw: raw, met: perEntity <= target && throttled == 0 && wrong == 0)
-    }
-
-    static func runUntilCaughtUp(_ rig: WorkerHarness, budget: RequestRate, deadline: Duration) async throws -> Bool {
-        let running = try await rig.startWorker(
-            budget: budget, untilCaughtUp: true, managedGroups: groups, deadline: deadline)
-        return try await running.finished().caughtUp
     }
 
     /// Entities not where the backlog leaves them: every `deleteEvery`-th gone, the others in B only.

@@ -38,14 +38,10 @@ enum BudgetCDCRow {
 
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
         let rig = try await WorkerHarness.bench(logger: logger)
-        try await rig.produce(records: (0..<entities).map { update($0, version: 1) })
-        guard try await BudgetDeletesRow.runUntilCaughtUp(rig, budget: .unlimited),
-            rig.sandbox.state().contacts.count == entities
-        else {
-            await rig.shutdown()
-            return .init(figure: "FAILED: the \(entities) contacts were not created", raw: "no figures", met: false)
+        if let failed = try await rig.seedUnthrottled((0..<entities).map { update($0, version: 1) }, contacts: entities)
+        {
+            return failed
         }
-        try rig.sandbox.setThrottle(SandboxThrottle(BudgetBench.throttle))
         let before = rig.sandbox.stats()
         var backlog: [(key: String, value: [UInt8]?)] = []
         for version in 2...(updatesPerEntity + 1) {

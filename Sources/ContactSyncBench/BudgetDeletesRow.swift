@@ -19,17 +19,14 @@ enum BudgetDeletesRow {
     static func measure(logger: Logger) async throws -> BudgetBench.Trial {
         let rig = try await WorkerHarness.bench(logger: logger)
         let creates = BudgetEvent.interleaved(count: entities, entities: entities)
-        try await rig.produce(creates)
-        guard try await runUntilCaughtUp(rig, budget: .unlimited), rig.sandbox.state().contacts.count == entities else {
-            await rig.shutdown()
-            return .init(figure: "FAILED: the \(entities) contacts were not created", raw: "no figures", met: false)
+        if let failed = try await rig.seedUnthrottled(creates.map { ($0.key, $0.json) }, contacts: entities) {
+            return failed
         }
-        try rig.sandbox.setThrottle(SandboxThrottle(BudgetBench.throttle))
         let before = rig.sandbox.stats()
         let deletes = (0..<entities).map { BudgetEvent(key: "cus_\($0)", version: 2, kind: .delete) }
         try await rig.produce(deletes)
         let started = ContinuousClock.now
-        let caughtUp = try await runUntilCaughtUp(rig, budget: BudgetBench.budget)
+        let caughtUp = try await rig.runUntilCaughtUp(budget: BudgetBench.budget)
         let took = ContinuousClock.now - started
         let after = rig.sandbox.stats()
         let left = rig.sandbox.state().contacts.count
@@ -45,10 +42,5 @@ enum BudgetDeletesRow {
         let figure =
             "\(calls) calls (\(actions) contact_actions.json), \(contacts) on the contacts scope, \(left) contacts left"
         return .init(figure: figure, raw: raw, met: calls <= 12 && contacts == 0 && left == 0 && throttled == 0)
-    }
-
-    static func runUntilCaughtUp(_ rig: WorkerHarness, budget: RequestRate) async throws -> Bool {
-        let running = try await rig.startWorker(budget: budget, untilCaughtUp: true, deadline: .seconds(60))
-        return try await running.finished().caughtUp
     }
 }
