@@ -98,11 +98,8 @@ struct RollingDeploy {
         // Both groups form (seconds on Tansu) before the traffic starts: records that pile up while
         // a group forms fold, and would fold differently in the deploy and the baseline.
         _ = try await LiveProducer(records: warmUp.records, rate: 100_000).run(to: targets, logger: logger)
-        for group in [stage, baseline] {
-            try await eventually("every partition of \(group.group) to be worked", within: .seconds(60)) {
-                try await group.progress().allSatisfy { ($0.committed ?? 0) > 0 }
-            }
-        }
+        try await waitUntilEveryPartitionIsWorked(stage, instances: instances)
+        try await waitUntilEveryPartitionIsWorked(baseline, instances: baselineInstance.map { [$0] } ?? [])
         watch.start()
         baselineWatch.start()
         let producer = LiveProducer(records: traffic.records, rate: plan.rate)
@@ -132,6 +129,28 @@ struct RollingDeploy {
         await stopEverything()
     }
 
+    /// Waits until `group` has committed part of the warm-up on every partition; otherwise
+    /// fails naming each partition's committed offset and the instances that exited (a CI run
+    /// once timed out here with nothing more to go on).
+    func waitUntilEveryPartitionIsWorked(_ group: RollingStage, instances: [Process]) async throws {
+        let end = ContinuousClock.now + .seconds(90)
+        var progress: [(partition: Int32, committed: Int64?, high: Int64)] = []
+        while ContinuousClock.now < end {
+            progress = (try? await group.progress()) ?? progress
+            if !progress.isEmpty && progress.allSatisfy({ ($0.committed ?? 0) > 0 }) { return }
+            // A new admin client each time: not every 20 ms.
+            try await Task.sleep(for: .milliseconds(250))
+        }
+        let offsets = progress.map { "p\($0.partition) \($0.committed.map(String.init) ?? "none")/\($0.high)" }
+        let exited = instances.enumerated().filter { !$0.element.isRunning }.map {
+            "instance \($0.offset) exited with \($0.element.terminationStatus)"
+        }
+        throw RollingWarmUpError(
+            description:
+                "not within 90 s: every partition of \(group.group) worked (committed/high: \(offsets.joined(separator: ", ")); \(exited.isEmpty ? "every instance running" : exited.joined(separator: ", ")))"
+        )
+    }
+
     /// Waits until both groups have committed every record produced.
     func waitForCommits(of stages: [RollingStage], deadline: Duration) async throws -> Bool {
         let end = ContinuousClock.now + deadline
@@ -159,4 +178,8 @@ struct RollingDeploy {
             if process.isRunning { WorkerProcess.killNine(process) }
         }
     }
+}
+
+struct RollingWarmUpError: Error, CustomStringConvertible {
+    let description: String
 }

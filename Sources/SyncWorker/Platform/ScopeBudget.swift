@@ -4,7 +4,10 @@ import PlatformClient
 /// calls below DRF's sliding window instead of bursting into it.
 ///
 /// - **Pacing.** Calls are spaced `window / allowance` apart, first come first served, so the
-///   oldest waiting entity is written first. `allowance` is the workspace's rate times this
+///   oldest waiting entity is written first. Waiters queue; only the first sleeps towards the
+///   next slot, the others are parked until their turn, so thousands of lanes waiting for the
+///   budget cost no timers and reserve no slots, and one whose work was abandoned meanwhile (its
+///   partition revoked: `acquire(unless:)`, `sweepAbandoned`) leaves without spending one. `allowance` is the workspace's rate times this
 ///   instance's `share` (its part of the assigned partitions) times `settle` (lowered while
 ///   something else spends the budget too), with 2 % kept back for clock and latency jitter.
 /// - **Window.** The end times of this instance's counted calls of the last window are kept;
@@ -39,6 +42,11 @@ actor ScopeBudget {
     private var assumed: [ContinuousClock.Instant] = []
     private var inFlight = 0
     private var nextTicket = 0
+    private var waiters: [Int: Waiter] = [:]
+    /// Waiter ids in arrival order; `order[..<orderHead]` have left.
+    private var order: [Int] = []
+    private var orderHead = 0
+    private var nextWaiter = 0
     private var nextSlot = ContinuousClock.now
     /// Counts changes of pacing (share, rate): a waiter holding a slot of an older epoch takes a
     /// fresh one.
@@ -93,35 +101,89 @@ actor ScopeBudget {
 
     /// Waits until a call may be sent, and counts it as in flight.
     func acquire() async throws -> Ticket {
+        // Never nil: nothing can abandon a wait that names no condition.
+        try await acquire(unless: nil)!
+    }
+
+    /// Waits, in arrival order, until a call may be sent, and counts it as in flight; `nil`
+    /// (no slot spent) as soon as `abandoned` holds: it is checked when the wait starts, when
+    /// its turn comes, while it sleeps towards its slot, and at every `sweepAbandoned`.
+    func acquire(unless abandoned: (@Sendable () -> Bool)?) async throws -> Ticket? {
         guard !rate.isUnlimited else { return issue() }
         let started = ContinuousClock.now
+        let id = nextWaiter
+        nextWaiter += 1
+        waiters[id] = Waiter(abandoned: abandoned)
+        order.append(id)
+        defer { leave(id) }
+        while currentHead() != id {
+            if abandoned?() == true { return nil }
+            await withTaskCancellationHandler {
+                await withCheckedContinuation { waiters[id]?.parked = $0 }
+            } onCancel: {
+                Task { await self.wake(id) }
+            }
+            try Task.checkCancellation()
+        }
         while true {
+            if abandoned?() == true { return nil }
             let now = ContinuousClock.now
             let epoch = self.epoch
-            if let until = pausedUntil, until > now {
-                _ = try await sleep(until: until, epoch: epoch)
-                continue  // then take a fresh slot: waiters must not burst together after a pause
-            }
-            let slot = max(now, nextSlot)
-            nextSlot = slot + interval
-            if slot > now, try await !sleep(until: slot, epoch: epoch) { continue }
-            if pausedUntil.map({ $0 > .now }) == true { continue }
-            let full = fullUntil(.now)
-            if let full {
-                nextSlot = max(nextSlot, full)
-                _ = try await sleep(until: full, epoch: epoch)
+            // After a pause too the next call waits for its slot: waiters must not burst together.
+            let earliest = [pausedUntil ?? now, nextSlot, fullUntil(now) ?? now].max()!
+            if earliest > now {
+                _ = try await sleep(until: earliest, epoch: epoch, unless: abandoned)
                 continue
             }
-            waited += ContinuousClock.now - started
+            nextSlot = now + interval
+            waited += now - started
             return issue()
         }
     }
 
+    /// Wakes parked waiters whose work was abandoned (a revocation fenced their partitions):
+    /// they leave the queue without spending a slot.
+    func sweepAbandoned() {
+        for (id, waiter) in waiters where waiter.parked != nil && waiter.abandoned?() == true { wake(id) }
+    }
+
+    /// Waiters in the queue now (the first one included).
+    var waiting: Int { waiters.count }
+
+    private struct Waiter {
+        let abandoned: (@Sendable () -> Bool)?
+        var parked: CheckedContinuation<Void, Never>?
+    }
+
+    /// The first live waiter: the only one that takes slots.
+    private func currentHead() -> Int? {
+        while orderHead < order.count, waiters[order[orderHead]] == nil { orderHead += 1 }
+        if orderHead > 1024 && orderHead * 2 > order.count {
+            order.removeFirst(orderHead)
+            orderHead = 0
+        }
+        return orderHead < order.count ? order[orderHead] : nil
+    }
+
+    private func wake(_ id: Int) {
+        guard let parked = waiters[id]?.parked else { return }
+        waiters[id]?.parked = nil
+        parked.resume()
+    }
+
+    /// `id` got its ticket or gave up: the next waiter's turn.
+    private func leave(_ id: Int) {
+        waiters[id] = nil
+        if let next = currentHead() { wake(next) }
+    }
+
     /// Sleeps until `deadline` in steps of at most a quarter second; answers `false` as soon as
-    /// the pacing changed (then the caller takes a fresh slot).
-    private func sleep(until deadline: ContinuousClock.Instant, epoch: Int) async throws -> Bool {
+    /// the pacing changed (then the caller takes a fresh slot) or the wait was abandoned.
+    private func sleep(
+        until deadline: ContinuousClock.Instant, epoch: Int, unless abandoned: (@Sendable () -> Bool)? = nil
+    ) async throws -> Bool {
         while ContinuousClock.now < deadline {
-            guard self.epoch == epoch else { return false }
+            guard self.epoch == epoch, abandoned?() != true else { return false }
             try await Task.sleep(until: min(deadline, .now + .milliseconds(250)))
         }
         return self.epoch == epoch
