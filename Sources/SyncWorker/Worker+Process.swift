@@ -111,7 +111,10 @@ extension Worker {
         if !work.kept.isEmpty, await !recordedUnchanged(key, work, in: workspace) {
             // A batch of deletes takes no contacts.json budget: waiting for it would pace deletes
             // to the contacts scope and starve the batcher of company.
-            if work.needsContactCall { ticket = try? await workspace.gate.budget(.contacts).acquire() }
+            if work.needsContactCall {
+                ticket = await contactsTicket(
+                    key, workspace.gate, claim: Claim(lanes.ownership, work.kept.map(\.lease)))
+            }
             work.add(await lanes.take(key))
             await sift(&work)
             if work.grew, await recordedUnchanged(key, work, in: workspace) {
@@ -124,6 +127,18 @@ extension Worker {
             }
         }
         await lanes.complete(key)
+    }
+
+    /// A contacts-budget ticket for `key`'s call; a paced budget is waited for without a slot.
+    /// The wait ends without a ticket (and without spending a slot) once `claim` is fenced: the
+    /// partition's new owner does the work, and `applyBatch` then finds the claim gone.
+    private func contactsTicket(_ key: String, _ gate: PlatformGate, claim: Claim) async -> ScopeBudget.Ticket? {
+        let budget = gate.budget(.contacts)
+        guard await !budget.isUnlimited else { return try? await budget.acquire() }
+        await lanes.waitForBudget(key)
+        let ticket = try? await budget.acquire(unless: { !claim.isHeld })
+        await lanes.budgetGranted(key)
+        return ticket
     }
 
     /// Ends the records the version guard says are done (exact redeliveries, older events) and

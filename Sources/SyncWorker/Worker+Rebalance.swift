@@ -42,6 +42,7 @@ struct RebalanceBridge: RebalanceHandler {
         Counter(label: MetricNames.rebalances).increment()
         let leaving = Set(partitions)
         let deadline = ContinuousClock.now + worker.configuration.drainDeadline
+        await worker.lanes.beginRevoke(leaving)
         await worker.lanes.dropQueued(leaving)
         while await worker.lanes.applying(leaving) > 0, ContinuousClock.now < deadline {
             try? await Task.sleep(for: .milliseconds(10))
@@ -76,6 +77,9 @@ struct RebalanceBridge: RebalanceHandler {
 
     private func release(_ leaving: Set<TopicPartition>) async {
         worker.lanes.ownership.fence(leaving)
+        await worker.lanes.endRevoke(leaving)
+        // Lanes of the leaving partitions still waiting for budget leave without spending it.
+        await worker.sweepAbandonedBudgetWaits()
         await worker.lanes.forget(leaving)
         await worker.versions.revoke(sources: Array(leaving))
         worker.status.update { $0.assignedPartitions = max(0, $0.assignedPartitions - leaving.count) }
@@ -86,6 +90,11 @@ struct RebalanceBridge: RebalanceHandler {
 }
 
 extension Worker {
+    /// Wakes the budget waits whose claims were fenced, in every workspace's contacts scope.
+    func sweepAbandonedBudgetWaits() async {
+        for workspace in workspaces.all { await workspace.gate.budget(.contacts).sweepAbandoned() }
+    }
+
     /// Lanes of fenced partitions stop retrying, but a call already sent still ends: waited for
     /// (up to a request timeout) so it cannot land after the new owner's write.
     func waitForCallsOnTheWire(_ partitions: Set<TopicPartition>) async {

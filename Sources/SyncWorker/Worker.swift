@@ -45,8 +45,8 @@ public final class Worker: Service, Sendable {
         let stopping = stopping
         let lanes = Lanes(maxInFlight: configuration.maxInFlight)
         self.lanes = lanes
-        // Lanes holding a call slot are on their way to the batchers (a contacts write, then its
-        // memberships); lanes whose actions wait in one hold none.
+        // Lanes holding a call slot or waiting for the contacts budget are on their way to the
+        // batchers (a contacts write, then its memberships); lanes whose actions wait in one are not.
         workspaces = Workspaces(
             configuration: configuration, platform: platform, status: status, logger: logger,
             isStopping: { stopping.isSet }, feeding: { await lanes.feeding })
@@ -190,6 +190,10 @@ public final class Worker: Service, Sendable {
             try? await Task.sleep(for: .milliseconds(20))
         }
         await commit(consumer)
+        // Lanes still waiting for budget made no call: fenced, they give their records up (the
+        // next owner reads them again) instead of calling after the worker stopped.
+        lanes.ownership.fence(lanes.ownership.partitions)
+        await sweepAbandonedBudgetWaits()
         await consumer.close()
         await producer.close()
         let abandoned = await lanes.load

@@ -59,6 +59,36 @@ import Testing
         await h.shutdown()
     }
 
+    /// Records that need no call (here exact redeliveries) do not queue behind lanes waiting for
+    /// the budget: waiting for budget holds no call slot. With one slot and a budget of one call
+    /// every 5 s, the old scheduler ended the redeliveries only after the three writes ahead of
+    /// them in the partition; fetching stopped meanwhile at the backpressure bound.
+    @Test func recordsThatNeedNoCallDoNotWaitBehindTheBudget() async throws {
+        let h = try await WorkerHarness(partitions: 1)
+        let group = "g-unchanged-slots"
+        let creates = (0..<20).map { n in
+            event("customer.created", id: "c\(n)", entity: "cus_\(n)", version: 1, data: Self.image(n))
+        }
+        try await h.produce(creates)
+        _ = try await h.runUntilCaughtUp(group: group)
+        let before = h.sandbox.stats().count(endpoint: "contacts.json")
+        try await h.produce(
+            (0..<3).map { n in
+                event("customer.created", id: "w\(n)", entity: "cus_w\(n)", version: 1, data: #""name": "W""#)
+            } + creates)
+        let configuration = try h.configuration(group: group) {
+            $0.maxInFlight = 1
+            $0.budgetContacts = RequestRate(requests: 12, per: .seconds(60))
+        }
+        let running = await h.start(configuration, deadline: .seconds(90))
+        try await eventually("the 20 redeliveries skipped") { running.snapshot.skippedDuplicate == 20 }
+        let writes = h.sandbox.stats().count(endpoint: "contacts.json") - before
+        #expect(writes < 3, "the redeliveries ended after \(writes) of the 3 paced writes ahead of them")
+        let done = try await running.finished()
+        #expect(done.created == 3)
+        await h.shutdown()
+    }
+
     /// The digest is of what contact-sync wrote, not of what the platform holds: an agent's edit
     /// is corrected by the next real change or by a re-sync, which bypasses the digest.
     @Test func aResyncWritesEvenAnUnchangedImage() async throws {

@@ -34,6 +34,25 @@ import Testing
         #expect(lanes.complete(key("down", 0)) == [key("down", 2)], "and `down`'s, oldest first")
     }
 
+    /// A lane that waited for the budget without its slot takes one back for its call, and it
+    /// counts against its own workspace: otherwise the workspace's count went below zero when
+    /// the call's slot was given back, and it could start more than `maxInFlight` lanes.
+    @Test func aSlotTakenBackAfterTheBudgetCountsForItsWorkspace() {
+        var lanes = LaneScheduler(maxInFlight: 1)
+        #expect(lanes.enqueue(item(0), key: key("a", 0)) == [key("a", 0)])
+        _ = lanes.take(key("a", 0))
+        // Waiting for the budget: its slot goes to the next lane of the workspace.
+        #expect(lanes.enqueue(item(1), key: key("a", 1)) == [])
+        #expect(lanes.releaseSlot(key("a", 0)) == [key("a", 1)])
+        lanes.reclaimSlot(key("a", 0))
+        #expect(lanes.inFlight == 2, "granted: past maxInFlight, the budget paces it")
+        _ = lanes.take(key("a", 1))
+        #expect(lanes.complete(key("a", 1)) == [])
+        #expect(lanes.complete(key("a", 0)) == [])
+        #expect(lanes.enqueue(item(2), key: key("a", 2)) == [key("a", 2)])
+        #expect(lanes.enqueue(item(3), key: key("a", 3)) == [], "one slot for the workspace, as configured")
+    }
+
     @Test func bareKeysAreOneWorkspaceAsBefore() {
         var lanes = LaneScheduler(maxInFlight: 1)
         #expect(lanes.enqueue(item(0), key: "ext:a") == ["ext:a"])

@@ -13,15 +13,24 @@ import Crypto
 /// A person's edit on the platform is therefore corrected only by the entity's next real change
 /// or by a re-sync (`contact-sync resync`, which bypasses the digest).
 public struct ImageDigest: Sendable, Hashable, CustomStringConvertible {
-    /// 16 bytes: SHA-256 of the canonical encoding, truncated.
-    public let bytes: [UInt8]
+    /// SHA-256 of the canonical encoding, truncated to 16 bytes, kept as two big-endian words:
+    /// no allocation per digest on the skip path, and equality is two comparisons.
+    private let high: UInt64
+    private let low: UInt64
 
     public static let byteCount = 16
+
+    /// The 16 bytes, as the versions topic stores them.
+    public var bytes: [UInt8] {
+        (0..<8).map { UInt8(truncatingIfNeeded: high >> (56 - 8 * $0)) }
+            + (0..<8).map { UInt8(truncatingIfNeeded: low >> (56 - 8 * $0)) }
+    }
 
     /// `nil` unless `bytes` is exactly 16 bytes long.
     public init?(bytes: [UInt8]) {
         guard bytes.count == Self.byteCount else { return nil }
-        self.bytes = bytes
+        high = bytes[0..<8].reduce(0) { $0 << 8 | UInt64($1) }
+        low = bytes[8..<16].reduce(0) { $0 << 8 | UInt64($1) }
     }
 
     /// `nil` unless `hex` is 32 lowercase hexadecimal digits (the versions topic's `"h"`).
@@ -36,7 +45,7 @@ public struct ImageDigest: Sendable, Hashable, CustomStringConvertible {
             bytes.append(high << 4 | low)
             index += 2
         }
-        self.bytes = bytes
+        self.init(bytes: bytes)
     }
 
     /// The image a change writes, or `nil` for a delete (a delete has no image to repeat).
@@ -84,7 +93,13 @@ public struct ImageDigest: Sendable, Hashable, CustomStringConvertible {
                 encoding.text(value.text)
             }
         }
-        bytes = Array(SHA256.hash(data: encoding.bytes).prefix(Self.byteCount))
+        let words = SHA256.hash(data: encoding.bytes).withUnsafeBytes { raw in
+            (
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+            )
+        }
+        (high, low) = words
     }
 
     /// 32 lowercase hexadecimal digits.

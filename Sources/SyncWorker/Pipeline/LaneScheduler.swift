@@ -6,9 +6,10 @@ import SyncCore
 ///
 /// Records of one key run strictly in order; different keys run concurrently, with at most
 /// `maxInFlight` platform calls at once. A lane that gets a slot takes its queued records,
-/// and when they need a call it waits for the platform's budget (holding its slot) and then
-/// takes again: everything that arrived for the key meanwhile is folded into one change, so
-/// while the budget is the limit a backlog costs about one call per distinct entity. Lanes start in the order their oldest record
+/// and when they need a call it waits for the platform's budget without its slot (so lanes
+/// that need no call go on) and then takes again: everything that arrived for the key
+/// meanwhile is folded into one change, so while the budget is the limit a backlog costs about
+/// one call per distinct entity. Lanes start in the order their oldest record
 /// arrived, so the entity holding the oldest pending offset is written first and commits keep
 /// moving. A lane gives its call slot back as soon as its platform call ends, so making the
 /// version durable afterwards does not hold a slot (Little's law: slots / call latency).
@@ -17,7 +18,7 @@ import SyncCore
 ///
 /// Slots are counted per workspace (the part of the key before `ContactChange.workspaceSeparator`):
 /// each workspace has `maxInFlight` of its own, so the lanes of one that is down or throttled
-/// (they hold their slots while they wait) never take the slots another needs.
+/// (its lanes hold their slots through retries and pauses) never take the slots another needs.
 struct LaneScheduler: Sendable {
     private struct Lane {
         var running = false
@@ -26,6 +27,8 @@ struct LaneScheduler: Sendable {
         var takenBytes = 0
         /// Partitions of the records being applied, with their counts.
         var taken: [TopicPartition: Int] = [:]
+        /// Waiting for the contacts budget without a slot: no call of it is under way.
+        var waitingForBudget = false
     }
 
     let maxInFlight: Int
@@ -83,6 +86,25 @@ struct LaneScheduler: Sendable {
         inFlight -= 1
         inFlightByWorkspace[Self.workspace(of: key), default: 1] -= 1
         return startReady()
+    }
+
+    /// Marks `key`'s lane as waiting for the budget (`applying` leaves it out) or not.
+    mutating func setWaitingForBudget(_ key: String, _ waiting: Bool) {
+        lanes[key]?.waitingForBudget = waiting
+    }
+
+    /// The partitions of the records `key`'s lane has taken.
+    func takenPartitions(_ key: String) -> Set<TopicPartition> {
+        Set(lanes[key]?.taken.keys ?? [:].keys)
+    }
+
+    /// A lane that gave its slot back while it waited for the budget takes one again for its
+    /// call, past `maxInFlight` if need be: the budget it waited for paces those calls already.
+    mutating func reclaimSlot(_ key: String) {
+        guard lanes[key]?.running == true, lanes[key]?.holdsSlot == false else { return }
+        lanes[key]?.holdsSlot = true
+        inFlight += 1
+        inFlightByWorkspace[Self.workspace(of: key), default: 0] += 1
     }
 
     /// A lane's batch is done: its next batch (if any) waits for a slot like any other.
@@ -156,7 +178,7 @@ struct LaneScheduler: Sendable {
     /// Records of `partitions` (all when `nil`) that lanes are applying now.
     func applying(_ partitions: Set<TopicPartition>?) -> Int {
         var count = 0
-        for lane in lanes.values {
+        for lane in lanes.values where !lane.waitingForBudget {
             for (partition, records) in lane.taken where partitions?.contains(partition) ?? true { count += records }
         }
         return count

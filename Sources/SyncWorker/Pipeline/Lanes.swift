@@ -108,10 +108,51 @@ actor Lanes {
         start(scheduler.releaseSlot(key))
     }
 
-    /// Whether lanes are on their way to a platform call (holding a slot, which a lane keeps
-    /// while it waits for the budget): their deletes and memberships may still join the
-    /// batcher's next call.
-    var feeding: Bool { scheduler.inFlight > 0 }
+    /// Lanes that gave their slot back while they wait for the contacts budget.
+    private(set) var waitingForBudget = 0
+
+    /// `key`'s lane waits for the budget: waiting is no call, so its slot goes to lanes that need
+    /// none (unchanged, stale, deletes) meanwhile, and fetching does not stop at the
+    /// backpressure bound while every slot waits. Its records keep folding in as they arrive.
+    ///
+    /// Such a lane has made no call, so a revocation does not wait for it (`applying` leaves it
+    /// out): granted while one of its partitions is being revoked, it waits for the revocation
+    /// to end (`budgetGranted`), and then finds its claim fenced and gives its records up.
+    func waitForBudget(_ key: String) {
+        waitingForBudget += 1
+        scheduler.setWaitingForBudget(key, true)
+        releaseSlot(key)
+    }
+
+    /// The budget granted `key`'s lane its call: it takes a slot again, once no partition of
+    /// its records is being revoked.
+    func budgetGranted(_ key: String) async {
+        while !revoking.isDisjoint(with: scheduler.takenPartitions(key)) {
+            await withCheckedContinuation { revocationWaiters.append($0) }
+        }
+        waitingForBudget -= 1
+        scheduler.setWaitingForBudget(key, false)
+        scheduler.reclaimSlot(key)
+    }
+
+    /// Partitions whose revocation is under way (between `beginRevoke` and `endRevoke`).
+    private var revoking: Set<TopicPartition> = []
+    private var revocationWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// A revocation of `partitions` starts: lanes granted budget for their records wait.
+    func beginRevoke(_ partitions: Set<TopicPartition>) { revoking.formUnion(partitions) }
+
+    /// The revocation of `partitions` ended (their leases fenced): waiting lanes go on.
+    func endRevoke(_ partitions: Set<TopicPartition>) {
+        revoking.subtract(partitions)
+        let waiters = revocationWaiters
+        revocationWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    /// Whether lanes are on their way to a platform call (holding a slot, or waiting for the
+    /// budget): their deletes and memberships may still join the batcher's next call.
+    var feeding: Bool { scheduler.inFlight > 0 || waitingForBudget > 0 }
 
     /// A lane's batch is done: its next batch (if any) waits for a slot like any other.
     func complete(_ key: String) { start(scheduler.complete(key)) }
