@@ -42,33 +42,65 @@ extension EventDecoder {
             throw Rejection(
                 .missingMember, "data.id (JSON pointer /data/id) is required: it becomes the contact's ext: URN")
         }
-        let prefix = rule.extPrefix ?? configuration.extPrefixes[family] ?? ""
-        let urn = try extURN(prefix: prefix, id: entityID, place: "data.id (JSON pointer /data/id)")
-        let trace = record.header("traceparent")
+        return try canonicalChange(
+            CanonicalHead(id: id, family: family, verb: verb, version: version, entityID: entityID),
+            record: record, rule: rule, member: { data[$0.rawValue] },
+            fields: { builder throws(Rejection) in
+                if let v = data["fields"], !v.isNull { try builder.fields(v, at: "data.fields") }
+            })
+    }
 
-        if verb == "deleted" {
-            return ContactChange(extURN: urn, version: version, eventID: id, traceparent: trace, action: .delete)
+    /// What the envelope says before `data`'s members: read by the tree (`decodeCanonical`) or
+    /// from the bytes (`decodeCanonicalFast`), then finished alike by `canonicalChange`.
+    struct CanonicalHead {
+        let id: String
+        let family: String
+        let verb: String
+        let version: OrderingVersion
+        let entityID: String
+    }
+
+    /// The members of `data` a patch is built from (`fields` aside: each reader walks it its own way).
+    enum CanonicalMember: String {
+        case name, language, phone, whatsapp, email, groups, status
+    }
+
+    /// The part of the canonical decoding both readers share: the `ext:` URN, a delete, or the
+    /// patch from `data`'s members (`member` gives each as JSON, `fields` adds `data.fields`).
+    func canonicalChange(
+        _ head: CanonicalHead, record: InboundRecord, rule: DecoderConfiguration.TopicRule,
+        member: (CanonicalMember) -> JSON?, fields: (inout PatchBuilder) throws(Rejection) -> Void
+    ) throws(Rejection) -> ContactChange {
+        let prefix = rule.extPrefix ?? configuration.extPrefixes[head.family] ?? ""
+        let urn = try extURN(prefix: prefix, id: head.entityID, place: "data.id (JSON pointer /data/id)")
+        let trace = record.header("traceparent")
+        if head.verb == "deleted" {
+            return ContactChange(
+                extURN: urn, version: head.version, eventID: head.id, traceparent: trace, action: .delete)
         }
         var builder = PatchBuilder(defaultCountryCode: configuration.defaultCountryCode)
-        if let v = data["name"] { try builder.name(v, at: "data.name (JSON pointer /data/name)") }
-        if let v = data["language"] { try builder.language(v, at: "data.language (JSON pointer /data/language)") }
-        if let v = data["phone"] { try builder.urn("tel", v, at: "data.phone (JSON pointer /data/phone)") }
-        if let v = data["whatsapp"] {
+        if let v = member(.name) { try builder.name(v, at: "data.name (JSON pointer /data/name)") }
+        if let v = member(.language) { try builder.language(v, at: "data.language (JSON pointer /data/language)") }
+        if let v = member(.phone) { try builder.urn("tel", v, at: "data.phone (JSON pointer /data/phone)") }
+        if let v = member(.whatsapp) {
             try builder.urn("whatsapp", v, at: "data.whatsapp (JSON pointer /data/whatsapp)")
         }
-        if let v = data["email"] { try builder.urn("mailto", v, at: "data.email (JSON pointer /data/email)") }
-        if let v = data["groups"] { try builder.groups(v, at: "data.groups (JSON pointer /data/groups)") }
-        if let v = data["fields"], !v.isNull { try builder.fields(v, at: "data.fields") }
-        if verb == "status_changed" {
-            guard let status = data["status"] else {
-                throw Rejection(.missingMember, "data.status (JSON pointer /data/status) is required for \(typeName)")
+        if let v = member(.email) { try builder.urn("mailto", v, at: "data.email (JSON pointer /data/email)") }
+        if let v = member(.groups) { try builder.groups(v, at: "data.groups (JSON pointer /data/groups)") }
+        try fields(&builder)
+        if head.verb == "status_changed" {
+            guard let status = member(.status) else {
+                throw Rejection(
+                    .missingMember,
+                    "data.status (JSON pointer /data/status) is required for \(head.family).\(head.verb)")
             }
             try builder.field(configuration.leadStatusField, status, at: "data.status (JSON pointer /data/status)")
-        } else if let status = data["status"], family == "lead" {
+        } else if let status = member(.status), head.family == "lead" {
             try builder.field(configuration.leadStatusField, status, at: "data.status (JSON pointer /data/status)")
         }
         return ContactChange(
-            extURN: urn, version: version, eventID: id, traceparent: trace, action: .upsert(builder.finish()))
+            extURN: urn, version: head.version, eventID: head.id, traceparent: trace,
+            action: .upsert(builder.finish()))
     }
 
     static let knownTypes = [

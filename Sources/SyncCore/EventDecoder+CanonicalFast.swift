@@ -37,7 +37,7 @@ extension EventDecoder {
             var scanner = JSONSpanScanner(buffer)
             var spans = CanonicalSpans()
             guard Self.scanEnvelope(&scanner, into: &spans) else { return nil }
-            return try? canonicalChange(scanner, spans, record: record, rule: rule)
+            return try? canonicalChangeFromSpans(scanner, spans, record: record, rule: rule)
         }
     }
 
@@ -126,9 +126,10 @@ extension EventDecoder {
         return !scanner.failed
     }
 
-    /// `decodeCanonical`'s steps over the spans; throws (and the general path takes over) at
-    /// every point where `decodeCanonical` rejects, and wherever the spans say less than the tree.
-    private func canonicalChange(
+    /// `decodeCanonical`'s head read from the spans, then the shared `canonicalChange`; throws
+    /// (and the general path takes over) at every point where `decodeCanonical` rejects, and
+    /// wherever the spans say less than the tree.
+    private func canonicalChangeFromSpans(
         _ scanner: JSONSpanScanner, _ spans: CanonicalSpans, record: InboundRecord,
         rule: DecoderConfiguration.TopicRule
     ) throws(Rejection) -> ContactChange {
@@ -152,50 +153,37 @@ extension EventDecoder {
         guard spans.dataIsObject, let dataIDSpan = spans.dataID, let entityID = scanner.scalarText(dataIDSpan) else {
             throw giveUp()
         }
-        let prefix = rule.extPrefix ?? configuration.extPrefixes[family] ?? ""
-        let urn = try extURN(prefix: prefix, id: entityID, place: "data.id (JSON pointer /data/id)")
-        let trace = record.header("traceparent")
-
-        if verb == "deleted" {
-            return ContactChange(extURN: urn, version: version, eventID: id, traceparent: trace, action: .delete)
-        }
-        var builder = PatchBuilder(defaultCountryCode: configuration.defaultCountryCode)
-        if let s = spans.name { try builder.name(scanner.value(s), at: "data.name (JSON pointer /data/name)") }
-        if let s = spans.language {
-            try builder.language(scanner.value(s), at: "data.language (JSON pointer /data/language)")
-        }
-        if let s = spans.phone { try builder.urn("tel", scanner.value(s), at: "data.phone (JSON pointer /data/phone)") }
-        if let s = spans.whatsapp {
-            try builder.urn("whatsapp", scanner.value(s), at: "data.whatsapp (JSON pointer /data/whatsapp)")
-        }
-        if let s = spans.email {
-            try builder.urn("mailto", scanner.value(s), at: "data.email (JSON pointer /data/email)")
-        }
-        if let s = spans.groups { try builder.groups(scanner.value(s), at: "data.groups (JSON pointer /data/groups)") }
-        if let s = spans.fields, !scanner.isNull(s) {
-            guard scanner.isObject(s) else { throw giveUp() }
-            // As `PatchBuilder.fields` does, member by member in document order.
-            builder.patch.fields.reserveCapacity(builder.patch.fields.count + spans.fieldCount)
-            var fields = JSONSpanScanner(scanner.bytes, at: s.lowerBound)
-            guard fields.openObject(depth: 0) else { throw giveUp() }
-            var count = 0
-            while let name = fields.nextMember(&count) {
-                guard let valueSpan = fields.skipValue(depth: 1) else { throw giveUp() }
-                let label = fields.name(name)
-                try builder.field(label, fields.value(valueSpan), at: "data.fields.\(label)")
-            }
-            guard !fields.failed else { throw giveUp() }
-        }
-        if verb == "status_changed" {
-            guard let s = spans.status else { throw giveUp() }
-            try builder.field(
-                configuration.leadStatusField, scanner.value(s), at: "data.status (JSON pointer /data/status)")
-        } else if let s = spans.status, family == "lead" {
-            try builder.field(
-                configuration.leadStatusField, scanner.value(s), at: "data.status (JSON pointer /data/status)")
-        }
-        return ContactChange(
-            extURN: urn, version: version, eventID: id, traceparent: trace, action: .upsert(builder.finish()))
+        return try canonicalChange(
+            CanonicalHead(id: id, family: family, verb: verb, version: version, entityID: entityID),
+            record: record, rule: rule,
+            member: { member in
+                let span: Range<Int>? =
+                    switch member {
+                    case .name: spans.name
+                    case .language: spans.language
+                    case .phone: spans.phone
+                    case .whatsapp: spans.whatsapp
+                    case .email: spans.email
+                    case .groups: spans.groups
+                    case .status: spans.status
+                    }
+                return span.map { scanner.value($0) }
+            },
+            fields: { builder throws(Rejection) in
+                guard let s = spans.fields, !scanner.isNull(s) else { return }
+                guard scanner.isObject(s) else { throw giveUp() }
+                // As `PatchBuilder.fields` does, member by member in document order, without the tree.
+                builder.patch.fields.reserveCapacity(builder.patch.fields.count + spans.fieldCount)
+                var fields = JSONSpanScanner(scanner.bytes, at: s.lowerBound)
+                guard fields.openObject(depth: 0) else { throw giveUp() }
+                var count = 0
+                while let name = fields.nextMember(&count) {
+                    guard let valueSpan = fields.skipValue(depth: 1) else { throw giveUp() }
+                    let label = fields.name(name)
+                    try builder.field(label, fields.value(valueSpan), at: "data.fields.\(label)")
+                }
+                guard !fields.failed else { throw giveUp() }
+            })
     }
 
     /// `eventType(_:)` of a type's bytes. Only the known types' own bytes match: text that

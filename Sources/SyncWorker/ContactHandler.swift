@@ -36,6 +36,8 @@ final class ContactHandler: Sendable {
     let actions: ActionBatcher
     /// Lower-cased names of the groups contact-sync owns.
     let managedGroups: Set<String>
+    /// `managedGroups` in order, as `ImageDigest` reads them.
+    let sortedManagedGroups: [String]
     let unmanagedGroups: UnmanagedGroups
     let logger: Logger
     /// Entity key → the contact's UUID and URNs, so most events cost one `?uuid=` call. Bounded:
@@ -58,6 +60,7 @@ final class ContactHandler: Sendable {
         self.gate = gate
         self.actions = actions
         self.managedGroups = Set(managedGroups.map { $0.lowercased() })
+        sortedManagedGroups = self.managedGroups.sorted()
         unmanagedGroups = UnmanagedGroups(managed: self.managedGroups, logger: logger)
         self.logger = logger
     }

@@ -167,7 +167,9 @@ extension Worker {
             !work.kept.contains(where: \.isResync)
         else { return false }
         let merged = ContactChange.merge(work.kept.map { $0.change! })
-        guard ImageDigest(merged, managedGroups: workspace.handler.managedGroups) == last else { return false }
+        guard ImageDigest(merged, sortedManagedGroups: workspace.handler.sortedManagedGroups) == last else {
+            return false
+        }
         let unchanged = AppliedVersion(
             version: merged.version, eventID: merged.eventID, deleted: false, contactUUID: stored.contactUUID,
             urns: stored.urns, digest: last)
@@ -237,7 +239,7 @@ extension Worker {
             let applied = AppliedVersion(
                 version: merged.version, eventID: merged.eventID, deleted: merged.isDelete, contactUUID: result.uuid,
                 urns: merged.isDelete ? nil : result.urns,
-                digest: complete ? ImageDigest(merged, managedGroups: handler.managedGroups) : nil)
+                digest: complete ? ImageDigest(merged, sortedManagedGroups: handler.sortedManagedGroups) : nil)
             guard await saveVersion(key, applied, partition: kept[0].record.partition, claim: claim) else {
                 return  // shutting down: not done, read again by whoever owns the partition next
             }
