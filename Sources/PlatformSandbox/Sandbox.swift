@@ -222,10 +222,10 @@ final class SandboxCore: Sendable {
 
     func state() -> SandboxState { endpoints.organisation.withLock { $0.snapshot } }
 
-    func setContactStatus(_ reference: String, to status: ContactStatus) throws(SandboxAdminError)
-        -> SandboxState.Contact
+    func setContactStatus(_ reference: String, to status: ContactStatus, in tenant: SandboxTenant? = nil)
+        throws(SandboxAdminError) -> SandboxState.Contact
     {
-        try endpoints.organisation.withLock { org throws(SandboxAdminError) in
+        try (tenant ?? main).endpoints.organisation.withLock { org throws(SandboxAdminError) in
             guard let contact = org.activeContact(reference: reference) else {
                 throw SandboxAdminError("no active contact has the UUID or URN \(reference)")
             }

@@ -44,16 +44,23 @@ extension Worker {
             "records_per_second": "\(String(format: "%.1f", step.rate))",
             "eta": "\(step.eta.map { $0.secondsText } ?? "unknown (no progress in the last interval)")",
         ]
-        // The first workspace's pacing: with several, each has its own (their metrics say).
-        let gate = workspaces.all[0].gate
-        let budget = gate.budget(.contacts)
-        if await !budget.isUnlimited {
-            let calls = Double(await budget.allowance) / (await budget.rate.window).seconds
-            metadata["pacing"] =
-                "\(String(format: "%.2f", calls)) contacts.json calls/s (this instance's share of platform.budget.contacts)"
-        } else {
-            metadata["pacing"] = "none (platform.budget.contacts unlimited)"
+        // Each workspace has its own budget: with several, the line names each one's pacing.
+        var pacing: [String] = []
+        for workspace in workspaces.all {
+            let budget = workspace.gate.budget(.contacts)
+            let setting =
+                workspace.name.map { "platform.workspaces.\($0).budget.contacts" } ?? "platform.budget.contacts"
+            let text: String
+            if await budget.isUnlimited {
+                text = "none (\(setting) unlimited)"
+            } else {
+                let calls = Double(await budget.allowance) / (await budget.rate.window).seconds
+                text =
+                    "\(String(format: "%.2f", calls)) contacts.json calls/s (this instance's share of \(setting))"
+            }
+            pacing.append(workspaces.all.count == 1 ? text : "\(workspace.label): \(text)")
         }
+        metadata["pacing"] = "\(pacing.joined(separator: "; "))"
         if await workspaces.allThrottled() {
             metadata["throttled"] = "a 429 paused calls (someone else spends the budget)"
         }

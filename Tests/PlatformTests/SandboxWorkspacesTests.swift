@@ -42,6 +42,33 @@ import Testing
         }
     }
 
+    /// Other processes (the chaos scenarios' judges, a person with curl) read and switch each
+    /// workspace over `/_sandbox/…?workspace=NAME`; without it, the first as before.
+    @Test func theAdminEndpointsNameTheirWorkspace() async throws {
+        try await SandboxHarness.with(workspaces: [Self.second]) { h in
+            _ = try await h.call(
+                .POST, "/api/v2/contacts.json", json: ["urns": ["ext:7"], "name": "Bo"],
+                authorization: "Token globex-token")
+            let state = try await SandboxReadOutTests.fetch(
+                SandboxState.self, from: h, path: "/_sandbox/state?workspace=globex")
+            #expect(state == h.sandbox.state(workspace: "globex") && state.contacts.map(\.name) == ["Bo"])
+            let first = try await SandboxReadOutTests.fetch(SandboxState.self, from: h, path: "/_sandbox/state")
+            #expect(first.contacts.isEmpty)
+            let stats = try await SandboxReadOutTests.fetch(
+                SandboxStats.self, from: h, path: "/_sandbox/stats?workspace=globex")
+            #expect(stats.total == 1)
+            let throttle = try await h.call(
+                .POST, "/_sandbox/throttle?workspace=globex", json: ["contacts": "5/m"], authorization: nil)
+            #expect(throttle.status == 200)
+            let set = try await SandboxReadOutTests.fetch(
+                SandboxThrottle.self, from: h, path: "/_sandbox/throttle?workspace=globex")
+            #expect(set.contacts == "5/m")
+            #expect(h.sandbox.throttle().contacts == nil, "the first workspace's throttle untouched")
+            let unknown = try await h.call(.GET, "/_sandbox/state?workspace=nobody", authorization: nil)
+            #expect(unknown.status == 404)
+        }
+    }
+
     @Test func aTokenSharedByTwoWorkspacesIsRefusedAtStart() async {
         await #expect(throws: SandboxStartError.self) {
             try await SandboxHarness.with(workspaces: [SandboxWorkspace(name: "x", token: SandboxHarness.token)]) { _ in
