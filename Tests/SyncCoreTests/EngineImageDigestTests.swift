@@ -105,4 +105,16 @@ import Testing
         #expect(ImageDigest(hex: String(digest.hex.dropLast()) + "g") == nil)
         #expect(ImageDigest(bytes: [1, 2, 3]) == nil)
     }
+
+    /// An image past the 1,024 bytes encoded on the stack: encoded whole all the same (the
+    /// hex is what the encoding into one growing array gave, at `3b1289e`),
+    /// and its last byte counts.
+    @Test func anImageLargerThanTheStackBufferIsDigestedWhole() {
+        var patch = Self.full
+        for n in 0..<30 { patch.fields["note_\(n)"] = .set(.text(String(repeating: "x", count: 60) + "\(n)")) }
+        let big = Self.digest(patch)
+        #expect(big.hex == "2e207aa68234c873829793e7bf78f848")
+        patch.fields["note_29"] = .set(.text(String(repeating: "x", count: 60) + "30"))
+        #expect(Self.digest(patch) != big, "a change past the first 1,024 bytes went unseen")
+    }
 }

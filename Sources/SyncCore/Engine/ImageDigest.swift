@@ -66,37 +66,32 @@ public struct ImageDigest: Sendable, Hashable, CustomStringConvertible {
     }
 
     init(_ patch: ContactPatch, recreated: Bool, managedGroups: [String]) {
-        var encoding = Encoding()
-        // One allocation for the usual image (a few hundred bytes), not a growth every member.
-        encoding.bytes.reserveCapacity(512)
-        encoding.tag(recreated ? 2 : 1)  // the form of the write, and room for later ones
-        encoding.member(patch.name)
-        encoding.member(patch.language)
-        encoding.member(patch.phone)
-        encoding.member(patch.whatsapp)
-        encoding.member(patch.email)
-        switch patch.groups {
-        case nil: encoding.tag(0)
-        case .clear?: encoding.tag(1)
-        case .set(let names)?:
-            encoding.tag(2)
-            encoding.sortedList(names)
+        // The usual image (a few hundred bytes) is encoded on the stack: no allocation per digest.
+        (high, low) = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: 1024) { stack in
+            var encoding = Encoding(stack: stack)
+            encoding.tag(recreated ? 2 : 1)  // the form of the write, and room for later ones
+            encoding.member(patch.name)
+            encoding.member(patch.language)
+            encoding.member(patch.phone)
+            encoding.member(patch.whatsapp)
+            encoding.member(patch.email)
+            switch patch.groups {
+            case nil: encoding.tag(0)
+            case .clear?: encoding.tag(1)
+            case .set(let names)?:
+                encoding.tag(2)
+                encoding.sortedList(names)
+            }
+            if patch.groups != nil { encoding.sortedList(managedGroups) }
+            encoding.length(patch.fields.count)
+            // A dictionary has no order: sorted by key, unless there is nothing to sort.
+            if patch.fields.count < 2 {
+                for (key, update) in patch.fields { encoding.field(key, update) }
+            } else {
+                for (key, update) in patch.fields.sorted(by: { $0.key < $1.key }) { encoding.field(key, update) }
+            }
+            return encoding.digest()
         }
-        if patch.groups != nil { encoding.sortedList(managedGroups) }
-        encoding.length(patch.fields.count)
-        // A dictionary has no order: sorted by key, unless there is nothing to sort.
-        if patch.fields.count < 2 {
-            for (key, update) in patch.fields { encoding.field(key, update) }
-        } else {
-            for (key, update) in patch.fields.sorted(by: { $0.key < $1.key }) { encoding.field(key, update) }
-        }
-        let words = SHA256.hash(data: encoding.bytes).withUnsafeBytes { raw in
-            (
-                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
-                UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
-            )
-        }
-        (high, low) = words
     }
 
     /// 32 lowercase hexadecimal digits.
@@ -124,23 +119,68 @@ public struct ImageDigest: Sendable, Hashable, CustomStringConvertible {
     /// Unambiguous bytes: every text is length-prefixed, every member has a state tag, so no two
     /// different patches encode alike.
     private struct Encoding {
-        var bytes: [UInt8] = []
+        /// Where the encoding goes while it fits; past that, all of it moves to `spilled`.
+        let stack: UnsafeMutableBufferPointer<UInt8>
+        var count = 0
+        var spilled: [UInt8]?
 
-        mutating func tag(_ value: UInt8) { bytes.append(value) }
+        init(stack: UnsafeMutableBufferPointer<UInt8>) { self.stack = stack }
+
+        mutating func put(_ byte: UInt8) {
+            if spilled == nil, count < stack.count {
+                stack[count] = byte
+                count += 1
+            } else {
+                spill()
+                spilled!.append(byte)
+            }
+        }
+
+        mutating func put(_ bytes: UnsafeBufferPointer<UInt8>) {
+            if spilled == nil, count + bytes.count <= stack.count {
+                if let source = bytes.baseAddress {
+                    (stack.baseAddress! + count).update(from: source, count: bytes.count)
+                }
+                count += bytes.count
+            } else {
+                spill()
+                spilled!.append(contentsOf: bytes)
+            }
+        }
+
+        private mutating func spill() {
+            if spilled == nil { spilled = Array(stack[..<count]) }
+        }
+
+        /// SHA-256 of the bytes, its first 16 as two big-endian words.
+        func digest() -> (UInt64, UInt64) {
+            let hash =
+                if let spilled { SHA256.hash(data: spilled) } else {
+                    SHA256.hash(data: UnsafeRawBufferPointer(rebasing: UnsafeRawBufferPointer(stack)[..<count]))
+                }
+            return hash.withUnsafeBytes { raw in
+                (
+                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 0, as: UInt64.self)),
+                    UInt64(bigEndian: raw.loadUnaligned(fromByteOffset: 8, as: UInt64.self))
+                )
+            }
+        }
+
+        mutating func tag(_ value: UInt8) { put(value) }
 
         mutating func length(_ count: Int) {
             var length = UInt(count)
             while length >= 0x80 {
-                bytes.append(UInt8(truncatingIfNeeded: length) | 0x80)
+                put(UInt8(truncatingIfNeeded: length) | 0x80)
                 length >>= 7
             }
-            bytes.append(UInt8(length))
+            put(UInt8(length))
         }
 
         mutating func text(_ text: String) {
             length(text.utf8.count)
             // From the string's storage in one copy (appending the UTF8View went byte by byte).
-            text.withUTF8Bytes { bytes.append(contentsOf: $0) }
+            text.withUTF8Bytes { put($0) }
         }
 
         mutating func list(_ texts: some Collection<String>) {
@@ -166,9 +206,9 @@ public struct ImageDigest: Sendable, Hashable, CustomStringConvertible {
             case .set(let urn)?:
                 tag(2)
                 length(urn.scheme.utf8.count + 1 + urn.path.utf8.count)
-                urn.scheme.withUTF8Bytes { bytes.append(contentsOf: $0) }
-                bytes.append(UInt8(ascii: ":"))
-                urn.path.withUTF8Bytes { bytes.append(contentsOf: $0) }
+                urn.scheme.withUTF8Bytes { put($0) }
+                put(UInt8(ascii: ":"))
+                urn.path.withUTF8Bytes { put($0) }
             }
         }
 
