@@ -11,6 +11,18 @@ enum KafkaConfiguration {
         "sasl.oauthbearer.client.secret", "ssl.key.pem", "ssl_key",
     ]
 
+    /// The properties librdkafka's CONFIGURATION.md marks `C` (consumer only): a producer given
+    /// one ignores it with a `CONFWARN` line.
+    static let consumerOnlyNames: Set<String> = [
+        "group.id", "group.instance.id", "partition.assignment.strategy", "session.timeout.ms",
+        "heartbeat.interval.ms", "group.protocol.type", "group.protocol", "group.remote.assignor",
+        "coordinator.query.interval.ms", "max.poll.interval.ms", "enable.auto.commit", "auto.commit.interval.ms",
+        "enable.auto.offset.store", "queued.min.messages", "queued.max.messages.kbytes", "fetch.wait.max.ms",
+        "fetch.queue.backoff.ms", "fetch.message.max.bytes", "max.partition.fetch.bytes", "fetch.max.bytes",
+        "fetch.min.bytes", "fetch.error.backoff.ms", "offset.store.method", "isolation.level",
+        "enable.partition.eof", "check.crcs", "auto.offset.reset", "consume.callback.max.messages",
+    ]
+
     /// `properties` with secret values replaced, for logs and error messages.
     static func redacted(_ properties: KafkaProperties) -> [String: String] {
         properties.reduce(into: [:]) { result, entry in

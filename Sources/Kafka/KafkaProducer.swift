@@ -22,8 +22,10 @@ public final class KafkaProducer: Sendable {
     ///   `enable.idempotence` and `acks=all` are on unless set: a dead letter must not be lost
     ///   or duplicated by a retry.
     /// - Throws: `KafkaError` when a property is unknown or invalid (the message names it).
+    ///   Consumer-only properties (one `kafka.*` section configures both clients) are left out:
+    ///   librdkafka would warn about each at every start.
     public init(properties: KafkaProperties, logger: Logger) throws(KafkaError) {
-        var properties = properties
+        var properties = properties.filter { !KafkaConfiguration.consumerOnlyNames.contains($0.key) }
         if properties["acks"] == nil && properties["request.required.acks"] == nil { properties["acks"] = "all" }
         if properties["enable.idempotence"] == nil { properties["enable.idempotence"] = "true" }
         handle = try KafkaHandle(type: RD_KAFKA_PRODUCER, properties: properties, logger: logger) { conf in
