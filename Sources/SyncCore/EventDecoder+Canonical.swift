@@ -67,6 +67,7 @@ extension EventDecoder {
 
     /// The part of the canonical decoding both readers share: the `ext:` URN, a delete, or the
     /// patch from `data`'s members (`member` gives each as JSON, `fields` adds `data.fields`).
+    @inline(__always)
     func canonicalChange(
         _ head: CanonicalHead, record: InboundRecord, rule: DecoderConfiguration.TopicRule,
         member: (CanonicalMember) -> JSON?, fields: (inout PatchBuilder) throws(Rejection) -> Void
