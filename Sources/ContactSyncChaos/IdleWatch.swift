@@ -84,4 +84,26 @@ final class IdleWatch: Sendable {
         }
         return longest
     }
+
+    /// Within each stretch without a contact call from `from` on, the span from the baseline's
+    /// first call in it to its last: the time the one instance was demonstrably working while
+    /// this group was not. Unlike `longestIdle`, a quiet stretch of the traffic (a round of
+    /// replays that needs no call) counts nothing when the baseline's first call after it only
+    /// just precedes this group's. The longest such span, and when its stretch ended.
+    func longestIdleWhileBaselineWorked(from: ContinuousClock.Instant, baseline: IdleWatch) -> (
+        idle: Duration, endedAfter: Duration
+    ) {
+        let seen = moments.withLock { $0 }
+        let work = baseline.moments.withLock { $0 }
+        var previous = from
+        var longest: (idle: Duration, endedAfter: Duration) = (.zero, .zero)
+        for moment in seen where moment > from {
+            let inside = work.filter { $0 > previous && $0 < moment }
+            if let first = inside.first, let last = inside.last, last - first > longest.idle {
+                longest = (last - first, moment - from)
+            }
+            previous = moment
+        }
+        return longest
+    }
 }
