@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import PlatformClient
 import Synchronization
 import Testing
@@ -88,12 +89,6 @@ import Testing
         for _ in 0..<3000 where await !condition() { try await Task.sleep(for: .milliseconds(10)) }
         #expect(await condition(), "not within 30 s")
     }
-}
-
-private final class Flag: Sendable {
-    private let value = Mutex(false)
-    var isSet: Bool { value.withLock { $0 } }
-    func set() { value.withLock { $0 = true } }
 }
 
 private final class Granted<Element: Sendable>: Sendable {

@@ -41,7 +41,8 @@ import Testing
 
     /// A batch already sent and failing transiently is retried only for the actions still held:
     /// once their partition is fenced, no retry carries them. Fails when the retry resends the
-    /// whole batch (the revoked owner's delete then lands after the platform recovers).
+    /// whole batch (the revoked owner's delete keeps being retried, and would land once the
+    /// platform recovered).
     @Test func aSentDeleteIsNotRetriedOnceItsPartitionIsFenced() async throws {
         let h = try await WorkerHarness(partitions: 1)
         let client = PlatformClient(
@@ -55,11 +56,20 @@ import Testing
         let lease = try #require(ownership.grant([Self.p0]).first)
         let budget = RetryBudget(limit: .seconds(30), claim: Claim(ownership, [lease]))
         h.sandbox.setChaos(SandboxChaos(failRate: 1))
-        let delete = Task { try await batcher.perform(.delete, contact: "ext:cus_1", budget: budget) }
+        let ended = Flag()
+        let delete = Task {
+            defer { ended.set() }
+            return try await batcher.perform(.delete, contact: "ext:cus_1", budget: budget)
+        }
         try await eventually("the delete was sent and failed") {
             h.sandbox.stats().count(endpoint: "contact_actions.json", statuses: 500...599) >= 1
         }
         ownership.fence([Self.p0])
+        // The platform stays down until the delete has ended: a retry that passed its check just
+        // before the fence (the back-off's full jitter may be a few milliseconds) is on the wire
+        // already and cannot be withdrawn; it must meet the outage, not the recovery. Code that
+        // resends the whole batch keeps retrying and never ends.
+        try await eventually("the fenced delete ended without another try", within: .seconds(20)) { ended.isSet }
         h.sandbox.setChaos(.none)
         await #expect(throws: Abandoned.self) { try await delete.value }
         #expect(h.sandbox.stats().count(endpoint: "contact_actions.json", statuses: 200...299) == 0)
