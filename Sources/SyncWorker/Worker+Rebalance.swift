@@ -37,28 +37,14 @@ struct RebalanceBridge: RebalanceHandler {
 
     /// Finish (or, past the drain deadline, fence and abandon) the work of the partitions
     /// leaving, and commit what is done, with what is done past it in the metadata, before
-    /// librdkafka gives them up.
+    /// librdkafka gives them up. At shutdown the worker relinquished them already: nothing is
+    /// left to do here.
     func partitionsRevoked(_ partitions: [TopicPartition]) async {
         Counter(label: MetricNames.rebalances).increment()
         let leaving = Set(partitions)
-        let deadline = ContinuousClock.now + worker.configuration.drainDeadline
-        await worker.lanes.beginRevoke(leaving)
-        await worker.lanes.dropQueued(leaving)
-        while await worker.lanes.applying(leaving) > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(10))
-        }
-        if await worker.lanes.applying(leaving) > 0 {
-            // Past the deadline: fenced now, lanes still applying stop retrying and record
-            // nothing; a call already on the wire cannot be recalled, so it is waited for (up to
-            // a request timeout) before the partition goes: otherwise it could land after the new
-            // owner's newer write.
-            worker.lanes.ownership.fence(leaving)
-            await worker.waitForCallsOnTheWire(leaving)
-        }
-        if let consumer = worker.parts.withLock({ $0?.consumer }) {
-            await worker.commit(consumer, only: leaving, revoking: true)
-        }
-        await release(leaving)
+        await worker.relinquish(
+            leaving, drainingUntil: .now + worker.configuration.drainDeadline,
+            consumer: worker.parts.withLock { $0?.consumer })
     }
 
     /// The member was thrown out of the group: the partitions may be another member's already,
@@ -72,24 +58,55 @@ struct RebalanceBridge: RebalanceHandler {
             "partitions lost (session expired or member fenced): their work in flight is abandoned and nothing of theirs is committed",
             metadata: ["partitions": "\(partitions)"])
         await worker.waitForCallsOnTheWire(leaving)
-        await release(leaving)
-    }
-
-    private func release(_ leaving: Set<TopicPartition>) async {
-        worker.lanes.ownership.fence(leaving)
-        await worker.lanes.endRevoke(leaving)
-        // Lanes of the leaving partitions still waiting for budget leave without spending it.
-        await worker.sweepAbandonedBudgetWaits()
-        await worker.lanes.forget(leaving)
-        await worker.versions.revoke(sources: Array(leaving))
-        worker.status.update { $0.assignedPartitions = max(0, $0.assignedPartitions - leaving.count) }
-        await worker.updateBudgetShare()
-        // A partition this instance no longer owns has no lag of its: its new owner reports it.
-        for partition in leaving { worker.lagGauge(partition).destroy() }
+        await worker.release(leaving)
     }
 }
 
 extension Worker {
+    /// Gives `partitions` up, as a revocation and a shutdown both do: no lane starts a call for
+    /// them from now on (its dead letter or version could land after the commit, and the next
+    /// owner would do it again), their queued records are dropped, the work in flight is drained
+    /// until `deadline`, then fenced (lanes waiting for budget give their records up; a call
+    /// already on the wire cannot be recalled, so it is waited for, up to a request timeout: it
+    /// could otherwise land after the next owner's newer write). What is done is committed, with
+    /// what is done past it in the metadata, and the partitions' state is released.
+    /// - Returns: how many records were given up undone (their next owner reads them again).
+    @discardableResult
+    func relinquish(
+        _ partitions: Set<TopicPartition>, drainingUntil deadline: ContinuousClock.Instant, consumer: KafkaConsumer?
+    ) async -> Int {
+        await lanes.beginRevoke(partitions)
+        await lanes.dropQueued(partitions)
+        while await lanes.applying(partitions) > 0, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(10))
+        }
+        if await lanes.applying(partitions) > 0 {
+            lanes.ownership.fence(partitions)
+            await waitForCallsOnTheWire(partitions)
+        }
+        if let consumer { await commit(consumer, only: partitions, revoking: true) }
+        let abandoned = await lanes.pending(in: partitions)
+        await release(partitions)
+        return abandoned
+    }
+
+    /// The partitions are not this instance's any more: their leases fenced, their lanes, stores
+    /// and lag gauges gone, the budget share recomputed (not at shutdown: no share is left to
+    /// pace, and the lookups could wait for a broker that is down).
+    func release(_ leaving: Set<TopicPartition>) async {
+        guard !leaving.isEmpty else { return }
+        lanes.ownership.fence(leaving)
+        await lanes.endRevoke(leaving)
+        // Lanes of the leaving partitions still waiting for budget leave without spending it.
+        await sweepAbandonedBudgetWaits()
+        await lanes.forget(leaving)
+        await versions.revoke(sources: Array(leaving))
+        status.update { $0.assignedPartitions = max(0, $0.assignedPartitions - leaving.count) }
+        if !isStopping { await updateBudgetShare() }
+        // A partition this instance no longer owns has no lag of its: its new owner reports it.
+        for partition in leaving { lagGauge(partition).destroy() }
+    }
+
     /// Wakes the budget waits whose claims were fenced, in every workspace's contacts scope.
     func sweepAbandonedBudgetWaits() async {
         for workspace in workspaces.all { await workspace.gate.budget(.contacts).sweepAbandoned() }

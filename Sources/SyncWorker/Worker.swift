@@ -182,27 +182,13 @@ public final class Worker: Service, Sendable {
         }
     }
 
-    /// Stop fetching, drain in-flight work up to the deadline, commit, leave, flush.
+    /// Stop fetching, give every partition up as a revocation does (drain up to the deadline,
+    /// fence, commit), leave the group, flush.
     private func shutdown(consumer: KafkaConsumer, producer: KafkaProducer) async {
         let deadline = ContinuousClock.now + configuration.drainDeadline
-        // As a revocation of everything: a lane granted its budget from now on waits instead of
-        // starting a call the drain below would not wait for (its dead letter or version could
-        // then land after the commit, and the next owner would write it again).
-        let owned = lanes.ownership.partitions
-        await lanes.beginRevoke(owned)
-        await lanes.dropQueued(nil)
-        while await lanes.applying(nil) > 0, ContinuousClock.now < deadline {
-            try? await Task.sleep(for: .milliseconds(20))
-        }
-        await commit(consumer)
-        // Lanes still waiting for budget made no call: fenced, they give their records up (the
-        // next owner reads them again) instead of calling after the worker stopped.
-        lanes.ownership.fence(owned)
-        await lanes.endRevoke(owned)
-        await sweepAbandonedBudgetWaits()
+        let abandoned = await relinquish(lanes.ownership.partitions, drainingUntil: deadline, consumer: consumer)
         await consumer.close()
         await producer.close()
-        let abandoned = await lanes.load
         logger.info("worker stopped", metadata: ["abandoned": "\(abandoned)"])
     }
 
