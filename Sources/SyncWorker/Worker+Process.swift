@@ -108,7 +108,7 @@ extension Worker {
             await sift(&work)
         }
         var ticket: ScopeBudget.Ticket?
-        if !work.kept.isEmpty, await !recordedUnchanged(key, work, in: workspace) {
+        if !work.kept.isEmpty, await !recordedUnchanged(key, &work, in: workspace) {
             // A batch of deletes takes no contacts.json budget: waiting for it would pace deletes
             // to the contacts scope and starve the batcher of company.
             if work.needsContactCall {
@@ -117,7 +117,7 @@ extension Worker {
             }
             work.add(await lanes.take(key))
             await sift(&work)
-            if work.grew, await recordedUnchanged(key, work, in: workspace) {
+            if work.grew, await recordedUnchanged(key, &work, in: workspace) {
                 if let ticket { await workspace.gate.budget(.contacts).release(ticket) }
             } else {
                 // The change is abandoned, wherever it waits, once one of its partitions is fenced.
@@ -162,14 +162,12 @@ extension Worker {
     /// When the kept changes would send exactly the image the last write sent (`ImageDigest`),
     /// their version is made durable and they end as `skipped` (`unchanged`) without a call.
     /// A re-sync always writes.
-    private func recordedUnchanged(_ key: String, _ work: LaneWork, in workspace: Workspace) async -> Bool {
+    private func recordedUnchanged(_ key: String, _ work: inout LaneWork, in workspace: Workspace) async -> Bool {
         guard !TestBreak.on(.noDigest), let stored = work.stored, !stored.deleted, let last = stored.digest,
             !work.kept.contains(where: \.isResync)
         else { return false }
-        let merged = ContactChange.merge(work.kept.map { $0.change! })
-        guard ImageDigest(merged, sortedManagedGroups: workspace.handler.sortedManagedGroups) == last else {
-            return false
-        }
+        guard work.digest(sortedManagedGroups: workspace.handler.sortedManagedGroups) == last else { return false }
+        let merged = work.merged()
         let unchanged = AppliedVersion(
             version: merged.version, eventID: merged.eventID, deleted: false, contactUUID: stored.contactUUID,
             urns: stored.urns, digest: last)
@@ -204,9 +202,10 @@ extension Worker {
         _ key: String, _ work: LaneWork, budget: RetryBudget, ticket: ScopeBudget.Ticket?, in workspace: Workspace
     ) async {
         let handler = workspace.handler
+        var work = work
         let kept = work.kept
         if kept.count > 1 { status.update { $0.coalesced += kept.count - 1 } }
-        let merged = ContactChange.merge(kept.map { $0.change! })
+        let merged = work.merged()
         if let stored = work.stored, !stored.deleted {
             handler.remember(key, uuid: stored.contactUUID, urns: stored.urns)
         }
@@ -239,7 +238,7 @@ extension Worker {
             let applied = AppliedVersion(
                 version: merged.version, eventID: merged.eventID, deleted: merged.isDelete, contactUUID: result.uuid,
                 urns: merged.isDelete ? nil : result.urns,
-                digest: complete ? ImageDigest(merged, sortedManagedGroups: handler.sortedManagedGroups) : nil)
+                digest: complete ? work.digest(sortedManagedGroups: handler.sortedManagedGroups) : nil)
             guard await saveVersion(key, applied, partition: kept[0].record.partition, claim: claim) else {
                 return  // shutting down: not done, read again by whoever owns the partition next
             }

@@ -13,6 +13,10 @@ struct LaneWork {
     private(set) var stored: AppliedVersion?
     /// The newest version among `stored` and `kept`: what the guard compares the next record to.
     private(set) var running: AppliedVersion?
+    /// `kept` folded into one change, and its image's digest, for the `kept.count` they were
+    /// made of: the unchanged check and the write share them.
+    private var folded: (count: Int, change: ContactChange)?
+    private var foldedDigest: (count: Int, digest: ImageDigest?)?
 
     init(_ items: [WorkItem]) {
         self.items = items
@@ -46,6 +50,22 @@ struct LaneWork {
     mutating func add(_ more: [WorkItem]) {
         keptBeforeAdd = kept.count
         items += more
+    }
+
+    /// The kept changes folded into one (`ContactChange.merge`).
+    mutating func merged() -> ContactChange {
+        if let folded, folded.count == kept.count { return folded.change }
+        let change = ContactChange.merge(kept.map { $0.change! })
+        folded = (kept.count, change)
+        return change
+    }
+
+    /// The digest of the image `merged()` writes; `nil` for a delete.
+    mutating func digest(sortedManagedGroups: [String]) -> ImageDigest? {
+        if let foldedDigest, foldedDigest.count == kept.count { return foldedDigest.digest }
+        let digest = ImageDigest(merged(), sortedManagedGroups: sortedManagedGroups)
+        foldedDigest = (kept.count, digest)
+        return digest
     }
 
     /// Whether the records last added kept any (the change is then another one).
