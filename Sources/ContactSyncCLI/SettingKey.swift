@@ -102,6 +102,10 @@ public struct SettingKey: Sendable {
             "backpressure.max_pending_mb", "32", "a whole number of MB from 1 to 4096",
             "Fetching pauses past this estimate of pending records' memory (resumes below half).", example: "64"),
         .init(
+            "read_ahead_ms", "5000", "milliseconds from 0 to 60000",
+            "In a backlog, how long contact writes wait while later events are read, so a contact's events fold into one write (0: write at once).",
+            example: "2000"),
+        .init(
             "retry.base_ms", "100", "milliseconds from 1 to 60000", "First back-off step (full jitter, doubling).",
             example: "200"),
         .init("retry.cap_ms", "30000", "milliseconds from 1 to 600000", "Largest back-off step.", example: "10000"),

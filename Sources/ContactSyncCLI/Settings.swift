@@ -28,6 +28,7 @@ public struct Settings: Sendable, CustomStringConvertible {
     public var workspaces: [WorkspaceConfiguration] = []
     public var maxPendingEntities = 10_000
     public var maxPendingBytes = 32 << 20
+    public var readAhead: Duration = .seconds(5)
     public var requestTimeout: Duration = .seconds(10)
     public var maxInFlight = 64
     public var retry = RetryPolicy()
@@ -65,6 +66,7 @@ public struct Settings: Sendable, CustomStringConvertible {
             maxPendingBytes: maxPendingBytes, retry: retry,
             commitInterval: commitInterval, drainDeadline: drainDeadline, outageThreshold: outageThreshold,
             untilCaughtUp: untilCaughtUp, instanceID: instanceID)
+        configuration.readAhead = readAhead
         configuration.deadLetterRefused = deadLetterRefused
         configuration.stateDirectory = stateDirectory
         configuration.schemaRegistry = schemaRegistry

@@ -142,6 +142,7 @@ public struct SettingsLoader: Sendable {
             base: .milliseconds(try reader.integer("retry.base_ms", in: 1...60_000)),
             cap: .milliseconds(try reader.integer("retry.cap_ms", in: 1...600_000))
         )
+        settings.readAhead = .milliseconds(try reader.integer("read_ahead_ms", in: 0...60_000))
         settings.commitInterval = .milliseconds(try reader.integer("commit_interval_ms", in: 10...60_000))
         settings.drainDeadline = .seconds(try reader.integer("drain_deadline_seconds", in: 0...3600))
         settings.outageThreshold = try reader.integer("outage_threshold", in: 2...10_000)

@@ -248,6 +248,28 @@ public final class KafkaConsumer: Sendable {
         }
     }
 
+    /// Records known to wait in the assigned partitions past what `poll` has handed out: each
+    /// partition's high watermark from its last fetch response minus its position. Local (no
+    /// request); a partition not fetched yet, or not handed anything yet, counts 0.
+    public func unreadBacklog() -> Int64 {
+        var list: UnsafeMutablePointer<rd_kafka_topic_partition_list_t>?
+        guard !rd_kafka_assignment(handle.rk, &list).isError, let list else { return 0 }
+        defer { rd_kafka_topic_partition_list_destroy(list) }
+        guard !rd_kafka_position(handle.rk, list).isError else { return 0 }
+        var total: Int64 = 0
+        for index in 0..<Int(list.pointee.cnt) {
+            let element = list.pointee.elems[index]
+            var low: Int64 = 0
+            var high: Int64 = 0
+            guard element.offset >= 0,
+                !rd_kafka_get_watermark_offsets(handle.rk, element.topic, element.partition, &low, &high).isError,
+                high >= 0
+            else { continue }
+            total += max(0, high - element.offset)
+        }
+        return total
+    }
+
     /// Low and high watermark of a partition (the high one is the offset the next record gets).
     /// - Throws: `KafkaError` when the partition's leader did not answer within `timeout`.
     public func watermarks(_ partition: TopicPartition, timeout: Duration = .seconds(5)) async throws(KafkaError)

@@ -129,13 +129,16 @@ extension Worker {
         await lanes.complete(key)
     }
 
-    /// A contacts-budget ticket for `key`'s call; a paced budget is waited for without a slot.
+    /// A contacts-budget ticket for `key`'s call; a paced budget is waited for without a slot,
+    /// after the read-ahead of a backlog (`ReadAhead`).
     /// The wait ends without a ticket (and without spending a slot) once `claim` is fenced: the
     /// partition's new owner does the work, and `applyBatch` then finds the claim gone.
     private func contactsTicket(_ key: String, _ gate: PlatformGate, claim: Claim) async -> ScopeBudget.Ticket? {
         let budget = gate.budget(.contacts)
         guard await !budget.isUnlimited else { return try? await budget.acquire() }
         await lanes.waitForBudget(key)
+        // In a backlog, later events of the contact may wait further on: read first, write once.
+        await lanes.readAhead()
         let ticket = try? await budget.acquire(unless: { !claim.isHeld })
         await lanes.budgetGranted(key)
         return ticket

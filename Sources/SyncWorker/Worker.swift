@@ -136,6 +136,17 @@ public final class Worker: Service, Sendable {
         var fetch = FetchControl(
             backpressure: Backpressure(
                 maxEntities: configuration.maxPendingEntities, maxBytes: configuration.maxPendingBytes))
+        let pollSize = 500
+        var readAhead = ReadAhead(limit: configuration.readAhead, threshold: Int64(pollSize))
+        var readingAhead = false
+        func setReadingAhead(_ holding: Bool, backlog: Int64) async {
+            readingAhead = holding
+            await lanes.setReadingAhead(holding)
+            logger.info(
+                holding
+                    ? "reading a backlog ahead of the writes: a contact's events fold into one"
+                    : "read-ahead over: writing", metadata: ["backlog": "\(backlog)"])
+        }
         while !isStopping && !Task.isCancelled {
             let state = await lanes.fetchState()
             inFlightGauge.record(state.inFlight)
@@ -159,8 +170,14 @@ public final class Worker: Service, Sendable {
             // Polling goes on while paused (paused partitions return nothing): rebalances are
             // served and the member stays within max.poll.interval.ms during a long outage.
             let records = try await consumer.poll(
-                maxRecords: shouldPause ? 1 : 500, timeout: .milliseconds(shouldPause ? 10 : 100))
+                maxRecords: shouldPause ? 1 : pollSize, timeout: .milliseconds(shouldPause ? 10 : 100))
+            // Held before this poll's records are admitted (their lanes must not reach the
+            // budget first), let go after (the backlog's last records fold in too).
+            let backlog = consumer.unreadBacklog()
+            let holding = readAhead.update(backlog: backlog, fetchPaused: shouldPause, now: .now)
+            if holding, !readingAhead { await setReadingAhead(true, backlog: backlog) }
             for record in records { await admit(record) }
+            if !holding, readingAhead { await setReadingAhead(false, backlog: backlog) }
             if ContinuousClock.now - lastCommit >= configuration.commitInterval {
                 oldestPendingGauge.record(await lanes.oldestPendingSeconds)
                 await commit(consumer)
@@ -186,6 +203,7 @@ public final class Worker: Service, Sendable {
     /// fence, commit), leave the group, flush.
     private func shutdown(consumer: KafkaConsumer, producer: KafkaProducer) async {
         let deadline = ContinuousClock.now + configuration.drainDeadline
+        await lanes.setReadingAhead(false)  // no poll sets it any more
         let abandoned = await relinquish(lanes.ownership.partitions, drainingUntil: deadline, consumer: consumer)
         await consumer.close()
         await producer.close()

@@ -36,6 +36,10 @@ public struct WorkerConfiguration: Sendable {
     /// so these bound how hard a backlog folds while calls wait for budget.
     public var maxPendingEntities: Int
     public var maxPendingBytes: Int
+    /// How long lanes hold their contacts calls, at the start of a backlog, while the consumer
+    /// reads ahead (`ReadAhead`): a contact's later events then fold into its one write.
+    /// `.zero`: every change goes as soon as the budget allows.
+    public var readAhead: Duration = .seconds(5)
     /// Backoff steps and the time budget of one event's retries (`maxAttempts` is not used: the
     /// budget is time).
     public var retry: RetryPolicy

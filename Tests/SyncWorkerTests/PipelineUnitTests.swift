@@ -265,3 +265,41 @@ import Testing
         }
     }
 }
+
+/// When lanes hold their calls for the read-ahead of a backlog.
+@Suite struct ReadAheadTests {
+    /// What `ReadAhead` answers after each poll of `polls` (backlog left, fetching paused, time).
+    private func held(limit: Duration = .seconds(5), _ polls: [(Int64, Bool, Duration)]) -> [Bool] {
+        var readAhead = ReadAhead(limit: limit, threshold: 500)
+        let start = ContinuousClock.now
+        return polls.map { readAhead.update(backlog: $0.0, fetchPaused: $0.1, now: start + $0.2) }
+    }
+
+    /// Fails when a live stream (a few records behind at each poll) is held, or when the hold
+    /// ends at the threshold instead of at the backlog's end (its last records then follow their
+    /// contacts' writes).
+    @Test func aBacklogIsHeldFromPastAPollsWorthUntilNothingIsLeft() {
+        let answers = held([
+            (0, false, .zero), (500, false, .zero), (501, false, .zero), (3, false, .seconds(1)),
+            (0, false, .seconds(2)), (3, false, .seconds(2)),
+        ])
+        #expect(answers == [false, false, true, true, false, false])
+    }
+
+    /// Fails when the limit is not kept, or when a backlog that never ends is held again after it.
+    @Test func oneBacklogHoldsAtMostTheLimitAndNotAgainUntilCaughtUp() {
+        let answers = held([
+            (10_000, false, .zero), (9_000, false, .milliseconds(4_999)), (8_000, false, .seconds(5)),
+            (20_000, false, .seconds(60)), (0, false, .seconds(61)), (20_000, false, .seconds(62)),
+        ])
+        #expect(answers == [true, true, false, false, false, true])
+    }
+
+    /// Fails when lanes are held while nothing more can arrive (fetching paused), or at all with
+    /// the read-ahead switched off.
+    @Test func pausedFetchingAndAZeroLimitNeverHold() {
+        let answers = held([(10_000, true, .zero), (10_000, false, .seconds(1)), (10_000, true, .seconds(2))])
+        #expect(answers == [false, true, false])
+        #expect(held(limit: .zero, [(10_000, false, .zero)]) == [false])
+    }
+}

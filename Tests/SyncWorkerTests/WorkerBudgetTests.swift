@@ -37,6 +37,39 @@ import Testing
         await h.shutdown()
     }
 
+    /// A backlog of 20 rounds of updates over 100 contacts, read ahead: every contact is
+    /// written once, with its last round. Without the read-ahead (`readAhead = .zero`, the
+    /// control) the first contacts are written from the first poll's rounds and again later.
+    /// Fails when lanes spend the budget before the backlog is read (`ReadAhead` off, or
+    /// updated after the poll's records were admitted: their lanes reach the budget first).
+    @Test func aBacklogIsReadAheadSoEachContactIsWrittenOnce() async throws {
+        let h = try await WorkerHarness(partitions: 1)
+        var events: [(key: String, json: String?)] = []
+        for v in 1...20 {
+            for n in 0..<100 {
+                events.append(
+                    event(
+                        "customer.updated", id: "e\(n)-\(v)", entity: "cus_\(n)", version: v,
+                        data: #""name": "N\#(n) v\#(v)""#))
+            }
+        }
+        try await h.produce(events)
+        var calls: [Duration: Int] = [:]
+        for (group, readAhead) in [("g-read-ahead", Duration.seconds(5)), ("g-read-ahead-off", .zero)] {
+            let before = h.sandbox.stats().calls(scope: .contacts)
+            let snapshot = try await h.runUntilCaughtUp(group: group) {
+                $0.budgetContacts = RequestRate(requests: 50, per: .seconds(1))
+                $0.readAhead = readAhead
+            }
+            #expect(snapshot.caughtUp && snapshot.deadLetteredTotal == 0)
+            calls[readAhead] = h.sandbox.stats().calls(scope: .contacts) - before
+            for n in 0..<100 { #expect(h.sandbox.state().contact(urn: "ext:cus_\(n)")?.name == "N\(n) v20") }
+        }
+        #expect(calls[.seconds(5)] == 100, "one write per contact")
+        #expect((calls[.zero] ?? 0) > 100, "the control writes some contacts twice: \(calls[.zero] ?? 0)")
+        await h.shutdown()
+    }
+
     /// A throttled backlog of group moves and deletes, v2 paced at 2 calls a second: 200 contacts
     /// move from A to B (200 removes, 200 adds, each after its contacts write, paced at 20/s) and
     /// 100 are deleted, interleaved. Lanes feed the batcher for about 11 s, well inside the 51 s a

@@ -135,6 +135,30 @@ actor Lanes {
         scheduler.reclaimSlot(key)
     }
 
+    /// Whether lanes hold their contacts calls while the consumer reads ahead (`ReadAhead`).
+    private var readingAhead = false
+    private var readAheadWaiters: [CheckedContinuation<Void, Never>] = []
+
+    /// Set by the poll loop after each poll; clearing it lets every held lane go.
+    func setReadingAhead(_ holding: Bool) {
+        readingAhead = holding
+        if !holding { releaseReadAhead() }
+    }
+
+    /// Returns once the consumer is not reading a backlog ahead of the lanes (or a revocation
+    /// or the shutdown let the held lanes go: their budget waits then decide).
+    func readAhead() async {
+        guard readingAhead else { return }
+        await withCheckedContinuation { readAheadWaiters.append($0) }
+    }
+
+    /// Lets every lane held for the read-ahead go, once; the flag stays as the poll loop set it.
+    func releaseReadAhead() {
+        let waiters = readAheadWaiters
+        readAheadWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
     /// Partitions whose revocation is under way (between `beginRevoke` and `endRevoke`).
     private var revoking: Set<TopicPartition> = []
     private var revocationWaiters: [CheckedContinuation<Void, Never>] = []

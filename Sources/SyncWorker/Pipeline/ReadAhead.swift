@@ -1,0 +1,57 @@
+/// Whether lanes hold their `contacts.json` calls while the consumer reads a backlog ahead of
+/// them: later events of a contact that wait further on in the partition then fold into its
+/// one write, instead of following it as a second one. Kafka Streams' record cache does the
+/// same for a KTable's updates of one key within a commit interval.
+///
+/// The budget makes the wait free in a backlog: the fetch reads thousands of records a second,
+/// the platform takes about one call a second, so every write goes out later anyway; what the
+/// first seconds of a backlog wrote without reading ahead (a contact's first events, then its
+/// next ones) is spent twice. The hold is bounded on every side:
+/// - it starts only when more than a poll's worth of records is known to wait past what was
+///   handed out (`threshold`): a live stream, a few records behind at each poll, is never held;
+///   once started it lasts until nothing is left to read, so the backlog's last records fold too;
+/// - not while fetching is paused (memory, an outage, a throttle): nothing more arrives to fold;
+/// - at most `limit` per backlog: past it, nothing is held again until the consumer reached the
+///   partitions' end once, so a stream that never catches up pays the wait once, not forever.
+struct ReadAhead: Sendable {
+    /// How long one backlog may hold the lanes; `.zero` never holds.
+    let limit: Duration
+    /// Records left to read below which the consumer counts as caught up (a poll's worth).
+    let threshold: Int64
+
+    private enum State: Equatable {
+        case caughtUp
+        case reading(since: ContinuousClock.Instant)
+        /// The limit passed in this backlog: nothing held until caught up once.
+        case spent
+    }
+
+    private var state = State.caughtUp
+
+    init(limit: Duration, threshold: Int64) {
+        self.limit = limit
+        self.threshold = threshold
+    }
+
+    /// The state after one poll, `backlog` records known to be left to read; answers whether
+    /// lanes hold their calls now.
+    mutating func update(backlog: Int64, fetchPaused: Bool, now: ContinuousClock.Instant) -> Bool {
+        guard backlog > 0 else {
+            state = .caughtUp
+            return false
+        }
+        guard limit > .zero, !fetchPaused else { return false }
+        switch state {
+        case .caughtUp where backlog > threshold:
+            state = .reading(since: now)
+            return true
+        case .caughtUp:
+            return false
+        case .reading(let since) where now - since < limit:
+            return true
+        case .reading, .spent:
+            state = .spent
+            return false
+        }
+    }
+}
