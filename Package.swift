@@ -184,7 +184,7 @@ let package = Package(
         .testTarget(
             name: "StateStoreTests",
             dependencies: [
-                "CSQLite", "StateStore", "SyncCore",
+                "CSQLite", "StateStore", "SyncCore", "ContactSyncTesting",
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "PropertyBased", package: "swift-property-based"),
             ],
@@ -192,7 +192,7 @@ let package = Package(
         ),
         .testTarget(
             name: "KafkaTests",
-            dependencies: ["Kafka"],
+            dependencies: ["Kafka", "ContactSyncTesting"],
             swiftSettings: strict
         ),
         .testTarget(
@@ -226,7 +226,7 @@ let package = Package(
         .testTarget(
             name: "PlatformTests",
             dependencies: [
-                "JSON", "PlatformClient", "PlatformSandbox", "SyncCore",
+                "JSON", "PlatformClient", "PlatformSandbox", "SyncCore", "ContactSyncTesting",
                 .product(name: "AsyncHTTPClient", package: "async-http-client"),
             ],
             swiftSettings: strict

@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Foundation
 import Logging
 import PlatformClient
@@ -12,9 +13,8 @@ import Testing
     @Test func aWrongTokenIsUnauthorizedAndNeverShown() async throws {
         try await ClientHarness.with { h in
             let secret = "wrong-token-5f2a9c"
-            let capture = CapturingLogHandler()
-            var logger = Logger(label: "capture") { _ in capture }
-            logger.logLevel = .trace
+            let capture = LogLines()
+            let logger = capture.logger()
             let client = PlatformClient(
                 options: .init(baseURL: h.sandbox.baseURL, token: APIToken(secret)), logger: logger)
             defer { Task { try? await client.shutdown() } }
@@ -27,7 +27,7 @@ import Testing
             }
             #expect(detail.contains("Invalid token."))
             #expect(error?.isTransient == false)
-            let logged = capture.lines.withLock { $0 }
+            let logged = capture.all
             let everything =
                 "\(String(describing: error)) \(String(reflecting: error)) \(client.options.token) \(logged)"
             #expect(!logged.isEmpty, "the failure was logged")

@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Foundation
 import StateStore
 import SyncCore
@@ -14,7 +15,7 @@ struct ColdLoadTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let store = try PartitionStore(
-            directory: directory.path, identity: identity, options: options(budget), logger: LogLines().logger)
+            directory: directory.path, identity: identity, options: options(budget), logger: LogLines().logger())
         let load = try store.coldLoad()
         try load.add([("a", 1), ("b", 1), ("a", 2), ("c", 1), ("d", 1), ("f", 1), ("f", nil)])
         try load.add([("b", 3), ("c", nil), ("e", 1), ("g", nil)])
@@ -40,7 +41,7 @@ struct ColdLoadTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let store = try PartitionStore(
-            directory: directory.path, identity: identity, options: options(budget), logger: LogLines().logger)
+            directory: directory.path, identity: identity, options: options(budget), logger: LogLines().logger())
         var model: [String: Int64] = [:]
         let load = try store.coldLoad()
         for batch in 0..<20 {
@@ -74,7 +75,7 @@ struct ColdLoadTests {
         defer { directory.remove() }
         let crashed = directory.path + "/crashed"
         let store = try PartitionStore(
-            directory: directory.path, identity: identity, options: options(budget), logger: LogLines().logger)
+            directory: directory.path, identity: identity, options: options(budget), logger: LogLines().logger())
         let load = try store.coldLoad()
         try load.add((0..<40).map { ("k\($0)", Int64($0)) })
         #expect(throws: Killed.self) {
@@ -88,7 +89,7 @@ struct ColdLoadTests {
         #expect(throws: StoreError.self) { try store.finish(load, next: 41) }
         #expect(store.checkpoint == nil)
         #expect(try store.count() == 0)
-        let reopened = try PartitionStore(directory: crashed, identity: identity, logger: LogLines().logger)
+        let reopened = try PartitionStore(directory: crashed, identity: identity, logger: LogLines().logger())
         #expect(reopened.checkpoint == nil)
         #expect(try reopened.count() == 0)
 
@@ -107,18 +108,18 @@ struct ColdLoadTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let built = directory.path + "/built"
-        let scratch = try PartitionStore(directory: built, identity: identity, logger: LogLines().logger)
+        let scratch = try PartitionStore(directory: built, identity: identity, logger: LogLines().logger())
         let load = try scratch.coldLoad()
         try load.add([("a", 1)])
         try scratch.finish(load, next: 1)
         try scratch.close(checkpoint: nil)
         // A whole, synced file next to an empty store, under the name the build writes.
-        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger())
         try store.close(checkpoint: nil)
         try FileManager.default.copyItem(atPath: scratch.path, toPath: store.path + ".cold")
         try Data([1, 2, 3]).write(to: URL(fileURLWithPath: store.path + ".cold.run0"))
 
-        let reopened = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        let reopened = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger())
         #expect(reopened.checkpoint == nil)
         #expect(try reopened.last("a") == nil)
         #expect(leftovers(directory.path).isEmpty)
@@ -128,7 +129,7 @@ struct ColdLoadTests {
     func reopensWarm() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger())
         let load = try store.coldLoad()
         try load.add([("a", 1), ("b", 2)])
         try store.finish(load, next: 2)
@@ -137,7 +138,7 @@ struct ColdLoadTests {
         try store.close(checkpoint: nil)
 
         let logs = LogLines()
-        let again = try PartitionStore(directory: directory.path, identity: identity, logger: logs.logger)
+        let again = try PartitionStore(directory: directory.path, identity: identity, logger: logs.logger())
         #expect(again.reusedFile)
         #expect(again.checkpoint == 4)
         #expect(try again.last("a") == version(1))

@@ -1,3 +1,4 @@
+import ContactSyncTesting
 import Foundation
 import StateStore
 import SyncCore
@@ -10,7 +11,7 @@ struct PartitionStoreTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let logs = LogLines()
-        let store = try PartitionStore(directory: directory.path, identity: identity, logger: logs.logger)
+        let store = try PartitionStore(directory: directory.path, identity: identity, logger: logs.logger())
         #expect(store.checkpoint == nil)
         #expect(!store.reusedFile)
         try store.record("customer:1", version(5))
@@ -18,7 +19,7 @@ struct PartitionStoreTests {
         #expect(try store.last("customer:1") == version(5))
         try store.close(checkpoint: 42)
 
-        let again = try PartitionStore(directory: directory.path, identity: identity, logger: logs.logger)
+        let again = try PartitionStore(directory: directory.path, identity: identity, logger: logs.logger())
         #expect(again.reusedFile)
         #expect(again.checkpoint == 42)
         #expect(try again.last("customer:1") == version(5))
@@ -32,7 +33,7 @@ struct PartitionStoreTests {
     func restoreBatch() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger())
         try store.record("customer:1", version(1))
         try store.flush(checkpoint: nil)
         try store.restore(
@@ -48,7 +49,7 @@ struct PartitionStoreTests {
         struct Interrupted: Error {}
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger())
         try store.restore([("customer:1", version(1).encoded())], next: 10)
         #expect(throws: Interrupted.self) {
             try store.restore(next: 20) { batch in
@@ -74,7 +75,7 @@ struct PartitionStoreTests {
         options.maxDirty = 100
         options.recentEntries = 50
         let store = try PartitionStore(
-            directory: directory.path, identity: identity, options: options, logger: LogLines().logger)
+            directory: directory.path, identity: identity, options: options, logger: LogLines().logger())
         try store.restore([], next: 5)
         for n in 0..<250 { try store.record("customer:\(n)", version(Int64(n))) }
         #expect(try store.count() == 200)
@@ -86,7 +87,7 @@ struct PartitionStoreTests {
     func wipe() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger())
         try store.restore([("customer:1", version(1).encoded())], next: 10)
         try store.wipe()
         #expect(store.checkpoint == nil)

@@ -1,4 +1,5 @@
 import CSQLite
+import ContactSyncTesting
 import Foundation
 import StateStore
 import SyncCore
@@ -12,7 +13,7 @@ struct StoreRecoveryTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let crashed = directory.path + "/crashed"
-        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger())
         try store.restore([("customer:1", version(1).encoded())], next: 10)
         try store.record("customer:2", version(2))  // recorded, never flushed: lost with the process
         try? store.restore(next: 20) { batch in
@@ -25,7 +26,7 @@ struct StoreRecoveryTests {
         }
 
         let logs = LogLines()
-        let reopened = try PartitionStore(directory: crashed, identity: identity, logger: logs.logger)
+        let reopened = try PartitionStore(directory: crashed, identity: identity, logger: logs.logger())
         #expect(reopened.reusedFile)
         #expect(reopened.checkpoint == 10)
         #expect(try reopened.last("customer:1") == version(1))
@@ -38,12 +39,12 @@ struct StoreRecoveryTests {
     func deleted() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger())
         try store.restore([("customer:1", version(1).encoded())], next: 10)
         try store.close(checkpoint: 10)
         try FileManager.default.removeItem(atPath: directory.path)
 
-        let fresh = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        let fresh = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger())
         #expect(!fresh.reusedFile)
         #expect(fresh.checkpoint == nil)
         #expect(try fresh.last("customer:1") == nil)
@@ -53,12 +54,12 @@ struct StoreRecoveryTests {
     func garbage() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger())
         try store.close(checkpoint: 10)
         try Data(repeating: 0x5a, count: 8192).write(to: URL(fileURLWithPath: store.path))
 
         let logs = LogLines()
-        let rebuilt = try PartitionStore(directory: directory.path, identity: identity, logger: logs.logger)
+        let rebuilt = try PartitionStore(directory: directory.path, identity: identity, logger: logs.logger())
         #expect(rebuilt.checkpoint == nil)
         #expect(!rebuilt.reusedFile)
         #expect(logs.all.contains { $0.contains("state store rebuilt") && $0.contains("damaged") })
@@ -69,14 +70,14 @@ struct StoreRecoveryTests {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
         let crashed = directory.path + "/crashed"
-        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger())
         let records = (0..<2000).map { ("customer:\($0)", Optional(version(Int64($0)).encoded())) }
         try store.restore(records, next: 2000)
         try store.flush(checkpoint: nil)
         snapshotFiles(of: store, into: crashed)
         let file = crashed + "/" + (store.path as NSString).lastPathComponent
         // Fold the WAL in, then scribble over the pages past the header (a bad disk block).
-        let folding = try PartitionStore(directory: crashed, identity: identity, logger: LogLines().logger)
+        let folding = try PartitionStore(directory: crashed, identity: identity, logger: LogLines().logger())
         try folding.close(checkpoint: nil)
         let handle = try FileHandle(forUpdating: URL(fileURLWithPath: file))
         try handle.seek(toOffset: 4096 * 2)
@@ -85,7 +86,7 @@ struct StoreRecoveryTests {
         try markUnclean(file)
 
         let logs = LogLines()
-        let rebuilt = try PartitionStore(directory: crashed, identity: identity, logger: logs.logger)
+        let rebuilt = try PartitionStore(directory: crashed, identity: identity, logger: logs.logger())
         #expect(rebuilt.checkpoint == nil)
         #expect(logs.all.contains { $0.contains("state store rebuilt") && $0.contains("damaged") })
     }
@@ -99,12 +100,12 @@ struct StoreRecoveryTests {
     func foreign(_ other: StoreIdentity) throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let theirs = try PartitionStore(directory: directory.path, identity: other, logger: LogLines().logger)
+        let theirs = try PartitionStore(directory: directory.path, identity: other, logger: LogLines().logger())
         try theirs.restore([("customer:1", version(1).encoded())], next: 10)
         try theirs.close(checkpoint: 10)
 
         let logs = LogLines()
-        let ours = try PartitionStore(directory: directory.path, identity: identity, logger: logs.logger)
+        let ours = try PartitionStore(directory: directory.path, identity: identity, logger: logs.logger())
         #expect(ours.checkpoint == nil)
         #expect(try ours.last("customer:1") == nil)
         #expect(logs.all.contains { $0.contains("belongs to another store") })
@@ -126,7 +127,7 @@ struct StoreRecoveryTests {
         #expect(FileManager.default.fileExists(atPath: path))
 
         let logs = LogLines()
-        let ours = try PartitionStore(directory: directory.path, identity: identity, logger: logs.logger)
+        let ours = try PartitionStore(directory: directory.path, identity: identity, logger: logs.logger())
         #expect(ours.checkpoint == nil)
         #expect(logs.all.contains { $0.contains("not a contact-sync state store") })
     }
@@ -154,7 +155,7 @@ struct StoreReopenTests {
     func opensAfterALockIsReleased() throws {
         let directory = TemporaryDirectory()
         defer { directory.remove() }
-        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        let store = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger())
         try store.restore([("customer:1", version(1).encoded())], next: 10)
         let path = store.path
         try store.close(checkpoint: 10)
@@ -169,7 +170,7 @@ struct StoreReopenTests {
             sqlite3_close(holder.db)
         }
         release.start()
-        let reopened = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger)
+        let reopened = try PartitionStore(directory: directory.path, identity: identity, logger: LogLines().logger())
         #expect(reopened.reusedFile)
         #expect(reopened.checkpoint == 10)
         #expect(try reopened.last("customer:1") == version(1))
