@@ -75,13 +75,7 @@ public struct ImageDigest: Sendable, Hashable, CustomStringConvertible {
             encoding.member(patch.phone)
             encoding.member(patch.whatsapp)
             encoding.member(patch.email)
-            switch patch.groups {
-            case nil: encoding.tag(0)
-            case .clear?: encoding.tag(1)
-            case .set(let names)?:
-                encoding.tag(2)
-                encoding.sortedList(names)
-            }
+            if let names = encoding.state(patch.groups) { encoding.sortedList(names) }
             if patch.groups != nil { encoding.sortedList(managedGroups) }
             encoding.length(patch.fields.count)
             // A dictionary has no order: sorted by key, unless there is nothing to sort.
@@ -198,18 +192,32 @@ public struct ImageDigest: Sendable, Hashable, CustomStringConvertible {
             }
         }
 
+        /// A member's state tag (0 absent, 1 cleared, 2 set); the value to encode after it, if set.
+        mutating func state<Value: Sendable & Equatable>(_ update: Update<Value>?) -> Value? {
+            switch update {
+            case nil:
+                tag(0)
+                return nil
+            case .clear?:
+                tag(1)
+                return nil
+            case .set(let value)?:
+                tag(2)
+                return value
+            }
+        }
+
+        mutating func member(_ update: Update<String>?) {
+            if let value = state(update) { text(value) }
+        }
+
         /// `member(update.map(\.description))`: the URN's text (`scheme:path`) without making it.
         mutating func member(_ update: Update<URN>?) {
-            switch update {
-            case nil: tag(0)
-            case .clear?: tag(1)
-            case .set(let urn)?:
-                tag(2)
-                length(urn.scheme.utf8.count + 1 + urn.path.utf8.count)
-                urn.scheme.withUTF8Bytes { put($0) }
-                put(UInt8(ascii: ":"))
-                urn.path.withUTF8Bytes { put($0) }
-            }
+            guard let urn = state(update) else { return }
+            length(urn.scheme.utf8.count + 1 + urn.path.utf8.count)
+            urn.scheme.withUTF8Bytes { put($0) }
+            put(UInt8(ascii: ":"))
+            urn.path.withUTF8Bytes { put($0) }
         }
 
         mutating func field(_ key: String, _ update: Update<FieldValue>) {
@@ -225,16 +233,6 @@ public struct ImageDigest: Sendable, Hashable, CustomStringConvertible {
                     }
                 tag(type)
                 text(value.text)
-            }
-        }
-
-        mutating func member(_ update: Update<String>?) {
-            switch update {
-            case nil: tag(0)
-            case .clear?: tag(1)
-            case .set(let value)?:
-                tag(2)
-                text(value)
             }
         }
     }
