@@ -9,10 +9,12 @@
 /// next ones) is spent twice. The hold is bounded on every side:
 /// - it starts only when more than a poll's worth of records is known to wait past what was
 ///   handed out (`threshold`): a live stream, a few records behind at each poll, is never held;
-///   once started it lasts until nothing is left to read, so the backlog's last records fold too;
+///   once started it lasts until at most a poll's worth is left, and one poll more (which reads
+///   it), so the backlog's last records fold too, and a live producer writing behind the
+///   backlog (the unread count is then never 0) does not keep it going;
 /// - not while fetching is paused (memory, an outage, a throttle): nothing more arrives to fold;
-/// - at most `limit` per backlog: past it, nothing is held again until the consumer reached the
-///   partitions' end once, so a stream that never catches up pays the wait once, not forever.
+/// - at most `limit` per backlog: past it, nothing is held again until the consumer is within a
+///   poll's worth of the partitions' end, so a stream that never catches up pays the wait once.
 struct ReadAhead: Sendable {
     /// How long one backlog may hold the lanes; `.zero` never holds.
     let limit: Duration
@@ -22,7 +24,9 @@ struct ReadAhead: Sendable {
     private enum State: Equatable {
         case caughtUp
         case reading(since: ContinuousClock.Instant)
-        /// The limit passed in this backlog: nothing held until caught up once.
+        /// At most a poll's worth is left: held for the poll that reads it.
+        case finishing(since: ContinuousClock.Instant)
+        /// The limit passed in this backlog: nothing held until caught up.
         case spent
     }
 
@@ -36,22 +40,28 @@ struct ReadAhead: Sendable {
     /// The state after one poll, `backlog` records known to be left to read; answers whether
     /// lanes hold their calls now.
     mutating func update(backlog: Int64, fetchPaused: Bool, now: ContinuousClock.Instant) -> Bool {
-        guard backlog > 0 else {
-            state = .caughtUp
+        let live = backlog <= threshold
+        guard limit > .zero, !fetchPaused else {
+            if live, case .spent = state { state = .caughtUp }
             return false
         }
-        guard limit > .zero, !fetchPaused else { return false }
         switch state {
-        case .caughtUp where backlog > threshold:
-            state = .reading(since: now)
-            return true
         case .caughtUp:
-            return false
-        case .reading(let since) where now - since < limit:
-            return true
-        case .reading, .spent:
-            state = .spent
-            return false
+            if !live { state = .reading(since: now) }
+        case .spent:
+            if live { state = .caughtUp }
+        case .reading(let since), .finishing(let since):
+            if now - since >= limit {
+                state = .spent
+            } else if backlog == 0 || (live && state == .finishing(since: since)) {
+                state = .caughtUp
+            } else {
+                state = live ? .finishing(since: since) : .reading(since: since)
+            }
+        }
+        switch state {
+        case .reading, .finishing: return true
+        case .caughtUp, .spent: return false
         }
     }
 }
