@@ -9,20 +9,23 @@ import Testing
 
 /// The workspace's budget against the sandbox's DRF throttle (a sliding window per scope).
 @Suite(.serialized) struct WorkerBudgetTests {
+    /// `count` rounds of updates of `entities` contacts (`cus_N`), one round after the other:
+    /// round `v` names contact N "N<n> v<v>".
+    static func rounds(_ count: Int, of entities: Int) -> [(key: String, json: String?)] {
+        (1...count).flatMap { v in
+            (0..<entities).map { n in
+                event(
+                    "customer.updated", id: "e\(n)-\(v)", entity: "cus_\(n)", version: v,
+                    data: #""name": "N\#(n) v\#(v)""#)
+            }
+        }
+    }
+
     /// Interleaved updates of 60 entities: the worker paces below the window (no 429) and
     /// folds each entity's queued events into about one call.
     @Test func aBacklogIsPacedBelowTheWindowAndFolded() async throws {
         let h = try await WorkerHarness(partitions: 2, throttle: SandboxThrottle("20/s"))
-        var events: [(key: String, json: String?)] = []
-        for v in 1...5 {
-            for n in 0..<60 {
-                events.append(
-                    event(
-                        "customer.updated", id: "e\(n)-\(v)", entity: "cus_\(n)", version: v,
-                        data: #""name": "N\#(n) v\#(v)""#))
-            }
-        }
-        try await h.produce(events)
+        try await h.produce(Self.rounds(5, of: 60))
         let snapshot = try await h.runUntilCaughtUp(group: "g-paced", deadline: .seconds(90)) {
             $0.budgetContacts = RequestRate(requests: 20, per: .seconds(1))
             $0.budgetV2 = RequestRate(requests: 20, per: .seconds(1))
@@ -44,16 +47,7 @@ import Testing
     /// updated after the poll's records were admitted: their lanes reach the budget first).
     @Test func aBacklogIsReadAheadSoEachContactIsWrittenOnce() async throws {
         let h = try await WorkerHarness(partitions: 1)
-        var events: [(key: String, json: String?)] = []
-        for v in 1...20 {
-            for n in 0..<100 {
-                events.append(
-                    event(
-                        "customer.updated", id: "e\(n)-\(v)", entity: "cus_\(n)", version: v,
-                        data: #""name": "N\#(n) v\#(v)""#))
-            }
-        }
-        try await h.produce(events)
+        try await h.produce(Self.rounds(20, of: 100))
         var calls: [Duration: Int] = [:]
         for (group, readAhead) in [("g-read-ahead", Duration.seconds(5)), ("g-read-ahead-off", .zero)] {
             let before = h.sandbox.stats().calls(scope: .contacts)
