@@ -104,6 +104,27 @@ struct RollingStage: Sendable {
         }
     }
 
+    /// Whether the broker keeps what is committed beside an offset (the commit's metadata): the
+    /// worker says there which records past the committed offset are done, so a partition's
+    /// next owner does not dead-letter them again. Tansu 0.6.0 keeps the offset only (its
+    /// OffsetFetch answers no metadata), so there a record done out of order is done again.
+    func keepsCommitMetadata() async throws -> Bool {
+        let probe = try KafkaConsumer(
+            properties: ["bootstrap.servers": bootstrapServers, "group.id": "metadata-probe-\(UUID())"],
+            logger: harness.logger)
+        let partition = TopicPartition(harness.topic, 0)
+        do {
+            try await probe.commit(
+                [TopicPartitionOffset(partition.topic, partition.partition, 0)], metadata: [partition: "cs1:0:1"])
+            let kept = try await probe.committedWithMetadata([partition]).first?.metadata == "cs1:0:1"
+            await probe.close()
+            return kept
+        } catch {
+            await probe.close()
+            throw error
+        }
+    }
+
     /// Every record of the dead-letter topic, with its headers.
     func deadLetters() async throws -> [KafkaRecord] {
         let reader = try KafkaConsumer(

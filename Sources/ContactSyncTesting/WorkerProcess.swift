@@ -71,7 +71,10 @@ public struct WorkerProcess: Sendable {
         let process = try process(arguments, extra: extra)
         if let log {
             // O_APPEND: several children may write the same log at once without overwriting.
-            let descriptor = open(log, O_WRONLY | O_APPEND | O_CREAT, 0o644)
+            // A named instance (and its restarts) gets a file of its own beside it: its lines
+            // do not say which instance wrote them.
+            let path = extra["CONTACT_SYNC_INSTANCE_ID"].map { "\(log).\(group).\($0)" } ?? log
+            let descriptor = open(path, O_WRONLY | O_APPEND | O_CREAT, 0o644)
             let handle = descriptor >= 0 ? FileHandle(fileDescriptor: descriptor, closeOnDealloc: true) : nil
             process.standardOutput = handle
             process.standardError = handle

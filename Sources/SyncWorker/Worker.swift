@@ -263,6 +263,16 @@ public final class Worker: Service, Sendable {
             try await consumer.commit(offsets, metadata: metadata)
             await lanes.didCommit(offsets, metadata: metadata)
             status.count(.commit)
+            if revoking {
+                // What the next owner starts from: this instance's last word on the partitions.
+                logger.info(
+                    "committed for the partitions given up",
+                    metadata: [
+                        "offsets": "\(offsets.map { "\($0.topic)[\($0.partition)]@\($0.offset)" })",
+                        "done_past_them":
+                            "\(metadata.sorted { $0.key.partition < $1.key.partition }.map { "\($0.key.partition): \($0.value.prefix(120))" })",
+                    ])
+            }
             return true
         } catch {
             // Refused during a rebalance: the next periodic commit (or the revocation's) makes
