@@ -75,6 +75,10 @@ extension Worker {
     func relinquish(
         _ partitions: Set<TopicPartition>, drainingUntil deadline: ContinuousClock.Instant, consumer: KafkaConsumer?
     ) async -> Int {
+        // Only what is still owned: at shutdown the worker gave everything up before closing the
+        // consumer, whose revocation then names the same partitions again.
+        let partitions = partitions.intersection(lanes.ownership.partitions)
+        guard !partitions.isEmpty else { return 0 }
         await lanes.beginRevoke(partitions)
         await lanes.dropQueued(partitions)
         while await lanes.applying(partitions) > 0, ContinuousClock.now < deadline {

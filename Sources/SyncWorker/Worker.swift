@@ -173,7 +173,7 @@ public final class Worker: Service, Sendable {
                 maxRecords: shouldPause ? 1 : pollSize, timeout: .milliseconds(shouldPause ? 10 : 100))
             // Held before this poll's records are admitted (their lanes must not reach the
             // budget first), let go after (the backlog's last records fold in too).
-            let backlog = consumer.unreadBacklog()
+            let backlog = configuration.readAhead > .zero ? consumer.unreadBacklog() : 0
             let holding = readAhead.update(backlog: backlog, fetchPaused: shouldPause, now: .now)
             if holding, !readingAhead { await setReadingAhead(true, backlog: backlog) }
             for record in records { await admit(record) }
@@ -270,7 +270,7 @@ public final class Worker: Service, Sendable {
                     metadata: [
                         "offsets": "\(offsets.map { "\($0.topic)[\($0.partition)]@\($0.offset)" })",
                         "done_past_them":
-                            "\(metadata.sorted { $0.key.partition < $1.key.partition }.map { "\($0.key.partition): \($0.value.prefix(120))" })",
+                            "\(metadata.map { "\($0.key): \($0.value.prefix(120))" }.sorted())",
                     ])
             }
             return true

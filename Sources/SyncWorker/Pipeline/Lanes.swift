@@ -139,24 +139,21 @@ actor Lanes {
     private var readingAhead = false
     private var readAheadWaiters: [CheckedContinuation<Void, Never>] = []
 
-    /// Set by the poll loop after each poll; clearing it lets every held lane go.
+    /// Set by the poll loop when the read-ahead starts or ends, and cleared at shutdown;
+    /// clearing it lets every held lane go (a lane of a partition revoked meanwhile then finds
+    /// its claim fenced at the budget and makes no call).
     func setReadingAhead(_ holding: Bool) {
         readingAhead = holding
-        if !holding { releaseReadAhead() }
-    }
-
-    /// Returns once the consumer is not reading a backlog ahead of the lanes (or a revocation
-    /// or the shutdown let the held lanes go: their budget waits then decide).
-    func readAhead() async {
-        guard readingAhead else { return }
-        await withCheckedContinuation { readAheadWaiters.append($0) }
-    }
-
-    /// Lets every lane held for the read-ahead go, once; the flag stays as the poll loop set it.
-    func releaseReadAhead() {
+        guard !holding else { return }
         let waiters = readAheadWaiters
         readAheadWaiters = []
         for waiter in waiters { waiter.resume() }
+    }
+
+    /// Returns once the consumer is not reading a backlog ahead of the lanes.
+    func readAhead() async {
+        guard readingAhead else { return }
+        await withCheckedContinuation { readAheadWaiters.append($0) }
     }
 
     /// Partitions whose revocation is under way (between `beginRevoke` and `endRevoke`).
