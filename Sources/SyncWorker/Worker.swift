@@ -174,7 +174,8 @@ public final class Worker: Service, Sendable {
             // Held before this poll's records are admitted (their lanes must not reach the
             // budget first), let go after (the backlog's last records fold in too).
             let backlog = configuration.readAhead > .zero ? consumer.unreadBacklog() : 0
-            let holding = readAhead.update(backlog: backlog, fetchPaused: shouldPause, now: .now)
+            let holding = readAhead.update(
+                backlog: backlog, polled: records.count, fetchPaused: shouldPause, now: .now)
             if holding, !readingAhead { await setReadingAhead(true, backlog: backlog) }
             for record in records { await admit(record) }
             if !holding, readingAhead { await setReadingAhead(false, backlog: backlog) }

@@ -268,11 +268,12 @@ import Testing
 
 /// When lanes hold their calls for the read-ahead of a backlog.
 @Suite struct ReadAheadTests {
-    /// What `ReadAhead` answers after each poll of `polls` (backlog left, fetching paused, time).
-    private func held(limit: Duration = .seconds(5), _ polls: [(Int64, Bool, Duration)]) -> [Bool] {
+    /// What `ReadAhead` answers after each poll of `polls` (backlog left, records the poll
+    /// handed out, fetching paused, time).
+    private func held(limit: Duration = .seconds(5), _ polls: [(Int64, Int, Bool, Duration)]) -> [Bool] {
         var readAhead = ReadAhead(limit: limit, threshold: 500)
         let start = ContinuousClock.now
-        return polls.map { readAhead.update(backlog: $0.0, fetchPaused: $0.1, now: start + $0.2) }
+        return polls.map { readAhead.update(backlog: $0.0, polled: $0.1, fetchPaused: $0.2, now: start + $0.3) }
     }
 
     /// Fails when a live stream (a few records behind at each poll) is held, or when the hold
@@ -280,10 +281,23 @@ import Testing
     /// records then follow their contacts' writes).
     @Test func aBacklogIsHeldFromPastAPollsWorthToThePollThatReadsTheRest() {
         let answers = held([
-            (0, false, .zero), (500, false, .zero), (501, false, .zero), (3, false, .seconds(1)),
-            (0, false, .seconds(2)), (3, false, .seconds(2)),
+            (0, 0, false, .zero), (500, 0, false, .zero), (501, 500, false, .zero), (3, 498, false, .seconds(1)),
+            (0, 3, false, .seconds(2)), (3, 3, false, .seconds(2)),
         ])
         #expect(answers == [false, false, true, true, false, false])
+    }
+
+    /// Small fetches bring the backlog in a dozen records a poll (a slow link, or
+    /// `max.partition.fetch.bytes` set low): the hold lasts until the polls have read what was
+    /// left at the threshold, through polls that brought nothing. Fails on the hold that ended
+    /// one poll after the threshold (the last 488 records followed their contacts' writes).
+    @Test func aBacklogReadInSmallFetchesIsHeldUntilItsLastRecordsAreRead() {
+        let answers = held([
+            (1_988, 12, false, .zero), (500, 12, false, .milliseconds(100)), (488, 12, false, .milliseconds(110)),
+            (488, 0, false, .milliseconds(120)), (10, 478, false, .milliseconds(200)),
+            (5, 10, false, .milliseconds(210)),
+        ])
+        #expect(answers == [true, true, true, true, true, false])
     }
 
     /// A live producer writes behind the backlog, so the unread count never reaches 0. Fails when
@@ -291,8 +305,8 @@ import Testing
     /// partitions were idle for seconds).
     @Test func aLiveProducerBehindTheBacklogDoesNotProlongTheHold() {
         let answers = held([
-            (2_000, false, .zero), (900, false, .milliseconds(100)), (300, false, .milliseconds(200)),
-            (250, false, .milliseconds(300)), (600, false, .milliseconds(400)),
+            (2_000, 500, false, .zero), (900, 500, false, .milliseconds(100)), (300, 500, false, .milliseconds(200)),
+            (250, 500, false, .milliseconds(300)), (600, 500, false, .milliseconds(400)),
         ])
         #expect(answers == [true, true, true, false, true])
     }
@@ -300,8 +314,8 @@ import Testing
     /// Fails when the limit is not kept, or when a backlog that never ends is held again after it.
     @Test func oneBacklogHoldsAtMostTheLimitAndNotAgainUntilCaughtUp() {
         let answers = held([
-            (10_000, false, .zero), (9_000, false, .milliseconds(4_999)), (8_000, false, .seconds(5)),
-            (20_000, false, .seconds(60)), (300, false, .seconds(61)), (20_000, false, .seconds(62)),
+            (10_000, 500, false, .zero), (9_000, 500, false, .milliseconds(4_999)), (8_000, 500, false, .seconds(5)),
+            (20_000, 500, false, .seconds(60)), (300, 500, false, .seconds(61)), (20_000, 500, false, .seconds(62)),
         ])
         #expect(answers == [true, true, false, false, false, true])
     }
@@ -309,8 +323,10 @@ import Testing
     /// Fails when lanes are held while nothing more can arrive (fetching paused), or at all with
     /// the read-ahead switched off.
     @Test func pausedFetchingAndAZeroLimitNeverHold() {
-        let answers = held([(10_000, true, .zero), (10_000, false, .seconds(1)), (10_000, true, .seconds(2))])
+        let answers = held([
+            (10_000, 1, true, .zero), (10_000, 500, false, .seconds(1)), (10_000, 1, true, .seconds(2)),
+        ])
         #expect(answers == [false, true, false])
-        #expect(held(limit: .zero, [(10_000, false, .zero)]) == [false])
+        #expect(held(limit: .zero, [(10_000, 500, false, .zero)]) == [false])
     }
 }

@@ -9,9 +9,10 @@
 /// next ones) is spent twice. The hold is bounded on every side:
 /// - it starts only when more than a poll's worth of records is known to wait past what was
 ///   handed out (`threshold`): a live stream, a few records behind at each poll, is never held;
-///   once started it lasts until at most a poll's worth is left, and one poll more (which reads
-///   it), so the backlog's last records fold too, and a live producer writing behind the
-///   backlog (the unread count is then never 0) does not keep it going;
+///   once started it lasts until at most a poll's worth is left and the polls after have read
+///   that many records, so the backlog's last records fold too (whether one poll takes them
+///   from librdkafka's prefetch or many small fetches bring them in), and a live producer
+///   writing behind the backlog (the unread count is then never 0) does not keep it going;
 /// - not while fetching is paused (memory, an outage, a throttle): nothing more arrives to fold;
 /// - at most `limit` per backlog: past it, nothing is held again until the consumer is within a
 ///   poll's worth of the partitions' end, so a stream that never catches up pays the wait once.
@@ -24,8 +25,8 @@ struct ReadAhead: Sendable {
     private enum State: Equatable {
         case caughtUp
         case reading(since: ContinuousClock.Instant)
-        /// At most a poll's worth is left: held for the poll that reads it.
-        case finishing(since: ContinuousClock.Instant)
+        /// At most a poll's worth is left: held until the polls after have read `owed` records.
+        case finishing(since: ContinuousClock.Instant, owed: Int64)
         /// The limit passed in this backlog: nothing held until caught up.
         case spent
     }
@@ -37,9 +38,9 @@ struct ReadAhead: Sendable {
         self.threshold = threshold
     }
 
-    /// The state after one poll, `backlog` records known to be left to read; answers whether
-    /// lanes hold their calls now.
-    mutating func update(backlog: Int64, fetchPaused: Bool, now: ContinuousClock.Instant) -> Bool {
+    /// The state after one poll that handed out `polled` records, `backlog` records known to
+    /// be left to read; answers whether lanes hold their calls now.
+    mutating func update(backlog: Int64, polled: Int, fetchPaused: Bool, now: ContinuousClock.Instant) -> Bool {
         let live = backlog <= threshold
         guard limit > .zero, !fetchPaused else {
             if live, case .spent = state { state = .caughtUp }
@@ -50,13 +51,22 @@ struct ReadAhead: Sendable {
             if !live { state = .reading(since: now) }
         case .spent:
             if live { state = .caughtUp }
-        case .reading(let since), .finishing(let since):
+        case .reading(let since):
             if now - since >= limit {
                 state = .spent
-            } else if backlog == 0 || (live && state == .finishing(since: since)) {
+            } else if backlog == 0 {
+                state = .caughtUp
+            } else if live {
+                state = .finishing(since: since, owed: backlog)
+            }
+        case .finishing(let since, let owed):
+            let left = owed - Int64(polled)
+            if now - since >= limit {
+                state = .spent
+            } else if backlog == 0 || left <= 0 {
                 state = .caughtUp
             } else {
-                state = live ? .finishing(since: since) : .reading(since: since)
+                state = live ? .finishing(since: since, owed: left) : .reading(since: since)
             }
         }
         switch state {
