@@ -121,6 +121,54 @@ final class DurableWriter: Sendable {
         return landed.withLock { $0 }
     }
 
+    /// Leaves what is done in partitions being given up in the versions topic
+    /// (`DoneOffsets+Versions`), for a next owner whose broker dropped the commit's metadata or
+    /// refused the commit. Waited for at most `wait`, never retried: without it the next owner
+    /// only does those records again, which must not hold a revocation up.
+    /// - Returns: whether the broker confirmed every record in time.
+    @discardableResult
+    func saveDone(_ done: [TopicPartition: DoneOffsets], waitingAtMost wait: Duration) async -> Bool {
+        let records = done.map { partition, done in
+            OutgoingRecord(
+                topic: versionsTopic, partition: versionsPartition(for: partition.partition),
+                key: DoneOffsets.versionsKey(topic: partition.topic, partition: partition.partition),
+                value: Array(done.versionsText.utf8))
+        }
+        guard !records.isEmpty else { return true }
+        let outcome = Outcome()
+        // Unstructured: a delivery cannot be called back, and the revocation must not wait for it.
+        Task { [producer] in
+            let result: Result<Void, any Error>
+            do {
+                try await producer.send(records)
+                result = .success(())
+            } catch {
+                result = .failure(error)
+            }
+            outcome.value.withLock { $0 = result }
+        }
+        let deadline = ContinuousClock.now + wait
+        while outcome.value.withLock({ $0 }) == nil, ContinuousClock.now < deadline {
+            try? await Task.sleep(for: .milliseconds(5))
+        }
+        switch outcome.value.withLock({ $0 }) {
+        case .success: return true
+        case .failure(let error):
+            logger.warning(
+                "could not leave what is done in the versions topic; the next owner may do some of it again",
+                metadata: ["error": "\(redact("\(error)"))"])
+        case nil:
+            logger.warning(
+                "what is done was not confirmed in the versions topic in time; the next owner may do some of it again",
+                metadata: ["waited": "\(wait)"])
+        }
+        return false
+    }
+
+    private final class Outcome: Sendable {
+        let value = Mutex<Result<Void, any Error>?>(nil)
+    }
+
     /// - Returns: `true` once written, `false` when a permanent refusal was skipped by policy.
     /// - Throws: when halting (the record stays pending), cancelled, or `Abandoned` once
     ///   `claim` is no longer held: a revoked owner's write could land after the new owner's

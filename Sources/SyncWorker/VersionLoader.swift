@@ -3,6 +3,7 @@ public import Kafka
 public import Logging
 public import StateStore
 import SyncCore
+import Synchronization
 
 /// Brings a partition's state store up to the end of its partition of the versions topic, when
 /// the partitions it guards are assigned: only the tail past the store's checkpoint (everything
@@ -35,6 +36,9 @@ public struct VersionLoader: Sendable {
         public let lastFetched: Duration?
         /// When the store held everything read, from the start (before the consumer closed).
         public let caughtUp: Duration
+        /// What earlier owners left as done past their commits, per source partition (metadata
+        /// text, see `DoneOffsets+Versions`), as the records read say last.
+        public var donePast: [TopicPartition: String] = [:]
 
         init(
             read: Int, from: Int64, end: Int64, elapsed: Duration, firstFetched: Duration? = nil,
@@ -67,14 +71,18 @@ public struct VersionLoader: Sendable {
         props["group.id"] = "contact-sync-version-loader"
         props["enable.auto.commit"] = "false"
         let reader = try KafkaConsumer(properties: props, logger: logger)
+        let donePast = DonePastRecords()
         do {
-            let outcome = try await read(reader, into: store, partition: partition, until: started + deadline)
+            let outcome = try await read(
+                reader, into: store, donePast: donePast, partition: partition, until: started + deadline)
             let caughtUp = ContinuousClock.now
             await reader.close()
-            return Outcome(
+            var result = Outcome(
                 read: outcome.read, from: outcome.from, end: outcome.end, elapsed: .now - started,
                 firstFetched: outcome.fetched.map { $0.first - started },
                 lastFetched: outcome.fetched.map { $0.last - started }, caughtUp: caughtUp - started)
+            result.donePast = donePast.texts.withLock { $0 }
+            return result
         } catch {
             await reader.close()
             throw error
@@ -82,7 +90,8 @@ public struct VersionLoader: Sendable {
     }
 
     private func read(
-        _ reader: KafkaConsumer, into store: PartitionStore, partition: Int32, until end: ContinuousClock.Instant
+        _ reader: KafkaConsumer, into store: PartitionStore, donePast: DonePastRecords, partition: Int32,
+        until end: ContinuousClock.Instant
     )
         async throws -> (read: Int, from: Int64, end: Int64, fetched: Fetched?)
     {
@@ -106,7 +115,7 @@ public struct VersionLoader: Sendable {
             let load = try store.coldLoad()
             read = try await readAll(reader, partition: partition, from: from, to: marks.high, until: end) {
                 records in
-                try load.append { batch in try Self.write(records, into: &batch) }
+                try load.append { batch in try Self.write(records, into: &batch, donePast: donePast) }
             }
             let high = marks.high
             try await Self.offThePool { try store.finish(load, next: high) }
@@ -118,7 +127,7 @@ public struct VersionLoader: Sendable {
                     // between them (the later offset of one key still written last).
                     let ordered = records.sorted(by: Self.keyThenOffset)
                     try store.restore(next: records[records.count - 1].offset + 1) { batch in
-                        try Self.write(ordered, into: &batch)
+                        try Self.write(ordered, into: &batch, donePast: donePast)
                     }
                 }
             }
@@ -176,10 +185,18 @@ extension VersionLoader {
     }
 
     /// Each record into `sink` in the order given: a value puts, a tombstone removes; a record
-    /// without a key names no entity and is passed over.
-    static func write<Sink: RawRecordSink & ~Copyable>(_ records: [RawRecord], into sink: inout Sink) throws {
+    /// without a key names no entity and is passed over. What an owner left as done past its
+    /// commit (`DoneOffsets+Versions`) goes to `donePast`, not the store.
+    static func write<Sink: RawRecordSink & ~Copyable>(
+        _ records: [RawRecord], into sink: inout Sink, donePast: DonePastRecords? = nil
+    ) throws {
         for record in records {
             guard let key = record.key else { continue }
+            if key.first == 0, let source = DoneOffsets.source(ofVersionsKey: key) {
+                let text = record.value.map { String(decoding: $0, as: UTF8.self) }
+                donePast?.texts.withLock { $0[TopicPartition(source.topic, source.partition)] = text }
+                continue
+            }
             if let value = record.value {
                 try sink.put(key: key, value: value)
             } else {
@@ -207,6 +224,11 @@ extension KafkaError {
                 "could not read \(topic)[\(partition)] to its end (reached offset \(reached) of \(high)); check that the brokers are reachable"
         )
     }
+}
+
+/// What a restore found of `DoneOffsets+Versions` records, as it read them.
+final class DonePastRecords: Sendable {
+    let texts = Mutex<[TopicPartition: String]>([:])
 }
 
 struct VersionLoadError: Error, CustomStringConvertible {

@@ -22,12 +22,31 @@ extension Worker {
         // Chaos control only.
         if TestBreak.on(.commitBeforeApply) { await lanes.finished(lease, record.offset) }
         status.update { $0.recordsIn += 1 }
-        if admission == .doneBefore && !TestBreak.on(.ignoreCommitMetadata) {
+        guard admission != .deferred else { return }
+        await dispatch(tracked, doneBefore: admission == .doneBefore)
+    }
+
+    /// Sends an admitted record on: ended at once when the partition's previous owner finished
+    /// it, else to the schema registry or routed.
+    func dispatch(_ tracked: WorkItem, doneBefore: Bool) async {
+        if doneBefore && !TestBreak.on(.ignoreCommitMetadata) {
             await self.record(.skipped(.doneBefore), for: tracked)
             return
         }
         if let schemaRegistry, await interceptForRegistry(tracked, schemaRegistry) { return }
-        await route(tracked, record.inbound)
+        await route(tracked, tracked.record.inbound)
+    }
+
+    /// The records kept while their partitions' version state was restored, of the partitions
+    /// released since, sent on in offset order (records arriving meanwhile queue behind them).
+    /// `stillHeld`: partitions held when this poll began, left for the next one, whose
+    /// read-ahead then counts with them.
+    func dispatchDeferred(stillHeld: Set<TopicPartition>) async {
+        for partition in await lanes.deferredReady where !stillHeld.contains(partition) {
+            while let items = await lanes.takeDeferred(partition) {
+                for (item, doneBefore) in items { await dispatch(item, doneBefore: doneBefore) }
+            }
+        }
     }
 
     /// Decodes a record (`inbound`: its bytes, or the registry's JSON for framed ones) and sends

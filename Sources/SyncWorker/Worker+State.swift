@@ -19,6 +19,8 @@ extension Worker {
             store = await openAndRestore(identity, generation: generation)
         }
         await versions.restoreDone()
+        // Their kept records are sent on by the poll loop (`dispatchDeferred`), after the
+        // read-ahead decided on the backlog left.
         await lanes.release(await versions.ready(partition, generation: generation, store: store))
         await recordRestoring()
     }
@@ -70,6 +72,12 @@ extension Worker {
             TestBreak.on(.noRestore)  // chaos control only
             ? VersionLoader.Outcome(read: 0, from: 0, end: 0, elapsed: .zero)
             : try await loader.restore(store, partition: partition)
+        // Before the partitions are let go (they are held until their store is ready).
+        for (source, count) in await lanes.learnDonePast(outcome.donePast) {
+            logger.info(
+                "what the previous owner finished past the group's commit, read from the versions topic",
+                metadata: ["partition": "\(source)", "records": "\(count)"])
+        }
         let seconds =
             Double(outcome.elapsed.components.seconds) + Double(outcome.elapsed.components.attoseconds) / 1e18
         let kind = [("kind", store.reusedFile ? "warm" : "cold")]

@@ -174,10 +174,12 @@ public final class Worker: Service, Sendable {
             // Held before this poll's records are admitted (their lanes must not reach the
             // budget first), let go after (the backlog's last records fold in too).
             let backlog = configuration.readAhead > .zero ? consumer.unreadBacklog() : 0
+            // Not while partitions are paused for their restore: the limit would pass waiting.
             let holding = readAhead.update(
-                backlog: backlog, polled: records.count, fetchPaused: shouldPause, now: .now)
+                backlog: backlog, polled: records.count, fetchPaused: shouldPause || !state.held.isEmpty, now: .now)
             if holding, !readingAhead { await setReadingAhead(true, backlog: backlog) }
             for record in records { await admit(record) }
+            await dispatchDeferred(stillHeld: state.held)
             if !holding, readingAhead { await setReadingAhead(false, backlog: backlog) }
             if ContinuousClock.now - lastCommit >= configuration.commitInterval {
                 oldestPendingGauge.record(await lanes.oldestPendingSeconds)
@@ -259,6 +261,11 @@ public final class Worker: Service, Sendable {
     func commit(_ consumer: KafkaConsumer, only: Set<TopicPartition>? = nil, revoking: Bool = false) async -> Bool {
         guard revoking || !consumer.isRebalancing else { return false }
         let (offsets, metadata) = await lanes.commitPlan(only)
+        if revoking, let writer = parts.withLock({ $0?.writer }) {
+            // Also where the next owner reads it if the broker drops the commit's metadata or
+            // refuses this commit (whether or not the commit has anything new to say).
+            await writer.saveDone(await lanes.done(only), waitingAtMost: .seconds(5))
+        }
         guard !offsets.isEmpty else { return true }
         do {
             try await consumer.commit(offsets, metadata: metadata)

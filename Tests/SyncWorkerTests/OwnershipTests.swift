@@ -130,6 +130,81 @@ import Testing
         #expect(try await h.committed(group: group) == [4])
         await h.shutdown()
     }
+
+    /// As above, on a broker that keeps the committed offset but drops its metadata (Tansu 0.6
+    /// answers none): the revoking owner also left what it finished past the offset in the
+    /// versions topic, and the next owner reads it there while it restores the partition's
+    /// versions, keeping the partition's records until then. Fails when that record is not
+    /// written at the revocation, not read by the restore, not used when the commit says
+    /// nothing, or when records are dead-lettered before the restore said what was done (each
+    /// seen: three more dead letters).
+    @Test func theNextOwnerReadsWhatWasDoneFromTheVersionsTopicWhenTheBrokerDropsTheMetadata() async throws {
+        let h = try await WorkerHarness(partitions: 1, chaos: SandboxChaos(latencyMs: 3000))
+        let good = event("customer.created", id: "slow-1", entity: "slow", version: 1, data: #""name": "Slow""#)
+        try await h.produce([good, ("bad-1", "{not json"), ("bad-2", "{not json"), ("bad-3", "{not json")])
+        let group = "g-own-no-metadata"
+        let configuration = try h.configuration(group: group, untilCaughtUp: false) {
+            $0.drainDeadline = .milliseconds(300)
+        }
+        let a = await h.start(configuration, deadline: .seconds(60))
+        try await eventually("the bad records are dead-lettered") { a.snapshot.deadLetteredTotal == 3 }
+        try await eventually("the good one is on the wire") { await a.worker.lanes.applying(nil) == 1 }
+        await RebalanceBridge(worker: a.worker).partitionsRevoked([Self.p0])
+        try await a.shutdown()
+        #expect(try await h.deadLetters().count == 3)
+
+        // The group as such a broker keeps it: the offset, no metadata. The mock refuses a commit
+        // from outside a group it knows, so the next owner's group is a new one holding that
+        // commit, with the first group's versions topic.
+        let next = "g-own-no-metadata-next"
+        let committer = try KafkaConsumer(
+            properties: ["bootstrap.servers": h.cluster.bootstrapServers, "group.id": next], logger: h.logger)
+        try await committer.commit([TopicPartitionOffset(h.topic, 0, 0)], metadata: [:])
+        let kept = try await committer.committedWithMetadata([Self.p0])
+        await committer.close()
+        #expect(kept.first?.offset == 0 && kept.first?.metadata == nil, "the metadata is gone: \(kept)")
+
+        h.sandbox.setChaos(.none)
+        let b = try await h.start(
+            try h.configuration(group: next) { $0.versionsTopic = "\(group).versions" }, deadline: .seconds(60)
+        ).finished()
+        #expect(b.recordsIn == 4, "the next owner read from the committed offset")
+        #expect(b.skippedDoneBefore == 3, "and skipped the three its predecessor dead-lettered")
+        #expect(try await h.deadLetters().count == 3, "each bad record dead-lettered exactly once")
+        #expect(h.sandbox.state().contacts.count == 1)
+        await h.shutdown()
+    }
+
+    /// A member's last commit is refused (on Tansu, a member leaving while the group moved to a
+    /// new generation met ILLEGAL_GENERATION), so the group keeps an older commit. The versions
+    /// topic also says which offset the member had done everything before: the next owner
+    /// skips from the group's commit up to there. Fails when that offset is not written, or
+    /// not used (the three bad records dead-lettered again, the good one skipped by the guard).
+    @Test func theNextOwnerSkipsWhatARefusedLastCommitHadDone() async throws {
+        let h = try await WorkerHarness(partitions: 1)
+        let good = event("customer.created", id: "c-1", entity: "kept", version: 1, data: #""name": "Kept""#)
+        try await h.produce([good, ("bad-1", "{not json"), ("bad-2", "{not json"), ("bad-3", "{not json")])
+        let group = "g-own-refused"
+        let a = try await h.runUntilCaughtUp(group: group)
+        #expect(a.caughtUp && a.deadLetteredTotal == 3)
+
+        // The group as it is when that commit was refused: the commit before it (offset 0). The
+        // mock refuses a commit from outside a group it knows, so the next owner's group is a
+        // new one holding that commit, with the first group's versions topic.
+        let next = "g-own-refused-next"
+        let committer = try KafkaConsumer(
+            properties: ["bootstrap.servers": h.cluster.bootstrapServers, "group.id": next], logger: h.logger)
+        try await committer.commit([TopicPartitionOffset(h.topic, 0, 0)], metadata: [:])
+        await committer.close()
+
+        let posts = h.sandbox.stats().count(endpoint: "contacts.json", method: "POST")
+        let b = try await h.runUntilCaughtUp(group: next) { $0.versionsTopic = "\(group).versions" }
+        #expect(b.recordsIn == 4 && b.skippedDoneBefore == 4, "all four done by the previous owner: \(b)")
+        #expect(try await h.deadLetters().count == 3, "each bad record dead-lettered exactly once")
+        #expect(h.sandbox.stats().count(endpoint: "contacts.json", method: "POST") == posts)
+        #expect(try await h.committed(group: next) == [4])
+        await h.shutdown()
+    }
 }
 
 /// The budget share when a partition count cannot be read.

@@ -72,7 +72,10 @@ import Testing
         #expect(h.sandbox.state().contacts.count == 2, "A's calls ended before it gave the partitions up")
         try await eventually("the new owners are done") { try await h.committed(group: "g-join-wait") == [1, 1] }
         let (sa, sb) = (try await a.stop(), try await b.stop())
-        #expect(sa.skippedDuplicate + sb.skippedDuplicate == sa.recordsIn + sb.recordsIn - 2, "read again, skipped")
+        // Skipped by the guard, or as done by the previous owner (its versions topic record, where
+        // the mock refused its commit while the rebalance was prepared).
+        let skipped = sa.skippedDuplicate + sb.skippedDuplicate + sa.skippedDoneBefore + sb.skippedDoneBefore
+        #expect(skipped == sa.recordsIn + sb.recordsIn - 2, "read again, skipped")
         #expect(sa.applied == 2 && sb.applied == 0)
         #expect(h.sandbox.stats().count(endpoint: "contacts.json", method: "POST") == 2, "one write per record")
         await h.shutdown()

@@ -14,7 +14,7 @@ public struct DoneOffsets: Sendable, Equatable {
     public let offsets: [Int64]
 
     public static let maxBytes = 3_000
-    private static let prefix = "cs1:"
+    static let prefix = "cs1:"
 
     public init(committed: Int64, offsets: some Sequence<Int64>) {
         self.committed = committed
@@ -39,9 +39,18 @@ public struct DoneOffsets: Sendable, Equatable {
     /// Reads metadata committed with `committed`; `nil` for anything else (another tool's
     /// metadata, an older commit's, a damaged text).
     public init?(metadata: String?, committed: Int64) {
-        guard let metadata, metadata.hasPrefix(Self.prefix) else { return nil }
-        let fields = metadata.dropFirst(Self.prefix.count).split(separator: ":", omittingEmptySubsequences: false)
-        guard fields.count == 2, let base = Int64(fields[0]), base == committed, base >= 0 else { return nil }
+        guard let parsed = Self.parse(metadata), parsed.committed == committed, !parsed.offsets.isEmpty else {
+            return nil
+        }
+        self = parsed
+    }
+
+    /// The text's committed offset and ranges, none allowed (the versions topic's form); `nil`
+    /// for anything else.
+    static func parse(_ text: String?) -> DoneOffsets? {
+        guard let text, text.hasPrefix(Self.prefix) else { return nil }
+        let fields = text.dropFirst(Self.prefix.count).split(separator: ":", omittingEmptySubsequences: false)
+        guard fields.count == 2, let base = Int64(fields[0]), base >= 0 else { return nil }
         var offsets: [Int64] = []
         for part in fields[1].split(separator: ",") {
             let bounds = part.split(separator: "-", omittingEmptySubsequences: false)
@@ -51,8 +60,7 @@ public struct DoneOffsets: Sendable, Equatable {
             else { return nil }
             offsets.append(contentsOf: (base + low)...(base + high))
         }
-        guard !offsets.isEmpty else { return nil }
-        self.init(committed: base, offsets: offsets)
+        return DoneOffsets(committed: base, offsets: offsets)
     }
 
     /// Whether `offset` is among the done ones.

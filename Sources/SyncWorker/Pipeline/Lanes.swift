@@ -30,13 +30,45 @@ actor Lanes {
         case doneBefore
         /// Its lease is no longer held: not this instance's to do, not tracked.
         case notOwned
+        /// Tracked, and kept until its partition's version state is restored (`takeDeferred`):
+        /// the restore may still say which records the previous owner finished.
+        case deferred
     }
 
     /// Tracks a record until it ends.
     func fetched(_ item: WorkItem) -> Admission {
         guard ownership.holds(item.lease) else { return .notOwned }
         progress.fetched(item.partition, item.offset, at: DispatchTime.now().uptimeNanoseconds)
+        if deferring.contains(item.partition) {
+            deferred[item.partition, default: []].append(item)
+            return .deferred
+        }
         return progress.wasDoneBefore(item.partition, item.offset) ? .doneBefore : .admitted
+    }
+
+    /// Partitions whose records are kept as they arrive (`Admission.deferred`): from their
+    /// assignment while their store is restored, until the worker took all of them.
+    private var deferring: Set<TopicPartition> = []
+    private var deferred: [TopicPartition: [WorkItem]] = [:]
+
+    /// Partitions released whose kept records wait to be taken (`takeDeferred`).
+    var deferredReady: [TopicPartition] {
+        deferring.subtracting(scheduler.held).sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+    }
+
+    /// The records of a released partition kept so far, in offset order, each with whether its
+    /// previous owner finished it; `nil` once none is left, and from then on the partition's
+    /// records are admitted as they arrive. Taken in a loop until `nil`, so records that
+    /// arrive meanwhile keep their place behind the ones taken.
+    func takeDeferred(_ partition: TopicPartition) -> [(item: WorkItem, doneBefore: Bool)]? {
+        guard !scheduler.held.contains(partition) else { return nil }
+        guard let items = deferred.removeValue(forKey: partition), !items.isEmpty else {
+            deferring.remove(partition)
+            return nil
+        }
+        return items.filter { ownership.holds($0.lease) }.map {
+            ($0, progress.wasDoneBefore(partition, $0.offset))
+        }
     }
 
     /// Partitions assigned now, each from its committed offset and what its previous owner
@@ -65,6 +97,21 @@ actor Lanes {
         progress.committable(only)
     }
 
+    /// What is done in each partition (see `OffsetProgress.done`).
+    func done(_ only: Set<TopicPartition>?) -> [TopicPartition: DoneOffsets] { progress.done(only) }
+
+    /// What earlier owners left in the versions topic as done.
+    /// - Returns: per partition where it was taken, how many offsets it adds.
+    func learnDonePast(_ texts: [TopicPartition: String]) -> [TopicPartition: Int] {
+        var learned: [TopicPartition: Int] = [:]
+        for (partition, text) in texts {
+            guard let done = DoneOffsets(versionsText: text) else { continue }
+            let count = progress.learnDonePast(partition, done)
+            if count > 0 { learned[partition] = count }
+        }
+        return learned
+    }
+
     /// Offsets to commit with their metadata (see `OffsetProgress.commitPlan`).
     func commitPlan(_ only: Set<TopicPartition>? = nil) -> (
         offsets: [TopicPartitionOffset], metadata: [TopicPartition: String]
@@ -87,6 +134,14 @@ actor Lanes {
     func forget(_ partitions: Set<TopicPartition>) {
         progress.forget(partitions)
         scheduler.dropQueued(partitions)
+        dropDeferred(partitions)
+    }
+
+    private func dropDeferred(_ partitions: Set<TopicPartition>?) {
+        for partition in partitions ?? deferring {
+            deferred[partition] = nil
+            deferring.remove(partition)
+        }
     }
 
     // MARK: lanes
@@ -179,13 +234,17 @@ actor Lanes {
     func complete(_ key: String) { start(scheduler.complete(key)) }
 
     /// Drops queued records of `partitions` (all when `nil`); see `LaneScheduler.dropQueued`.
-    func dropQueued(_ partitions: Set<TopicPartition>?) { scheduler.dropQueued(partitions) }
+    func dropQueued(_ partitions: Set<TopicPartition>?) {
+        scheduler.dropQueued(partitions)
+        dropDeferred(partitions)
+    }
 
     /// Partitions newly assigned; `held` of them wait without a slot (and unfetched) while
     /// their guard's state is restored.
     func assigned(_ partitions: Set<TopicPartition>, held: Set<TopicPartition>) {
         assignedSinceFetchState.formUnion(partitions)
         scheduler.hold(held)
+        deferring.formUnion(held)
     }
 
     /// Lanes of `partitions` may start again.

@@ -11,6 +11,11 @@ struct OffsetProgress: Sendable {
     private var committedMetadata: [TopicPartition: String] = [:]
     /// What the partition's previous owner finished past the offset it committed.
     private var doneBefore: [TopicPartition: DoneOffsets] = [:]
+    /// The offset each partition started from (what the group had committed), while it is owned.
+    private var startedAt: [TopicPartition: Int64] = [:]
+    /// Below this offset the previous owner had done everything (its versions topic record),
+    /// where the group's commit is older.
+    private var doneBelow: [TopicPartition: Int64] = [:]
 
     mutating func fetched(_ partition: TopicPartition, _ offset: Int64, at nanoseconds: UInt64 = 0) {
         trackers[partition, default: OffsetTracker()].fetched(offset, at: nanoseconds)
@@ -31,11 +36,29 @@ struct OffsetProgress: Sendable {
         trackers[partition] = nil
         committedMetadata[partition] = committed?.metadata
         doneBefore[partition] = committed.flatMap { DoneOffsets(metadata: $0.metadata, committed: $0.offset) }
+        startedAt[partition] = committed?.offset
+        doneBelow[partition] = nil
+    }
+
+    /// What the previous owner left in the versions topic (`DoneOffsets+Versions`): taken when
+    /// it is not older than the offset this partition started from (the group's commit),
+    /// beside what the commit's metadata said. Everything from that offset up to the one the
+    /// previous owner had done everything before counts as done too: its last commit may have
+    /// been refused.
+    /// - Returns: how many offsets it adds (0 when it was not taken).
+    mutating func learnDonePast(_ partition: TopicPartition, _ done: DoneOffsets) -> Int {
+        guard let committed = startedAt[partition], done.committed >= committed else { return 0 }
+        let known = doneBefore[partition]?.offsets ?? []
+        let merged = DoneOffsets(committed: committed, offsets: Set(known).union(done.offsets))
+        let added = Int(done.committed - committed) + merged.offsets.count - known.count
+        doneBefore[partition] = merged
+        doneBelow[partition] = max(doneBelow[partition] ?? committed, done.committed)
+        return added
     }
 
     /// Whether the partition's previous owner finished this record already.
     func wasDoneBefore(_ partition: TopicPartition, _ offset: Int64) -> Bool {
-        doneBefore[partition]?.contains(offset) ?? false
+        offset < (doneBelow[partition] ?? .min) || (doneBefore[partition]?.contains(offset) ?? false)
     }
 
     /// What to commit, of `only` when given: per partition the next offset to read, and the
@@ -54,6 +77,18 @@ struct OffsetProgress: Sendable {
             if let text { metadata[partition] = text }
         }
         return (offsets, metadata)
+    }
+
+    /// Per partition (of `only` when given) that read anything, what is done: the offset to
+    /// commit and what is done past it (`DoneOffsets+Versions`), changed or not since the last
+    /// commit.
+    func done(_ only: Set<TopicPartition>? = nil) -> [TopicPartition: DoneOffsets] {
+        var done: [TopicPartition: DoneOffsets] = [:]
+        for (partition, tracker) in trackers where only.map({ $0.contains(partition) }) ?? true {
+            guard let next = tracker.committable ?? tracker.committed else { continue }
+            done[partition] = DoneOffsets(committed: next, offsets: tracker.doneBeyondCommittable)
+        }
+        return done
     }
 
     /// Offsets ready to commit (the next to read per partition), of `only` when given.
@@ -79,6 +114,8 @@ struct OffsetProgress: Sendable {
             trackers[partition] = nil
             committedMetadata[partition] = nil
             doneBefore[partition] = nil
+            startedAt[partition] = nil
+            doneBelow[partition] = nil
         }
     }
 }

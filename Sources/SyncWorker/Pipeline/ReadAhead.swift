@@ -13,7 +13,8 @@
 ///   that many records, so the backlog's last records fold too (whether one poll takes them
 ///   from librdkafka's prefetch or many small fetches bring them in), and a live producer
 ///   writing behind the backlog (the unread count is then never 0) does not keep it going;
-/// - not while fetching is paused (memory, an outage, a throttle): nothing more arrives to fold;
+/// - not while fetching is paused (memory, an outage, a throttle) or partitions wait for their
+///   version state's restore: nothing more arrives to fold, and the limit would pass waiting;
 /// - at most `limit` per backlog: past it, nothing is held again until the consumer is within a
 ///   poll's worth of the partitions' end, so a stream that never catches up pays the wait once.
 struct ReadAhead: Sendable {
