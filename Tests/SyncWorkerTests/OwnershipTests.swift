@@ -100,16 +100,13 @@ import Testing
         await h.shutdown()
     }
 
-    /// A good record waits on a slow platform while the bad records behind it are dead-lettered:
-    /// done, not committable. The owner is revoked past its drain deadline; its commit says in
-    /// the metadata which offsets past the committed one are done, so the next owner dead-letters
-    /// nothing again and applies only the abandoned record. Fails when the metadata is not
-    /// written or not read (`ignore_commit_metadata` shows the difference: six dead letters).
-    @Test func theNextOwnerDoesNotDeadLetterAgainWhatTheLastOneFinished() async throws {
+    /// A good record on the wire to a slow platform while the three bad ones behind it are
+    /// dead-lettered, and its owner revoked past the drain deadline, then stopped; the platform
+    /// is quick again for the next owner.
+    static func revokedWithTheFirstRecordOnTheWire(group: String) async throws -> WorkerHarness {
         let h = try await WorkerHarness(partitions: 1, chaos: SandboxChaos(latencyMs: 3000))
         let good = event("customer.created", id: "slow-1", entity: "slow", version: 1, data: #""name": "Slow""#)
         try await h.produce([good, ("bad-1", "{not json"), ("bad-2", "{not json"), ("bad-3", "{not json")])
-        let group = "g-own-metadata"
         let configuration = try h.configuration(group: group, untilCaughtUp: false) {
             $0.drainDeadline = .milliseconds(300)
         }
@@ -117,11 +114,34 @@ import Testing
         try await eventually("the bad records are dead-lettered") { a.snapshot.deadLetteredTotal == 3 }
         try await eventually("the good one is on the wire") { await a.worker.lanes.applying(nil) == 1 }
         await RebalanceBridge(worker: a.worker).partitionsRevoked([Self.p0])
-        #expect(try await h.committed(group: group) == [0], "the slow record was not done: nothing committable")
         try await a.shutdown()
         #expect(try await h.deadLetters().count == 3)
-
         h.sandbox.setChaos(.none)
+        return h
+    }
+
+    /// `group` holds offset 0 of the partition without metadata. The mock refuses a commit from
+    /// outside a group it knows, so tests give the next owner a new group holding the commit
+    /// they need, with the first group's versions topic.
+    static func commitWithoutMetadata(_ h: WorkerHarness, group: String) async throws {
+        let committer = try KafkaConsumer(
+            properties: ["bootstrap.servers": h.cluster.bootstrapServers, "group.id": group], logger: h.logger)
+        try await committer.commit([TopicPartitionOffset(h.topic, 0, 0)], metadata: [:])
+        let kept = try await committer.committedWithMetadata([Self.p0])
+        await committer.close()
+        #expect(kept.first?.offset == 0 && kept.first?.metadata == nil, "committed without metadata: \(kept)")
+    }
+
+    /// A good record waits on a slow platform while the bad records behind it are dead-lettered:
+    /// done, not committable. The owner is revoked past its drain deadline; its commit says in
+    /// the metadata which offsets past the committed one are done, so the next owner dead-letters
+    /// nothing again and applies only the abandoned record. Fails when the metadata is not
+    /// written or not read (`ignore_commit_metadata` shows the difference: six dead letters).
+    @Test func theNextOwnerDoesNotDeadLetterAgainWhatTheLastOneFinished() async throws {
+        let group = "g-own-metadata"
+        let h = try await Self.revokedWithTheFirstRecordOnTheWire(group: group)
+        #expect(try await h.committed(group: group) == [0], "the slow record was not done: nothing committable")
+
         let b = try await h.start(try h.configuration(group: group), deadline: .seconds(60)).finished()
         #expect(b.recordsIn == 4, "the next owner read from the committed offset")
         #expect(b.skippedDoneBefore == 3, "and skipped the three its predecessor dead-lettered")
@@ -139,32 +159,12 @@ import Testing
     /// nothing, or when records are dead-lettered before the restore said what was done (each
     /// seen: three more dead letters).
     @Test func theNextOwnerReadsWhatWasDoneFromTheVersionsTopicWhenTheBrokerDropsTheMetadata() async throws {
-        let h = try await WorkerHarness(partitions: 1, chaos: SandboxChaos(latencyMs: 3000))
-        let good = event("customer.created", id: "slow-1", entity: "slow", version: 1, data: #""name": "Slow""#)
-        try await h.produce([good, ("bad-1", "{not json"), ("bad-2", "{not json"), ("bad-3", "{not json")])
         let group = "g-own-no-metadata"
-        let configuration = try h.configuration(group: group, untilCaughtUp: false) {
-            $0.drainDeadline = .milliseconds(300)
-        }
-        let a = await h.start(configuration, deadline: .seconds(60))
-        try await eventually("the bad records are dead-lettered") { a.snapshot.deadLetteredTotal == 3 }
-        try await eventually("the good one is on the wire") { await a.worker.lanes.applying(nil) == 1 }
-        await RebalanceBridge(worker: a.worker).partitionsRevoked([Self.p0])
-        try await a.shutdown()
-        #expect(try await h.deadLetters().count == 3)
-
-        // The group as such a broker keeps it: the offset, no metadata. The mock refuses a commit
-        // from outside a group it knows, so the next owner's group is a new one holding that
-        // commit, with the first group's versions topic.
+        let h = try await Self.revokedWithTheFirstRecordOnTheWire(group: group)
+        // The group as such a broker keeps it: the offset, no metadata.
         let next = "g-own-no-metadata-next"
-        let committer = try KafkaConsumer(
-            properties: ["bootstrap.servers": h.cluster.bootstrapServers, "group.id": next], logger: h.logger)
-        try await committer.commit([TopicPartitionOffset(h.topic, 0, 0)], metadata: [:])
-        let kept = try await committer.committedWithMetadata([Self.p0])
-        await committer.close()
-        #expect(kept.first?.offset == 0 && kept.first?.metadata == nil, "the metadata is gone: \(kept)")
+        try await Self.commitWithoutMetadata(h, group: next)
 
-        h.sandbox.setChaos(.none)
         let b = try await h.start(
             try h.configuration(group: next) { $0.versionsTopic = "\(group).versions" }, deadline: .seconds(60)
         ).finished()
@@ -188,14 +188,9 @@ import Testing
         let a = try await h.runUntilCaughtUp(group: group)
         #expect(a.caughtUp && a.deadLetteredTotal == 3)
 
-        // The group as it is when that commit was refused: the commit before it (offset 0). The
-        // mock refuses a commit from outside a group it knows, so the next owner's group is a
-        // new one holding that commit, with the first group's versions topic.
+        // The group as it is when that commit was refused: the commit before it (offset 0).
         let next = "g-own-refused-next"
-        let committer = try KafkaConsumer(
-            properties: ["bootstrap.servers": h.cluster.bootstrapServers, "group.id": next], logger: h.logger)
-        try await committer.commit([TopicPartitionOffset(h.topic, 0, 0)], metadata: [:])
-        await committer.close()
+        try await Self.commitWithoutMetadata(h, group: next)
 
         let posts = h.sandbox.stats().count(endpoint: "contacts.json", method: "POST")
         let b = try await h.runUntilCaughtUp(group: next) { $0.versionsTopic = "\(group).versions" }
