@@ -176,6 +176,27 @@ import Testing
         #expect(progress.pending(in: [Self.p1]) == 0)
     }
 
+    /// What a previous owner left in the versions topic, against the group's commit (10, its
+    /// metadata naming 12). Fails when a record older than the commit is taken (its offsets
+    /// are another commit's story), when one made without a commit is taken (offsets deleted
+    /// with a recreated topic: old offsets would skip new records), when the offsets below its
+    /// own are not counted done (its commit was refused), or when the metadata's are dropped.
+    @Test func whatTheVersionsTopicSaysIsDoneCountsFromTheGroupsCommit() {
+        let committed = CommittedOffset(partition: Self.p0, offset: 10, metadata: "cs1:10:2")
+        var progress = OffsetProgress()
+        progress.start(Self.p0, committed: committed)
+        #expect(progress.learnDonePast(Self.p0, DoneOffsets(committed: 8, offsets: [15])) == 0, "older than the commit")
+        #expect(!progress.wasDoneBefore(Self.p0, 15))
+        #expect(progress.learnDonePast(Self.p0, DoneOffsets(committed: 14, offsets: [16])) == 5)
+        let done = (Int64(10)...17).filter { progress.wasDoneBefore(Self.p0, $0) }
+        #expect(done == [10, 11, 12, 13, 16], "below 14, and 16; 12 from the metadata")
+
+        var fresh = OffsetProgress()
+        fresh.start(Self.p0, committed: CommittedOffset(partition: Self.p0, offset: -1001, metadata: nil))
+        #expect(fresh.learnDonePast(Self.p0, DoneOffsets(committed: 674, offsets: [])) == 0, "no commit")
+        #expect(!fresh.wasDoneBefore(Self.p0, 0))
+    }
+
     @Test func backpressurePausesPastEitherLimitAndResumesBelowHalfOfBoth() {
         var fetch = FetchControl(backpressure: Backpressure(maxEntities: 100, maxBytes: 1000))
         let assignment: Set = [Self.p0, Self.p1]

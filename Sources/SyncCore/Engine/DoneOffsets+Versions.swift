@@ -8,7 +8,7 @@
 ///
 /// Offsets name one record for the life of a topic, so what such a record says stays true: the
 /// next owner skips what it names at or past the offset the group committed, and ignores a
-/// record older than that commit. A worker of an older release hands the value to its store,
+/// record older than that commit (or any, while the group has none). A worker of an older release hands the value to its store,
 /// which cannot read it and keeps nothing.
 extension DoneOffsets {
     private static let keyPrefix: [UInt8] = [0] + Array("done".utf8) + [0]

@@ -47,7 +47,9 @@ struct OffsetProgress: Sendable {
     /// been refused.
     /// - Returns: how many offsets it adds (0 when it was not taken).
     mutating func learnDonePast(_ partition: TopicPartition, _ done: DoneOffsets) -> Int {
-        guard let committed = startedAt[partition], done.committed >= committed else { return 0 }
+        // Without a commit (a new group, or offsets deleted with a recreated topic) nothing says
+        // the record is of this topic's life: not taken.
+        guard let committed = startedAt[partition], committed >= 0, done.committed >= committed else { return 0 }
         let known = doneBefore[partition]?.offsets ?? []
         let merged = DoneOffsets(committed: committed, offsets: Set(known).union(done.offsets))
         let added = Int(done.committed - committed) + merged.offsets.count - known.count
