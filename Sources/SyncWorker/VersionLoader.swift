@@ -36,9 +36,9 @@ public struct VersionLoader: Sendable {
         public let lastFetched: Duration?
         /// When the store held everything read, from the start (before the consumer closed).
         public let caughtUp: Duration
-        /// What earlier owners left as done past their commits, per source partition (metadata
-        /// text, see `DoneOffsets+Versions`), as the records read say last.
-        public var donePast: [TopicPartition: String] = [:]
+        /// What earlier owners left as done, per source partition (`DoneOffsets+Versions`), as
+        /// the records read say last.
+        var donePast: [TopicPartition: DoneOffsets] = [:]
 
         init(
             read: Int, from: Int64, end: Int64, elapsed: Duration, firstFetched: Duration? = nil,
@@ -81,7 +81,7 @@ public struct VersionLoader: Sendable {
                 read: outcome.read, from: outcome.from, end: outcome.end, elapsed: .now - started,
                 firstFetched: outcome.fetched.map { $0.first - started },
                 lastFetched: outcome.fetched.map { $0.last - started }, caughtUp: caughtUp - started)
-            result.donePast = donePast.texts.withLock { $0 }
+            result.donePast = donePast.done.withLock { $0 }
             return result
         } catch {
             await reader.close()
@@ -185,16 +185,16 @@ extension VersionLoader {
     }
 
     /// Each record into `sink` in the order given: a value puts, a tombstone removes; a record
-    /// without a key names no entity and is passed over. What an owner left as done past its
-    /// commit (`DoneOffsets+Versions`) goes to `donePast`, not the store.
+    /// without a key names no entity and is passed over. What an owner left as done
+    /// (`DoneOffsets+Versions`) goes to `donePast`, not the store.
     static func write<Sink: RawRecordSink & ~Copyable>(
         _ records: [RawRecord], into sink: inout Sink, donePast: DonePastRecords? = nil
     ) throws {
         for record in records {
             guard let key = record.key else { continue }
             if key.first == 0, let source = DoneOffsets.source(ofVersionsKey: key) {
-                let text = record.value.map { String(decoding: $0, as: UTF8.self) }
-                donePast?.texts.withLock { $0[TopicPartition(source.topic, source.partition)] = text }
+                let done = record.value.flatMap { DoneOffsets(versionsText: String(decoding: $0, as: UTF8.self)) }
+                donePast?.done.withLock { $0[TopicPartition(source.topic, source.partition)] = done }
                 continue
             }
             if let value = record.value {
@@ -228,7 +228,7 @@ extension KafkaError {
 
 /// What a restore found of `DoneOffsets+Versions` records, as it read them.
 final class DonePastRecords: Sendable {
-    let texts = Mutex<[TopicPartition: String]>([:])
+    let done = Mutex<[TopicPartition: DoneOffsets]>([:])
 }
 
 struct VersionLoadError: Error, CustomStringConvertible {

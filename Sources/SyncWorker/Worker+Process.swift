@@ -38,13 +38,13 @@ extension Worker {
     }
 
     /// The records kept while their partitions' version state was restored, of the partitions
-    /// released since, sent on in offset order (records arriving meanwhile queue behind them).
-    /// `stillHeld`: partitions held when this poll began, left for the next one, whose
-    /// read-ahead then counts with them.
+    /// released since, sent on in offset order. `stillHeld`: partitions held when this poll
+    /// began, left for the next one (whose read-ahead then counts with them); their records
+    /// keep being kept behind the others meanwhile.
     func dispatchDeferred(stillHeld: Set<TopicPartition>) async {
         for partition in await lanes.deferredReady where !stillHeld.contains(partition) {
-            while let items = await lanes.takeDeferred(partition) {
-                for (item, doneBefore) in items { await dispatch(item, doneBefore: doneBefore) }
+            for (item, doneBefore) in await lanes.takeDeferred(partition) {
+                await dispatch(item, doneBefore: doneBefore)
             }
         }
     }

@@ -1,7 +1,9 @@
 import Foundation
+import Kafka
 import Logging
 import Metrics
 import StateStore
+import SyncCore
 
 extension Worker {
     /// Opens the store of one versions partition and reads the topic's tail into it; the
@@ -14,14 +16,21 @@ extension Worker {
             group: configuration.groupID, versionsTopic: configuration.versionsTopic, partition: partition,
             partitions: partitions)
         await versions.restoreSlot()
-        var store: PartitionStore?
+        var restored: (store: PartitionStore?, donePast: [TopicPartition: DoneOffsets]) = (nil, [:])
         if await versions.isRestoring(partition, generation: generation) {
-            store = await openAndRestore(identity, generation: generation)
+            restored = await openAndRestore(identity, generation: generation)
         }
         await versions.restoreDone()
-        // Their kept records are sent on by the poll loop (`dispatchDeferred`), after the
-        // read-ahead decided on the backlog left.
-        await lanes.release(await versions.ready(partition, generation: generation, store: store))
+        let ready = await versions.ready(partition, generation: generation, store: restored.store)
+        // Only for the assignment the restore was for (`ready` names none of an older one), and
+        // before its partitions are let go: their kept records are sent on by the poll loop
+        // (`dispatchDeferred`), after the read-ahead decided on the backlog left.
+        for (source, count) in await lanes.learnDonePast(restored.donePast.filter { ready.contains($0.key) }) {
+            logger.info(
+                "what the previous owner finished past the group's commit, read from the versions topic",
+                metadata: ["partition": "\(source)", "records": "\(count)"])
+        }
+        await lanes.release(ready)
         await recordRestoring()
     }
 
@@ -31,7 +40,10 @@ extension Worker {
     /// deadline) is tried again with backoff while the partition stays assigned, as Kafka
     /// Streams retries a restoration: a half-restored store never guards, since the checkpoint
     /// its later writes move would pass records it never read.
-    private func openAndRestore(_ identity: StoreIdentity, generation: Int) async -> PartitionStore? {
+    /// - Returns: the store, and what earlier owners left in the versions topic as done.
+    private func openAndRestore(_ identity: StoreIdentity, generation: Int) async -> (
+        store: PartitionStore?, donePast: [TopicPartition: DoneOffsets]
+    ) {
         let partition = identity.partition
         await versions.closed(partition)
         let store: PartitionStore
@@ -44,18 +56,17 @@ extension Worker {
             logger.error(
                 "cannot open the version guard's state store; the guard starts empty for this partition",
                 metadata: ["partition": "\(partition)", "error": "\(error)"])
-            return nil
+            return (nil, [:])
         }
         var backoff = Duration.seconds(1)
         while true {
             do {
                 if let beforeRestore = configuration.beforeRestore { try await beforeRestore(partition) }
-                try await restore(store, partition: partition)
-                return store
+                return (store, try await restore(store, partition: partition))
             } catch {
                 guard !isStopping, await versions.isRestoring(partition, generation: generation) else {
                     try? store.close(checkpoint: nil)
-                    return nil
+                    return (nil, [:])
                 }
                 logger.warning(
                     "could not restore the version guard's state; the partition's records wait and the restore is tried again",
@@ -66,18 +77,13 @@ extension Worker {
         }
     }
 
-    private func restore(_ store: PartitionStore, partition: Int32) async throws {
+    /// - Returns: what earlier owners left in the versions topic as done, per source partition.
+    private func restore(_ store: PartitionStore, partition: Int32) async throws -> [TopicPartition: DoneOffsets] {
         let loader = VersionLoader(properties: configuration.kafka, topic: configuration.versionsTopic, logger: logger)
         let outcome =
             TestBreak.on(.noRestore)  // chaos control only
             ? VersionLoader.Outcome(read: 0, from: 0, end: 0, elapsed: .zero)
             : try await loader.restore(store, partition: partition)
-        // Before the partitions are let go (they are held until their store is ready).
-        for (source, count) in await lanes.learnDonePast(outcome.donePast) {
-            logger.info(
-                "what the previous owner finished past the group's commit, read from the versions topic",
-                metadata: ["partition": "\(source)", "records": "\(count)"])
-        }
         let seconds =
             Double(outcome.elapsed.components.seconds) + Double(outcome.elapsed.components.attoseconds) / 1e18
         let kind = [("kind", store.reusedFile ? "warm" : "cold")]
@@ -90,6 +96,7 @@ extension Worker {
                 "partition": "\(partition)", "warm": "\(store.reusedFile)", "from": "\(outcome.from)",
                 "end": "\(outcome.end)", "records": "\(outcome.read)", "seconds": "\(String(format: "%.2f", seconds))",
             ])
+        return outcome.donePast
     }
 
     /// Each store's share of what stores keep in memory: 64k decoded entries (about 20 MB) and

@@ -39,32 +39,32 @@ actor Lanes {
     func fetched(_ item: WorkItem) -> Admission {
         guard ownership.holds(item.lease) else { return .notOwned }
         progress.fetched(item.partition, item.offset, at: DispatchTime.now().uptimeNanoseconds)
-        if deferring.contains(item.partition) {
+        // Kept while the partition is held, and behind records kept before (checked only when
+        // some partition is held or has kept records: not on every record of normal work).
+        if !scheduler.held.isEmpty || !deferred.isEmpty,
+            scheduler.held.contains(item.partition) || deferred[item.partition] != nil
+        {
             deferred[item.partition, default: []].append(item)
             return .deferred
         }
         return progress.wasDoneBefore(item.partition, item.offset) ? .doneBefore : .admitted
     }
 
-    /// Partitions whose records are kept as they arrive (`Admission.deferred`): from their
-    /// assignment while their store is restored, until the worker took all of them.
-    private var deferring: Set<TopicPartition> = []
+    /// Records kept as they arrived (`Admission.deferred`), per partition, in offset order.
     private var deferred: [TopicPartition: [WorkItem]] = [:]
 
     /// Partitions released whose kept records wait to be taken (`takeDeferred`).
     var deferredReady: [TopicPartition] {
-        deferring.subtracting(scheduler.held).sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
+        deferred.keys.filter { !scheduler.held.contains($0) }
+            .sorted { ($0.topic, $0.partition) < ($1.topic, $1.partition) }
     }
 
-    /// The records of a released partition kept so far, in offset order, each with whether its
-    /// previous owner finished it; `nil` once none is left, and from then on the partition's
-    /// records are admitted as they arrive. Taken in a loop until `nil`, so records that
-    /// arrive meanwhile keep their place behind the ones taken.
-    func takeDeferred(_ partition: TopicPartition) -> [(item: WorkItem, doneBefore: Bool)]? {
-        guard !scheduler.held.contains(partition) else { return nil }
-        guard let items = deferred.removeValue(forKey: partition), !items.isEmpty else {
-            deferring.remove(partition)
-            return nil
+    /// The kept records of a released partition, in offset order, each with whether its
+    /// previous owner finished it; from then on the partition's records are admitted as they
+    /// arrive (the poll loop takes them before it admits more).
+    func takeDeferred(_ partition: TopicPartition) -> [(item: WorkItem, doneBefore: Bool)] {
+        guard !scheduler.held.contains(partition), let items = deferred.removeValue(forKey: partition) else {
+            return []
         }
         return items.filter { ownership.holds($0.lease) }.map {
             ($0, progress.wasDoneBefore(partition, $0.offset))
@@ -102,10 +102,9 @@ actor Lanes {
 
     /// What earlier owners left in the versions topic as done.
     /// - Returns: per partition where it was taken, how many offsets it adds.
-    func learnDonePast(_ texts: [TopicPartition: String]) -> [TopicPartition: Int] {
+    func learnDonePast(_ done: [TopicPartition: DoneOffsets]) -> [TopicPartition: Int] {
         var learned: [TopicPartition: Int] = [:]
-        for (partition, text) in texts {
-            guard let done = DoneOffsets(versionsText: text) else { continue }
+        for (partition, done) in done {
             let count = progress.learnDonePast(partition, done)
             if count > 0 { learned[partition] = count }
         }
@@ -138,10 +137,11 @@ actor Lanes {
     }
 
     private func dropDeferred(_ partitions: Set<TopicPartition>?) {
-        for partition in partitions ?? deferring {
-            deferred[partition] = nil
-            deferring.remove(partition)
+        guard let partitions else {
+            deferred = [:]
+            return
         }
+        for partition in partitions { deferred[partition] = nil }
     }
 
     // MARK: lanes
@@ -244,7 +244,6 @@ actor Lanes {
     func assigned(_ partitions: Set<TopicPartition>, held: Set<TopicPartition>) {
         assignedSinceFetchState.formUnion(partitions)
         scheduler.hold(held)
-        deferring.formUnion(held)
     }
 
     /// Lanes of `partitions` may start again.

@@ -70,12 +70,10 @@ struct OffsetProgress: Sendable {
     ) {
         var offsets: [TopicPartitionOffset] = []
         var metadata: [TopicPartition: String] = [:]
-        for (partition, tracker) in trackers where only.map({ $0.contains(partition) }) ?? true {
-            let next = tracker.committable ?? tracker.committed
-            guard let next else { continue }
-            let text = DoneOffsets(committed: next, offsets: tracker.doneBeyondCommittable).metadata
-            guard tracker.committable != nil || text != committedMetadata[partition] else { continue }
-            offsets.append(TopicPartitionOffset(partition.topic, partition.partition, next))
+        for (partition, done) in done(only) {
+            let text = done.metadata
+            guard trackers[partition]?.committable != nil || text != committedMetadata[partition] else { continue }
+            offsets.append(TopicPartitionOffset(partition.topic, partition.partition, done.committed))
             if let text { metadata[partition] = text }
         }
         return (offsets, metadata)
