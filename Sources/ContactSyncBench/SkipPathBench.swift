@@ -21,11 +21,42 @@ enum SkipPathBench {
                 digest: ImageDigest(change, sortedManagedGroups: managed))
         }
 
+        // Five passes over the 200,000 records make the replay of 1,000,000 events; each
+        // pass starts from the same store (copied before its clock starts). The figure is the
+        // median pass: this VM's neighbours slow single passes by up to 1.5×, either way.
+        var passes: [Double] = []
+        var total = Duration.zero
+        for _ in 0..<5 {
+            var store = applied
+            store.reserveCapacity(applied.count)  // the copy happens here, not on the first write
+            let (time, unchanged, calls) = pass(records, decoder: decoder, managed: managed, applied: &store)
+            precondition(unchanged == records.count && calls == 0, "every replayed event is unchanged")
+            passes.append(rate(records.count, time))
+            total += time
+        }
+        passes.sort()
+        let median = passes[passes.count / 2]
+        let events = records.count * passes.count
+        return [
+            .init(
+                name:
+                    "skip path per event: decode → version guard → image digest → OffsetTracker, a replay whose every event changes nothing (one core; the worker's versions-topic produce not included; median of 5 passes)",
+                figure: "\(formatted(median)) events/s", target: "≥ 200,000/s, 0 calls",
+                beside:
+                    "\(events) events (5 passes of \(records.count) over \(entities) entities), all unchanged, 0 calls; passes \(formatted(passes.first!))–\(formatted(passes.last!)) events/s, all \(events): \(formatted(rate(events, total))) events/s",
+                met: median >= 200_000)
+        ]
+    }
+
+    /// One replay of `records` against `applied`: how long it took, the events found unchanged,
+    /// and the calls the others would have made.
+    private static func pass(
+        _ records: [InboundRecord], decoder: EventDecoder, managed: [String], applied: inout [String: AppliedVersion]
+    ) -> (Duration, unchanged: Int, calls: Int) {
         var tracker = OffsetTracker()
         var unchanged = 0
         var calls = 0
-        let clock = ContinuousClock()
-        let time = clock.measure {
+        let time = ContinuousClock().measure {
             for record in records {
                 tracker.fetched(record.offset)
                 guard case .change(let change) = decoder.decode(record) else { continue }
@@ -46,15 +77,6 @@ enum SkipPathBench {
                 tracker.finished(record.offset)
             }
         }
-        precondition(unchanged == records.count && calls == 0, "every replayed event is unchanged")
-        let eventsPerSecond = rate(records.count, time)
-        return [
-            .init(
-                name:
-                    "skip path per event: decode → version guard → image digest → OffsetTracker, a replay whose every event changes nothing (one core; the worker's versions-topic produce not included; 1 run)",
-                figure: "\(formatted(eventsPerSecond)) events/s", target: "≥ 200,000/s, 0 calls",
-                beside: "\(records.count) events over \(entities) entities, \(unchanged) unchanged, \(calls) calls",
-                met: eventsPerSecond >= 200_000 && calls == 0)
-        ]
+        return (time, unchanged, calls)
     }
 }

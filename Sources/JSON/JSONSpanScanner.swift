@@ -220,7 +220,23 @@ public struct JSONSpanScanner {
         case UInt8(ascii: "t"): return .bool(true)
         case UInt8(ascii: "f"): return .bool(false)
         case UInt8(ascii: "n"): return .null
-        case UInt8(ascii: "{"), UInt8(ascii: "["):
+        case UInt8(ascii: "["):
+            // Read item by item into one allocation: growing the parser's array one append at a
+            // time allocated twice for a list of two (the groups of nearly every event).
+            var items: [JSON] = []
+            // Each item and its comma take at least two bytes: a bound, no more than a short list's worth.
+            items.reserveCapacity(min(span.count / 2, 16))
+            var reader = JSONSpanScanner(bytes, at: span.lowerBound + 1, maxDepth: maxDepth)
+            reader.skipSpace()
+            if reader.index < bytes.count, bytes[reader.index] == UInt8(ascii: "]") { return .array(items) }
+            while let item = reader.skipValue(depth: 0) {
+                items.append(value(item))
+                reader.skipSpace()
+                guard reader.index < span.upperBound, bytes[reader.index] == UInt8(ascii: ",") else { break }
+                reader.index += 1
+            }
+            return .array(items)
+        case UInt8(ascii: "{"):
             // Checked already: within the subset, so parsing cannot fail.
             return (try? JSON.parse(buffer: UnsafeBufferPointer(rebasing: bytes[span]))) ?? .null
         default: return .number(ReaderScan.asciiString(UnsafeBufferPointer(rebasing: bytes[span])))

@@ -7,7 +7,7 @@ extension ContactChange {
         precondition(!changes.isEmpty, "merge needs at least one change")
         var merged = changes[0]
         // One allocation for the ids, not a growth every few steps.
-        merged.eventIDs.reserveCapacity(changes.reduce(0) { $0 + $1.eventIDs.count })
+        merged.earlierEventIDs.reserveCapacity(changes.reduce(0) { $0 + $1.earlierEventIDs.count + 1 })
         // Members are read in place by index: binding each change would copy all of it (ids,
         // URNs, patch) only to read a few members.
         for index in changes.indices.dropFirst() {
@@ -26,8 +26,9 @@ extension ContactChange {
             case (_, .delete): merged.action = .delete
             case (.delete, .upsert(let later)), (_, .recreate(let later)): merged.action = .recreate(later)
             }
+            merged.earlierEventIDs.append(merged.eventID)
+            merged.earlierEventIDs += changes[index].earlierEventIDs
             merged.eventID = changes[index].eventID
-            merged.eventIDs += changes[index].eventIDs
             merged.version = VersionGuard.newer(changes[index].version, merged.version)
             merged.traceparent = changes[index].traceparent ?? merged.traceparent
         }

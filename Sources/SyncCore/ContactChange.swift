@@ -22,7 +22,10 @@ public struct ContactChange: Sendable, Equatable {
     /// The last event folded into this change.
     public var eventID: String
     /// Every event folded into this change, oldest first.
-    public var eventIDs: [String]
+    public var eventIDs: [String] { earlierEventIDs + [eventID] }
+    /// The events folded in before `eventID`: empty (no allocation) for a change of one event,
+    /// which every decoded event is.
+    var earlierEventIDs: [String] = []
     public var traceparent: String?
     public var action: Action
 
@@ -35,19 +38,21 @@ public struct ContactChange: Sendable, Equatable {
         self.workspace = workspace
         self.version = version
         self.eventID = eventID
-        eventIDs = [eventID]
         self.traceparent = traceparent
         self.action = action
     }
 
-    public var isDelete: Bool { action == .delete }
+    public var isDelete: Bool {
+        // A pattern, not `== .delete`: comparing copied the action's patch to compare it.
+        if case .delete = action { true } else { false }
+    }
 
     /// The same change, in `workspace`.
     public func inWorkspace(_ workspace: String?) -> ContactChange {
         var moved = ContactChange(
             extURN: extURN, workspace: workspace, version: version, eventID: eventID, traceparent: traceparent,
             action: action)
-        moved.eventIDs = eventIDs
+        moved.earlierEventIDs = earlierEventIDs
         return moved
     }
 
@@ -138,13 +143,13 @@ public struct ContactPatch: Sendable, Equatable {
     public var email: Update<URN>?
     /// Group names; `.clear` removes the contact from every group.
     public var groups: Update<[String]>?
-    /// Field values by label (or key); `.clear` empties a field.
-    public var fields: [String: Update<FieldValue>]
+    /// Field values by label (or key), in key order; `.clear` empties a field.
+    public var fields: FieldUpdates
 
     public init(
         name: Update<String>? = nil, language: Update<String>? = nil, phone: Update<URN>? = nil,
         whatsapp: Update<URN>? = nil, email: Update<URN>? = nil, groups: Update<[String]>? = nil,
-        fields: [String: Update<FieldValue>] = [:]
+        fields: FieldUpdates = [:]
     ) {
         self.name = name
         self.language = language
@@ -173,6 +178,6 @@ public struct ContactPatch: Sendable, Equatable {
         if let v = other.whatsapp { whatsapp = v }
         if let v = other.email { email = v }
         if let v = other.groups { groups = v }
-        if !other.fields.isEmpty { fields.merge(other.fields) { $1 } }
+        if !other.fields.isEmpty { fields.merge(other.fields) }
     }
 }

@@ -72,7 +72,7 @@ extension EventDecoder {
         _ head: CanonicalHead, record: InboundRecord, rule: DecoderConfiguration.TopicRule,
         member: (CanonicalMember) -> JSON?, fields: (inout PatchBuilder) throws(Rejection) -> Void
     ) throws(Rejection) -> ContactChange {
-        let prefix = rule.extPrefix ?? configuration.extPrefixes[head.family] ?? ""
+        let prefix = rule.extPrefix ?? extPrefix(family: head.family) ?? ""
         let urn = try extURN(prefix: prefix, id: head.entityID, place: "data.id (JSON pointer /data/id)")
         let trace = record.header("traceparent")
         if head.verb == "deleted" {

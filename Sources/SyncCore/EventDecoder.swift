@@ -4,9 +4,24 @@ import JSON
 /// Pure: no I/O, safe to call from any task.
 public struct EventDecoder: Sendable {
     public let configuration: DecoderConfiguration
+    /// `configuration.extPrefixes` of the two canonical families, looked up once rather than
+    /// hashing the family's name for every event.
+    private let customerPrefix: String?
+    private let leadPrefix: String?
 
     public init(configuration: DecoderConfiguration) {
         self.configuration = configuration
+        customerPrefix = configuration.extPrefixes["customer"]
+        leadPrefix = configuration.extPrefixes["lead"]
+    }
+
+    /// `configuration.extPrefixes[family]`.
+    func extPrefix(family: String) -> String? {
+        switch family {
+        case "customer": customerPrefix
+        case "lead": leadPrefix
+        default: configuration.extPrefixes[family]
+        }
     }
 
     public func decode(_ record: InboundRecord) -> DecodeOutcome { decode(record, fastPath: true) }

@@ -339,7 +339,7 @@ final class ContactHandler: Sendable {
         case .clear?: body.language = .clear
         case nil: break
         }
-        for (key, update) in patch.fields.sorted(by: { $0.key < $1.key }) {
+        for (key, update) in patch.fields {  // in key order
             let type: FieldType =
                 switch update {
                 case .set(.number): .number

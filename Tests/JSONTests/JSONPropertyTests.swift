@@ -80,6 +80,54 @@ import Testing
         }
     }
 
+    /// What the span scanner hands out for a value is what `JSON.parse` makes of it, for every
+    /// document it takes (no escapes): lists are read item by item, in their own order.
+    @Test func theSpanScannersValuesAreWhatTheParserReads() async {
+        await propertyCheck(count: 500, input: Gen.int(in: 0...Int(Int32.max)).array(of: 1...40)) { seeds in
+            var builder = Builder(seeds: seeds)
+            // Texts the scanner takes (no escapes), so that nearly every document is compared.
+            let text = Self.scannable(builder.value(depth: 0)).serialized()
+            // Spaces around every list item and comma too: the scanner must step over them.
+            for variant in [
+                text, text.replacingOccurrences(of: ",", with: " ,\n ").replacingOccurrences(of: "[", with: "[ "),
+            ] {
+                let bytes = Array(variant.utf8)
+                bytes.withUnsafeBufferPointer { buffer in
+                    var scanner = JSONSpanScanner(buffer)
+                    guard let span = scanner.skipValue(depth: 0), scanner.finish() else { return }
+                    #expect(scanner.value(span) == (try? JSON.parse(bytes)), "\(variant)")
+                }
+            }
+        }
+    }
+
+    /// `value` with every text (member names too) made plain (letters and non-ASCII, nothing
+    /// escaped), and every list doubled around a number (the builder makes lists of 0 or 2).
+    static func scannable(_ value: JSON) -> JSON {
+        func plain(_ text: String) -> String {
+            String(text.unicodeScalars.map { $0.value < 0x80 ? "a" : "é" })
+        }
+        switch value {
+        case .string(let text): return .string(plain(text))
+        case .array(let items):
+            let scanned = items.map(scannable)
+            return .array(scanned + [.number("7")] + scanned)
+        case .object(let members): return .object(members.map { (plain($0.0), scannable($0.1)) })
+        default: return value
+        }
+    }
+
+    @Test func theSpanScannerReadsNestedListsWithSpacesAsTheParserDoes() {
+        let text = #"[ "Customers" , ["x", 1, {"a": [true, null]}], [ ], -0.5e3 ,"é"]"#
+        let bytes = Array(text.utf8)
+        bytes.withUnsafeBufferPointer { buffer in
+            var scanner = JSONSpanScanner(buffer)
+            let span = scanner.skipValue(depth: 0)
+            #expect(span != nil && scanner.finish())
+            #expect(span.map { scanner.value($0) } == (try? JSON.parse(bytes)))
+        }
+    }
+
     @Test func stringsAgreeWithFoundation() async {
         await propertyCheck(count: 500, input: Gen.int(in: 0...Int(Int32.max)).array(of: 0...24)) { seeds in
             let text = Self.text(seeds)

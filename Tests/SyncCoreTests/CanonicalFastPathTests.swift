@@ -48,6 +48,7 @@ import Testing
     static let emails = [#""john@example.com""#, #""MAILTO:a@b.io""#, #""bad""#, "null", #""A@B.IO""#]
     static let groups = [
         #"["Customers", "VIP"]"#, #"["a", "A"]"#, "[]", "null", #""x""#, #"[" a"]"#, "[1]", #"["Ümlaut"]"#,
+        #"[ "a" ,"b" ]"#, "[ ]", #"[["x"], {"y": 1}]"#,
         "[" + (0...100).map { "\"g\($0)\"" }.joined(separator: ",") + "]",
     ]
     static let fields = [

@@ -78,12 +78,7 @@ public struct ImageDigest: Sendable, Hashable, CustomStringConvertible {
             if let names = encoding.state(patch.groups) { encoding.sortedList(names) }
             if patch.groups != nil { encoding.sortedList(managedGroups) }
             encoding.length(patch.fields.count)
-            // A dictionary has no order: sorted by key, unless there is nothing to sort.
-            if patch.fields.count < 2 {
-                for (key, update) in patch.fields { encoding.field(key, update) }
-            } else {
-                for (key, update) in patch.fields.sorted(by: { $0.key < $1.key }) { encoding.field(key, update) }
-            }
+            for (key, update) in patch.fields { encoding.field(key, update) }  // in key order
             return encoding.digest()
         }
     }
