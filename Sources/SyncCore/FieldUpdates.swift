@@ -33,6 +33,7 @@ public struct FieldUpdates: Sendable, Equatable, Sequence, ExpressibleByDictiona
             let present = index < entries.count && entries[index].key == key
             switch (newValue, present) {
             case (let value?, true): entries[index].value = value
+            case (let value?, false) where index == entries.count: entries.append((key, value))
             case (let value?, false): entries.insert((key, value), at: index)
             case (nil, true): entries.remove(at: index)
             case (nil, false): break
