@@ -48,12 +48,8 @@ extension EventDecoder {
         while let name = scanner.nextMember(&count) {
             let span: Range<Int>?
             switch name.count {
-            case 2 where spans.id == nil && scanner.bytes(name, equal: "id"):
-                span = scanner.skipValue(depth: 1)
-                spans.id = span
-            case 4 where spans.type == nil && scanner.bytes(name, equal: "type"):
-                span = scanner.skipValue(depth: 1)
-                spans.type = span
+            case 2 where scanner.bytes(name, equal: "id"): span = scanner.skipValue(depth: 1, first: &spans.id)
+            case 4 where scanner.bytes(name, equal: "type"): span = scanner.skipValue(depth: 1, first: &spans.type)
             case 4 where spans.data == nil && scanner.bytes(name, equal: "data"):
                 let start = scanner.index
                 if scanner.openObject(depth: 1) {
@@ -63,12 +59,10 @@ extension EventDecoder {
                     span = scanner.skipValue(depth: 1)
                 }
                 spans.data = span
-            case 7 where spans.version == nil && scanner.bytes(name, equal: "version"):
-                span = scanner.skipValue(depth: 1)
-                spans.version = span
-            case 11 where spans.occurredAt == nil && scanner.bytes(name, equal: "occurred_at"):
-                span = scanner.skipValue(depth: 1)
-                spans.occurredAt = span
+            case 7 where scanner.bytes(name, equal: "version"):
+                span = scanner.skipValue(depth: 1, first: &spans.version)
+            case 11 where scanner.bytes(name, equal: "occurred_at"):
+                span = scanner.skipValue(depth: 1, first: &spans.occurredAt)
             default: span = scanner.skipValue(depth: 1)
             }
             guard span != nil else { return false }
@@ -82,21 +76,11 @@ extension EventDecoder {
         while let name = scanner.nextMember(&count) {
             let span: Range<Int>?
             switch name.count {
-            case 2 where spans.dataID == nil && scanner.bytes(name, equal: "id"):
-                span = scanner.skipValue(depth: 2)
-                spans.dataID = span
-            case 4 where spans.name == nil && scanner.bytes(name, equal: "name"):
-                span = scanner.skipValue(depth: 2)
-                spans.name = span
-            case 5 where spans.phone == nil && scanner.bytes(name, equal: "phone"):
-                span = scanner.skipValue(depth: 2)
-                spans.phone = span
-            case 5 where spans.email == nil && scanner.bytes(name, equal: "email"):
-                span = scanner.skipValue(depth: 2)
-                spans.email = span
-            case 6 where spans.groups == nil && scanner.bytes(name, equal: "groups"):
-                span = scanner.skipValue(depth: 2)
-                spans.groups = span
+            case 2 where scanner.bytes(name, equal: "id"): span = scanner.skipValue(depth: 2, first: &spans.dataID)
+            case 4 where scanner.bytes(name, equal: "name"): span = scanner.skipValue(depth: 2, first: &spans.name)
+            case 5 where scanner.bytes(name, equal: "phone"): span = scanner.skipValue(depth: 2, first: &spans.phone)
+            case 5 where scanner.bytes(name, equal: "email"): span = scanner.skipValue(depth: 2, first: &spans.email)
+            case 6 where scanner.bytes(name, equal: "groups"): span = scanner.skipValue(depth: 2, first: &spans.groups)
             case 6 where spans.fields == nil && scanner.bytes(name, equal: "fields"):
                 let start = scanner.index
                 if scanner.openObject(depth: 2) {
@@ -110,15 +94,11 @@ extension EventDecoder {
                     span = scanner.skipValue(depth: 2)
                 }
                 spans.fields = span
-            case 6 where spans.status == nil && scanner.bytes(name, equal: "status"):
-                span = scanner.skipValue(depth: 2)
-                spans.status = span
-            case 8 where spans.language == nil && scanner.bytes(name, equal: "language"):
-                span = scanner.skipValue(depth: 2)
-                spans.language = span
-            case 8 where spans.whatsapp == nil && scanner.bytes(name, equal: "whatsapp"):
-                span = scanner.skipValue(depth: 2)
-                spans.whatsapp = span
+            case 6 where scanner.bytes(name, equal: "status"): span = scanner.skipValue(depth: 2, first: &spans.status)
+            case 8 where scanner.bytes(name, equal: "language"):
+                span = scanner.skipValue(depth: 2, first: &spans.language)
+            case 8 where scanner.bytes(name, equal: "whatsapp"):
+                span = scanner.skipValue(depth: 2, first: &spans.whatsapp)
             default: span = scanner.skipValue(depth: 2)
             }
             guard span != nil else { return false }
@@ -204,4 +184,14 @@ extension EventDecoder {
         ("lead.updated", "lead", "updated"), ("lead.status_changed", "lead", "status_changed"),
         ("lead.deleted", "lead", "deleted"),
     ]
+}
+
+extension JSONSpanScanner {
+    /// `skipValue(depth:)`, its span also put in `slot` unless a member of the same name came
+    /// first (the decoding reads the first of each name, as `JSON`'s subscript finds it).
+    fileprivate mutating func skipValue(depth: Int, first slot: inout Range<Int>?) -> Range<Int>? {
+        let span = skipValue(depth: depth)
+        if slot == nil { slot = span }
+        return span
+    }
 }

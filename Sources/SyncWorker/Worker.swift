@@ -174,9 +174,9 @@ public final class Worker: Service, Sendable {
             // Held before this poll's records are admitted (their lanes must not reach the
             // budget first), let go after (the backlog's last records fold in too).
             let backlog = configuration.readAhead > .zero ? consumer.unreadBacklog() : 0
-            // Not while partitions are paused for their restore: the limit would pass waiting.
             let holding = readAhead.update(
-                backlog: backlog, polled: records.count, fetchPaused: shouldPause || !state.held.isEmpty, now: .now)
+                backlog: backlog, polled: records.count, fetchPaused: shouldPause, restoring: !state.held.isEmpty,
+                now: .now)
             if holding, !readingAhead { await setReadingAhead(true, backlog: backlog) }
             for record in records { await admit(record) }
             await dispatchDeferred(stillHeld: state.held)

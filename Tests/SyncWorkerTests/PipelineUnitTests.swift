@@ -341,6 +341,26 @@ import Testing
         #expect(answers == [true, true, false, false, false, true])
     }
 
+    /// Partitions wait for their restore while the others read a backlog: lanes are held from the
+    /// start (the restored partitions' contacts must fold too), and the wait does not use up the
+    /// limit. Fails when the hold starts only after the restore (the restored partitions' first
+    /// events were written, then their later ones again: 500 extra writes in the CDC row), or when
+    /// the restore's seconds count against the limit (the hold ended with the backlog unread).
+    @Test func aRestoreDoesNotEndTheHoldOfThePartitionsAlreadyReading() {
+        var readAhead = ReadAhead(limit: .seconds(5), threshold: 500)
+        let start = ContinuousClock.now
+        func poll(_ backlog: Int64, restoring: Bool, at time: Duration) -> Bool {
+            readAhead.update(backlog: backlog, polled: 500, fetchPaused: false, restoring: restoring, now: start + time)
+        }
+        #expect(poll(90_000, restoring: true, at: .zero))
+        #expect(poll(89_000, restoring: true, at: .seconds(4)))
+        #expect(poll(88_000, restoring: true, at: .seconds(8)))
+        // Restored: four seconds of the limit are left from here.
+        #expect(poll(50_000, restoring: false, at: .seconds(9)))
+        #expect(poll(10_000, restoring: false, at: .seconds(12)))
+        #expect(!poll(5_000, restoring: false, at: .seconds(13)))
+    }
+
     /// Fails when lanes are held while nothing more can arrive (fetching paused), or at all with
     /// the read-ahead switched off.
     @Test func pausedFetchingAndAZeroLimitNeverHold() {

@@ -13,8 +13,11 @@
 ///   that many records, so the backlog's last records fold too (whether one poll takes them
 ///   from librdkafka's prefetch or many small fetches bring them in), and a live producer
 ///   writing behind the backlog (the unread count is then never 0) does not keep it going;
-/// - not while fetching is paused (memory, an outage, a throttle) or partitions wait for their
-///   version state's restore: nothing more arrives to fold, and the limit would pass waiting;
+/// - not while fetching is paused (memory, an outage, a throttle): nothing more arrives to fold,
+///   and the limit would pass waiting;
+/// - while partitions wait for their version state's restore it holds as usual (the partitions
+///   already restored read their backlog meanwhile, and their records must fold too), but that
+///   time does not count against the limit: the waiting partitions' backlog is not read yet;
 /// - at most `limit` per backlog: past it, nothing is held again until the consumer is within a
 ///   poll's worth of the partitions' end, so a stream that never catches up pays the wait once.
 struct ReadAhead: Sendable {
@@ -33,6 +36,8 @@ struct ReadAhead: Sendable {
     }
 
     private var state = State.caughtUp
+    /// When `update` last ran: the time since is taken off the limit's count while restoring.
+    private var lastUpdate: ContinuousClock.Instant?
 
     init(limit: Duration, threshold: Int64) {
         self.limit = limit
@@ -40,8 +45,20 @@ struct ReadAhead: Sendable {
     }
 
     /// The state after one poll that handed out `polled` records, `backlog` records known to
-    /// be left to read; answers whether lanes hold their calls now.
-    mutating func update(backlog: Int64, polled: Int, fetchPaused: Bool, now: ContinuousClock.Instant) -> Bool {
+    /// be left to read, `restoring` while any partition waits for its restore; answers whether
+    /// lanes hold their calls now.
+    mutating func update(
+        backlog: Int64, polled: Int, fetchPaused: Bool, restoring: Bool = false, now: ContinuousClock.Instant
+    ) -> Bool {
+        if restoring, let lastUpdate {
+            let waited = now - lastUpdate
+            switch state {
+            case .reading(let since): state = .reading(since: since + waited)
+            case .finishing(let since, let owed): state = .finishing(since: since + waited, owed: owed)
+            case .caughtUp, .spent: break
+            }
+        }
+        lastUpdate = now
         let live = backlog <= threshold
         guard limit > .zero, !fetchPaused else {
             if live, case .spent = state { state = .caughtUp }
