@@ -70,6 +70,25 @@ public struct JSONSpanScanner {
         return name.lowerBound + 1..<name.upperBound - 1
     }
 
+    /// Checks the next item of the list the scanner is in (past its `[`), at nesting `depth`:
+    /// its span; `nil` at the end of the list (the scanner then past its `]`) or on failure.
+    /// `count` is the items read so far in this list: start it at 0.
+    public mutating func nextItem(_ count: inout Int, depth: Int) -> Range<Int>? {
+        guard !failed else { return nil }
+        skipSpace()
+        guard index < bytes.count else { return failure() }
+        if bytes[index] == UInt8(ascii: "]") {
+            index += 1
+            return nil
+        }
+        if count > 0 {
+            guard bytes[index] == UInt8(ascii: ",") else { return failure() }
+            index += 1
+        }
+        count += 1
+        return skipValue(depth: depth)
+    }
+
     private mutating func failure() -> Range<Int>? {
         failed = true
         return nil
@@ -94,23 +113,9 @@ public struct JSONSpanScanner {
             return failed ? nil : start..<index
         case UInt8(ascii: "["):
             index += 1
-            skipSpace()
-            if index < bytes.count, bytes[index] == UInt8(ascii: "]") {
-                index += 1
-                return start..<index
-            }
-            while true {
-                guard skipValue(depth: depth + 1) != nil else { return nil }
-                skipSpace()
-                guard index < bytes.count else { return failure() }
-                if bytes[index] == UInt8(ascii: ",") {
-                    index += 1
-                    continue
-                }
-                guard bytes[index] == UInt8(ascii: "]") else { return failure() }
-                index += 1
-                return start..<index
-            }
+            var count = 0
+            while nextItem(&count, depth: depth + 1) != nil {}
+            return failed ? nil : start..<index
         case UInt8(ascii: "t"): return literal("true")
         case UInt8(ascii: "f"): return literal("false")
         case UInt8(ascii: "n"): return literal("null")
@@ -227,14 +232,8 @@ public struct JSONSpanScanner {
             // Each item and its comma take at least two bytes: a bound, no more than a short list's worth.
             items.reserveCapacity(min(span.count / 2, 16))
             var reader = JSONSpanScanner(bytes, at: span.lowerBound + 1, maxDepth: maxDepth)
-            reader.skipSpace()
-            if reader.index < bytes.count, bytes[reader.index] == UInt8(ascii: "]") { return .array(items) }
-            while let item = reader.skipValue(depth: 0) {
-                items.append(value(item))
-                reader.skipSpace()
-                guard reader.index < span.upperBound, bytes[reader.index] == UInt8(ascii: ",") else { break }
-                reader.index += 1
-            }
+            var count = 0
+            while let item = reader.nextItem(&count, depth: 0) { items.append(value(item)) }
             return .array(items)
         case UInt8(ascii: "{"):
             // Checked already: within the subset, so parsing cannot fail.

@@ -7,7 +7,7 @@ extension ContactChange {
         precondition(!changes.isEmpty, "merge needs at least one change")
         var merged = changes[0]
         // One allocation for the ids, not a growth every few steps.
-        merged.earlierEventIDs.reserveCapacity(changes.reduce(0) { $0 + $1.earlierEventIDs.count + 1 })
+        merged.earlierEventIDs.reserveCapacity(changes.reduce(-1) { $0 + $1.earlierEventIDs.count + 1 })
         // Members are read in place by index: binding each change would copy all of it (ids,
         // URNs, patch) only to read a few members.
         for index in changes.indices.dropFirst() {
